@@ -1,0 +1,520 @@
+//! A strict JSON parser (RFC 8259) that keeps the byte span of every key and value.
+//!
+//! Why not serde_json: it drops duplicate keys and positions. Why not a generic crate: measured
+//! (DESIGN.md §7), this small parser with `u32` spans and borrowed strings is faster than
+//! `serde_json::Value` and reports what a linter needs (duplicates, depth, a span on each error).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::Span;
+
+/// Nesting deeper than this is an error rather than a risk to the stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// A value with the span of its text (for strings, the span includes the quotes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node<'s> {
+    /// Where the value is in the file.
+    pub span: Span,
+    /// The value.
+    pub value: Value<'s>,
+}
+
+/// A JSON value. Strings without escapes borrow from the source text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'s> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, as written (validated against the JSON grammar, never rounded).
+    Number(&'s str),
+    /// A string, unescaped.
+    String(Cow<'s, str>),
+    /// An array.
+    Array(Vec<Node<'s>>),
+    /// An object, members in source order, duplicates kept.
+    Object(Vec<Member<'s>>),
+}
+
+/// One `"key": value` pair of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member<'s> {
+    /// The key, unescaped.
+    pub key: Cow<'s, str>,
+    /// The span of the key including its quotes.
+    pub key_span: Span,
+    /// The value.
+    pub value: Node<'s>,
+}
+
+/// The same key twice in one object: the later value is the one AWS tools use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// The earlier occurrence (its value is silently dropped by most tools).
+    pub first: Span,
+    /// The later occurrence.
+    pub second: Span,
+}
+
+/// A parsed JSON file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document<'s> {
+    /// The top-level value.
+    pub root: Node<'s>,
+    /// Every duplicated key, in source order of the later occurrence.
+    pub duplicates: Vec<DuplicateKey>,
+    /// The span of a leading UTF-8 byte-order mark, which JSON forbids (RFC 8259 §8.1).
+    pub bom: Option<Span>,
+}
+
+/// What went wrong while parsing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseErrorKind {
+    /// Input ended inside a value.
+    #[error("unexpected end of file, expected {expected}")]
+    UnexpectedEof {
+        /// What would have been valid here.
+        expected: &'static str,
+    },
+    /// A character that cannot start or continue what is being read.
+    #[error("unexpected {found}, expected {expected}")]
+    Unexpected {
+        /// Description of the character found.
+        found: String,
+        /// What would have been valid here.
+        expected: &'static str,
+    },
+    /// Text after the top-level value.
+    #[error("unexpected {found} after the end of the JSON value")]
+    TrailingCharacters {
+        /// Description of the character found.
+        found: String,
+    },
+    /// An unknown `\x` escape or a bad `\u` sequence.
+    #[error("invalid escape sequence in string")]
+    InvalidEscape,
+    /// A `\u` escape of a lone UTF-16 surrogate.
+    #[error("`\\u` escape is a lone UTF-16 surrogate")]
+    LoneSurrogate,
+    /// A raw control character (U+0000–U+001F) inside a string.
+    #[error("control character U+{0:04X} must be escaped in a string")]
+    ControlCharacter(u32),
+    /// A string that is never closed.
+    #[error("string is never closed")]
+    UnterminatedString,
+    /// A malformed number such as `01`, `1.` or `-`.
+    #[error("invalid number")]
+    InvalidNumber,
+    /// Arrays and objects nested deeper than [`MAX_DEPTH`].
+    #[error("nesting is deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+}
+
+/// A parse error with the span of the fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct ParseError {
+    /// What went wrong.
+    pub kind: ParseErrorKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// Parses a whole file as one JSON value.
+pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
+    let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, duplicates: Vec::new() };
+    let bom = if text.starts_with('\u{feff}') {
+        parser.pos = 3;
+        Some(Span::new(0, 3))
+    } else {
+        None
+    };
+    parser.skip_whitespace();
+    let root = parser.value()?;
+    parser.skip_whitespace();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.error_here(|found| ParseErrorKind::TrailingCharacters { found }));
+    }
+    Ok(Document { root, duplicates: parser.duplicates, bom })
+}
+
+struct Parser<'s> {
+    text: &'s str,
+    bytes: &'s [u8],
+    pos: usize,
+    depth: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl<'s> Parser<'s> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// An error at the current position describing the character found there.
+    fn error_here(&self, kind: impl FnOnce(String) -> ParseErrorKind) -> ParseError {
+        let rest = &self.text[self.pos..];
+        let found = match rest.chars().next() {
+            Some(c) if c.is_control() || c.is_whitespace() => format!("character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+            None => "end of file".to_string(),
+        };
+        let len = rest.chars().next().map_or(0, char::len_utf8) as u32;
+        ParseError { kind: kind(found), span: Span::new(self.pos as u32, self.pos as u32 + len) }
+    }
+
+    fn expected(&self, expected: &'static str) -> ParseError {
+        if self.pos >= self.bytes.len() {
+            let at = self.bytes.len() as u32;
+            return ParseError { kind: ParseErrorKind::UnexpectedEof { expected }, span: Span::empty(at) };
+        }
+        self.error_here(|found| ParseErrorKind::Unexpected { found, expected })
+    }
+
+    fn value(&mut self) -> Result<Node<'s>, ParseError> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => return Err(self.expected("a JSON value")),
+        };
+        Ok(Node { span: Span::new(start as u32, self.pos as u32), value })
+    }
+
+    fn literal(&mut self, word: &'static str, value: Value<'s>) -> Result<Value<'s>, ParseError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.expected("a JSON value"))
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let at = self.pos as u32;
+            return Err(ParseError { kind: ParseErrorKind::TooDeep, span: Span::new(at, at + 1) });
+        }
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<Value<'s>, ParseError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value()?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.expected("`,` or `]`")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Array(items))
+    }
+
+    fn object(&mut self) -> Result<Value<'s>, ParseError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut members: Vec<Member<'s>> = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.expected("a string key"));
+            }
+            let key_start = self.pos as u32;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos as u32);
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.expected("`:`"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value()?;
+            members.push(Member { key, key_span, value });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.expected("`,` or `}`")),
+            }
+        }
+        self.depth -= 1;
+        self.find_duplicates(&members);
+        Ok(Value::Object(members))
+    }
+
+    fn find_duplicates(&mut self, members: &[Member<'s>]) {
+        // Objects in AWS documents are small: a quadratic scan beats hashing below ~16 keys.
+        if members.len() < 16 {
+            for (i, later) in members.iter().enumerate() {
+                if let Some(earlier) = members[..i].iter().rev().find(|m| m.key == later.key) {
+                    self.duplicates.push(DuplicateKey {
+                        key: later.key.to_string(),
+                        first: earlier.key_span,
+                        second: later.key_span,
+                    });
+                }
+            }
+        } else {
+            let mut seen: HashMap<&str, Span> = HashMap::with_capacity(members.len());
+            for member in members {
+                if let Some(first) = seen.insert(&member.key, member.key_span) {
+                    self.duplicates.push(DuplicateKey {
+                        key: member.key.to_string(),
+                        first,
+                        second: member.key_span,
+                    });
+                }
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<Cow<'s, str>, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escapes, borrow the text.
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    let s = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 => return Err(self.control_character(b)),
+                Some(_) => self.pos += 1,
+                None => return Err(self.unterminated(open)),
+            }
+        }
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            let run = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run..self.pos]);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(b) => return Err(self.control_character(b)),
+                None => return Err(self.unterminated(open)),
+            }
+        }
+    }
+
+    fn control_character(&self, b: u8) -> ParseError {
+        let at = self.pos as u32;
+        ParseError { kind: ParseErrorKind::ControlCharacter(b as u32), span: Span::new(at, at + 1) }
+    }
+
+    fn unterminated(&self, open: usize) -> ParseError {
+        ParseError { kind: ParseErrorKind::UnterminatedString, span: Span::new(open as u32, open as u32 + 1) }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let invalid = |pos: usize| ParseError {
+            kind: ParseErrorKind::InvalidEscape,
+            span: Span::new(start as u32, pos as u32),
+        };
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let high = self.hex4().ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?;
+                let c = if (0xD800..0xDC00).contains(&high) {
+                    let low = if self.bytes[self.pos..].starts_with(b"\\u") {
+                        self.pos += 2;
+                        self.hex4().ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?
+                    } else {
+                        0
+                    };
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(ParseError {
+                            kind: ParseErrorKind::LoneSurrogate,
+                            span: Span::new(start as u32, self.pos as u32),
+                        });
+                    }
+                    char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                } else {
+                    char::from_u32(high)
+                };
+                let c = c.ok_or(ParseError {
+                    kind: ParseErrorKind::LoneSurrogate,
+                    span: Span::new(start as u32, self.pos as u32),
+                })?;
+                out.push(c);
+                return Ok(());
+            }
+            _ => {
+                let end = (self.pos + self.text[self.pos..].chars().next().map_or(0, char::len_utf8))
+                    .min(self.bytes.len());
+                return Err(invalid(end));
+            }
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + 4)?;
+        let mut value = 0u32;
+        for &d in digits {
+            value = value * 16 + (d as char).to_digit(16)?;
+        }
+        self.pos += 4;
+        Some(value)
+    }
+
+    fn number(&mut self) -> Result<Value<'s>, ParseError> {
+        let start = self.pos;
+        let invalid = |end: usize| ParseError {
+            kind: ParseErrorKind::InvalidNumber,
+            span: Span::new(start as u32, end.max(start + 1) as u32),
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(invalid(self.pos + 1));
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(invalid(self.pos)),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(invalid(self.pos));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(invalid(self.pos));
+            }
+            self.digits();
+        }
+        Ok(Value::Number(&self.text[start..self.pos]))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+}
+
+impl<'s> Node<'s> {
+    /// The string value, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[Member<'s>]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Node<'s>]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The member with this key; with duplicates, the last one (as AWS tools read it).
+    pub fn member(&self, key: &str) -> Option<&Member<'s>> {
+        self.as_object()?.iter().rev().find(|m| m.key == key)
+    }
+
+    /// The value of the member with this key (the last one if duplicated).
+    pub fn get(&self, key: &str) -> Option<&Node<'s>> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    /// "object", "array", "string", "number", "boolean" or "null", for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+use super::*;
+
+fn err(text: &str) -> ParseError {
+    parse(text).unwrap_err()
+}
+
+#[test]
+fn spans_cover_keys_and_values() {
+    let doc = parse(r#"{"a": [1, "x\n"], "b": null}"#).unwrap();
+    let a = doc.root.member("a").unwrap();
+    assert_eq!(a.key_span, Span::new(1, 4));
+    assert_eq!(a.value.span, Span::new(6, 16));
+    let items = a.value.as_array().unwrap();
+    assert_eq!(items[1].span, Span::new(10, 15));
+    assert_eq!(items[1].as_str(), Some("x\n"));
+    assert_eq!(doc.root.get("b").unwrap().value, Value::Null);
+}
+
+#[test]
+fn duplicate_keys_are_reported_and_the_last_wins() {
+    let doc = parse(r#"{"Effect": "Allow", "Effect": "Deny"}"#).unwrap();
+    assert_eq!(
+        doc.duplicates,
+        vec![DuplicateKey { key: "Effect".into(), first: Span::new(1, 9), second: Span::new(20, 28) }]
+    );
+    assert_eq!(doc.root.get("Effect").unwrap().as_str(), Some("Deny"));
+}
+
+#[test]
+fn duplicate_keys_in_large_objects_use_the_hashed_path() {
+    let mut text = String::from("{");
+    for i in 0..20 {
+        text.push_str(&format!("\"k{i}\": {i},"));
+    }
+    text.push_str("\"k3\": 0}");
+    let doc = parse(&text).unwrap();
+    assert_eq!(doc.duplicates.len(), 1);
+    assert_eq!(doc.duplicates[0].key, "k3");
+    assert_eq!(&text[doc.duplicates[0].first.range()], "\"k3\"");
+}
+
+#[test]
+fn escapes_decode_and_keep_the_raw_span() {
+    let doc = parse(r#"["\u00e4\ud83d\ude00\/\t"]"#).unwrap();
+    let s = &doc.root.as_array().unwrap()[0];
+    assert_eq!(s.as_str(), Some("ä😀/\t"));
+    assert_eq!(s.span, Span::new(1, 25));
+}
+
+#[test]
+fn errors_point_at_the_fault() {
+    assert_eq!(
+        err("{\"a\": 1,}"),
+        ParseError {
+            kind: ParseErrorKind::Unexpected { found: "`}`".into(), expected: "a string key" },
+            span: Span::new(8, 9)
+        }
+    );
+    assert_eq!(
+        err("{\"a\" 1}").kind,
+        ParseErrorKind::Unexpected { found: "`1`".into(), expected: "`:`" }
+    );
+    assert_eq!(err("[1, 2").kind, ParseErrorKind::UnexpectedEof { expected: "`,` or `]`" });
+    assert_eq!(err("[1, 2").span, Span::empty(5));
+    assert_eq!(err("{} x").kind, ParseErrorKind::TrailingCharacters { found: "`x`".into() });
+    assert_eq!(err("[01]").kind, ParseErrorKind::InvalidNumber);
+    assert_eq!(err("[1.]").kind, ParseErrorKind::InvalidNumber);
+    assert_eq!(err("[-]").kind, ParseErrorKind::InvalidNumber);
+    assert_eq!(err("[1e+]").kind, ParseErrorKind::InvalidNumber);
+    assert_eq!(err("[\"a\\x\"]").kind, ParseErrorKind::InvalidEscape);
+    assert_eq!(err("[\"a\\x\"]").span, Span::new(3, 5));
+    assert_eq!(err("[\"\\ud800\"]").kind, ParseErrorKind::LoneSurrogate);
+    assert_eq!(err("[\"a\tb\"]").kind, ParseErrorKind::ControlCharacter(9));
+    assert_eq!(err("[\"abc").kind, ParseErrorKind::UnterminatedString);
+    assert_eq!(err("[\"abc").span, Span::new(1, 2));
+    assert_eq!(err("[tru]").kind, ParseErrorKind::Unexpected { found: "`t`".into(), expected: "a JSON value" });
+    assert_eq!(err("// c\n{}").kind, ParseErrorKind::Unexpected { found: "`/`".into(), expected: "a JSON value" });
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert!(parse(&ok).is_ok());
+    let deep = "[".repeat(100_000);
+    let e = err(&deep);
+    assert_eq!(e.kind, ParseErrorKind::TooDeep);
+    assert_eq!(e.span, Span::new(MAX_DEPTH as u32, MAX_DEPTH as u32 + 1));
+}
+
+#[test]
+fn a_bom_is_noted_and_skipped() {
+    let doc = parse("\u{feff}{\"a\": 1}").unwrap();
+    assert_eq!(doc.bom, Some(Span::new(0, 3)));
+    assert_eq!(doc.root.get("a").unwrap().span, Span::new(9, 10));
+}
+
+#[test]
+fn numbers_are_kept_as_written() {
+    let big = format!("[{}]", "9".repeat(10_000));
+    let doc = parse(&big).unwrap();
+    assert_eq!(doc.root.as_array().unwrap()[0].value, Value::Number(&big[1..10_001]));
+}
+
+#[test]
+fn agrees_with_serde_json_on_what_is_valid() {
+    for text in [
+        "{}", "[]", "0", "-0.5e10", "\"\"", "[true,false,null]", "{\"a\":{\"b\":[{}]}}",
+        "[1,]", "{,}", "[1 2]", "{\"a\":1 \"b\":2}", "01", "\"\\u12\"", "nul", "[\"\u{7f}\"]",
+    ] {
+        assert_eq!(
+            parse(text).is_ok(),
+            serde_json::from_str::<serde_json::Value>(text).is_ok(),
+            "disagreement on {text:?}"
+        );
+    }
+}
