@@ -1,1 +1,17 @@
-//! placeholder
+//! The AWS model of xacct: ARNs and account IDs, KMS key references, the CodePipeline
+//! declaration (with a span on every field), where each action runs, what the API model and the
+//! user guide say a declaration may contain.
+//!
+//! Depends on `xacct-syntax` only. Knows nothing of rules or rendering.
+
+pub mod accounts;
+pub mod api;
+pub mod arn;
+pub mod kms;
+pub mod pipeline;
+pub mod providers;
+
+pub use accounts::{Accounts, Fact, Origin, Placement};
+pub use arn::{AccountId, Arn, ArnError};
+pub use kms::{KeyRef, KeyRefError};
+pub use pipeline::{Action, ArtifactStore, DocumentKind, Pipeline, PipelineDocument, Spanned, Stage};

@@ -1,1 +1,196 @@
-fn main() {}
+//! `xacct`: the command line. Parses arguments, finds files, lints each one, renders the
+//! findings and sets the exit status. Rule internals live in `xacct-rules`.
+
+mod discover;
+mod lint;
+mod render;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use xacct_rules::{Severity, RULES};
+
+/// Static analyzer for cross-account AWS CodePipeline setups.
+#[derive(Parser)]
+#[command(name = "xacct", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint pipeline declarations (files, or folders walked recursively).
+    Lint(LintArgs),
+    /// List the rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Print a rule's page.
+    Explain {
+        /// A rule code (`XA201`) or name (`artifact-crosses-foreign-accounts`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Files or folders to lint.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// The pipeline region, for files that do not say (a `get-pipeline` output's ARN does).
+    #[arg(long)]
+    region: Option<String>,
+    /// Lint only files whose path matches one of these globs (when walking folders).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// Skip files and folders whose path matches one of these globs.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// How findings are written.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Rich, with source excerpts (miette).
+    Text,
+    /// `path:line:col: severity[CODE] message`, one a line, for editors' quickfix lists.
+    Compact,
+    /// A JSON document (version 1) for other tools.
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// Exit statuses: a contract for CI scripts.
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_TROUBLE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Lint(args) => run_lint(args),
+        Command::Rules { format } => {
+            print_rules(format);
+            EXIT_CLEAN
+        }
+        Command::Explain { rule } => match xacct_rules::rule(&rule) {
+            Some(rule) => {
+                print!("{}", rule.page);
+                EXIT_CLEAN
+            }
+            None => {
+                eprintln!("error: no rule `{rule}`; `xacct rules` lists them");
+                EXIT_TROUBLE
+            }
+        },
+    };
+    ExitCode::from(code)
+}
+
+fn run_lint(args: LintArgs) -> u8 {
+    let filter = match discover::Filter::new(&args.include, &args.exclude) {
+        Ok(filter) => filter,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_TROUBLE;
+        }
+    };
+    let discovered = discover::discover(&args.paths, &filter);
+    if !discovered.missing.is_empty() {
+        for path in &discovered.missing {
+            eprintln!("error: {}: no such file or folder", path.display());
+        }
+        return EXIT_TROUBLE;
+    }
+    let options = xacct_rules::LintOptions { region: args.region.clone() };
+    let run = lint::lint_all(discovered.files, &options);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        Format::Text => render::text::write(&mut out, &run, color),
+        Format::Compact => render::compact::write(&mut out, &run),
+        Format::Json => render::json::write(&mut out, &run),
+    };
+    if written.and_then(|()| out.flush()).is_err() {
+        // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
+    }
+    let threshold = Severity::from(args.fail_on);
+    if run.checked_files() == 0 && run.broken_files() > 0 {
+        EXIT_TROUBLE
+    } else if run.diagnostics().any(|d| d.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn print_rules(format: RulesFormat) {
+    match format {
+        RulesFormat::Text => {
+            for rule in RULES {
+                println!("{}  {:<36} {:<8} {}", rule.code, rule.name, rule.severity, rule.summary);
+            }
+        }
+        RulesFormat::Json => {
+            let rules: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "severity": r.severity.as_str(), "summary": r.summary,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Which account and region the pipeline and each of its actions run in.
+//!
+//! Unknown stays unknown: nothing here guesses. A rule that needs an unknown fact stays silent.
+
+use xacct_syntax::Span;
+
+use crate::arn::{AccountId, Arn};
+use crate::pipeline::{Action, Pipeline, PipelineDocument};
+
+/// Where a fact about accounts or regions comes from, for messages and secondary labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `metadata.pipelineArn`.
+    PipelineArn(Span),
+    /// The pipeline's `roleArn`.
+    PipelineRole(Span),
+    /// The action's own `roleArn`.
+    ActionRole(Span),
+    /// The action's own `region`.
+    ActionRegion(Span),
+    /// The `--region` option.
+    CommandLine,
+}
+
+impl Origin {
+    /// The span of the evidence, when it is in the file.
+    pub fn span(self) -> Option<Span> {
+        match self {
+            Origin::PipelineArn(s) | Origin::PipelineRole(s) | Origin::ActionRole(s) | Origin::ActionRegion(s) => {
+                Some(s)
+            }
+            Origin::CommandLine => None,
+        }
+    }
+
+    /// A few words on the evidence: "the pipeline ARN", "its `roleArn`", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Origin::PipelineArn(_) => "from `metadata.pipelineArn`",
+            Origin::PipelineRole(_) => "the account of the pipeline's `roleArn`",
+            Origin::ActionRole(_) => "its `roleArn`",
+            Origin::ActionRegion(_) => "its `region`",
+            Origin::CommandLine => "from `--region`",
+        }
+    }
+}
+
+/// A fact and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact<T> {
+    /// The value.
+    pub value: T,
+    /// Its evidence.
+    pub origin: Origin,
+}
+
+/// The account and region of one action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The action's account: its `roleArn`'s, else the pipeline account.
+    pub account: Option<Fact<AccountId>>,
+    /// The action's region: its `region`, else the pipeline region.
+    pub region: Option<Fact<String>>,
+}
+
+impl Placement {
+    /// True when the action's role puts it in another account than the pipeline's, as far as
+    /// is known.
+    pub fn is_foreign(&self, pipeline_account: Option<AccountId>) -> bool {
+        matches!((&self.account, pipeline_account), (Some(a), Some(p)) if a.value != p)
+    }
+}
+
+/// The accounts and regions of a pipeline and all its actions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accounts {
+    /// The pipeline account ("A").
+    pub pipeline: Option<Fact<AccountId>>,
+    /// The pipeline region.
+    pub region: Option<Fact<String>>,
+    /// One entry per stage, one per action, in declaration order.
+    pub actions: Vec<Vec<Placement>>,
+}
+
+fn account_of(arn: &str) -> Option<AccountId> {
+    Arn::parse(arn).ok()?.account_id()
+}
+
+impl Accounts {
+    /// Works out the accounts and regions. `default_region` is the `--region` option.
+    pub fn resolve(doc: &PipelineDocument, default_region: Option<&str>) -> Accounts {
+        let from_arn = doc.pipeline_arn.as_ref().and_then(|arn| {
+            let parsed = Arn::parse(&arn.value).ok()?;
+            Some((parsed.account_id(), (!parsed.region.is_empty()).then(|| parsed.region.to_string()), arn.span))
+        });
+        let pipeline = from_arn
+            .as_ref()
+            .and_then(|(account, _, span)| Some(Fact { value: (*account)?, origin: Origin::PipelineArn(*span) }))
+            .or_else(|| {
+                let role = doc.pipeline.role_arn.as_ref()?;
+                Some(Fact { value: account_of(&role.value)?, origin: Origin::PipelineRole(role.span) })
+            });
+        let region = from_arn
+            .and_then(|(_, region, span)| Some(Fact { value: region?, origin: Origin::PipelineArn(span) }))
+            .or_else(|| default_region.map(|r| Fact { value: r.to_string(), origin: Origin::CommandLine }));
+        let actions = doc
+            .pipeline
+            .stages
+            .iter()
+            .map(|stage| stage.actions.iter().map(|action| place(action, &pipeline, &region)).collect())
+            .collect();
+        Accounts { pipeline, region, actions }
+    }
+
+    /// The pipeline account's ID, if known.
+    pub fn pipeline_account(&self) -> Option<AccountId> {
+        self.pipeline.as_ref().map(|f| f.value)
+    }
+
+    /// The placement of action `action` of stage `stage`.
+    pub fn of(&self, stage: usize, action: usize) -> &Placement {
+        &self.actions[stage][action]
+    }
+
+    /// Every action that runs in another account than the pipeline's, known for sure.
+    pub fn foreign_actions<'p>(
+        &'p self,
+        pipeline: &'p Pipeline,
+    ) -> impl Iterator<Item = (usize, usize, &'p Action, &'p Placement)> + 'p {
+        let home = self.pipeline_account();
+        pipeline.actions().filter_map(move |(s, a, action)| {
+            let placement = self.of(s, a);
+            placement.is_foreign(home).then_some((s, a, action, placement))
+        })
+    }
+}
+
+fn place(action: &Action, pipeline: &Option<Fact<AccountId>>, region: &Option<Fact<String>>) -> Placement {
+    let account = match &action.role_arn {
+        // A malformed role ARN leaves the account unknown (XA103 reports it), never the default.
+        Some(role) => account_of(&role.value).map(|value| Fact { value, origin: Origin::ActionRole(role.span) }),
+        None => pipeline.clone(),
+    };
+    let region = match &action.region {
+        Some(r) => Some(Fact { value: r.value.clone(), origin: Origin::ActionRegion(r.span) }),
+        None => region.clone(),
+    };
+    Placement { account, region }
+}

@@ -1,0 +1,122 @@
+//! What the CodePipeline user guide says about each action provider: how many artifacts it
+//! takes and makes, and whether it may run in another account.
+//!
+//! Sources: the user guide's "Valid action types and providers" table and per-action references
+//! (artifact counts), and the cross-account walkthrough ("Cross-account actions are not supported
+//! for … Jenkins build actions"). These numbers are not in the API model.
+
+/// Whether an action provider may run in another account through an action `roleArn`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrossAccount {
+    /// Documented to work.
+    Supported,
+    /// Documented not to work; the text says where.
+    Unsupported(&'static str),
+    /// The documentation says nothing either way.
+    Undocumented,
+}
+
+/// An inclusive range of artifact counts.
+pub type Count = (u8, u8);
+
+/// One provider's facts.
+#[derive(Clone, Copy, Debug)]
+pub struct ProviderInfo {
+    /// `actionTypeId.category` (`*` for any).
+    pub category: &'static str,
+    /// `actionTypeId.owner`.
+    pub owner: &'static str,
+    /// `actionTypeId.provider` (`*` for any).
+    pub provider: &'static str,
+    /// Input artifacts it takes, when documented.
+    pub inputs: Option<Count>,
+    /// Output artifacts it makes, when documented.
+    pub outputs: Option<Count>,
+    /// Cross-account support.
+    pub cross_account: CrossAccount,
+}
+
+const fn p(
+    category: &'static str,
+    owner: &'static str,
+    provider: &'static str,
+    inputs: Option<Count>,
+    outputs: Option<Count>,
+    cross_account: CrossAccount,
+) -> ProviderInfo {
+    ProviderInfo { category, owner, provider, inputs, outputs, cross_account }
+}
+
+use CrossAccount::{Supported, Undocumented, Unsupported};
+
+const JENKINS: &str = "the cross-account walkthrough: \"Cross-account actions are not supported for … Jenkins build actions\"";
+const COMMANDS: &str = "the Commands action reference: the action runs with the pipeline's service role in the pipeline account";
+
+/// The catalogue. Order matters: the first match wins, so specific entries come before `*`.
+pub static PROVIDERS: &[ProviderInfo] = &[
+    p("Source", "AWS", "S3", Some((0, 0)), Some((1, 1)), Supported),
+    p("Source", "AWS", "CodeCommit", Some((0, 0)), Some((1, 1)), Supported),
+    p("Source", "AWS", "ECR", Some((0, 0)), Some((1, 1)), Supported),
+    p("Source", "ThirdParty", "GitHub", Some((0, 0)), Some((1, 1)), Supported),
+    p("Source", "AWS", "CodeStarSourceConnection", Some((0, 0)), Some((1, 1)), Undocumented),
+    p("Build", "AWS", "CodeBuild", Some((1, 5)), Some((0, 5)), Supported),
+    p("Test", "AWS", "CodeBuild", Some((1, 5)), Some((0, 5)), Supported),
+    p("Build", "AWS", "ECRBuildAndPublish", None, None, Undocumented),
+    p("Deploy", "AWS", "CodeDeploy", Some((1, 1)), Some((0, 0)), Supported),
+    p("Deploy", "AWS", "ECS", Some((1, 1)), Some((0, 0)), Supported),
+    p("Deploy", "AWS", "S3", Some((1, 1)), Some((0, 0)), Supported),
+    p("Deploy", "AWS", "ElasticBeanstalk", Some((1, 1)), Some((0, 0)), Undocumented),
+    p("Deploy", "AWS", "ServiceCatalog", Some((1, 1)), Some((0, 0)), Undocumented),
+    p("Deploy", "AWS", "CloudFormation", Some((0, 10)), Some((0, 1)), Supported),
+    p("Deploy", "AWS", "CloudFormationStackSet", None, None, Supported),
+    p("Deploy", "AWS", "CloudFormationStackInstances", None, None, Supported),
+    p("Deploy", "AWS", "CodeDeployToECS", Some((1, 5)), Some((0, 0)), Supported),
+    p("Deploy", "AWS", "AppConfig", None, None, Undocumented),
+    p("Deploy", "AWS", "EKS", None, None, Undocumented),
+    p("Deploy", "AWS", "EC2", None, None, Undocumented),
+    p("Approval", "AWS", "Manual", Some((0, 0)), Some((0, 0)), Undocumented),
+    p("Invoke", "AWS", "Lambda", Some((0, 5)), Some((0, 5)), Supported),
+    p("Invoke", "AWS", "StepFunctions", Some((0, 1)), Some((0, 1)), Supported),
+    p("Compute", "AWS", "Commands", Some((1, 10)), Some((0, 1)), Unsupported(COMMANDS)),
+    p("*", "Custom", "*", Some((0, 5)), Some((0, 5)), Supported),
+];
+
+/// The catalogue entry for an action type, if the guide documents it.
+pub fn lookup(category: &str, owner: &str, provider: &str) -> Option<ProviderInfo> {
+    let custom_jenkins = owner == "Custom" && provider.to_ascii_lowercase().contains("jenkins");
+    if custom_jenkins {
+        return Some(p("*", "Custom", "Jenkins", Some((0, 5)), Some((0, 5)), Unsupported(JENKINS)));
+    }
+    PROVIDERS
+        .iter()
+        .find(|info| {
+            (info.category == "*" || info.category == category)
+                && info.owner == owner
+                && (info.provider == "*" || info.provider == provider)
+        })
+        .copied()
+}
+
+/// True for a source action (category `Source`).
+pub fn is_source(category: &str) -> bool {
+    category == "Source"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_source_and_s3_deploy_differ() {
+        assert_eq!(lookup("Source", "AWS", "S3").unwrap().outputs, Some((1, 1)));
+        assert_eq!(lookup("Deploy", "AWS", "S3").unwrap().inputs, Some((1, 1)));
+    }
+
+    #[test]
+    fn jenkins_is_any_custom_provider_named_so() {
+        let info = lookup("Build", "Custom", "JenkinsProviderName").unwrap();
+        assert!(matches!(info.cross_account, Unsupported(_)));
+        assert_eq!(lookup("Build", "Custom", "MyWorker").unwrap().cross_account, Supported);
+        assert!(lookup("Build", "AWS", "Unheard").is_none());
+    }
+}

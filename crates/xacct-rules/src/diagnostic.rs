@@ -1,0 +1,107 @@
+use std::fmt;
+
+use xacct_syntax::{FileId, Span};
+
+use crate::registry::Rule;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; never fails a run unless `--fail-on info`.
+    Info,
+    /// Likely to break or to be unsafe.
+    Warning,
+    /// Will break at run time.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary span with a message ("produced here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The file the span is in.
+    pub file: FileId,
+    /// The span.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule's code, e.g. `XA201`.
+    pub code: &'static str,
+    /// The rule's kebab-case name.
+    pub name: &'static str,
+    /// Severity (the rule's default unless the rule's page documents otherwise).
+    pub severity: Severity,
+    /// One line naming the values involved.
+    pub message: String,
+    /// The file of the primary span.
+    pub file: FileId,
+    /// The primary span: where to fix.
+    pub span: Span,
+    /// Secondary spans.
+    pub labels: Vec<Label>,
+    /// The fix, in one or two sentences.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at `span` with the rule's default severity.
+    pub fn new(rule: &Rule, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            file,
+            span,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds a secondary label in the same file.
+    pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { file: self.file, span, message: message.into() });
+        self
+    }
+
+    /// Adds a secondary label when there is a span for it.
+    pub fn label_opt(self, span: Option<Span>, message: impl Into<String>) -> Diagnostic {
+        match span {
+            Some(span) => self.label(span, message),
+            None => self,
+        }
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the severity, for rules whose page documents more than one.
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}

@@ -1,0 +1,213 @@
+//! One module per rule. Shared facts that several rules read (who produces an artifact, which
+//! actions use which artifact store) are computed here, once per pipeline.
+
+use std::collections::HashMap;
+
+use xacct_model::api::ShapeIssue;
+use xacct_model::pipeline::ArtifactStore;
+use xacct_model::{AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned};
+use xacct_syntax::{FileId, Span};
+
+use crate::registry::Rule;
+use crate::Diagnostic;
+
+pub mod xa001;
+pub mod xa002;
+pub mod xa003;
+pub mod xa101;
+pub mod xa102;
+pub mod xa103;
+pub mod xa104;
+pub mod xa105;
+pub mod xa106;
+pub mod xa107;
+pub mod xa108;
+pub mod xa109;
+pub mod xa110;
+pub mod xa201;
+pub mod xa202;
+pub mod xa203;
+pub mod xa204;
+pub mod xa205;
+pub mod xa206;
+pub mod xa207;
+pub mod xa301;
+pub mod xa302;
+pub mod xa303;
+pub mod xa304;
+pub mod xa305;
+pub mod xa306;
+
+/// Where an action sits: stage index, action index.
+pub type ActionIndex = (usize, usize);
+
+/// Everything a pipeline rule may read.
+pub struct PipelineContext<'a> {
+    /// The file.
+    pub file: FileId,
+    /// The document as loaded.
+    pub doc: &'a PipelineDocument,
+    /// Accounts and regions of the pipeline and its actions.
+    pub accounts: &'a Accounts,
+    /// Departures from the API model, found by the validator.
+    pub shape_issues: &'a [ShapeIssue],
+    /// Output artifact name → the actions that produce it, in declaration order.
+    pub producers: HashMap<&'a str, Vec<(ActionIndex, &'a Spanned<String>)>>,
+}
+
+impl<'a> PipelineContext<'a> {
+    /// Builds the context and its shared indexes.
+    pub fn new(
+        file: FileId,
+        doc: &'a PipelineDocument,
+        accounts: &'a Accounts,
+        shape_issues: &'a [ShapeIssue],
+    ) -> Self {
+        let mut producers: HashMap<&str, Vec<_>> = HashMap::new();
+        for (s, a, action) in doc.pipeline.actions() {
+            for output in &action.outputs {
+                producers.entry(output.as_str()).or_default().push(((s, a), output));
+            }
+        }
+        PipelineContext { file, doc, accounts, shape_issues, producers }
+    }
+
+    /// The declaration.
+    pub fn pipeline(&self) -> &'a Pipeline {
+        &self.doc.pipeline
+    }
+
+    /// The action at an index.
+    pub fn action(&self, (s, a): ActionIndex) -> &'a Action {
+        &self.doc.pipeline.stages[s].actions[a]
+    }
+
+    /// A finding of `rule` in this file.
+    pub fn diag(&self, rule: &Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.file, span, message)
+    }
+
+    /// True when action `earlier` finishes before action `later` starts: an earlier stage, or the
+    /// same stage with a lower run order.
+    pub fn runs_before(&self, earlier: ActionIndex, later: ActionIndex) -> bool {
+        earlier.0 < later.0
+            || (earlier.0 == later.0 && self.action(earlier).run_order() < self.action(later).run_order())
+    }
+
+    /// The action that produces `artifact` for the action at `consumer`: the last producer that
+    /// runs before it.
+    pub fn producer_for(&self, artifact: &str, consumer: ActionIndex) -> Option<(ActionIndex, &'a Spanned<String>)> {
+        self.producers
+            .get(artifact)?
+            .iter()
+            .rev()
+            .find(|(at, _)| self.runs_before(*at, consumer))
+            .copied()
+    }
+
+    /// The pipeline account, when known.
+    pub fn home(&self) -> Option<AccountId> {
+        self.accounts.pipeline_account()
+    }
+
+    /// The artifact stores with the cross-account actions that read and write through each.
+    pub fn store_uses(&self) -> Vec<StoreUse<'a>> {
+        let pipeline = self.pipeline();
+        let accounts: &'a Accounts = self.accounts;
+        let foreign: Vec<_> = accounts.foreign_actions(pipeline).collect();
+        let mut uses = Vec::new();
+        if let Some(store) = &pipeline.artifact_store {
+            uses.push(StoreUse {
+                store: &store.value,
+                anchor: store.span,
+                region: accounts.region.as_ref().map(|r| r.value.as_str()),
+                region_span: None,
+                foreign: foreign.iter().map(|(_, _, action, placement)| (*action, *placement)).collect(),
+            });
+        }
+        if let Some(stores) = &pipeline.artifact_stores {
+            for regional in &stores.value {
+                let region = regional.region.as_str();
+                uses.push(StoreUse {
+                    store: &regional.store,
+                    anchor: regional.region.span,
+                    region: Some(region),
+                    region_span: Some(regional.region.span),
+                    foreign: foreign
+                        .iter()
+                        .filter(|(_, _, _, placement)| placement.region.as_ref().is_some_and(|r| r.value == region))
+                        .map(|(_, _, action, placement)| (*action, *placement))
+                        .collect(),
+                });
+            }
+        }
+        uses
+    }
+}
+
+/// One artifact store and the cross-account actions that use it.
+pub struct StoreUse<'a> {
+    /// The store.
+    pub store: &'a ArtifactStore,
+    /// Where to point for the store as a whole (`artifactStore` key or region key).
+    pub anchor: Span,
+    /// The store's region, when known.
+    pub region: Option<&'a str>,
+    /// The span of the region key of `artifactStores`.
+    pub region_span: Option<Span>,
+    /// Actions that run in another account than the pipeline's and use this store.
+    pub foreign: Vec<(&'a Action, &'a Placement)>,
+}
+
+impl StoreUse<'_> {
+    /// The store key as parsed, with its span; `None` when absent or unparseable (XA103).
+    pub fn key(&self) -> Option<(KeyRef, Span)> {
+        let key = self.store.encryption_key.as_ref()?;
+        Some((KeyRef::parse(&key.value).ok()?, key.span))
+    }
+
+    /// "artifact store `bucket`" or "the artifact store".
+    pub fn describe(&self) -> String {
+        match &self.store.location {
+            Some(bucket) => format!("artifact store `{}`", bucket.value),
+            None => "the artifact store".to_string(),
+        }
+    }
+
+    /// The first cross-account action, for a secondary label: its role's span and a message.
+    pub fn first_foreign_label(&self) -> Option<(Span, String)> {
+        let (action, placement) = self.foreign.first()?;
+        let role = action.role_arn.as_ref()?;
+        let account = placement.account.as_ref()?;
+        Some((role.span, format!("action `{}` runs in account {}", action.display_name(), account.value)))
+    }
+
+    /// "action `Deploy` (account 222222222222)" and how many more.
+    pub fn foreign_summary(&self) -> String {
+        let mut names = self.foreign.iter().filter_map(|(action, placement)| {
+            Some(format!("`{}` (account {})", action.display_name(), placement.account.as_ref()?.value))
+        });
+        let first = names.next().unwrap_or_default();
+        match self.foreign.len() {
+            0 | 1 => format!("action {first}"),
+            n => format!("action {first} and {} more", n - 1),
+        }
+    }
+}
+
+/// "account 222222222222" for an action, or "the pipeline account 111111111111" when it runs
+/// there; `None` when unknown.
+pub fn account_phrase(placement: &Placement, home: Option<AccountId>) -> Option<String> {
+    let account = placement.account.as_ref()?;
+    Some(if Some(account.value) == home {
+        format!("the pipeline account {}", account.value)
+    } else {
+        format!("account {}", account.value)
+    })
+}
+
+/// True when a configuration value holds a CodePipeline variable (`#{Namespace.Name}`), whose
+/// value is only known at run time.
+pub fn has_variable(value: &str) -> bool {
+    value.contains("#{")
+}

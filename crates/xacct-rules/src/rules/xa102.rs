@@ -1,0 +1,63 @@
+//! XA102 duplicate-name: two stages, two actions of a stage, or two output artifacts share a name.
+
+use std::collections::HashMap;
+
+use xacct_model::Spanned;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PipelineContext;
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA102",
+    "duplicate-name",
+    Error,
+    "Two stages, two actions in one stage, or two output artifacts share a name.",
+    Check::Pipeline(check)
+);
+
+fn duplicates<'a>(names: impl Iterator<Item = &'a Spanned<String>>) -> Vec<(&'a Spanned<String>, &'a Spanned<String>)> {
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+    let mut found = Vec::new();
+    for name in names {
+        match seen.get(name.as_str()) {
+            Some(first) => found.push((*first, name)),
+            None => {
+                seen.insert(name.as_str(), name);
+            }
+        }
+    }
+    found
+}
+
+fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
+    let pipeline = cx.pipeline();
+    for (first, again) in duplicates(pipeline.stages.iter().filter_map(|s| s.name.as_ref())) {
+        out.push(
+            cx.diag(&RULE, again.span, format!("stage name `{}` is used twice", again.value))
+                .label(first.span, "first used here")
+                .help("stage names must be unique within a pipeline; rename one of the stages"),
+        );
+    }
+    for stage in &pipeline.stages {
+        for (first, again) in duplicates(stage.actions.iter().filter_map(|a| a.name.as_ref())) {
+            out.push(
+                cx.diag(
+                    &RULE,
+                    again.span,
+                    format!("action name `{}` is used twice in stage `{}`", again.value, stage.display_name()),
+                )
+                .label(first.span, "first used here")
+                .help("action names must be unique within a stage; rename one of the actions"),
+            );
+        }
+    }
+    let outputs = pipeline.actions().flat_map(|(_, _, action)| action.outputs.iter());
+    for (first, again) in duplicates(outputs) {
+        out.push(
+            cx.diag(&RULE, again.span, format!("output artifact `{}` is produced twice", again.value))
+                .label(first.span, "first produced here")
+                .help("output artifact names must be unique within a pipeline; rename one of the outputs"),
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! XA108 v2-only-feature: a V2 feature in a pipeline that is not V2.
+
+use xacct_syntax::Span;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PipelineContext;
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA108",
+    "v2-only-feature",
+    Error,
+    "variables, triggers, executionMode QUEUED/PARALLEL, stage conditions or rollback, or a Commands action in a pipeline that is not V2.",
+    Check::Pipeline(check)
+);
+
+fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
+    let pipeline = cx.pipeline();
+    if pipeline.is_v2() {
+        return;
+    }
+    let declared = match &pipeline.pipeline_type {
+        Some(t) => format!("`pipelineType` is {}", t.value),
+        None => "the pipeline has no `pipelineType`, so it is V1".to_string(),
+    };
+    let type_span = pipeline.pipeline_type.as_ref().map(|t| t.span);
+    let mut report = |span: Span, feature: String| {
+        out.push(
+            cx.diag(&RULE, span, format!("{feature} requires a V2 pipeline, but {declared}"))
+                .label_opt(type_span, "pipeline type declared here")
+                .help("set `\"pipelineType\": \"V2\"` (V2 is billed per action minute), or remove the feature"),
+        );
+    };
+    if let Some(span) = pipeline.variables {
+        report(span, "`variables`".to_string());
+    }
+    if let Some(span) = pipeline.triggers {
+        report(span, "`triggers`".to_string());
+    }
+    if let Some(mode) = &pipeline.execution_mode {
+        if mode.value == "QUEUED" || mode.value == "PARALLEL" {
+            report(mode.span, format!("executionMode {}", mode.value));
+        }
+    }
+    for stage in &pipeline.stages {
+        for feature in &stage.v2_features {
+            report(feature.span, format!("`{}` on stage `{}`", feature.value, stage.display_name()));
+        }
+    }
+    for (_, _, action) in pipeline.actions() {
+        if action.is("AWS", "Commands") {
+            let span = action.provider.as_ref().map_or(action.anchor(), |p| p.span);
+            report(span, format!("the Commands action `{}`", action.display_name()));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! XA202 cross-account-unsupported-provider: a Jenkins or Commands action in another account.
+
+use xacct_model::providers::{lookup, CrossAccount};
+use xacct_model::Action;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PipelineContext;
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA202",
+    "cross-account-unsupported-provider",
+    Error,
+    "A Jenkins (Custom) or Commands action runs in another account than the pipeline's.",
+    Check::Pipeline(check)
+);
+
+/// Why this action's provider cannot run in another account, if it cannot.
+pub(crate) fn unsupported_reason(action: &Action) -> Option<&'static str> {
+    match lookup(action.category(), action.owner(), action.provider())?.cross_account {
+        CrossAccount::Unsupported(why) => Some(why),
+        CrossAccount::Supported | CrossAccount::Undocumented => None,
+    }
+}
+
+fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(home) = cx.home() else { return };
+    for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
+        let Some(why) = unsupported_reason(action) else { continue };
+        let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else { continue };
+        out.push(
+            cx.diag(
+                &RULE,
+                role.span,
+                format!(
+                    "{} action `{}` runs in account {} through its `roleArn`, but {} actions cannot run in another account than the pipeline account {home}",
+                    action.provider(),
+                    action.display_name(),
+                    account.value,
+                    action.provider()
+                ),
+            )
+            .help(format!("remove the `roleArn` so the action runs in {home}, or replace it with an action type that supports cross-account roles (e.g. CodeBuild); source: {why}")),
+        );
+    }
+}

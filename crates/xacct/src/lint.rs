@@ -1,0 +1,87 @@
+//! Lints every discovered file on its own, so one broken file never hides the others.
+
+use std::path::Path;
+
+use xacct_rules::engine::{read_source, unreadable};
+use xacct_rules::{lint_source, Diagnostic, LintOptions, Outcome};
+use xacct_syntax::{FileId, SourceFile};
+
+use crate::discover::Candidate;
+
+/// One file's source and findings.
+pub struct LintedFile {
+    /// The file (text may be empty when it could not be read).
+    pub source: SourceFile,
+    /// Findings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// All files of a run, indexed by [`FileId`].
+pub struct LintRun {
+    /// The files.
+    pub files: Vec<LintedFile>,
+}
+
+impl LintRun {
+    /// Every finding, in file order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|f| f.diagnostics.iter())
+    }
+
+    /// The file a finding refers to.
+    pub fn source(&self, file: FileId) -> &SourceFile {
+        &self.files[file.0 as usize].source
+    }
+
+    /// Files that were read and checked.
+    pub fn checked_files(&self) -> usize {
+        self.files.iter().filter(|f| matches!(f.outcome, Outcome::Checked(_))).count()
+    }
+
+    /// Files that could not be read or parsed.
+    pub fn broken_files(&self) -> usize {
+        self.files.iter().filter(|f| f.outcome == Outcome::Broken).count()
+    }
+}
+
+fn lint_one(id: FileId, candidate: Candidate, options: &LintOptions) -> LintedFile {
+    let read = match candidate.error {
+        Some(error) => Err(error),
+        None => read_file(&candidate.path),
+    };
+    match read {
+        Ok(bytes) => {
+            let (source, decode_error) = read_source(&candidate.path, bytes);
+            let report = lint_source(id, &source, decode_error.as_ref(), candidate.explicit, options);
+            // Only files with findings are rendered: drop the others' text to bound memory.
+            let source = if report.diagnostics.is_empty() { SourceFile::new(&candidate.path, String::new()) } else { source };
+            LintedFile { source, diagnostics: report.diagnostics, outcome: report.outcome }
+        }
+        Err(error) => LintedFile {
+            source: SourceFile::new(&candidate.path, String::new()),
+            diagnostics: vec![unreadable(id, &error)],
+            outcome: Outcome::Broken,
+        },
+    }
+}
+
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        // Reading a FIFO or a device would block or never end.
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    std::fs::read(path)
+}
+
+/// Lints the files, in order.
+pub fn lint_all(candidates: Vec<Candidate>, options: &LintOptions) -> LintRun {
+    let files = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, candidate)| lint_one(FileId(i as u32), candidate, options))
+        .collect::<Vec<_>>();
+    LintRun { files }
+}

@@ -1,0 +1,104 @@
+//! The JSON output, version 1: a contract other tools parse. Fields are only ever added.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use xacct_rules::Severity;
+use xacct_syntax::{FileId, SourceFile, Span};
+
+use crate::lint::LintRun;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: String,
+    start: Position,
+    end: Position,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    path: String,
+    start: Position,
+    end: Position,
+    message: &'a str,
+}
+
+/// A position: 1-based line, 1-based column in characters, 0-based byte offset.
+#[derive(Serialize)]
+struct Position {
+    line: u32,
+    column: u32,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+fn position(source: &SourceFile, offset: u32) -> Position {
+    let at = source.line_col(offset);
+    Position { line: at.line, column: at.column, offset }
+}
+
+fn range(run: &LintRun, file: FileId, span: Span) -> (String, Position, Position) {
+    let source = run.source(file);
+    (source.path().display().to_string(), position(source, span.start), position(source, span.end))
+}
+
+/// Writes the document.
+pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
+    let diagnostics = run
+        .diagnostics()
+        .map(|d| {
+            let (path, start, end) = range(run, d.file, d.span);
+            JsonDiagnostic {
+                code: d.code,
+                name: d.name,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path,
+                start,
+                end,
+                labels: d
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let (path, start, end) = range(run, l.file, l.span);
+                        JsonLabel { path, start, end, message: &l.message }
+                    })
+                    .collect(),
+                help: d.help.as_deref(),
+            }
+        })
+        .collect();
+    let count = |s: Severity| run.diagnostics().filter(|d| d.severity == s).count();
+    let output = Output {
+        version: 1,
+        diagnostics,
+        summary: Summary {
+            files: run.files.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
+    writeln!(out)
+}

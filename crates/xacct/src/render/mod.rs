@@ -1,0 +1,5 @@
+//! Output formats. Each writes a whole run; none decides the exit status.
+
+pub mod compact;
+pub mod json;
+pub mod text;

@@ -1,0 +1,171 @@
+//! Rich text output through miette, with a line-indexed source so that thousands of findings
+//! in one large file render in linear time (miette's stock `SourceCode` for strings rescans the
+//! text from the start for every label).
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
+use xacct_rules::{Diagnostic, Severity};
+use xacct_syntax::SourceFile;
+
+use crate::lint::LintRun;
+
+/// A [`SourceCode`] over a [`SourceFile`] that finds lines through its index.
+struct IndexedSource<'a>(&'a SourceFile);
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_before: usize,
+        context_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let file = self.0;
+        let text = file.text();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len()).max(start);
+        if span.offset() > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let at = file.line_col(start as u32);
+        let first = at.line - 1;
+        if context_before == 0 && context_after == 0 {
+            // miette asks for the bare span to print `path:line:column` in the header.
+            return Ok(Box::new(MietteSpanContents::new_named(
+                file.path().display().to_string(),
+                &text.as_bytes()[start..end],
+                (start, end - start).into(),
+                first as usize,
+                at.column as usize - 1,
+                text[start..end].lines().count().max(1),
+            )));
+        }
+        // A span ending right after a newline belongs to the line it ends.
+        let last_offset = if end > start { end - 1 } else { end };
+        let last = file.line_col(last_offset as u32).line - 1;
+        let from_line = (first as usize).saturating_sub(context_before) as u32;
+        let to_line = last + context_after as u32;
+        let from = file.line_start(from_line).unwrap_or(0) as usize;
+        let to = (to_line..=to_line)
+            .find_map(|l| file.line_span(l))
+            .map(|s| s.end as usize)
+            .unwrap_or(text.len())
+            .min(text.len());
+        // Drop the final line break, as miette's own implementation does.
+        let to = if text[from..to].ends_with("\r\n") {
+            to - 2
+        } else if text[from..to].ends_with('\n') {
+            to - 1
+        } else {
+            to
+        };
+        let line_count = text[from..to].lines().count().max(1);
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.path().display().to_string(),
+            &text.as_bytes()[from..to],
+            (from, to - from).into(),
+            from_line as usize,
+            0,
+            line_count,
+        )))
+    }
+}
+
+/// One finding dressed for miette.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: IndexedSource<'a>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{}({})", self.diagnostic.code, self.diagnostic.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        if self.source.0.text().is_empty() {
+            None
+        } else {
+            Some(&self.source)
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.0.text().is_empty() {
+            return None;
+        }
+        let d = self.diagnostic;
+        let primary = LabeledSpan::new_primary_with_span(None, (d.span.start as usize, d.span.len() as usize));
+        let secondary = d
+            .labels
+            .iter()
+            .filter(|l| l.file == d.file)
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start as usize, l.span.len() as usize)));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+/// Writes every finding, then a summary line.
+pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    let mut rendered = String::new();
+    for d in run.diagnostics() {
+        let source = run.source(d.file);
+        let report = Report { diagnostic: d, source: IndexedSource(source) };
+        rendered.clear();
+        if handler.render_report(&mut rendered, &report).is_err() {
+            rendered = format!("{}: {}[{}] {}\n", source.path().display(), d.severity, d.code, d.message);
+        }
+        // Without a source excerpt miette does not say which file: add it.
+        if source.text().is_empty() {
+            writeln!(out, "{}:", source.path().display())?;
+        }
+        write!(out, "{rendered}")?;
+        writeln!(out)?;
+    }
+    let count = |s: Severity| run.diagnostics().filter(|d| d.severity == s).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "{} in {} ({} checked)",
+        [
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+            plural(count(Severity::Info), "info"),
+        ]
+        .join(", "),
+        plural(run.files.len(), "file"),
+        run.checked_files()
+    )
+}

@@ -1,0 +1,121 @@
+//! Runs the `xacct` binary on every fixture under `testdata/rules/` and `testdata/examples/`
+//! and compares its compact output with the `.expected` file beside the fixture.
+//!
+//! `XACCT_BLESS=1 cargo test -p xacct --test fixtures` rewrites the expected files; review the
+//! diff before committing it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+struct Outcome {
+    stdout: String,
+    status: i32,
+}
+
+fn lint(relative: &Path, extra: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(repo_root())
+        .arg("lint")
+        .arg("--format")
+        .arg("compact")
+        .args(extra)
+        .arg(relative)
+        .output()
+        .expect("run xacct");
+    Outcome { stdout: String::from_utf8(output.stdout).unwrap(), status: output.status.code().unwrap_or(-1) }
+}
+
+fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(fixtures_in(&path));
+        } else if path.extension().is_some_and(|e| e == "json") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Compares (or, when blessing, writes) the expected output; returns a failure description.
+fn check_expected(fixture: &Path, actual: &str) -> Option<String> {
+    let expected_path = PathBuf::from(format!("{}.expected", fixture.display()));
+    if std::env::var_os("XACCT_BLESS").is_some() {
+        std::fs::write(&expected_path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+        panic!("{} has no expected output; run with XACCT_BLESS=1", fixture.display())
+    });
+    (expected != actual).then(|| format!("{}:\n--- expected\n{expected}--- actual\n{actual}", fixture.display()))
+}
+
+fn rule_codes() -> BTreeSet<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_xacct")).args(["rules", "--format", "json"]).output().unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    rules.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn every_rule_fixture_reports_exactly_what_is_expected() {
+    let root = repo_root();
+    let rules_dir = root.join("testdata/rules");
+    let mut failures = Vec::new();
+    for code in rule_codes() {
+        let dir = rules_dir.join(&code);
+        assert!(dir.is_dir(), "rule {code} has no fixture folder testdata/rules/{code}/");
+        let fixtures = fixtures_in(&dir);
+        let (mut fails, mut passes) = (0, 0);
+        for fixture in fixtures {
+            let relative = fixture.strip_prefix(&root).unwrap();
+            let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+            let outcome = lint(relative, &[]);
+            let tag = format!("[{code}]");
+            if name.starts_with("fail") {
+                fails += 1;
+                if !outcome.stdout.lines().any(|l| l.contains(&tag)) {
+                    failures.push(format!("{}: expected a {code} finding, got:\n{}", relative.display(), outcome.stdout));
+                }
+            } else if name.starts_with("pass") {
+                passes += 1;
+                if !outcome.stdout.is_empty() || outcome.status != 0 {
+                    failures.push(format!("{}: expected no finding, got:\n{}", relative.display(), outcome.stdout));
+                }
+            }
+            failures.extend(check_expected(&fixture, &outcome.stdout));
+        }
+        assert!(fails > 0 && passes > 0, "rule {code} needs at least one fail*.json and one pass*.json fixture");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_folder_is_a_rule() {
+    let codes = rule_codes();
+    for entry in std::fs::read_dir(repo_root().join("testdata/rules")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            assert!(codes.contains(&name), "testdata/rules/{name}/ belongs to no rule");
+        }
+    }
+}
+
+#[test]
+fn examples_report_exactly_what_is_expected() {
+    let root = repo_root();
+    let mut failures = Vec::new();
+    for fixture in fixtures_in(&root.join("testdata/examples")) {
+        let relative = fixture.strip_prefix(&root).unwrap();
+        let outcome = lint(relative, &[]);
+        failures.extend(check_expected(&fixture, &outcome.stdout));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
