@@ -28,16 +28,19 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
         let Some(why) = unsupported_reason(action) else { continue };
         let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else { continue };
+        let kind = if action.owner() == "Custom" {
+            format!("Jenkins build action `{}` (provider {})", action.display_name(), action.provider())
+        } else {
+            format!("{} action `{}`", action.provider(), action.display_name())
+        };
+        let kinds = if action.owner() == "Custom" { "Jenkins build" } else { action.provider() };
         out.push(
             cx.diag(
                 &RULE,
                 role.span,
                 format!(
-                    "{} action `{}` runs in account {} through its `roleArn`, but {} actions cannot run in another account than the pipeline account {home}",
-                    action.provider(),
-                    action.display_name(),
-                    account.value,
-                    action.provider()
+                    "{kind} runs in account {} through its `roleArn`, but {kinds} actions cannot run in another account than the pipeline account {home}",
+                    account.value
                 ),
             )
             .help(format!("remove the `roleArn` so the action runs in {home}, or replace it with an action type that supports cross-account roles (e.g. CodeBuild); source: {why}")),
