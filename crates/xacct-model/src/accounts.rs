@@ -26,9 +26,10 @@ impl Origin {
     /// The span of the evidence, when it is in the file.
     pub fn span(self) -> Option<Span> {
         match self {
-            Origin::PipelineArn(s) | Origin::PipelineRole(s) | Origin::ActionRole(s) | Origin::ActionRegion(s) => {
-                Some(s)
-            }
+            Origin::PipelineArn(s)
+            | Origin::PipelineRole(s)
+            | Origin::ActionRole(s)
+            | Origin::ActionRegion(s) => Some(s),
             Origin::CommandLine => None,
         }
     }
@@ -91,25 +92,57 @@ impl Accounts {
     pub fn resolve(doc: &PipelineDocument, default_region: Option<&str>) -> Accounts {
         let from_arn = doc.pipeline_arn.as_ref().and_then(|arn| {
             let parsed = Arn::parse(&arn.value).ok()?;
-            Some((parsed.account_id(), (!parsed.region.is_empty()).then(|| parsed.region.to_string()), arn.span))
+            Some((
+                parsed.account_id(),
+                (!parsed.region.is_empty()).then(|| parsed.region.to_string()),
+                arn.span,
+            ))
         });
         let pipeline = from_arn
             .as_ref()
-            .and_then(|(account, _, span)| Some(Fact { value: (*account)?, origin: Origin::PipelineArn(*span) }))
+            .and_then(|(account, _, span)| {
+                Some(Fact {
+                    value: (*account)?,
+                    origin: Origin::PipelineArn(*span),
+                })
+            })
             .or_else(|| {
                 let role = doc.pipeline.role_arn.as_ref()?;
-                Some(Fact { value: account_of(&role.value)?, origin: Origin::PipelineRole(role.span) })
+                Some(Fact {
+                    value: account_of(&role.value)?,
+                    origin: Origin::PipelineRole(role.span),
+                })
             });
         let region = from_arn
-            .and_then(|(_, region, span)| Some(Fact { value: region?, origin: Origin::PipelineArn(span) }))
-            .or_else(|| default_region.map(|r| Fact { value: r.to_string(), origin: Origin::CommandLine }));
+            .and_then(|(_, region, span)| {
+                Some(Fact {
+                    value: region?,
+                    origin: Origin::PipelineArn(span),
+                })
+            })
+            .or_else(|| {
+                default_region.map(|r| Fact {
+                    value: r.to_string(),
+                    origin: Origin::CommandLine,
+                })
+            });
         let actions = doc
             .pipeline
             .stages
             .iter()
-            .map(|stage| stage.actions.iter().map(|action| place(action, &pipeline, &region)).collect())
+            .map(|stage| {
+                stage
+                    .actions
+                    .iter()
+                    .map(|action| place(action, &pipeline, &region))
+                    .collect()
+            })
             .collect();
-        Accounts { pipeline, region, actions }
+        Accounts {
+            pipeline,
+            region,
+            actions,
+        }
     }
 
     /// The pipeline account's ID, if known.
@@ -130,19 +163,31 @@ impl Accounts {
         let home = self.pipeline_account();
         pipeline.actions().filter_map(move |(s, a, action)| {
             let placement = self.of(s, a);
-            placement.is_foreign(home).then_some((s, a, action, placement))
+            placement
+                .is_foreign(home)
+                .then_some((s, a, action, placement))
         })
     }
 }
 
-fn place(action: &Action, pipeline: &Option<Fact<AccountId>>, region: &Option<Fact<String>>) -> Placement {
+fn place(
+    action: &Action,
+    pipeline: &Option<Fact<AccountId>>,
+    region: &Option<Fact<String>>,
+) -> Placement {
     let account = match &action.role_arn {
         // A malformed role ARN leaves the account unknown (XA103 reports it), never the default.
-        Some(role) => account_of(&role.value).map(|value| Fact { value, origin: Origin::ActionRole(role.span) }),
+        Some(role) => account_of(&role.value).map(|value| Fact {
+            value,
+            origin: Origin::ActionRole(role.span),
+        }),
         None => pipeline.clone(),
     };
     let region = match &action.region {
-        Some(r) => Some(Fact { value: r.value.clone(), origin: Origin::ActionRegion(r.span) }),
+        Some(r) => Some(Fact {
+            value: r.value.clone(),
+            origin: Origin::ActionRegion(r.span),
+        }),
         None => region.clone(),
     };
     Placement { account, region }

@@ -10,7 +10,10 @@ impl AccountId {
     /// Parses exactly twelve ASCII digits.
     pub fn parse(text: &str) -> Option<AccountId> {
         let bytes: [u8; 12] = text.as_bytes().try_into().ok()?;
-        bytes.iter().all(u8::is_ascii_digit).then_some(AccountId(bytes))
+        bytes
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then_some(AccountId(bytes))
     }
 
     /// The twelve digits.
@@ -33,8 +36,16 @@ impl fmt::Debug for AccountId {
 }
 
 /// The AWS partitions an ARN may name.
-pub const PARTITIONS: &[&str] =
-    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+pub const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 /// An ARN split into its fields: `arn:partition:service:region:account:resource`.
 ///
@@ -89,7 +100,9 @@ impl<'a> Arn<'a> {
         let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
             (next(), next(), next(), next(), next())
         else {
-            return Err(ArnError::TooFewFields { fields: 1 + rest.split(':').count() });
+            return Err(ArnError::TooFewFields {
+                fields: 1 + rest.split(':').count(),
+            });
         };
         if !PARTITIONS.contains(&partition) {
             return Err(ArnError::UnknownPartition(partition.to_string()));
@@ -103,7 +116,13 @@ impl<'a> Arn<'a> {
         if resource.is_empty() {
             return Err(ArnError::EmptyResource);
         }
-        Ok(Arn { partition, service, region, account, resource })
+        Ok(Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
     }
 
     /// The account, when the ARN names one.
@@ -150,22 +169,41 @@ mod tests {
         assert_eq!(arn.resource_type(), ("role", "service-role/Pipeline"));
         let s3 = Arn::parse("arn:aws-cn:s3:::bucket/key:with:colons").unwrap();
         assert_eq!((s3.account, s3.resource), ("", "bucket/key:with:colons"));
-        let lambda = Arn::parse("arn:aws-us-gov:lambda:us-gov-west-1:222222222222:function:f").unwrap();
+        let lambda =
+            Arn::parse("arn:aws-us-gov:lambda:us-gov-west-1:222222222222:function:f").unwrap();
         assert_eq!(lambda.resource_type(), ("function", "f"));
     }
 
     #[test]
     fn rejects_malformed_arns_with_a_reason() {
         assert_eq!(Arn::parse("role/x"), Err(ArnError::NotAnArn));
-        assert_eq!(Arn::parse("arn:aws:iam::1"), Err(ArnError::TooFewFields { fields: 5 }));
-        assert_eq!(Arn::parse("arn:aws:iam::11111111111:role/x"), Err(ArnError::BadAccount("11111111111".into())));
-        assert_eq!(Arn::parse("arn:amazon:iam::111111111111:role/x"), Err(ArnError::UnknownPartition("amazon".into())));
-        assert_eq!(Arn::parse("arn:aws:iam::111111111111:"), Err(ArnError::EmptyResource));
-        assert_eq!(Arn::parse("arn:aws:::111111111111:x"), Err(ArnError::EmptyService));
+        assert_eq!(
+            Arn::parse("arn:aws:iam::1"),
+            Err(ArnError::TooFewFields { fields: 5 })
+        );
+        assert_eq!(
+            Arn::parse("arn:aws:iam::11111111111:role/x"),
+            Err(ArnError::BadAccount("11111111111".into()))
+        );
+        assert_eq!(
+            Arn::parse("arn:amazon:iam::111111111111:role/x"),
+            Err(ArnError::UnknownPartition("amazon".into()))
+        );
+        assert_eq!(
+            Arn::parse("arn:aws:iam::111111111111:"),
+            Err(ArnError::EmptyResource)
+        );
+        assert_eq!(
+            Arn::parse("arn:aws:::111111111111:x"),
+            Err(ArnError::EmptyService)
+        );
         // Twenty colons: the resource keeps them, the account is what it is.
         let many = format!("arn:aws:iam::111111111111:{}", ":".repeat(15));
         assert!(Arn::parse(&many).is_ok());
-        assert!(matches!(Arn::parse(&":".repeat(20)), Err(ArnError::NotAnArn)));
+        assert!(matches!(
+            Arn::parse(&":".repeat(20)),
+            Err(ArnError::NotAnArn)
+        ));
     }
 
     #[test]
@@ -178,10 +216,23 @@ mod tests {
 
     #[test]
     fn region_names() {
-        for ok in ["us-east-1", "us-gov-west-1", "cn-north-1", "eu-central-2", "us-isob-east-1"] {
+        for ok in [
+            "us-east-1",
+            "us-gov-west-1",
+            "cn-north-1",
+            "eu-central-2",
+            "us-isob-east-1",
+        ] {
             assert!(is_region_name(ok), "{ok}");
         }
-        for bad in ["useast1", "us-east", "US-EAST-1", "us--1", "us-east-1a", "eu-west-1-"] {
+        for bad in [
+            "useast1",
+            "us-east",
+            "US-EAST-1",
+            "us--1",
+            "us-east-1a",
+            "eu-west-1-",
+        ] {
             assert!(!is_region_name(bad), "{bad}");
         }
     }

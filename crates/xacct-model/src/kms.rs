@@ -51,15 +51,26 @@ impl KeyRef {
         if text.starts_with("arn:") {
             let arn = Arn::parse(text).map_err(|e| KeyRefError::BadArn(e.to_string()))?;
             if arn.service != "kms" {
-                return Err(KeyRefError::BadArn(format!("service is `{}`, not `kms`", arn.service)));
+                return Err(KeyRefError::BadArn(format!(
+                    "service is `{}`, not `kms`",
+                    arn.service
+                )));
             }
             let account = arn
                 .account_id()
                 .ok_or_else(|| KeyRefError::BadArn("the account field is empty".to_string()))?;
             let region = arn.region.to_string();
             return match arn.resource_type() {
-                ("key", id) if is_key_id(id) => Ok(KeyRef::KeyArn { region, account, key_id: id.to_string() }),
-                ("alias", name) if !name.is_empty() => Ok(KeyRef::AliasArn { region, account, name: name.to_string() }),
+                ("key", id) if is_key_id(id) => Ok(KeyRef::KeyArn {
+                    region,
+                    account,
+                    key_id: id.to_string(),
+                }),
+                ("alias", name) if !name.is_empty() => Ok(KeyRef::AliasArn {
+                    region,
+                    account,
+                    name: name.to_string(),
+                }),
                 _ => Err(KeyRefError::BadArn(format!(
                     "resource `{}` is neither `key/KEY-ID` nor `alias/NAME`",
                     arn.resource
@@ -68,7 +79,9 @@ impl KeyRef {
         }
         if let Some(name) = text.strip_prefix("alias/") {
             if !name.is_empty() {
-                return Ok(KeyRef::AliasName { name: name.to_string() });
+                return Ok(KeyRef::AliasName {
+                    name: name.to_string(),
+                });
             }
         }
         if is_key_id(text) {
@@ -112,7 +125,9 @@ pub fn is_key_id(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
         && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -126,18 +141,35 @@ mod tests {
         let acct = AccountId::parse("111111111111").unwrap();
         assert_eq!(
             KeyRef::parse(&format!("arn:aws:kms:us-east-2:111111111111:key/{ID}")),
-            Ok(KeyRef::KeyArn { region: "us-east-2".into(), account: acct, key_id: ID.into() })
+            Ok(KeyRef::KeyArn {
+                region: "us-east-2".into(),
+                account: acct,
+                key_id: ID.into()
+            })
         );
         assert_eq!(
             KeyRef::parse("arn:aws-cn:kms:cn-north-1:111111111111:alias/pipeline"),
-            Ok(KeyRef::AliasArn { region: "cn-north-1".into(), account: acct, name: "pipeline".into() })
+            Ok(KeyRef::AliasArn {
+                region: "cn-north-1".into(),
+                account: acct,
+                name: "pipeline".into()
+            })
         );
-        assert_eq!(KeyRef::parse("alias/pipeline"), Ok(KeyRef::AliasName { name: "pipeline".into() }));
+        assert_eq!(
+            KeyRef::parse("alias/pipeline"),
+            Ok(KeyRef::AliasName {
+                name: "pipeline".into()
+            })
+        );
         assert_eq!(KeyRef::parse(ID), Ok(KeyRef::KeyId(ID.into())));
         let mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
         assert_eq!(KeyRef::parse(mrk), Ok(KeyRef::KeyId(mrk.into())));
         assert!(KeyRef::parse("alias/aws/s3").unwrap().is_aws_managed());
-        assert!(KeyRef::parse("arn:aws:kms:us-east-1:111111111111:alias/aws/s3").unwrap().is_aws_managed());
+        assert!(
+            KeyRef::parse("arn:aws:kms:us-east-1:111111111111:alias/aws/s3")
+                .unwrap()
+                .is_aws_managed()
+        );
         assert!(!KeyRef::parse("alias/pipeline").unwrap().is_aws_managed());
     }
 
@@ -145,8 +177,14 @@ mod tests {
     fn rejects_what_is_not_a_key() {
         assert_eq!(KeyRef::parse("my-key"), Err(KeyRefError::Unrecognized));
         assert_eq!(KeyRef::parse("alias/"), Err(KeyRefError::Unrecognized));
-        assert!(matches!(KeyRef::parse("arn:aws:s3:::bucket"), Err(KeyRefError::BadArn(_))));
-        assert!(matches!(KeyRef::parse("arn:aws:kms:us-east-1:111111111111:key/nope"), Err(KeyRefError::BadArn(_))));
+        assert!(matches!(
+            KeyRef::parse("arn:aws:s3:::bucket"),
+            Err(KeyRefError::BadArn(_))
+        ));
+        assert!(matches!(
+            KeyRef::parse("arn:aws:kms:us-east-1:111111111111:key/nope"),
+            Err(KeyRefError::BadArn(_))
+        ));
         assert!(matches!(
             KeyRef::parse("arn:aws:kms:us-east-1:2222:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
             Err(KeyRefError::BadArn(_))

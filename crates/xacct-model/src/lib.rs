@@ -14,4 +14,6 @@ pub mod providers;
 pub use accounts::{Accounts, Fact, Origin, Placement};
 pub use arn::{AccountId, Arn, ArnError};
 pub use kms::{KeyRef, KeyRefError};
-pub use pipeline::{Action, ArtifactStore, DocumentKind, Pipeline, PipelineDocument, Spanned, Stage};
+pub use pipeline::{
+    Action, ArtifactStore, DocumentKind, Pipeline, PipelineDocument, Spanned, Stage,
+};

@@ -146,7 +146,9 @@ pub struct ConfigEntry {
 impl Action {
     /// The span to point at for findings about the action as a whole: its name, else its object.
     pub fn anchor(&self) -> Span {
-        self.name.as_ref().map_or(Span::new(self.span.start, self.span.start + 1), |n| n.span)
+        self.name
+            .as_ref()
+            .map_or(Span::new(self.span.start, self.span.start + 1), |n| n.span)
     }
 
     /// The action's name, or `?` when it has none.
@@ -161,7 +163,11 @@ impl Action {
 
     /// The configuration value for `key` (the last one if duplicated).
     pub fn config(&self, key: &str) -> Option<&Spanned<String>> {
-        self.configuration.iter().rev().find(|e| e.key.value == key).map(|e| &e.value)
+        self.configuration
+            .iter()
+            .rev()
+            .find(|e| e.key.value == key)
+            .map(|e| &e.value)
     }
 
     /// True when `actionTypeId` has this owner and provider.
@@ -194,17 +200,22 @@ impl Stage {
 
     /// The span to point at for findings about the stage as a whole.
     pub fn anchor(&self) -> Span {
-        self.name.as_ref().map_or(Span::new(self.span.start, self.span.start + 1), |n| n.span)
+        self.name
+            .as_ref()
+            .map_or(Span::new(self.span.start, self.span.start + 1), |n| n.span)
     }
 }
 
 impl Pipeline {
     /// Every action with its stage index and action index, in declaration order.
     pub fn actions(&self) -> impl Iterator<Item = (usize, usize, &Action)> {
-        self.stages
-            .iter()
-            .enumerate()
-            .flat_map(|(s, stage)| stage.actions.iter().enumerate().map(move |(a, action)| (s, a, action)))
+        self.stages.iter().enumerate().flat_map(|(s, stage)| {
+            stage
+                .actions
+                .iter()
+                .enumerate()
+                .map(move |(a, action)| (s, a, action))
+        })
     }
 
     /// True for `pipelineType: V2`.
@@ -230,8 +241,11 @@ impl DocumentKind {
     /// Classifies a parsed file by content.
     pub fn detect(root: &Node) -> DocumentKind {
         let has = |key: &str| root.get(key).is_some();
-        if root.get("pipeline").is_some_and(|p| p.as_object().is_some())
-            || (has("stages") && (has("name") || has("roleArn") || has("artifactStore") || has("artifactStores")))
+        if root
+            .get("pipeline")
+            .is_some_and(|p| p.as_object().is_some())
+            || (has("stages")
+                && (has("name") || has("roleArn") || has("artifactStore") || has("artifactStores")))
         {
             DocumentKind::Pipeline
         } else if has("Statement")
@@ -251,7 +265,8 @@ impl DocumentKind {
 }
 
 fn string(node: &Node) -> Option<Spanned<String>> {
-    node.as_str().map(|s| Spanned::new(s.to_string(), node.span))
+    node.as_str()
+        .map(|s| Spanned::new(s.to_string(), node.span))
 }
 
 fn string_member(node: &Node, key: &str) -> Option<Spanned<String>> {
@@ -261,10 +276,17 @@ fn string_member(node: &Node, key: &str) -> Option<Spanned<String>> {
 /// Reads a pipeline file. Call only when [`DocumentKind::detect`] says `Pipeline`.
 pub fn load_pipeline(root: &Node) -> PipelineDocument {
     let (declaration, pipeline_arn) = match root.get("pipeline") {
-        Some(pipeline) => (pipeline, root.get("metadata").and_then(|m| string_member(m, "pipelineArn"))),
+        Some(pipeline) => (
+            pipeline,
+            root.get("metadata")
+                .and_then(|m| string_member(m, "pipelineArn")),
+        ),
         None => (root, None),
     };
-    PipelineDocument { pipeline: load_declaration(declaration), pipeline_arn }
+    PipelineDocument {
+        pipeline: load_declaration(declaration),
+        pipeline_arn,
+    }
 }
 
 fn load_declaration(node: &Node) -> Pipeline {
@@ -274,10 +296,16 @@ fn load_declaration(node: &Node) -> Pipeline {
         name: string_member(node, "name"),
         role_arn: string_member(node, "roleArn"),
         artifact_store: node.member("artifactStore").and_then(|m| {
-            m.value.as_object().map(|_| Spanned::new(load_store(&m.value), m.key_span))
+            m.value
+                .as_object()
+                .map(|_| Spanned::new(load_store(&m.value), m.key_span))
         }),
         artifact_stores: node.member("artifactStores").and_then(|m| {
-            let stores = m.value.as_object()?.iter().filter(|entry| entry.value.as_object().is_some());
+            let stores = m
+                .value
+                .as_object()?
+                .iter()
+                .filter(|entry| entry.value.as_object().is_some());
             let stores = stores
                 .map(|entry| RegionalStore {
                     region: Spanned::new(entry.key.to_string(), entry.key_span),
@@ -289,7 +317,13 @@ fn load_declaration(node: &Node) -> Pipeline {
         stages: node
             .get("stages")
             .and_then(Node::as_array)
-            .map(|stages| stages.iter().filter(|s| s.as_object().is_some()).map(load_stage).collect())
+            .map(|stages| {
+                stages
+                    .iter()
+                    .filter(|s| s.as_object().is_some())
+                    .map(load_stage)
+                    .collect()
+            })
             .unwrap_or_default(),
         stages_span: member_key("stages"),
         pipeline_type: string_member(node, "pipelineType"),
@@ -303,7 +337,9 @@ fn load_store(node: &Node) -> ArtifactStore {
     ArtifactStore {
         span: node.span,
         location: string_member(node, "location"),
-        encryption_key: node.get("encryptionKey").and_then(|k| string_member(k, "id")),
+        encryption_key: node
+            .get("encryptionKey")
+            .and_then(|k| string_member(k, "id")),
     }
 }
 
@@ -314,18 +350,32 @@ fn load_stage(node: &Node) -> Stage {
         actions: node
             .get("actions")
             .and_then(Node::as_array)
-            .map(|actions| actions.iter().filter(|a| a.as_object().is_some()).map(load_action).collect())
+            .map(|actions| {
+                actions
+                    .iter()
+                    .filter(|a| a.as_object().is_some())
+                    .map(load_action)
+                    .collect()
+            })
             .unwrap_or_default(),
         v2_features: ["beforeEntry", "onSuccess", "onFailure"]
             .iter()
-            .filter_map(|key| node.member(key).map(|m| Spanned::new(key.to_string(), m.key_span)))
+            .filter_map(|key| {
+                node.member(key)
+                    .map(|m| Spanned::new(key.to_string(), m.key_span))
+            })
             .collect(),
     }
 }
 
 fn artifact_names(node: Option<&Node>) -> Vec<Spanned<String>> {
     node.and_then(Node::as_array)
-        .map(|items| items.iter().filter_map(|item| item.get("name").and_then(string)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get("name").and_then(string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -44,7 +44,14 @@ const fn p(
     outputs: Option<Count>,
     cross_account: CrossAccount,
 ) -> ProviderInfo {
-    ProviderInfo { category, owner, provider, inputs, outputs, cross_account }
+    ProviderInfo {
+        category,
+        owner,
+        provider,
+        inputs,
+        outputs,
+        cross_account,
+    }
 }
 
 use CrossAccount::{Supported, Undocumented, Unsupported};
@@ -55,29 +62,162 @@ const COMMANDS: &str = "the Commands action reference: the action runs with the 
 /// The catalogue. Order matters: the first match wins, so specific entries come before `*`.
 pub static PROVIDERS: &[ProviderInfo] = &[
     p("Source", "AWS", "S3", Some((0, 0)), Some((1, 1)), Supported),
-    p("Source", "AWS", "CodeCommit", Some((0, 0)), Some((1, 1)), Supported),
-    p("Source", "AWS", "ECR", Some((0, 0)), Some((1, 1)), Supported),
-    p("Source", "ThirdParty", "GitHub", Some((0, 0)), Some((1, 1)), Supported),
-    p("Source", "AWS", "CodeStarSourceConnection", Some((0, 0)), Some((1, 1)), Undocumented),
-    p("Build", "AWS", "CodeBuild", Some((1, 5)), Some((0, 5)), Supported),
-    p("Test", "AWS", "CodeBuild", Some((1, 5)), Some((0, 5)), Supported),
-    p("Build", "AWS", "ECRBuildAndPublish", None, None, Undocumented),
-    p("Deploy", "AWS", "CodeDeploy", Some((1, 1)), Some((0, 0)), Supported),
-    p("Deploy", "AWS", "ECS", Some((1, 1)), Some((0, 0)), Supported),
+    p(
+        "Source",
+        "AWS",
+        "CodeCommit",
+        Some((0, 0)),
+        Some((1, 1)),
+        Supported,
+    ),
+    p(
+        "Source",
+        "AWS",
+        "ECR",
+        Some((0, 0)),
+        Some((1, 1)),
+        Supported,
+    ),
+    p(
+        "Source",
+        "ThirdParty",
+        "GitHub",
+        Some((0, 0)),
+        Some((1, 1)),
+        Supported,
+    ),
+    p(
+        "Source",
+        "AWS",
+        "CodeStarSourceConnection",
+        Some((0, 0)),
+        Some((1, 1)),
+        Undocumented,
+    ),
+    p(
+        "Build",
+        "AWS",
+        "CodeBuild",
+        Some((1, 5)),
+        Some((0, 5)),
+        Supported,
+    ),
+    p(
+        "Test",
+        "AWS",
+        "CodeBuild",
+        Some((1, 5)),
+        Some((0, 5)),
+        Supported,
+    ),
+    p(
+        "Build",
+        "AWS",
+        "ECRBuildAndPublish",
+        None,
+        None,
+        Undocumented,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "CodeDeploy",
+        Some((1, 1)),
+        Some((0, 0)),
+        Supported,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "ECS",
+        Some((1, 1)),
+        Some((0, 0)),
+        Supported,
+    ),
     p("Deploy", "AWS", "S3", Some((1, 1)), Some((0, 0)), Supported),
-    p("Deploy", "AWS", "ElasticBeanstalk", Some((1, 1)), Some((0, 0)), Undocumented),
-    p("Deploy", "AWS", "ServiceCatalog", Some((1, 1)), Some((0, 0)), Undocumented),
-    p("Deploy", "AWS", "CloudFormation", Some((0, 10)), Some((0, 1)), Supported),
-    p("Deploy", "AWS", "CloudFormationStackSet", None, None, Supported),
-    p("Deploy", "AWS", "CloudFormationStackInstances", None, None, Supported),
-    p("Deploy", "AWS", "CodeDeployToECS", Some((1, 5)), Some((0, 0)), Supported),
+    p(
+        "Deploy",
+        "AWS",
+        "ElasticBeanstalk",
+        Some((1, 1)),
+        Some((0, 0)),
+        Undocumented,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "ServiceCatalog",
+        Some((1, 1)),
+        Some((0, 0)),
+        Undocumented,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "CloudFormation",
+        Some((0, 10)),
+        Some((0, 1)),
+        Supported,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "CloudFormationStackSet",
+        None,
+        None,
+        Supported,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "CloudFormationStackInstances",
+        None,
+        None,
+        Supported,
+    ),
+    p(
+        "Deploy",
+        "AWS",
+        "CodeDeployToECS",
+        Some((1, 5)),
+        Some((0, 0)),
+        Supported,
+    ),
     p("Deploy", "AWS", "AppConfig", None, None, Undocumented),
     p("Deploy", "AWS", "EKS", None, None, Undocumented),
     p("Deploy", "AWS", "EC2", None, None, Undocumented),
-    p("Approval", "AWS", "Manual", Some((0, 0)), Some((0, 0)), Undocumented),
-    p("Invoke", "AWS", "Lambda", Some((0, 5)), Some((0, 5)), Supported),
-    p("Invoke", "AWS", "StepFunctions", Some((0, 1)), Some((0, 1)), Supported),
-    p("Compute", "AWS", "Commands", Some((1, 10)), Some((0, 1)), Unsupported(COMMANDS)),
+    p(
+        "Approval",
+        "AWS",
+        "Manual",
+        Some((0, 0)),
+        Some((0, 0)),
+        Undocumented,
+    ),
+    p(
+        "Invoke",
+        "AWS",
+        "Lambda",
+        Some((0, 5)),
+        Some((0, 5)),
+        Supported,
+    ),
+    p(
+        "Invoke",
+        "AWS",
+        "StepFunctions",
+        Some((0, 1)),
+        Some((0, 1)),
+        Supported,
+    ),
+    p(
+        "Compute",
+        "AWS",
+        "Commands",
+        Some((1, 10)),
+        Some((0, 1)),
+        Unsupported(COMMANDS),
+    ),
     p("*", "Custom", "*", Some((0, 5)), Some((0, 5)), Supported),
 ];
 
@@ -85,7 +225,14 @@ pub static PROVIDERS: &[ProviderInfo] = &[
 pub fn lookup(category: &str, owner: &str, provider: &str) -> Option<ProviderInfo> {
     let custom_jenkins = owner == "Custom" && provider.to_ascii_lowercase().contains("jenkins");
     if custom_jenkins {
-        return Some(p("*", "Custom", "Jenkins", Some((0, 5)), Some((0, 5)), Unsupported(JENKINS)));
+        return Some(p(
+            "*",
+            "Custom",
+            "Jenkins",
+            Some((0, 5)),
+            Some((0, 5)),
+            Unsupported(JENKINS),
+        ));
     }
     PROVIDERS
         .iter()
@@ -116,7 +263,10 @@ mod tests {
     fn jenkins_is_any_custom_provider_named_so() {
         let info = lookup("Build", "Custom", "JenkinsProviderName").unwrap();
         assert!(matches!(info.cross_account, Unsupported(_)));
-        assert_eq!(lookup("Build", "Custom", "MyWorker").unwrap().cross_account, Supported);
+        assert_eq!(
+            lookup("Build", "Custom", "MyWorker").unwrap().cross_account,
+            Supported
+        );
         assert!(lookup("Build", "AWS", "Unheard").is_none());
     }
 }

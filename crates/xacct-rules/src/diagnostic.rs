@@ -81,7 +81,11 @@ impl Diagnostic {
 
     /// Adds a secondary label in the same file.
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { file: self.file, span, message: message.into() });
+        self.labels.push(Label {
+            file: self.file,
+            span,
+            message: message.into(),
+        });
         self
     }
 

@@ -48,7 +48,9 @@ pub fn read_source(path: &std::path::Path, bytes: Vec<u8>) -> (SourceFile, Optio
         Err((error, bytes)) => {
             // Binary content is not shown: a lossy PNG would only garble the terminal.
             let text = match error {
-                SourceError::Binary { .. } | SourceError::Utf16 | SourceError::TooLarge { .. } => String::new(),
+                SourceError::Binary { .. } | SourceError::Utf16 | SourceError::TooLarge { .. } => {
+                    String::new()
+                }
                 _ => String::from_utf8_lossy(&bytes).into_owned(),
             };
             (SourceFile::new(path, text), Some(error))
@@ -68,13 +70,19 @@ pub fn lint_source(
     let mut out = Vec::new();
     if let Some(error) = decode_error {
         out.push(rules::xa001::from_source_error(file, error));
-        return FileReport { diagnostics: out, outcome: Outcome::Broken };
+        return FileReport {
+            diagnostics: out,
+            outcome: Outcome::Broken,
+        };
     }
     let document = match json::parse(source.text()) {
         Ok(document) => document,
         Err(error) => {
             out.push(rules::xa001::from_parse_error(file, &error));
-            return FileReport { diagnostics: out, outcome: Outcome::Broken };
+            return FileReport {
+                diagnostics: out,
+                outcome: Outcome::Broken,
+            };
         }
     };
     if let Some(bom) = document.bom {
@@ -99,10 +107,18 @@ pub fn lint_source(
         }
     };
     sort(&mut out);
-    FileReport { diagnostics: out, outcome }
+    FileReport {
+        diagnostics: out,
+        outcome,
+    }
 }
 
-fn lint_pipeline(file: FileId, root: &json::Node, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+fn lint_pipeline(
+    file: FileId,
+    root: &json::Node,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) {
     let issues = validate_pipeline_document(root);
     let doc = load_pipeline(root);
     let accounts = Accounts::resolve(&doc, options.region.as_deref());
@@ -117,7 +133,13 @@ fn lint_pipeline(file: FileId, root: &json::Node, options: &LintOptions, out: &m
 /// Orders findings by file, position, then code, so output is stable.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(b.file, b.span.start, b.span.end, b.code, &b.message))
+        (a.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
 }
 

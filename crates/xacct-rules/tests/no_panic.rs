@@ -6,11 +6,14 @@ use xacct_rules::engine::read_source;
 use xacct_rules::{lint_source, LintOptions};
 use xacct_syntax::FileId;
 
-const SEED_PIPELINE: &str = include_str!("../../../testdata/examples/walkthrough-codedeploy/pipeline.json");
+const SEED_PIPELINE: &str =
+    include_str!("../../../testdata/examples/walkthrough-codedeploy/pipeline.json");
 
 fn lint_bytes(bytes: Vec<u8>) {
     let (source, error) = read_source(std::path::Path::new("fuzz.json"), bytes);
-    let options = LintOptions { region: Some("us-east-2".into()) };
+    let options = LintOptions {
+        region: Some("us-east-2".into()),
+    };
     let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
     for d in &report.diagnostics {
         // Every span must be renderable.

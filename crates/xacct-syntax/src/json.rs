@@ -106,6 +106,10 @@ pub enum ParseErrorKind {
     /// A string that is never closed.
     #[error("string is never closed")]
     UnterminatedString,
+    /// A string that runs past a typographic quote (`”`, pasted from a web page or a word
+    /// processor) to the end of the line: the quote was meant to close it.
+    #[error("typographic quote `{0}` cannot close a JSON string; use a plain `\"`")]
+    TypographicQuote(char),
     /// A malformed number such as `01`, `1.` or `-`.
     #[error("invalid number")]
     InvalidNumber,
@@ -126,7 +130,13 @@ pub struct ParseError {
 
 /// Parses a whole file as one JSON value.
 pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
-    let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, duplicates: Vec::new() };
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+        duplicates: Vec::new(),
+    };
     let bom = if text.starts_with('\u{feff}') {
         parser.pos = 3;
         Some(Span::new(0, 3))
@@ -139,7 +149,11 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
     if parser.pos < parser.bytes.len() {
         return Err(parser.error_here(|found| ParseErrorKind::TrailingCharacters { found }));
     }
-    Ok(Document { root, duplicates: parser.duplicates, bom })
+    Ok(Document {
+        root,
+        duplicates: parser.duplicates,
+        bom,
+    })
 }
 
 struct Parser<'s> {
@@ -165,18 +179,26 @@ impl<'s> Parser<'s> {
     fn error_here(&self, kind: impl FnOnce(String) -> ParseErrorKind) -> ParseError {
         let rest = &self.text[self.pos..];
         let found = match rest.chars().next() {
-            Some(c) if c.is_control() || c.is_whitespace() => format!("character U+{:04X}", c as u32),
+            Some(c) if c.is_control() || c.is_whitespace() => {
+                format!("character U+{:04X}", c as u32)
+            }
             Some(c) => format!("`{c}`"),
             None => "end of file".to_string(),
         };
         let len = rest.chars().next().map_or(0, char::len_utf8) as u32;
-        ParseError { kind: kind(found), span: Span::new(self.pos as u32, self.pos as u32 + len) }
+        ParseError {
+            kind: kind(found),
+            span: Span::new(self.pos as u32, self.pos as u32 + len),
+        }
     }
 
     fn expected(&self, expected: &'static str) -> ParseError {
         if self.pos >= self.bytes.len() {
             let at = self.bytes.len() as u32;
-            return ParseError { kind: ParseErrorKind::UnexpectedEof { expected }, span: Span::empty(at) };
+            return ParseError {
+                kind: ParseErrorKind::UnexpectedEof { expected },
+                span: Span::empty(at),
+            };
         }
         self.error_here(|found| ParseErrorKind::Unexpected { found, expected })
     }
@@ -193,7 +215,10 @@ impl<'s> Parser<'s> {
             Some(b'-' | b'0'..=b'9') => self.number()?,
             _ => return Err(self.expected("a JSON value")),
         };
-        Ok(Node { span: Span::new(start as u32, self.pos as u32), value })
+        Ok(Node {
+            span: Span::new(start as u32, self.pos as u32),
+            value,
+        })
     }
 
     fn literal(&mut self, word: &'static str, value: Value<'s>) -> Result<Value<'s>, ParseError> {
@@ -209,7 +234,10 @@ impl<'s> Parser<'s> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let at = self.pos as u32;
-            return Err(ParseError { kind: ParseErrorKind::TooDeep, span: Span::new(at, at + 1) });
+            return Err(ParseError {
+                kind: ParseErrorKind::TooDeep,
+                span: Span::new(at, at + 1),
+            });
         }
         Ok(())
     }
@@ -266,7 +294,11 @@ impl<'s> Parser<'s> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value()?;
-            members.push(Member { key, key_span, value });
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -321,7 +353,7 @@ impl<'s> Parser<'s> {
                     return Ok(Cow::Borrowed(s));
                 }
                 Some(b'\\') => break,
-                Some(b) if b < 0x20 => return Err(self.control_character(b)),
+                Some(b) if b < 0x20 => return Err(self.control_character(open, b)),
                 Some(_) => self.pos += 1,
                 None => return Err(self.unterminated(open)),
             }
@@ -343,19 +375,38 @@ impl<'s> Parser<'s> {
                     return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => self.escape(&mut out)?,
-                Some(b) => return Err(self.control_character(b)),
+                Some(b) => return Err(self.control_character(open, b)),
                 None => return Err(self.unterminated(open)),
             }
         }
     }
 
-    fn control_character(&self, b: u8) -> ParseError {
+    fn control_character(&self, open: usize, b: u8) -> ParseError {
+        if b == b'\n' || b == b'\r' {
+            let text = &self.text[open + 1..self.pos];
+            let typographic = text
+                .char_indices()
+                .find(|(_, c)| matches!(c, '\u{201C}' | '\u{201D}'));
+            if let Some((i, quote)) = typographic {
+                let at = (open + 1 + i) as u32;
+                return ParseError {
+                    kind: ParseErrorKind::TypographicQuote(quote),
+                    span: Span::new(at, at + quote.len_utf8() as u32),
+                };
+            }
+        }
         let at = self.pos as u32;
-        ParseError { kind: ParseErrorKind::ControlCharacter(b as u32), span: Span::new(at, at + 1) }
+        ParseError {
+            kind: ParseErrorKind::ControlCharacter(b as u32),
+            span: Span::new(at, at + 1),
+        }
     }
 
     fn unterminated(&self, open: usize) -> ParseError {
-        ParseError { kind: ParseErrorKind::UnterminatedString, span: Span::new(open as u32, open as u32 + 1) }
+        ParseError {
+            kind: ParseErrorKind::UnterminatedString,
+            span: Span::new(open as u32, open as u32 + 1),
+        }
     }
 
     fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
@@ -376,11 +427,14 @@ impl<'s> Parser<'s> {
             Some(b't') => '\t',
             Some(b'u') => {
                 self.pos += 1;
-                let high = self.hex4().ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?;
+                let high = self
+                    .hex4()
+                    .ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?;
                 let c = if (0xD800..0xDC00).contains(&high) {
                     let low = if self.bytes[self.pos..].starts_with(b"\\u") {
                         self.pos += 2;
-                        self.hex4().ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?
+                        self.hex4()
+                            .ok_or_else(|| invalid(self.pos.min(self.bytes.len())))?
                     } else {
                         0
                     };
@@ -402,8 +456,12 @@ impl<'s> Parser<'s> {
                 return Ok(());
             }
             _ => {
-                let end = (self.pos + self.text[self.pos..].chars().next().map_or(0, char::len_utf8))
-                    .min(self.bytes.len());
+                let end = (self.pos
+                    + self.text[self.pos..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8))
+                .min(self.bytes.len());
                 return Err(invalid(end));
             }
         };

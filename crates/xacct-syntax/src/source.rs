@@ -89,7 +89,13 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<String, (SourceError, Vec<u8>)> {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let byte = bytes[offset];
-            Err((SourceError::InvalidUtf8 { offset: offset as u32, byte }, bytes))
+            Err((
+                SourceError::InvalidUtf8 {
+                    offset: offset as u32,
+                    byte,
+                },
+                bytes,
+            ))
         }
     }
 }
@@ -111,7 +117,9 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
     }
     // Text formats never hold NUL; looking at the head is enough and keeps this O(1).
     let head = &bytes[..bytes.len().min(8192)];
-    head.iter().position(|&b| b == 0).map(|at| format!("NUL byte at offset {at}"))
+    head.iter()
+        .position(|&b| b == 0)
+        .map(|at| format!("NUL byte at offset {at}"))
 }
 
 /// One file of a lint run: its path as the user gave it, its text, and a line index built on
@@ -126,7 +134,11 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file with the given path (used for display) and text.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        SourceFile { path: path.into(), text, lines: OnceLock::new() }
+        SourceFile {
+            path: path.into(),
+            text,
+            lines: OnceLock::new(),
+        }
     }
 
     /// The path, as given.
@@ -157,7 +169,10 @@ impl SourceFile {
             .to_wide(WideEncoding::Utf32, lc)
             .map(|wide| wide.col)
             .unwrap_or(lc.col);
-        LineCol { line: lc.line + 1, column: column + 1 }
+        LineCol {
+            line: lc.line + 1,
+            column: column + 1,
+        }
     }
 
     /// The byte offset where 0-based `line` starts, if the file has that line.
@@ -206,19 +221,36 @@ mod tests {
     #[test]
     fn decode_reports_each_kind_of_non_text() {
         assert_eq!(decode_source(vec![]).unwrap_err().0, SourceError::Empty);
-        assert_eq!(decode_source(b" \n\t".to_vec()).unwrap_err().0, SourceError::Empty);
-        assert_eq!(decode_source(b"\xff\xfe{\0".to_vec()).unwrap_err().0, SourceError::Utf16);
         assert_eq!(
-            decode_source(b"\x89PNG\r\n\x1a\n....".to_vec()).unwrap_err().0,
-            SourceError::Binary { what: "PNG image".into() }
+            decode_source(b" \n\t".to_vec()).unwrap_err().0,
+            SourceError::Empty
+        );
+        assert_eq!(
+            decode_source(b"\xff\xfe{\0".to_vec()).unwrap_err().0,
+            SourceError::Utf16
+        );
+        assert_eq!(
+            decode_source(b"\x89PNG\r\n\x1a\n....".to_vec())
+                .unwrap_err()
+                .0,
+            SourceError::Binary {
+                what: "PNG image".into()
+            }
         );
         assert_eq!(
             decode_source(b"{\"a\":\0}".to_vec()).unwrap_err().0,
-            SourceError::Binary { what: "NUL byte at offset 5".into() }
+            SourceError::Binary {
+                what: "NUL byte at offset 5".into()
+            }
         );
         assert_eq!(
-            decode_source(b"{\"a\": \"\xc3\x28\"}".to_vec()).unwrap_err().0,
-            SourceError::InvalidUtf8 { offset: 7, byte: 0xc3 }
+            decode_source(b"{\"a\": \"\xc3\x28\"}".to_vec())
+                .unwrap_err()
+                .0,
+            SourceError::InvalidUtf8 {
+                offset: 7,
+                byte: 0xc3
+            }
         );
         assert_eq!(decode_source(b"{}".to_vec()).unwrap(), "{}");
     }

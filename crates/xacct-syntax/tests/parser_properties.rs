@@ -8,10 +8,32 @@ use xacct_syntax::json::parse;
 /// random inputs reach deep into the grammar rather than failing at the first byte.
 fn jsonish() -> impl Strategy<Value = String> {
     let token = prop_oneof![
-        Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"), Just("\""), Just("\\"),
-        Just("\\u"), Just("d800"), Just("00e4"), Just("true"), Just("null"), Just("fals"), Just("0"),
-        Just("-"), Just("1.5e3"), Just("."), Just("e"), Just(" "), Just("\n"), Just("ä"), Just("😀"),
-        Just("\"a\""), Just("\"a\":1"), Just("\u{1}"),
+        Just("{"),
+        Just("}"),
+        Just("["),
+        Just("]"),
+        Just(","),
+        Just(":"),
+        Just("\""),
+        Just("\\"),
+        Just("\\u"),
+        Just("d800"),
+        Just("00e4"),
+        Just("true"),
+        Just("null"),
+        Just("fals"),
+        Just("0"),
+        Just("-"),
+        Just("1.5e3"),
+        Just("."),
+        Just("e"),
+        Just(" "),
+        Just("\n"),
+        Just("ä"),
+        Just("😀"),
+        Just("\"a\""),
+        Just("\"a\":1"),
+        Just("\u{1}"),
     ];
     proptest::collection::vec(token, 0..40).prop_map(|tokens| tokens.concat())
 }

@@ -7,7 +7,13 @@ use glob::{MatchOptions, Pattern, PatternError};
 use walkdir::WalkDir;
 
 /// Folders never worth walking into.
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".terraform", "cdk.out.bak"];
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "target",
+    "node_modules",
+    ".terraform",
+    "cdk.out.bak",
+];
 
 /// `--include` and `--exclude` globs.
 pub struct Filter {
@@ -23,7 +29,11 @@ pub struct FilterError {
     source: PatternError,
 }
 
-const MATCH: MatchOptions = MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
+const MATCH: MatchOptions = MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: false,
+    require_literal_leading_dot: false,
+};
 
 impl Filter {
     /// Compiles the globs.
@@ -31,17 +41,25 @@ impl Filter {
         let compile = |globs: &[String]| {
             globs
                 .iter()
-                .map(|g| Pattern::new(g).map_err(|source| FilterError { glob: g.clone(), source }))
+                .map(|g| {
+                    Pattern::new(g).map_err(|source| FilterError {
+                        glob: g.clone(),
+                        source,
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
-        Ok(Filter { include: compile(include)?, exclude: compile(exclude)? })
+        Ok(Filter {
+            include: compile(include)?,
+            exclude: compile(exclude)?,
+        })
     }
 
     fn excluded(&self, path: &Path) -> bool {
         let name = path.file_name().map(Path::new);
-        self.exclude
-            .iter()
-            .any(|p| p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH)))
+        self.exclude.iter().any(|p| {
+            p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH))
+        })
     }
 
     fn included(&self, path: &Path) -> bool {
@@ -49,9 +67,9 @@ impl Filter {
             return path.extension().is_some_and(|e| e == "json");
         }
         let name = path.file_name().map(Path::new);
-        self.include
-            .iter()
-            .any(|p| p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH)))
+        self.include.iter().any(|p| {
+            p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH))
+        })
     }
 }
 
@@ -82,17 +100,28 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
             if std::fs::symlink_metadata(root).is_ok() {
                 // A dangling or looping symlink the user named: report it as unreadable.
                 let error = std::fs::metadata(root).err();
-                files.push(Candidate { path: root.clone(), explicit: true, error });
+                files.push(Candidate {
+                    path: root.clone(),
+                    explicit: true,
+                    error,
+                });
             } else {
                 missing.push(root.clone());
             }
             continue;
         };
         if !meta.is_dir() {
-            files.push(Candidate { path: root.clone(), explicit: true, error: None });
+            files.push(Candidate {
+                path: root.clone(),
+                explicit: true,
+                error: None,
+            });
             continue;
         }
-        let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+        let walker = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
         let walker = walker.filter_entry(|entry| {
             if entry.depth() == 0 {
                 return true;
@@ -107,18 +136,24 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     if filter.included(entry.path()) {
-                        files.push(Candidate { path: entry.into_path(), explicit: false, error: None });
+                        files.push(Candidate {
+                            path: entry.into_path(),
+                            explicit: false,
+                            error: None,
+                        });
                     }
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    let path = error.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    // A loop, or a folder or file that cannot be read: reported, never skipped,
+                    // so a permissions problem cannot hide a pipeline.
+                    let path = error.path().map_or_else(|| root.clone(), Path::to_path_buf);
                     let io = std::io::Error::other(error.to_string());
-                    if path.extension().is_some_and(|e| e == "json") || error.loop_ancestor().is_some() {
-                        files.push(Candidate { path, explicit: false, error: Some(io) });
-                    } else if error.io_error().is_some() {
-                        files.push(Candidate { path, explicit: false, error: Some(io) });
-                    }
+                    files.push(Candidate {
+                        path,
+                        explicit: false,
+                        error: Some(io),
+                    });
                 }
             }
         }

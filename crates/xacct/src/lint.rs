@@ -37,12 +37,18 @@ impl LintRun {
 
     /// Files that were read and checked.
     pub fn checked_files(&self) -> usize {
-        self.files.iter().filter(|f| matches!(f.outcome, Outcome::Checked(_))).count()
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::Checked(_)))
+            .count()
     }
 
     /// Files that could not be read or parsed.
     pub fn broken_files(&self) -> usize {
-        self.files.iter().filter(|f| f.outcome == Outcome::Broken).count()
+        self.files
+            .iter()
+            .filter(|f| f.outcome == Outcome::Broken)
+            .count()
     }
 }
 
@@ -54,10 +60,24 @@ fn lint_one(id: FileId, candidate: Candidate, options: &LintOptions) -> LintedFi
     match read {
         Ok(bytes) => {
             let (source, decode_error) = read_source(&candidate.path, bytes);
-            let report = lint_source(id, &source, decode_error.as_ref(), candidate.explicit, options);
+            let report = lint_source(
+                id,
+                &source,
+                decode_error.as_ref(),
+                candidate.explicit,
+                options,
+            );
             // Only files with findings are rendered: drop the others' text to bound memory.
-            let source = if report.diagnostics.is_empty() { SourceFile::new(&candidate.path, String::new()) } else { source };
-            LintedFile { source, diagnostics: report.diagnostics, outcome: report.outcome }
+            let source = if report.diagnostics.is_empty() {
+                SourceFile::new(&candidate.path, String::new())
+            } else {
+                source
+            };
+            LintedFile {
+                source,
+                diagnostics: report.diagnostics,
+                outcome: report.outcome,
+            }
         }
         Err(error) => LintedFile {
             source: SourceFile::new(&candidate.path, String::new()),

@@ -145,13 +145,16 @@ fn run_lint(args: LintArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
-    let options = xacct_rules::LintOptions { region: args.region.clone() };
+    let options = xacct_rules::LintOptions {
+        region: args.region.clone(),
+    };
     let run = lint::lint_all(discovered.files, &options);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
+            std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let stdout = std::io::stdout();
@@ -178,7 +181,10 @@ fn print_rules(format: RulesFormat) {
     match format {
         RulesFormat::Text => {
             for rule in RULES {
-                println!("{}  {:<36} {:<8} {}", rule.code, rule.name, rule.severity, rule.summary);
+                println!(
+                    "{}  {:<36} {:<8} {}",
+                    rule.code, rule.name, rule.severity, rule.summary
+                );
             }
         }
         RulesFormat::Json => {
@@ -190,7 +196,10 @@ fn print_rules(format: RulesFormat) {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rules).unwrap_or_default()
+            );
         }
     }
 }

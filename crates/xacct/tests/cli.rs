@@ -7,11 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn xacct(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xacct")).current_dir(dir).args(args).env_remove("NO_COLOR").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -19,12 +27,15 @@ fn stdout(output: &Output) -> String {
 }
 
 fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("XACCT_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no snapshot {name}; run with XACCT_BLESS=1"));
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {name}; run with XACCT_BLESS=1"));
     assert_eq!(expected, actual, "snapshot {name} differs");
 }
 
@@ -38,14 +49,30 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn text_output_renders_spans_labels_and_help() {
-    let out = xacct(&repo_root(), &["lint", "--color", "never", "testdata/examples/qa-cloudformation-passrole/pipeline.json"]);
+    let out = xacct(
+        &repo_root(),
+        &[
+            "lint",
+            "--color",
+            "never",
+            "testdata/examples/qa-cloudformation-passrole/pipeline.json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     snapshot("qa-passrole.txt", &stdout(&out));
 }
 
 #[test]
 fn json_output_is_the_documented_contract() {
-    let out = xacct(&repo_root(), &["lint", "--format", "json", "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json"]);
+    let out = xacct(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json",
+        ],
+    );
     // A warning alone does not fail the run at the default --fail-on error.
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
@@ -54,33 +81,58 @@ fn json_output_is_the_documented_contract() {
     let d = &json["diagnostics"][0];
     assert_eq!(d["code"], "XA302");
     assert_eq!(d["severity"], "warning");
-    assert_eq!((d["start"]["line"].as_u64(), d["start"]["column"].as_u64()), (Some(9), Some(15)));
+    assert_eq!(
+        (d["start"]["line"].as_u64(), d["start"]["column"].as_u64()),
+        (Some(9), Some(15))
+    );
     assert_eq!(d["labels"][0]["start"]["line"], 90);
-    assert_eq!(json["summary"], serde_json::json!({"files": 1, "errors": 0, "warnings": 1, "infos": 0}));
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 1, "errors": 0, "warnings": 1, "infos": 0})
+    );
 }
 
 #[test]
 fn fail_on_decides_the_exit_status() {
     let root = repo_root();
     let file = "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json";
-    assert_eq!(xacct(&root, &["lint", "--fail-on", "warning", file]).status.code(), Some(1));
-    assert_eq!(xacct(&root, &["lint", "--fail-on", "error", file]).status.code(), Some(0));
+    assert_eq!(
+        xacct(&root, &["lint", "--fail-on", "warning", file])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        xacct(&root, &["lint", "--fail-on", "error", file])
+            .status
+            .code(),
+        Some(0)
+    );
     let clean = "testdata/examples/walkthrough-codedeploy/pipeline.json";
     let out = xacct(&root, &["lint", "--fail-on", "info", clean]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), "0 errors, 0 warnings, 0 infos in 1 file (1 checked)\n");
+    assert_eq!(
+        stdout(&out),
+        "0 errors, 0 warnings, 0 infos in 1 file (1 checked)\n"
+    );
 }
 
 #[test]
 fn a_missing_path_is_a_usage_error() {
     let out = xacct(&repo_root(), &["lint", "does/not/exist.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: does/not/exist.json: no such file or folder\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: does/not/exist.json: no such file or folder\n"
+    );
 }
 
 #[test]
 fn a_bad_glob_is_a_usage_error() {
-    let out = xacct(&repo_root(), &["lint", "--exclude", "[", "testdata/examples"]);
+    let out = xacct(
+        &repo_root(),
+        &["lint", "--exclude", "[", "testdata/examples"],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -92,9 +144,21 @@ fn bad_input_gets_a_finding_and_the_other_files_are_still_linted() {
     std::fs::write(dir.join("c-utf16.json"), b"\xff\xfe{\0}\0").unwrap();
     std::fs::write(dir.join("d-latin1.json"), b"{\"name\": \"caf\xe9\"}").unwrap();
     std::fs::write(dir.join("e-deep.json"), "[".repeat(100_000)).unwrap();
-    std::fs::write(dir.join("f-truncated.json"), "{\"pipeline\": {\"name\": \"x\",").unwrap();
-    std::fs::write(dir.join("g-statement-object.json"), "{\"Version\": \"2012-10-17\", \"Statement\": {}}").unwrap();
-    std::fs::copy(repo_root().join("testdata/examples/qa-cloudformation-passrole/pipeline.json"), dir.join("h-pipeline.json")).unwrap();
+    std::fs::write(
+        dir.join("f-truncated.json"),
+        "{\"pipeline\": {\"name\": \"x\",",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("g-statement-object.json"),
+        "{\"Version\": \"2012-10-17\", \"Statement\": {}}",
+    )
+    .unwrap();
+    std::fs::copy(
+        repo_root().join("testdata/examples/qa-cloudformation-passrole/pipeline.json"),
+        dir.join("h-pipeline.json"),
+    )
+    .unwrap();
     std::fs::write(dir.join("notes.txt"), "not linted: not JSON").unwrap();
     std::fs::create_dir(dir.join("node_modules")).unwrap();
     std::fs::write(dir.join("node_modules/broken.json"), "{").unwrap();
@@ -125,9 +189,16 @@ fn nothing_readable_is_exit_status_2() {
 #[test]
 fn an_explicit_unknown_document_is_reported_a_walked_one_is_not() {
     let dir = scratch("unknown-doc");
-    std::fs::write(dir.join("package.json"), "{\"name\": \"app\", \"version\": \"1.0.0\"}").unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        "{\"name\": \"app\", \"version\": \"1.0.0\"}",
+    )
+    .unwrap();
     let walked = xacct(&dir, &["lint", "--format", "compact", "."]);
-    assert_eq!((walked.status.code(), stdout(&walked).as_str()), (Some(0), ""));
+    assert_eq!(
+        (walked.status.code(), stdout(&walked).as_str()),
+        (Some(0), "")
+    );
     let named = xacct(&dir, &["lint", "--format", "compact", "package.json"]);
     assert_eq!(named.status.code(), Some(1));
     assert_eq!(
@@ -142,9 +213,17 @@ fn symlink_loops_and_fifos_do_not_hang_or_crash() {
     let dir = scratch("loops");
     std::fs::create_dir(dir.join("sub")).unwrap();
     std::os::unix::fs::symlink("..", dir.join("sub/up")).unwrap();
-    std::fs::write(dir.join("sub/ok.json"), "{\"AWSTemplateFormatVersion\": \"2010-09-09\"}").unwrap();
+    std::fs::write(
+        dir.join("sub/ok.json"),
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\"}",
+    )
+    .unwrap();
     let fifo = dir.join("pipe.json");
-    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     let out = xacct(&dir, &["lint", "--format", "compact", "."]);
     let text = stdout(&out);
     // The loop is reported once; a FIFO found by walking is no regular file and is skipped.
@@ -155,7 +234,10 @@ fn symlink_loops_and_fifos_do_not_hang_or_crash() {
     if made {
         // Named explicitly, it is reported, never opened (opening would block).
         let named = xacct(&dir, &["lint", "--format", "compact", "pipe.json"]);
-        assert_eq!(stdout(&named), "pipe.json:1:1: error[XA001] cannot read the file: not a regular file\n");
+        assert_eq!(
+            stdout(&named),
+            "pipe.json:1:1: error[XA001] cannot read the file: not a regular file\n"
+        );
         assert_eq!(named.status.code(), Some(2));
     }
 }
@@ -163,11 +245,33 @@ fn symlink_loops_and_fifos_do_not_hang_or_crash() {
 #[test]
 fn include_and_exclude_filter_walked_files() {
     let root = repo_root();
-    let out = xacct(&root, &["lint", "--format", "compact", "--exclude", "*alias*", "--exclude", "qa-*", "testdata/examples"]);
+    let out = xacct(
+        &root,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--exclude",
+            "*alias*",
+            "--exclude",
+            "qa-*",
+            "testdata/examples",
+        ],
+    );
     let text = stdout(&out);
     assert!(!text.contains("XA302") && !text.contains("XA203"), "{text}");
     assert!(text.contains("XA304") && text.contains("XA202"), "{text}");
-    let out = xacct(&root, &["lint", "--format", "compact", "--include", "*/qa-*/*.json", "testdata/examples"]);
+    let out = xacct(
+        &root,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--include",
+            "*/qa-*/*.json",
+            "testdata/examples",
+        ],
+    );
     assert_eq!(stdout(&out).lines().count(), 1);
 }
 
@@ -175,10 +279,18 @@ fn include_and_exclude_filter_walked_files() {
 fn rules_and_explain() {
     let root = repo_root();
     let rules = stdout(&xacct(&root, &["rules"]));
-    assert!(rules.lines().any(|l| l.starts_with("XA201  artifact-crosses-foreign-accounts")), "{rules}");
+    assert!(
+        rules
+            .lines()
+            .any(|l| l.starts_with("XA201  artifact-crosses-foreign-accounts")),
+        "{rules}"
+    );
     let page = xacct(&root, &["explain", "xa203"]);
     assert_eq!(page.status.code(), Some(0));
-    assert_eq!(stdout(&page), std::fs::read_to_string(root.join("rules/XA203.md")).unwrap());
+    assert_eq!(
+        stdout(&page),
+        std::fs::read_to_string(root.join("rules/XA203.md")).unwrap()
+    );
     let by_name = xacct(&root, &["explain", "cfn-role-account-mismatch"]);
     assert_eq!(stdout(&by_name), stdout(&page));
     assert_eq!(xacct(&root, &["explain", "XA999"]).status.code(), Some(2));

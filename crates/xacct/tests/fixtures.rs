@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 struct Outcome {
@@ -27,7 +30,10 @@ fn lint(relative: &Path, extra: &[&str]) -> Outcome {
         .arg(relative)
         .output()
         .expect("run xacct");
-    Outcome { stdout: String::from_utf8(output.stdout).unwrap(), status: output.status.code().unwrap_or(-1) }
+    Outcome {
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        status: output.status.code().unwrap_or(-1),
+    }
 }
 
 fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
@@ -52,15 +58,31 @@ fn check_expected(fixture: &Path, actual: &str) -> Option<String> {
         return None;
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
-        panic!("{} has no expected output; run with XACCT_BLESS=1", fixture.display())
+        panic!(
+            "{} has no expected output; run with XACCT_BLESS=1",
+            fixture.display()
+        )
     });
-    (expected != actual).then(|| format!("{}:\n--- expected\n{expected}--- actual\n{actual}", fixture.display()))
+    (expected != actual).then(|| {
+        format!(
+            "{}:\n--- expected\n{expected}--- actual\n{actual}",
+            fixture.display()
+        )
+    })
 }
 
 fn rule_codes() -> BTreeSet<String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_xacct")).args(["rules", "--format", "json"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    rules.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect()
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -70,7 +92,10 @@ fn every_rule_fixture_reports_exactly_what_is_expected() {
     let mut failures = Vec::new();
     for code in rule_codes() {
         let dir = rules_dir.join(&code);
-        assert!(dir.is_dir(), "rule {code} has no fixture folder testdata/rules/{code}/");
+        assert!(
+            dir.is_dir(),
+            "rule {code} has no fixture folder testdata/rules/{code}/"
+        );
         let fixtures = fixtures_in(&dir);
         let (mut fails, mut passes) = (0, 0);
         for fixture in fixtures {
@@ -81,17 +106,28 @@ fn every_rule_fixture_reports_exactly_what_is_expected() {
             if name.starts_with("fail") {
                 fails += 1;
                 if !outcome.stdout.lines().any(|l| l.contains(&tag)) {
-                    failures.push(format!("{}: expected a {code} finding, got:\n{}", relative.display(), outcome.stdout));
+                    failures.push(format!(
+                        "{}: expected a {code} finding, got:\n{}",
+                        relative.display(),
+                        outcome.stdout
+                    ));
                 }
             } else if name.starts_with("pass") {
                 passes += 1;
                 if !outcome.stdout.is_empty() || outcome.status != 0 {
-                    failures.push(format!("{}: expected no finding, got:\n{}", relative.display(), outcome.stdout));
+                    failures.push(format!(
+                        "{}: expected no finding, got:\n{}",
+                        relative.display(),
+                        outcome.stdout
+                    ));
                 }
             }
             failures.extend(check_expected(&fixture, &outcome.stdout));
         }
-        assert!(fails > 0 && passes > 0, "rule {code} needs at least one fail*.json and one pass*.json fixture");
+        assert!(
+            fails > 0 && passes > 0,
+            "rule {code} needs at least one fail*.json and one pass*.json fixture"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -103,7 +139,10 @@ fn every_fixture_folder_is_a_rule() {
         let entry = entry.unwrap();
         if entry.path().is_dir() {
             let name = entry.file_name().to_string_lossy().to_string();
-            assert!(codes.contains(&name), "testdata/rules/{name}/ belongs to no rule");
+            assert!(
+                codes.contains(&name),
+                "testdata/rules/{name}/ belongs to no rule"
+            );
         }
     }
 }

@@ -850,25 +850,3 @@ fn shape_table_is_consistent() {
         .collect();
     assert!(unenforced.contains(&"RoleArn") && unenforced.contains(&"PipelineArn"));
 }
-
-#[test]
-#[ignore]
-fn tmp_bench() {
-    let doc = parse(GET_PIPELINE_OUTPUT).unwrap();
-    let stages = doc.root.get("pipeline").unwrap().get("stages").unwrap();
-    let span = stages.span;
-    let stage_text = &GET_PIPELINE_OUTPUT[span.start as usize + 1..span.end as usize - 1];
-    // 3 stages with 4 actions; repeat to ~30 actions.
-    let big_stages = vec![stage_text; 8].join(",");
-    let text = format!("{}{}{}", &GET_PIPELINE_OUTPUT[..span.start as usize + 1], big_stages, &GET_PIPELINE_OUTPUT[span.end as usize - 1..]);
-    let doc = parse(&text).unwrap();
-    assert_eq!(validate_pipeline_document(&doc.root), vec![]);
-    let n = 20000;
-    let t = std::time::Instant::now();
-    for _ in 0..n { std::hint::black_box(parse(std::hint::black_box(&text)).unwrap()); }
-    let parse_t = t.elapsed() / n;
-    let t = std::time::Instant::now();
-    for _ in 0..n { std::hint::black_box(validate_pipeline_document(std::hint::black_box(&doc.root))); }
-    let val_t = t.elapsed() / n;
-    eprintln!("bytes {} parse {:?} validate {:?}", text.len(), parse_t, val_t);
-}

@@ -209,20 +209,10 @@ impl Validator {
         required: &'static [&'static str],
         path: &Path<'_>,
     ) {
-        // Documents written by AWS tools list members in model order, so the search starts
-        // after the previous match and usually succeeds at once.
-        let mut next = 0;
         for member in found {
-            let is_it = |&(name, _): &(&str, ShapeId)| name == member.key;
-            let position = match members[next..].iter().position(is_it) {
-                Some(offset) => Some(next + offset),
-                None => members[..next].iter().position(is_it),
-            };
-            match position {
-                Some(index) => {
-                    next = index + 1;
-                    let (name, id) = members[index];
-                    self.value(&member.value, id.shape(), Path::Member(path, name));
+            match members.iter().find(|(name, _)| *name == member.key) {
+                Some(&(name, id)) => {
+                    self.value(&member.value, id.shape(), Path::Member(path, name))
                 }
                 None => {
                     let kind = ShapeIssueKind::UnknownMember {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use xacct_model::api::ShapeIssue;
 use xacct_model::pipeline::ArtifactStore;
-use xacct_model::{AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned};
+use xacct_model::{
+    AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned,
+};
 use xacct_syntax::{FileId, Span};
 
 use crate::registry::Rule;
@@ -66,10 +68,19 @@ impl<'a> PipelineContext<'a> {
         let mut producers: HashMap<&str, Vec<_>> = HashMap::new();
         for (s, a, action) in doc.pipeline.actions() {
             for output in &action.outputs {
-                producers.entry(output.as_str()).or_default().push(((s, a), output));
+                producers
+                    .entry(output.as_str())
+                    .or_default()
+                    .push(((s, a), output));
             }
         }
-        PipelineContext { file, doc, accounts, shape_issues, producers }
+        PipelineContext {
+            file,
+            doc,
+            accounts,
+            shape_issues,
+            producers,
+        }
     }
 
     /// The declaration.
@@ -91,12 +102,17 @@ impl<'a> PipelineContext<'a> {
     /// same stage with a lower run order.
     pub fn runs_before(&self, earlier: ActionIndex, later: ActionIndex) -> bool {
         earlier.0 < later.0
-            || (earlier.0 == later.0 && self.action(earlier).run_order() < self.action(later).run_order())
+            || (earlier.0 == later.0
+                && self.action(earlier).run_order() < self.action(later).run_order())
     }
 
     /// The action that produces `artifact` for the action at `consumer`: the last producer that
     /// runs before it.
-    pub fn producer_for(&self, artifact: &str, consumer: ActionIndex) -> Option<(ActionIndex, &'a Spanned<String>)> {
+    pub fn producer_for(
+        &self,
+        artifact: &str,
+        consumer: ActionIndex,
+    ) -> Option<(ActionIndex, &'a Spanned<String>)> {
         self.producers
             .get(artifact)?
             .iter()
@@ -122,7 +138,10 @@ impl<'a> PipelineContext<'a> {
                 anchor: store.span,
                 region: accounts.region.as_ref().map(|r| r.value.as_str()),
                 region_span: None,
-                foreign: foreign.iter().map(|(_, _, action, placement)| (*action, *placement)).collect(),
+                foreign: foreign
+                    .iter()
+                    .map(|(_, _, action, placement)| (*action, *placement))
+                    .collect(),
             });
         }
         if let Some(stores) = &pipeline.artifact_stores {
@@ -135,7 +154,9 @@ impl<'a> PipelineContext<'a> {
                     region_span: Some(regional.region.span),
                     foreign: foreign
                         .iter()
-                        .filter(|(_, _, _, placement)| placement.region.as_ref().is_some_and(|r| r.value == region))
+                        .filter(|(_, _, _, placement)| {
+                            placement.region.as_ref().is_some_and(|r| r.value == region)
+                        })
                         .map(|(_, _, action, placement)| (*action, *placement))
                         .collect(),
                 });
@@ -179,13 +200,24 @@ impl StoreUse<'_> {
         let (action, placement) = self.foreign.first()?;
         let role = action.role_arn.as_ref()?;
         let account = placement.account.as_ref()?;
-        Some((role.span, format!("action `{}` runs in account {}", action.display_name(), account.value)))
+        Some((
+            role.span,
+            format!(
+                "action `{}` runs in account {}",
+                action.display_name(),
+                account.value
+            ),
+        ))
     }
 
     /// "action `Deploy` (account 222222222222)" and how many more.
     pub fn foreign_summary(&self) -> String {
         let mut names = self.foreign.iter().filter_map(|(action, placement)| {
-            Some(format!("`{}` (account {})", action.display_name(), placement.account.as_ref()?.value))
+            Some(format!(
+                "`{}` (account {})",
+                action.display_name(),
+                placement.account.as_ref()?.value
+            ))
         });
         let first = names.next().unwrap_or_default();
         match self.foreign.len() {

@@ -6,7 +6,13 @@ use xacct_syntax::{FileId, SourceError, Span};
 use crate::registry::{declare_rule, Check};
 use crate::{Diagnostic, Severity};
 
-declare_rule!("XA001", "parse-error", Error, "A file cannot be read or parsed as JSON.", Check::Input);
+declare_rule!(
+    "XA001",
+    "parse-error",
+    Error,
+    "A file cannot be read or parsed as JSON.",
+    Check::Input
+);
 
 /// A syntax error at its span.
 pub fn from_parse_error(file: FileId, error: &ParseError) -> Diagnostic {
@@ -23,18 +29,34 @@ pub fn from_source_error(file: FileId, error: &SourceError) -> Diagnostic {
         SourceError::Binary { .. } => "exclude the file with `--exclude`, or name only the JSON files to lint",
         SourceError::TooLarge { .. } => "split the file",
     };
-    Diagnostic::new(&RULE, file, error.span(), format!("cannot read the file: {error}")).help(help)
+    Diagnostic::new(
+        &RULE,
+        file,
+        error.span(),
+        format!("cannot read the file: {error}"),
+    )
+    .help(help)
 }
 
 /// A UTF-8 byte-order mark, which JSON forbids; the rest of the file is still checked.
 pub fn from_bom(file: FileId, bom: Span) -> Diagnostic {
-    Diagnostic::new(&RULE, file, bom, "the file starts with a UTF-8 byte-order mark, which JSON forbids (RFC 8259 §8.1)")
-        .help("save the file as UTF-8 without BOM; the AWS CLI rejects it in `--cli-input-json`")
-        .severity(Severity::Error)
+    Diagnostic::new(
+        &RULE,
+        file,
+        bom,
+        "the file starts with a UTF-8 byte-order mark, which JSON forbids (RFC 8259 §8.1)",
+    )
+    .help("save the file as UTF-8 without BOM; the AWS CLI rejects it in `--cli-input-json`")
+    .severity(Severity::Error)
 }
 
 /// An I/O failure while reading.
 pub fn from_io_error(file: FileId, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(&RULE, file, Span::empty(0), format!("cannot read the file: {error}"))
-        .help("check that the path exists, is a regular file and is readable")
+    Diagnostic::new(
+        &RULE,
+        file,
+        Span::empty(0),
+        format!("cannot read the file: {error}"),
+    )
+    .help("check that the path exists, is a regular file and is readable")
 }

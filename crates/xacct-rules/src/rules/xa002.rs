@@ -20,8 +20,17 @@ pub fn from_duplicate(file: FileId, duplicate: &DuplicateKey) -> Diagnostic {
         &RULE,
         file,
         duplicate.second,
-        format!("key `{}` appears twice in this object; AWS tools keep only this later value", duplicate.key),
+        format!(
+            "key `{}` appears twice in this object; AWS tools keep only this later value",
+            duplicate.key
+        ),
     )
-    .label(duplicate.first, "first occurrence: its value is silently ignored")
-    .help(format!("keep one `{}`: delete the occurrence you do not mean", duplicate.key))
+    .label(
+        duplicate.first,
+        "first occurrence: its value is silently ignored",
+    )
+    .help(format!(
+        "keep one `{}`: delete the occurrence you do not mean",
+        duplicate.key
+    ))
 }

@@ -28,7 +28,11 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
 pub fn unknown_document(file: FileId, root: &Node) -> Diagnostic {
     let what = match root.as_object() {
         Some(members) if !members.is_empty() => {
-            let keys: Vec<String> = members.iter().take(4).map(|m| format!("`{}`", m.key)).collect();
+            let keys: Vec<String> = members
+                .iter()
+                .take(4)
+                .map(|m| format!("`{}`", m.key))
+                .collect();
             format!("an object with keys {}", keys.join(", "))
         }
         _ => format!("a JSON {}", root.kind_name()),

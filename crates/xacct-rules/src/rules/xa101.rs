@@ -30,7 +30,10 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                             action.run_order()
                         )
                     } else {
-                        format!("in the later stage `{}`", cx.pipeline().stages[at.0].display_name())
+                        format!(
+                            "in the later stage `{}`",
+                            cx.pipeline().stages[at.0].display_name()
+                        )
                     };
                     cx.diag(
                         &RULE,

@@ -16,7 +16,9 @@ declare_rule!(
     Check::Pipeline(check)
 );
 
-fn duplicates<'a>(names: impl Iterator<Item = &'a Spanned<String>>) -> Vec<(&'a Spanned<String>, &'a Spanned<String>)> {
+fn duplicates<'a>(
+    names: impl Iterator<Item = &'a Spanned<String>>,
+) -> Vec<(&'a Spanned<String>, &'a Spanned<String>)> {
     let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     let mut found = Vec::new();
     for name in names {
@@ -34,9 +36,13 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let pipeline = cx.pipeline();
     for (first, again) in duplicates(pipeline.stages.iter().filter_map(|s| s.name.as_ref())) {
         out.push(
-            cx.diag(&RULE, again.span, format!("stage name `{}` is used twice", again.value))
-                .label(first.span, "first used here")
-                .help("stage names must be unique within a pipeline; rename one of the stages"),
+            cx.diag(
+                &RULE,
+                again.span,
+                format!("stage name `{}` is used twice", again.value),
+            )
+            .label(first.span, "first used here")
+            .help("stage names must be unique within a pipeline; rename one of the stages"),
         );
     }
     for stage in &pipeline.stages {
@@ -45,19 +51,31 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 cx.diag(
                     &RULE,
                     again.span,
-                    format!("action name `{}` is used twice in stage `{}`", again.value, stage.display_name()),
+                    format!(
+                        "action name `{}` is used twice in stage `{}`",
+                        again.value,
+                        stage.display_name()
+                    ),
                 )
                 .label(first.span, "first used here")
                 .help("action names must be unique within a stage; rename one of the actions"),
             );
         }
     }
-    let outputs = pipeline.actions().flat_map(|(_, _, action)| action.outputs.iter());
+    let outputs = pipeline
+        .actions()
+        .flat_map(|(_, _, action)| action.outputs.iter());
     for (first, again) in duplicates(outputs) {
         out.push(
-            cx.diag(&RULE, again.span, format!("output artifact `{}` is produced twice", again.value))
-                .label(first.span, "first produced here")
-                .help("output artifact names must be unique within a pipeline; rename one of the outputs"),
+            cx.diag(
+                &RULE,
+                again.span,
+                format!("output artifact `{}` is produced twice", again.value),
+            )
+            .label(first.span, "first produced here")
+            .help(
+                "output artifact names must be unique within a pipeline; rename one of the outputs",
+            ),
         );
     }
 }

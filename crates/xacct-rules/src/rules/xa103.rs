@@ -45,12 +45,19 @@ fn problem(text: &str, expect: Expect) -> Option<String> {
         }
         Expect::Pipeline => {
             if arn.service != "codepipeline" {
-                return Some(format!("the service is `{}`, not `codepipeline`", arn.service));
+                return Some(format!(
+                    "the service is `{}`, not `codepipeline`",
+                    arn.service
+                ));
             }
         }
         Expect::Service(services) => {
             if !services.contains(&arn.service) {
-                return Some(format!("the service is `{}`, expected `{}`", arn.service, services.join("` or `")));
+                return Some(format!(
+                    "the service is `{}`, expected `{}`",
+                    arn.service,
+                    services.join("` or `")
+                ));
             }
         }
         Expect::Any => {}
@@ -85,19 +92,36 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         check_field(cx, "the pipeline `roleArn`", role, Expect::Role, out);
     }
     let stores = pipeline.artifact_store.iter().map(|s| &s.value);
-    let stores = stores.chain(pipeline.artifact_stores.iter().flat_map(|s| s.value.iter().map(|r| &r.store)));
+    let stores = stores.chain(
+        pipeline
+            .artifact_stores
+            .iter()
+            .flat_map(|s| s.value.iter().map(|r| &r.store)),
+    );
     for store in stores {
-        let Some(key) = &store.encryption_key else { continue };
+        let Some(key) = &store.encryption_key else {
+            continue;
+        };
         if let Err(e) = KeyRef::parse(&key.value) {
             out.push(
-                cx.diag(&RULE, key.span, format!("encryption key `{}` {e}", key.value))
-                    .help("name the key by its ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`"),
+                cx.diag(
+                    &RULE,
+                    key.span,
+                    format!("encryption key `{}` {e}", key.value),
+                )
+                .help("name the key by its ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`"),
             );
         }
     }
     for (_, _, action) in pipeline.actions() {
         if let Some(role) = &action.role_arn {
-            check_field(cx, &format!("the `roleArn` of action `{}`", action.display_name()), role, Expect::Role, out);
+            check_field(
+                cx,
+                &format!("the `roleArn` of action `{}`", action.display_name()),
+                role,
+                Expect::Role,
+                out,
+            );
         }
         for entry in &action.configuration {
             let key = entry.key.as_str();

@@ -23,9 +23,11 @@ const MAX_ACTIONS_PER_STAGE: usize = 50;
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let pipeline = cx.pipeline();
-    let Some(stages_span) = pipeline.stages_span else { return };
+    let Some(stages_span) = pipeline.stages_span else {
+        return;
+    };
     let count = pipeline.stages.len();
-    if count < MIN_STAGES || count > MAX_STAGES {
+    if !(MIN_STAGES..=MAX_STAGES).contains(&count) {
         out.push(
             cx.diag(&RULE, stages_span, format!("the pipeline has {count} stages; CodePipeline requires {MIN_STAGES} to {MAX_STAGES}"))
                 .help("a pipeline needs a source stage and at least one more stage"),
@@ -34,18 +36,31 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for (index, stage) in pipeline.stages.iter().enumerate() {
         if stage.actions.is_empty() {
             out.push(
-                cx.diag(&RULE, stage.anchor(), format!("stage `{}` has no actions", stage.display_name()))
-                    .help("add an action or remove the stage"),
+                cx.diag(
+                    &RULE,
+                    stage.anchor(),
+                    format!("stage `{}` has no actions", stage.display_name()),
+                )
+                .help("add an action or remove the stage"),
             );
         } else if stage.actions.len() > MAX_ACTIONS_PER_STAGE {
-            out.push(cx.diag(
-                &RULE,
-                stage.anchor(),
-                format!("stage `{}` has {} actions; the quota is {MAX_ACTIONS_PER_STAGE}", stage.display_name(), stage.actions.len()),
-            ).help("split the stage"));
+            out.push(
+                cx.diag(
+                    &RULE,
+                    stage.anchor(),
+                    format!(
+                        "stage `{}` has {} actions; the quota is {MAX_ACTIONS_PER_STAGE}",
+                        stage.display_name(),
+                        stage.actions.len()
+                    ),
+                )
+                .help("split the stage"),
+            );
         }
         for action in &stage.actions {
-            let Some(category) = &action.category else { continue };
+            let Some(category) = &action.category else {
+                continue;
+            };
             let source = is_source(&category.value);
             if index == 0 && !source {
                 out.push(
@@ -69,7 +84,9 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let has_work = pipeline.actions().any(|(_, _, a)| a.category.as_ref().is_some_and(|c| !is_source(&c.value)));
+    let has_work = pipeline
+        .actions()
+        .any(|(_, _, a)| a.category.as_ref().is_some_and(|c| !is_source(&c.value)));
     let all_typed = pipeline.actions().all(|(_, _, a)| a.category.is_some());
     if count > 0 && all_typed && !has_work {
         out.push(

@@ -50,14 +50,36 @@ fn check_list(
                 range((lo, hi))
             ),
         )
-        .help(format!("give the action {} {what} artifact{}", range((lo, hi)), if hi == 1 { "" } else { "s" })),
+        .help(format!(
+            "give the action {} {what} artifact{}",
+            range((lo, hi)),
+            if hi == 1 { "" } else { "s" }
+        )),
     );
 }
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for (_, _, action) in cx.pipeline().actions() {
-        let Some(info) = lookup(action.category(), action.owner(), action.provider()) else { continue };
-        check_list(cx, action, "input", action.inputs.len(), info.inputs, action.inputs_span, out);
-        check_list(cx, action, "output", action.outputs.len(), info.outputs, action.outputs_span, out);
+        let Some(info) = lookup(action.category(), action.owner(), action.provider()) else {
+            continue;
+        };
+        check_list(
+            cx,
+            action,
+            "input",
+            action.inputs.len(),
+            info.inputs,
+            action.inputs_span,
+            out,
+        );
+        check_list(
+            cx,
+            action,
+            "output",
+            action.outputs.len(),
+            info.outputs,
+            action.outputs_span,
+            out,
+        );
     }
 }

@@ -44,13 +44,19 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     for stage in &pipeline.stages {
         for feature in &stage.v2_features {
-            report(feature.span, format!("`{}` on stage `{}`", feature.value, stage.display_name()));
+            report(
+                feature.span,
+                format!("`{}` on stage `{}`", feature.value, stage.display_name()),
+            );
         }
     }
     for (_, _, action) in pipeline.actions() {
         if action.is("AWS", "Commands") {
             let span = action.provider.as_ref().map_or(action.anchor(), |p| p.span);
-            report(span, format!("the Commands action `{}`", action.display_name()));
+            report(
+                span,
+                format!("the Commands action `{}`", action.display_name()),
+            );
         }
     }
 }

@@ -21,22 +21,42 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for key in PATH_KEYS {
-            let Some(value) = action.config(key) else { continue };
+            let Some(value) = action.config(key) else {
+                continue;
+            };
             if has_variable(&value.value) {
                 continue;
             }
             let Some((artifact, path)) = value.value.split_once("::") else {
                 out.push(
-                    cx.diag(&RULE, value.span, format!("`{key}` `{}` is not of the form `ArtifactName::path/in/artifact`", value.value))
-                        .help(format!("write `{key}` as `INPUT_ARTIFACT::{}`", value.value)),
+                    cx.diag(
+                        &RULE,
+                        value.span,
+                        format!(
+                            "`{key}` `{}` is not of the form `ArtifactName::path/in/artifact`",
+                            value.value
+                        ),
+                    )
+                    .help(format!(
+                        "write `{key}` as `INPUT_ARTIFACT::{}`",
+                        value.value
+                    )),
                 );
                 continue;
             };
             if action.inputs.iter().any(|i| i.value == artifact) {
                 continue;
             }
-            let inputs: Vec<String> = action.inputs.iter().map(|i| format!("`{}`", i.value)).collect();
-            let inputs = if inputs.is_empty() { "none".to_string() } else { inputs.join(", ") };
+            let inputs: Vec<String> = action
+                .inputs
+                .iter()
+                .map(|i| format!("`{}`", i.value))
+                .collect();
+            let inputs = if inputs.is_empty() {
+                "none".to_string()
+            } else {
+                inputs.join(", ")
+            };
             out.push(
                 cx.diag(
                     &RULE,

@@ -13,13 +13,21 @@ declare_rule!(
 );
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(home) = &cx.accounts.region else { return };
+    let Some(home) = &cx.accounts.region else {
+        return;
+    };
     for (_, _, action) in cx.pipeline().actions() {
-        let Some(region) = &action.region else { continue };
+        let Some(region) = &action.region else {
+            continue;
+        };
         let kind = if action.category() == "Source" {
             "source"
         } else if matches!(action.owner(), "ThirdParty" | "Custom") {
-            if action.owner() == "Custom" { "custom" } else { "third-party" }
+            if action.owner() == "Custom" {
+                "custom"
+            } else {
+                "third-party"
+            }
         } else {
             continue;
         };

@@ -16,14 +16,20 @@ declare_rule!(
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(home) = cx.home() else { return };
     for (s, a, consumer) in cx.pipeline().actions() {
-        let Some(consumer_account) = &cx.accounts.of(s, a).account else { continue };
+        let Some(consumer_account) = &cx.accounts.of(s, a).account else {
+            continue;
+        };
         let consumer_account = consumer_account.value;
         if consumer_account == home {
             continue;
         }
         for input in &consumer.inputs {
-            let Some((at, output)) = cx.producer_for(&input.value, (s, a)) else { continue };
-            let Some(producer_account) = &cx.accounts.of(at.0, at.1).account else { continue };
+            let Some((at, output)) = cx.producer_for(&input.value, (s, a)) else {
+                continue;
+            };
+            let Some(producer_account) = &cx.accounts.of(at.0, at.1).account else {
+                continue;
+            };
             let producer_account = producer_account.value;
             if producer_account == home || producer_account == consumer_account {
                 continue;

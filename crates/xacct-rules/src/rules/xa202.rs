@@ -26,14 +26,26 @@ pub(crate) fn unsupported_reason(action: &Action) -> Option<&'static str> {
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(home) = cx.home() else { return };
     for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
-        let Some(why) = unsupported_reason(action) else { continue };
-        let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else { continue };
+        let Some(why) = unsupported_reason(action) else {
+            continue;
+        };
+        let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else {
+            continue;
+        };
         let kind = if action.owner() == "Custom" {
-            format!("Jenkins build action `{}` (provider {})", action.display_name(), action.provider())
+            format!(
+                "Jenkins build action `{}` (provider {})",
+                action.display_name(),
+                action.provider()
+            )
         } else {
             format!("{} action `{}`", action.provider(), action.display_name())
         };
-        let kinds = if action.owner() == "Custom" { "Jenkins build" } else { action.provider() };
+        let kinds = if action.owner() == "Custom" {
+            "Jenkins build"
+        } else {
+            action.provider()
+        };
         out.push(
             cx.diag(
                 &RULE,

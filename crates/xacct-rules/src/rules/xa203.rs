@@ -25,13 +25,22 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        let Some(role) = action.config(key) else { continue };
+        let Some(role) = action.config(key) else {
+            continue;
+        };
         if has_variable(&role.value) {
             continue;
         }
-        let Some(role_account) = Arn::parse(&role.value).ok().and_then(|arn| arn.account_id()) else { continue };
+        let Some(role_account) = Arn::parse(&role.value)
+            .ok()
+            .and_then(|arn| arn.account_id())
+        else {
+            continue;
+        };
         let placement = cx.accounts.of(s, a);
-        let Some(action_account) = &placement.account else { continue };
+        let Some(action_account) = &placement.account else {
+            continue;
+        };
         if action_account.value == role_account {
             continue;
         }

@@ -19,7 +19,9 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if !matches!(action.owner(), "ThirdParty" | "Custom") {
             continue;
         }
-        let Some(role) = &action.role_arn else { continue };
+        let Some(role) = &action.role_arn else {
+            continue;
+        };
         // A foreign role on a provider that cannot cross accounts is XA202's, more specific, finding.
         if cx.accounts.of(s, a).is_foreign(home) && unsupported_reason(action).is_some() {
             continue;

@@ -16,11 +16,18 @@ declare_rule!(
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(home) = cx.home() else { return };
     for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
-        if action.provider() != "CodeBuild" || action.owner() != "AWS" || action.outputs.is_empty() {
+        if action.provider() != "CodeBuild" || action.owner() != "AWS" || action.outputs.is_empty()
+        {
             continue;
         }
-        let Some(account) = &placement.account else { continue };
-        let names: Vec<String> = action.outputs.iter().map(|o| format!("`{}`", o.value)).collect();
+        let Some(account) = &placement.account else {
+            continue;
+        };
+        let names: Vec<String> = action
+            .outputs
+            .iter()
+            .map(|o| format!("`{}`", o.value))
+            .collect();
         out.push(
             cx.diag(
                 &RULE,

@@ -20,8 +20,11 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if action.role_arn.is_some() {
             continue;
         }
-        let Some(runs_in) = &cx.accounts.of(s, a).account else { continue };
-        let cloudformation = action.is("AWS", "CloudFormation") || action.is("AWS", "CloudFormationStackSet");
+        let Some(runs_in) = &cx.accounts.of(s, a).account else {
+            continue;
+        };
+        let cloudformation =
+            action.is("AWS", "CloudFormation") || action.is("AWS", "CloudFormationStackSet");
         for entry in &action.configuration {
             // The deployment role of CloudFormation actions is XA203's finding.
             if cloudformation && matches!(entry.key.as_str(), "RoleArn" | "AdministrationRoleArn") {
@@ -31,7 +34,12 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             if has_variable(&value.value) {
                 continue;
             }
-            let Some(account) = Arn::parse(&value.value).ok().and_then(|arn| arn.account_id()) else { continue };
+            let Some(account) = Arn::parse(&value.value)
+                .ok()
+                .and_then(|arn| arn.account_id())
+            else {
+                continue;
+            };
             if account == runs_in.value {
                 continue;
             }

@@ -17,11 +17,15 @@ declare_rule!(
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
-        let Some(info) = lookup(action.category(), action.owner(), action.provider()) else { continue };
+        let Some(info) = lookup(action.category(), action.owner(), action.provider()) else {
+            continue;
+        };
         if info.cross_account != CrossAccount::Undocumented {
             continue;
         }
-        let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else { continue };
+        let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else {
+            continue;
+        };
         out.push(
             cx.diag(
                 &RULE,

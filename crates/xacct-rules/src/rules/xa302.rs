@@ -20,7 +20,9 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if store.foreign.is_empty() {
             continue;
         }
-        let Some((key, span)) = store.key() else { continue };
+        let Some((key, span)) = store.key() else {
+            continue;
+        };
         // AWS managed keys are XA305's finding.
         if key.is_aws_managed() {
             continue;
@@ -36,7 +38,13 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             KeyRef::KeyArn { .. } | KeyRef::KeyId(_) => continue,
         };
-        let mut diag = cx.diag(&RULE, span, format!("the key of {} is an alias: {why}", store.describe())).severity(severity);
+        let mut diag = cx
+            .diag(
+                &RULE,
+                span,
+                format!("the key of {} is an alias: {why}", store.describe()),
+            )
+            .severity(severity);
         if let Some((label_span, message)) = store.first_foreign_label() {
             diag = diag.label(label_span, message);
         }

@@ -21,7 +21,9 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if store.foreign.is_empty() {
             continue;
         }
-        let Some((KeyRef::KeyId(id), span)) = store.key() else { continue };
+        let Some((KeyRef::KeyId(id), span)) = store.key() else {
+            continue;
+        };
         let mut diag = cx.diag(
             &RULE,
             span,
@@ -35,6 +37,8 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             diag = diag.label(label_span, message);
         }
         let region = store.region.unwrap_or("REGION");
-        out.push(diag.help(format!("use the key ARN: `arn:aws:kms:{region}:{home}:key/{id}`")));
+        out.push(diag.help(format!(
+            "use the key ARN: `arn:aws:kms:{region}:{home}:key/{id}`"
+        )));
     }
 }

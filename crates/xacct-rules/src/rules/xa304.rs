@@ -14,15 +14,24 @@ declare_rule!(
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for store in cx.store_uses() {
-        let Some(store_region) = store.region else { continue };
-        let Some((key, span)) = store.key() else { continue };
-        let Some(key_region) = key.region() else { continue };
+        let Some(store_region) = store.region else {
+            continue;
+        };
+        let Some((key, span)) = store.key() else {
+            continue;
+        };
+        let Some(key_region) = key.region() else {
+            continue;
+        };
         if key_region == store_region {
             continue;
         }
         let origin = match (store.region_span, &cx.accounts.region) {
             (Some(region_span), _) => Some((region_span, "the store's region".to_string())),
-            (None, Some(home)) => home.origin.span().map(|s| (s, "the pipeline's region comes from here".to_string())),
+            (None, Some(home)) => home
+                .origin
+                .span()
+                .map(|s| (s, "the pipeline's region comes from here".to_string())),
             _ => None,
         };
         let mut diag = cx.diag(

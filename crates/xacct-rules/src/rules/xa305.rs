@@ -18,7 +18,9 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if store.foreign.is_empty() {
             continue;
         }
-        let Some((key, span)) = store.key() else { continue };
+        let Some((key, span)) = store.key() else {
+            continue;
+        };
         if !key.is_aws_managed() {
             continue;
         }

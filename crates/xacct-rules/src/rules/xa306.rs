@@ -13,10 +13,16 @@ declare_rule!(
 );
 
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(home) = &cx.accounts.pipeline else { return };
+    let Some(home) = &cx.accounts.pipeline else {
+        return;
+    };
     for store in cx.store_uses() {
-        let Some((key, span)) = store.key() else { continue };
-        let Some(key_account) = key.account() else { continue };
+        let Some((key, span)) = store.key() else {
+            continue;
+        };
+        let Some(key_account) = key.account() else {
+            continue;
+        };
         if key_account == home.value {
             continue;
         }

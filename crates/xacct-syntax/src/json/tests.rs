@@ -21,7 +21,11 @@ fn duplicate_keys_are_reported_and_the_last_wins() {
     let doc = parse(r#"{"Effect": "Allow", "Effect": "Deny"}"#).unwrap();
     assert_eq!(
         doc.duplicates,
-        vec![DuplicateKey { key: "Effect".into(), first: Span::new(1, 9), second: Span::new(20, 28) }]
+        vec![DuplicateKey {
+            key: "Effect".into(),
+            first: Span::new(1, 9),
+            second: Span::new(20, 28)
+        }]
     );
     assert_eq!(doc.root.get("Effect").unwrap().as_str(), Some("Deny"));
 }
@@ -52,17 +56,33 @@ fn errors_point_at_the_fault() {
     assert_eq!(
         err("{\"a\": 1,}"),
         ParseError {
-            kind: ParseErrorKind::Unexpected { found: "`}`".into(), expected: "a string key" },
+            kind: ParseErrorKind::Unexpected {
+                found: "`}`".into(),
+                expected: "a string key"
+            },
             span: Span::new(8, 9)
         }
     );
     assert_eq!(
         err("{\"a\" 1}").kind,
-        ParseErrorKind::Unexpected { found: "`1`".into(), expected: "`:`" }
+        ParseErrorKind::Unexpected {
+            found: "`1`".into(),
+            expected: "`:`"
+        }
     );
-    assert_eq!(err("[1, 2").kind, ParseErrorKind::UnexpectedEof { expected: "`,` or `]`" });
+    assert_eq!(
+        err("[1, 2").kind,
+        ParseErrorKind::UnexpectedEof {
+            expected: "`,` or `]`"
+        }
+    );
     assert_eq!(err("[1, 2").span, Span::empty(5));
-    assert_eq!(err("{} x").kind, ParseErrorKind::TrailingCharacters { found: "`x`".into() });
+    assert_eq!(
+        err("{} x").kind,
+        ParseErrorKind::TrailingCharacters {
+            found: "`x`".into()
+        }
+    );
     assert_eq!(err("[01]").kind, ParseErrorKind::InvalidNumber);
     assert_eq!(err("[1.]").kind, ParseErrorKind::InvalidNumber);
     assert_eq!(err("[-]").kind, ParseErrorKind::InvalidNumber);
@@ -73,8 +93,20 @@ fn errors_point_at_the_fault() {
     assert_eq!(err("[\"a\tb\"]").kind, ParseErrorKind::ControlCharacter(9));
     assert_eq!(err("[\"abc").kind, ParseErrorKind::UnterminatedString);
     assert_eq!(err("[\"abc").span, Span::new(1, 2));
-    assert_eq!(err("[tru]").kind, ParseErrorKind::Unexpected { found: "`t`".into(), expected: "a JSON value" });
-    assert_eq!(err("// c\n{}").kind, ParseErrorKind::Unexpected { found: "`/`".into(), expected: "a JSON value" });
+    assert_eq!(
+        err("[tru]").kind,
+        ParseErrorKind::Unexpected {
+            found: "`t`".into(),
+            expected: "a JSON value"
+        }
+    );
+    assert_eq!(
+        err("// c\n{}").kind,
+        ParseErrorKind::Unexpected {
+            found: "`/`".into(),
+            expected: "a JSON value"
+        }
+    );
 }
 
 #[test]
@@ -98,14 +130,30 @@ fn a_bom_is_noted_and_skipped() {
 fn numbers_are_kept_as_written() {
     let big = format!("[{}]", "9".repeat(10_000));
     let doc = parse(&big).unwrap();
-    assert_eq!(doc.root.as_array().unwrap()[0].value, Value::Number(&big[1..10_001]));
+    assert_eq!(
+        doc.root.as_array().unwrap()[0].value,
+        Value::Number(&big[1..10_001])
+    );
 }
 
 #[test]
 fn agrees_with_serde_json_on_what_is_valid() {
     for text in [
-        "{}", "[]", "0", "-0.5e10", "\"\"", "[true,false,null]", "{\"a\":{\"b\":[{}]}}",
-        "[1,]", "{,}", "[1 2]", "{\"a\":1 \"b\":2}", "01", "\"\\u12\"", "nul", "[\"\u{7f}\"]",
+        "{}",
+        "[]",
+        "0",
+        "-0.5e10",
+        "\"\"",
+        "[true,false,null]",
+        "{\"a\":{\"b\":[{}]}}",
+        "[1,]",
+        "{,}",
+        "[1 2]",
+        "{\"a\":1 \"b\":2}",
+        "01",
+        "\"\\u12\"",
+        "nul",
+        "[\"\u{7f}\"]",
     ] {
         assert_eq!(
             parse(text).is_ok(),
@@ -113,4 +161,17 @@ fn agrees_with_serde_json_on_what_is_valid() {
             "disagreement on {text:?}"
         );
     }
+}
+
+#[test]
+fn a_typographic_quote_is_named_as_the_culprit() {
+    // As published in the CodePipeline user guide's cross-account walkthrough.
+    let text = "{\n    \"artifactStore\u{201D}: {\n        \"location\": \"b\"\n    }\n}";
+    let e = err(text);
+    assert_eq!(e.kind, ParseErrorKind::TypographicQuote('\u{201D}'));
+    assert_eq!(&text[e.span.range()], "\u{201D}");
+    assert_eq!(
+        e.to_string(),
+        "typographic quote `\u{201D}` cannot close a JSON string; use a plain `\"`"
+    );
 }

@@ -54,12 +54,20 @@ struct Summary {
 
 fn position(source: &SourceFile, offset: u32) -> Position {
     let at = source.line_col(offset);
-    Position { line: at.line, column: at.column, offset }
+    Position {
+        line: at.line,
+        column: at.column,
+        offset,
+    }
 }
 
 fn range(run: &LintRun, file: FileId, span: Span) -> (String, Position, Position) {
     let source = run.source(file);
-    (source.path().display().to_string(), position(source, span.start), position(source, span.end))
+    (
+        source.path().display().to_string(),
+        position(source, span.start),
+        position(source, span.end),
+    )
 }
 
 /// Writes the document.
@@ -81,7 +89,12 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
                     .iter()
                     .map(|l| {
                         let (path, start, end) = range(run, l.file, l.span);
-                        JsonLabel { path, start, end, message: &l.message }
+                        JsonLabel {
+                            path,
+                            start,
+                            end,
+                            message: &l.message,
+                        }
                     })
                     .collect(),
                 help: d.help.as_deref(),

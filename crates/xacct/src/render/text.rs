@@ -6,8 +6,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
-    SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use xacct_rules::{Diagnostic, Severity};
 use xacct_syntax::SourceFile;
@@ -97,7 +97,10 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.diagnostic.code, self.diagnostic.name)))
+        Some(Box::new(format!(
+            "{}({})",
+            self.diagnostic.code, self.diagnostic.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -109,7 +112,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -125,27 +131,46 @@ impl miette::Diagnostic for Report<'_> {
             return None;
         }
         let d = self.diagnostic;
-        let primary = LabeledSpan::new_primary_with_span(None, (d.span.start as usize, d.span.len() as usize));
-        let secondary = d
-            .labels
-            .iter()
-            .filter(|l| l.file == d.file)
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start as usize, l.span.len() as usize)));
+        let primary = LabeledSpan::new_primary_with_span(
+            None,
+            (d.span.start as usize, d.span.len() as usize),
+        );
+        let secondary = d.labels.iter().filter(|l| l.file == d.file).map(|l| {
+            LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                (l.span.start as usize, l.span.len() as usize),
+            )
+        });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }
 
 /// Writes every finding, then a summary line.
 pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100);
     let mut rendered = String::new();
     for d in run.diagnostics() {
         let source = run.source(d.file);
-        let report = Report { diagnostic: d, source: IndexedSource(source) };
+        let report = Report {
+            diagnostic: d,
+            source: IndexedSource(source),
+        };
         rendered.clear();
         if handler.render_report(&mut rendered, &report).is_err() {
-            rendered = format!("{}: {}[{}] {}\n", source.path().display(), d.severity, d.code, d.message);
+            rendered = format!(
+                "{}: {}[{}] {}\n",
+                source.path().display(),
+                d.severity,
+                d.code,
+                d.message
+            );
         }
         // Without a source excerpt miette does not say which file: add it.
         if source.text().is_empty() {
