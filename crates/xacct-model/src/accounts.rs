@@ -192,3 +192,100 @@ fn place(
     };
     Placement { account, region }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::load_pipeline;
+    use xacct_syntax::json::parse;
+
+    fn resolve(text: &str, region: Option<&str>) -> Accounts {
+        let doc = parse(text).unwrap();
+        Accounts::resolve(&load_pipeline(&doc.root), region)
+    }
+
+    const ACTIONS: &str = r#""stages": [{"name": "S", "actions": [
+        {"name": "Home"},
+        {"name": "Away", "roleArn": "arn:aws:iam::222222222222:role/r", "region": "eu-west-1"},
+        {"name": "Broken", "roleArn": "arn:aws:iam::2222:role/r"}]}]"#;
+
+    fn id(s: &str) -> AccountId {
+        AccountId::parse(s).unwrap()
+    }
+
+    #[test]
+    fn pipeline_arn_wins_over_the_role_and_gives_the_region() {
+        let text = format!(
+            r#"{{"pipeline": {{"roleArn": "arn:aws:iam::333333333333:role/p", {ACTIONS}}},
+                "metadata": {{"pipelineArn": "arn:aws:codepipeline:us-east-2:111111111111:P"}}}}"#
+        );
+        let accounts = resolve(&text, Some("eu-central-1"));
+        assert_eq!(accounts.pipeline_account(), Some(id("111111111111")));
+        assert!(matches!(
+            accounts.pipeline.as_ref().unwrap().origin,
+            Origin::PipelineArn(_)
+        ));
+        let region = accounts.region.as_ref().unwrap();
+        assert_eq!(
+            (
+                region.value.as_str(),
+                matches!(region.origin, Origin::PipelineArn(_))
+            ),
+            ("us-east-2", true)
+        );
+    }
+
+    #[test]
+    fn without_metadata_the_role_gives_the_account_and_the_option_the_region() {
+        let text = format!(r#"{{"roleArn": "arn:aws:iam::333333333333:role/p", {ACTIONS}}}"#);
+        let accounts = resolve(&text, Some("eu-central-1"));
+        assert_eq!(accounts.pipeline_account(), Some(id("333333333333")));
+        assert_eq!(
+            accounts
+                .region
+                .as_ref()
+                .map(|r| (r.value.as_str(), r.origin)),
+            Some(("eu-central-1", Origin::CommandLine))
+        );
+        let home = accounts.of(0, 0);
+        assert_eq!(
+            home.account.as_ref().map(|a| a.value),
+            Some(id("333333333333"))
+        );
+        assert_eq!(
+            home.region.as_ref().map(|r| r.value.as_str()),
+            Some("eu-central-1")
+        );
+        let away = accounts.of(0, 1);
+        assert_eq!(
+            away.account.as_ref().map(|a| a.value),
+            Some(id("222222222222"))
+        );
+        assert_eq!(
+            away.region.as_ref().map(|r| r.value.as_str()),
+            Some("eu-west-1")
+        );
+        assert!(away.is_foreign(accounts.pipeline_account()));
+        assert!(!home.is_foreign(accounts.pipeline_account()));
+    }
+
+    #[test]
+    fn unknown_stays_unknown() {
+        // No metadata, no pipeline role, no --region: nothing is known about the home action.
+        let accounts = resolve(&format!("{{{ACTIONS}}}"), None);
+        assert_eq!(accounts.pipeline, None);
+        assert_eq!(accounts.region, None);
+        assert_eq!(accounts.of(0, 0).account, None);
+        // A malformed action role never falls back to the pipeline account.
+        let text = format!(r#"{{"roleArn": "arn:aws:iam::333333333333:role/p", {ACTIONS}}}"#);
+        let accounts = resolve(&text, None);
+        assert_eq!(accounts.of(0, 2).account, None);
+        assert!(!accounts.of(0, 2).is_foreign(accounts.pipeline_account()));
+        assert_eq!(
+            accounts
+                .foreign_actions(&load_pipeline(&parse(&text).unwrap().root).pipeline)
+                .count(),
+            1
+        );
+    }
+}

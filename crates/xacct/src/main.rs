@@ -145,6 +145,14 @@ fn run_lint(args: LintArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
+    if let Some(region) = args
+        .region
+        .as_deref()
+        .filter(|r| !xacct_model::arn::is_region_name(r))
+    {
+        eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
+        return EXIT_TROUBLE;
+    }
     let options = xacct_rules::LintOptions {
         region: args.region.clone(),
     };

@@ -128,6 +128,19 @@ fn a_missing_path_is_a_usage_error() {
 }
 
 #[test]
+fn a_bad_region_is_a_usage_error() {
+    let out = xacct(
+        &repo_root(),
+        &["lint", "--region", "useast1", "testdata/examples"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --region `useast1` is not an AWS region name (e.g. us-east-1)\n"
+    );
+}
+
+#[test]
 fn a_bad_glob_is_a_usage_error() {
     let out = xacct(
         &repo_root(),

@@ -154,7 +154,11 @@ pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()>
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100);
+        .with_width(100)
+        // Values (ARNs, regions, names) must never be split across lines at `-` or `/`.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut rendered = String::new();
     for d in run.diagnostics() {
         let source = run.source(d.file);
