@@ -9,6 +9,8 @@ pub mod api;
 pub mod arn;
 pub mod kms;
 pub mod pipeline;
+pub mod policy;
+pub mod policy_file;
 pub mod providers;
 
 pub use accounts::{Accounts, Fact, Origin, Placement};

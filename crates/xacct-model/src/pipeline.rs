@@ -388,7 +388,7 @@ fn load_action(node: &Node) -> Action {
         category: type_field("category"),
         owner: type_field("owner"),
         provider: type_field("provider"),
-        run_order: node.get("runOrder").and_then(|r| match r.value {
+        run_order: node.get("runOrder").and_then(|r| match &r.value {
             Value::Number(n) => n.parse::<i64>().ok().map(|n| Spanned::new(n, r.span)),
             _ => None,
         }),

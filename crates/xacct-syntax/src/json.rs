@@ -29,7 +29,7 @@ pub enum Value<'s> {
     /// `true` or `false`
     Bool(bool),
     /// A number, as written (validated against the JSON grammar, never rounded).
-    Number(&'s str),
+    Number(Cow<'s, str>),
     /// A string, unescaped.
     String(Cow<'s, str>),
     /// An array.
@@ -516,13 +516,122 @@ impl<'s> Parser<'s> {
             }
             self.digits();
         }
-        Ok(Value::Number(&self.text[start..self.pos]))
+        Ok(Value::Number(Cow::Borrowed(&self.text[start..self.pos])))
     }
 
     fn digits(&mut self) {
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
         }
+    }
+}
+
+/// Parses JSON held inside a JSON string, as `aws s3api get-bucket-policy` and
+/// `aws kms get-key-policy` print policies: `{"Policy": "{\"Version\": …}"}`.
+///
+/// `string_span` is the span of the string node in `outer` (quotes included). Every span of the
+/// result, and of an error, points at the bytes of `outer` that produced it, escapes included, so
+/// a finding lands on the exact character the user sees in the file.
+pub fn parse_embedded(outer: &str, string_span: Span) -> Result<Document<'static>, ParseError> {
+    let raw_start = string_span.start as usize + 1;
+    let raw_end = (string_span.end as usize).saturating_sub(1).max(raw_start);
+    let raw = outer.get(raw_start..raw_end).unwrap_or("");
+    let (inner, map) = unescape_with_map(raw, raw_start as u32);
+    let to_outer = |span: Span| Span::new(map[span.start as usize], map[span.end as usize]);
+    match parse(&inner) {
+        Ok(doc) => Ok(Document {
+            root: remap(doc.root, &to_outer),
+            duplicates: doc
+                .duplicates
+                .into_iter()
+                .map(|d| DuplicateKey {
+                    key: d.key,
+                    first: to_outer(d.first),
+                    second: to_outer(d.second),
+                })
+                .collect(),
+            bom: doc.bom.map(to_outer),
+        }),
+        Err(e) => Err(ParseError {
+            kind: e.kind,
+            span: to_outer(e.span),
+        }),
+    }
+}
+
+/// Decodes the escapes of a JSON string body; `map[i]` is the outer offset of the escape or
+/// character that produced inner byte `i`, and `map[len]` the offset just past the body.
+/// The body was validated by the outer parse, so escapes are well formed; anything else is kept.
+fn unescape_with_map(raw: &str, base: u32) -> (String, Vec<u32>) {
+    let mut inner = String::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len() + 1);
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = base + i as u32;
+        let (c, len) = if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            match bytes[i + 1] {
+                b'u' => {
+                    let hex = |from: usize| {
+                        raw.get(from..from + 4)
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    };
+                    match hex(i + 2) {
+                        Some(high @ 0xD800..=0xDBFF) if raw.get(i + 6..i + 8) == Some("\\u") => {
+                            let low = hex(i + 8).unwrap_or(0);
+                            let c = char::from_u32(
+                                0x10000
+                                    + ((high - 0xD800) << 10)
+                                    + (low.wrapping_sub(0xDC00) & 0x3FF),
+                            );
+                            (c.unwrap_or('\u{FFFD}'), 12)
+                        }
+                        Some(code) => (char::from_u32(code).unwrap_or('\u{FFFD}'), 6),
+                        None => ('\\', 1),
+                    }
+                }
+                b'n' => ('\n', 2),
+                b't' => ('\t', 2),
+                b'r' => ('\r', 2),
+                b'b' => ('\u{8}', 2),
+                b'f' => ('\u{c}', 2),
+                other => (other as char, 2),
+            }
+        } else {
+            let c = raw[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        };
+        inner.push(c);
+        map.extend(std::iter::repeat_n(at, c.len_utf8()));
+        i += len.min(bytes.len() - i).max(1);
+    }
+    map.push(base + raw.len() as u32);
+    (inner, map)
+}
+
+fn remap(node: Node<'_>, to_outer: &impl Fn(Span) -> Span) -> Node<'static> {
+    let value = match node.value {
+        Value::Null => Value::Null,
+        Value::Bool(b) => Value::Bool(b),
+        Value::Number(n) => Value::Number(Cow::Owned(n.into_owned())),
+        Value::String(s) => Value::String(Cow::Owned(s.into_owned())),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|n| remap(n, to_outer)).collect())
+        }
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|m| Member {
+                    key: Cow::Owned(m.key.into_owned()),
+                    key_span: to_outer(m.key_span),
+                    value: remap(m.value, to_outer),
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        span: to_outer(node.span),
+        value,
     }
 }
 

@@ -132,7 +132,7 @@ fn numbers_are_kept_as_written() {
     let doc = parse(&big).unwrap();
     assert_eq!(
         doc.root.as_array().unwrap()[0].value,
-        Value::Number(&big[1..10_001])
+        Value::Number(big[1..10_001].into())
     );
 }
 
@@ -174,4 +174,46 @@ fn a_typographic_quote_is_named_as_the_culprit() {
         e.to_string(),
         "typographic quote `\u{201D}` cannot close a JSON string; use a plain `\"`"
     );
+}
+
+#[test]
+fn embedded_json_spans_point_into_the_outer_file() {
+    // As `aws s3api get-bucket-policy` prints it: the policy is a JSON string.
+    let outer = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"\u00e4\\n\",\"Effect\":\"Allow\"}]}"}"#;
+    let doc = parse(outer).unwrap();
+    let string = doc.root.get("Policy").unwrap();
+    let inner = parse_embedded(outer, string.span).unwrap();
+    let statement = &inner.root.get("Statement").unwrap().as_array().unwrap()[0];
+    let effect = statement.get("Effect").unwrap();
+    assert_eq!(effect.as_str(), Some("Allow"));
+    assert_eq!(&outer[effect.span.range()], r#"\"Allow\""#);
+    let key = &statement.member("Effect").unwrap().key_span;
+    assert_eq!(&outer[key.range()], r#"\"Effect\""#);
+    let sid = statement.get("Sid").unwrap();
+    assert_eq!(sid.as_str(), Some("ä\n"));
+    assert_eq!(&outer[sid.span.range()], r#"\"\u00e4\\n\""#);
+    assert_eq!(&outer[inner.root.span.range()], &outer[12..outer.len() - 2]);
+}
+
+#[test]
+fn embedded_errors_point_into_the_outer_file() {
+    let outer = r#"{"Policy": "{\"Version\": \"2012-10-17\",}"}"#;
+    let doc = parse(outer).unwrap();
+    let e = parse_embedded(outer, doc.root.get("Policy").unwrap().span).unwrap_err();
+    assert_eq!(&outer[e.span.range()], "}");
+    assert_eq!(
+        e.span.start as usize,
+        outer.len() - 3,
+        "the inner `}`, not the outer one"
+    );
+}
+
+#[test]
+fn embedded_duplicates_point_into_the_outer_file() {
+    let outer = r#"{"Policy": "{\"Effect\": 1, \"Effect\": 2}"}"#;
+    let doc = parse(outer).unwrap();
+    let inner = parse_embedded(outer, doc.root.get("Policy").unwrap().span).unwrap();
+    assert_eq!(inner.duplicates.len(), 1);
+    assert_eq!(&outer[inner.duplicates[0].second.range()], r#"\"Effect\""#);
+    assert!(inner.duplicates[0].first.start < inner.duplicates[0].second.start);
 }

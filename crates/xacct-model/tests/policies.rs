@@ -1,0 +1,160 @@
+//! Policy files in each AWS CLI shape: what is read, what it governs, and where spans point.
+
+use xacct_model::policy::{Effect, PrincipalKind};
+use xacct_model::policy_file::{load_policy_file, PolicyKind, Subject};
+use xacct_syntax::json::parse;
+
+fn load(text: &str) -> xacct_model::policy_file::PolicyFile {
+    let doc = parse(text).unwrap();
+    load_policy_file(&doc.root, text)
+}
+
+#[test]
+fn a_bare_bucket_policy_names_its_bucket() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::222222222222:root"]},
+         "Action": ["s3:Get*", "s3:Put*"], "Resource": "arn:aws:s3:::codepipeline-us-east-2-1234567890/*"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+         "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::codepipeline-us-east-2-1234567890"}]}"#;
+    let file = load(text);
+    let entry = &file.entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Bucket));
+    assert_eq!(
+        entry.subject,
+        Some(Subject::Bucket("codepipeline-us-east-2-1234567890".into()))
+    );
+    let first = &entry.document.statements[0];
+    assert_eq!(first.effect.as_ref().map(|e| e.value), Some(Effect::Allow));
+    let principal = &first.principal.as_ref().unwrap().entries[0];
+    assert_eq!(principal.kind, PrincipalKind::Aws);
+    assert_eq!(
+        &text[principal.value.span.range()],
+        "\"arn:aws:iam::222222222222:root\""
+    );
+    assert_eq!(first.action.as_ref().unwrap().values.len(), 2);
+    assert!(entry.issues.is_empty());
+}
+
+#[test]
+fn get_role_output_is_the_roles_trust_policy() {
+    let text = r#"{"Role": {"RoleName": "CrossAccount_Role", "Arn": "arn:aws:iam::222222222222:role/CrossAccount_Role",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:role/CodePipeline_Service_Role"}, "Action": "sts:AssumeRole"}]}}}"#;
+    let entry = &load(text).entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Trust));
+    assert!(
+        matches!(&entry.subject, Some(Subject::RoleArn(arn)) if arn.value == "arn:aws:iam::222222222222:role/CrossAccount_Role")
+    );
+}
+
+#[test]
+fn get_bucket_policy_output_is_parsed_inside_the_string_with_outer_spans() {
+    let text = r#"{
+    "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::222222222222:root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::artifacts/*\"}]}"
+}"#;
+    let file = load(text);
+    let entry = &file.entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Bucket));
+    assert_eq!(entry.subject, Some(Subject::Bucket("artifacts".into())));
+    let action = &entry.document.statements[0].action.as_ref().unwrap().values[0];
+    assert_eq!(action.value, "s3:GetObject");
+    assert_eq!(&text[action.span.range()], r#"\"s3:GetObject\""#);
+}
+
+#[test]
+fn get_key_policy_output_is_a_key_policy() {
+    let text = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}", "PolicyName": "default"}"#;
+    let entry = &load(text).entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Key));
+    assert_eq!(entry.subject, None);
+    assert_eq!(entry.name.as_deref(), Some("default"));
+}
+
+#[test]
+fn a_broken_embedded_policy_is_a_syntax_error_in_the_outer_file() {
+    let text = r#"{"Policy": "{\"Version\":\"2012-10-17\",}"}"#;
+    let file = load(text);
+    assert!(file.entries.is_empty());
+    assert_eq!(&text[file.embedded_errors[0].span.range()], "}");
+}
+
+#[test]
+fn a_single_statement_object_and_identity_classification() {
+    // The walkthrough's service-role policy: `Statement` is one object, there is no principal.
+    let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ["arn:aws:iam::222222222222:role/*"]}}"#;
+    let entry = &load(text).entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Identity));
+    assert_eq!(entry.document.statements.len(), 1);
+    assert!(entry.issues.is_empty());
+}
+
+#[test]
+fn grammar_problems_are_issues_with_spans() {
+    let text = r#"{"Version": "2012-10-18", "Statement": [{"Effect": "allow", "Principal": {"Aws": "*"}, "Action": "s3:*", "NotAction": "kms:*", "Resource": "*", "Condition": {"Bool": "x"}}, 7]}"#;
+    let entry = &load(text).entries[0];
+    let messages: Vec<(&str, &str)> = entry
+        .issues
+        .iter()
+        .map(|i| (&text[i.span.range()], i.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (
+                "\"allow\"",
+                "`Effect` must be \"Allow\" or \"Deny\" (case matters)"
+            ),
+            (
+                "\"NotAction\"",
+                "a statement may have `Action` or `NotAction`, not both"
+            ),
+            (
+                "\"Aws\"",
+                "unknown principal type `Aws`; expected AWS, Service, Federated or CanonicalUser"
+            ),
+            ("\"x\"", "condition operator `Bool` must map keys to values"),
+            ("7", "a statement must be an object, found number"),
+            (
+                "\"2012-10-18\"",
+                "`Version` must be \"2012-10-17\" (or the legacy \"2008-10-17\")"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn account_authorization_details_give_every_role_its_policies() {
+    let text = r#"{"RoleDetailList": [{"RoleName": "Deployer", "Arn": "arn:aws:iam::222222222222:role/Deployer",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [{"PolicyName": "s3", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject*", "Resource": "*"}]}}],
+        "AttachedManagedPolicies": [{"PolicyName": "Deploy", "PolicyArn": "arn:aws:iam::222222222222:policy/Deploy"}]}],
+      "Policies": [{"Arn": "arn:aws:iam::222222222222:policy/Deploy", "PolicyVersionList": [
+        {"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}, "IsDefaultVersion": false},
+        {"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "codedeploy:*", "Resource": "*"}]}, "IsDefaultVersion": true}]}]}"#;
+    let file = load(text);
+    let kinds: Vec<_> = file
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.name.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (Some(PolicyKind::Trust), None),
+            (Some(PolicyKind::Identity), Some("s3")),
+            (
+                Some(PolicyKind::Identity),
+                Some("arn:aws:iam::222222222222:policy/Deploy")
+            ),
+        ]
+    );
+    assert_eq!(
+        file.entries[2].document.statements[0]
+            .action
+            .as_ref()
+            .unwrap()
+            .values[0]
+            .value,
+        "codedeploy:*"
+    );
+}
