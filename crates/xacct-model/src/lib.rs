@@ -19,3 +19,4 @@ pub use kms::{KeyRef, KeyRefError};
 pub use pipeline::{
     Action, ArtifactStore, DocumentKind, Pipeline, PipelineDocument, Spanned, Stage,
 };
+pub mod workspace;

@@ -1,17 +1,24 @@
-//! Lints one file: bytes → text → JSON tree → document → rules → diagnostics.
+//! Lints files in two phases:
 //!
-//! Every failure along the way becomes a diagnostic of the XA0xx family; nothing here panics
-//! on any input, and one broken file never stops the others (the caller lints each file on its
-//! own).
+//! 1. [`load`], per file: bytes → text → JSON tree → documents (pipeline or policies), with the
+//!    input findings (XA001–XA003) of that file. Files are independent here.
+//! 2. [`check`], over the whole workspace: ties policies to what they govern, runs the
+//!    pipeline rules on each pipeline and the workspace rules across files.
+//!
+//! Nothing here panics on any input, and one broken file never stops the others.
+
+use std::collections::HashMap;
 
 use xacct_model::api::validate_pipeline_document;
 use xacct_model::pipeline::load_pipeline;
+use xacct_model::policy_file::{is_policy_file, load_policy_file, PolicyFile};
+use xacct_model::workspace::{resolve_governs, Binding, PipelineUnit, PolicyUnit, Workspace};
 use xacct_model::{Accounts, DocumentKind};
 use xacct_syntax::json;
 use xacct_syntax::{decode_source, FileId, SourceError, SourceFile, Span};
 
 use crate::registry::{Check, RULES};
-use crate::rules::{self, PipelineContext};
+use crate::rules::{self, PipelineContext, WorkspaceContext};
 use crate::Diagnostic;
 
 /// Settings that change what the rules may assume.
@@ -41,6 +48,27 @@ pub struct FileReport {
     pub outcome: Outcome,
 }
 
+/// A file after the per-file phase.
+#[derive(Debug)]
+pub struct LoadedFile {
+    /// The file.
+    pub file: FileId,
+    /// Its path, for the folder convention of accounts.
+    pub path: std::path::PathBuf,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Its input findings so far.
+    pub diagnostics: Vec<Diagnostic>,
+    content: Content,
+}
+
+#[derive(Debug)]
+enum Content {
+    Nothing,
+    Pipeline(Box<PipelineUnit>),
+    Policies(PolicyFile),
+}
+
 /// Decodes a file's bytes; on failure, keeps a lossy text so the finding can still be shown.
 pub fn read_source(path: &std::path::Path, bytes: Vec<u8>) -> (SourceFile, Option<SourceError>) {
     match decode_source(bytes) {
@@ -58,31 +86,32 @@ pub fn read_source(path: &std::path::Path, bytes: Vec<u8>) -> (SourceFile, Optio
     }
 }
 
-/// Lints one file. `explicit` is true when the user named the file (rather than it being
-/// found in a folder): only then is an unrecognised document a finding.
-pub fn lint_source(
+/// Phase 1: reads one file into documents. `explicit` is true when the user named the file
+/// (rather than it being found in a folder): only then is an unrecognised document a finding.
+pub fn load(
     file: FileId,
     source: &SourceFile,
     decode_error: Option<&SourceError>,
     explicit: bool,
     options: &LintOptions,
-) -> FileReport {
+) -> LoadedFile {
     let mut out = Vec::new();
+    let loaded = |outcome, diagnostics, content| LoadedFile {
+        file,
+        path: source.path().to_path_buf(),
+        outcome,
+        diagnostics,
+        content,
+    };
     if let Some(error) = decode_error {
         out.push(rules::xa001::from_source_error(file, error));
-        return FileReport {
-            diagnostics: out,
-            outcome: Outcome::Broken,
-        };
+        return loaded(Outcome::Broken, out, Content::Nothing);
     }
     let document = match json::parse(source.text()) {
         Ok(document) => document,
         Err(error) => {
             out.push(rules::xa001::from_parse_error(file, &error));
-            return FileReport {
-                diagnostics: out,
-                outcome: Outcome::Broken,
-            };
+            return loaded(Outcome::Broken, out, Content::Nothing);
         }
     };
     if let Some(bom) = document.bom {
@@ -91,43 +120,137 @@ pub fn lint_source(
     for duplicate in &document.duplicates {
         out.push(rules::xa002::from_duplicate(file, duplicate));
     }
-    let kind = DocumentKind::detect(&document.root);
-    let outcome = match kind {
+    let root = &document.root;
+    let kind = DocumentKind::detect(root);
+    let (outcome, content) = match kind {
         DocumentKind::Pipeline => {
-            lint_pipeline(file, &document.root, options, &mut out);
-            Outcome::Checked(kind)
+            let doc = load_pipeline(root);
+            let accounts = Accounts::resolve(&doc, options.region.as_deref());
+            let unit = PipelineUnit {
+                file,
+                doc,
+                accounts,
+                shape_issues: validate_pipeline_document(root),
+            };
+            (Outcome::Checked(kind), Content::Pipeline(Box::new(unit)))
         }
-        // Recognised, checked by the policy and template rules of later layers.
-        DocumentKind::Policy | DocumentKind::Template => Outcome::NotChecked,
+        DocumentKind::Policy if is_policy_file(root) => {
+            let policies = load_policy_file(root, source.text());
+            for error in &policies.embedded_errors {
+                out.push(rules::xa001::from_parse_error(file, error));
+            }
+            for duplicate in &policies.embedded_duplicates {
+                out.push(rules::xa002::from_duplicate(file, duplicate));
+            }
+            for entry in &policies.entries {
+                for issue in &entry.issues {
+                    out.push(rules::xa003::from_policy_issue(file, issue));
+                }
+            }
+            (Outcome::Checked(kind), Content::Policies(policies))
+        }
+        // Recognised; checked by the template rules of a later layer.
+        DocumentKind::Policy | DocumentKind::Template => (Outcome::NotChecked, Content::Nothing),
         DocumentKind::Unknown => {
             if explicit {
-                out.push(rules::xa003::unknown_document(file, &document.root));
+                out.push(rules::xa003::unknown_document(file, root));
             }
-            Outcome::NotChecked
+            (Outcome::NotChecked, Content::Nothing)
         }
     };
-    sort(&mut out);
-    FileReport {
-        diagnostics: out,
-        outcome,
+    loaded(outcome, out, content)
+}
+
+impl LoadedFile {
+    /// A file that could not be read at all, with the finding that says why.
+    pub fn unreadable(file: FileId, path: &std::path::Path, error: &std::io::Error) -> LoadedFile {
+        LoadedFile {
+            file,
+            path: path.to_path_buf(),
+            outcome: Outcome::Broken,
+            diagnostics: vec![rules::xa001::from_io_error(file, error)],
+            content: Content::Nothing,
+        }
     }
 }
 
-fn lint_pipeline(
-    file: FileId,
-    root: &json::Node,
-    options: &LintOptions,
-    out: &mut Vec<Diagnostic>,
-) {
-    let issues = validate_pipeline_document(root);
-    let doc = load_pipeline(root);
-    let accounts = Accounts::resolve(&doc, options.region.as_deref());
-    let cx = PipelineContext::new(file, &doc, &accounts, &issues);
-    for rule in RULES {
-        if let Check::Pipeline(check) = rule.check {
-            check(&cx, out);
+/// Phase 2: assembles the workspace from all loaded files and runs every rule. Returns one
+/// report per file, in the order given. `bindings` says what files govern when they cannot.
+pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
+    let mut slot: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
+    let mut pipelines = Vec::new();
+    let mut policies = Vec::new();
+    let mut found = Vec::new();
+    for loaded in files {
+        slot.insert(loaded.file, reports.len());
+        let binding = bindings.get(&loaded.file);
+        match loaded.content {
+            Content::Pipeline(unit) => pipelines.push(*unit),
+            Content::Policies(file) => {
+                for entry in file.entries {
+                    let governs = resolve_governs(&entry, binding, &loaded.path);
+                    let unit = PolicyUnit {
+                        file: loaded.file,
+                        entry,
+                        governs,
+                    };
+                    if unit.governs.is_none() {
+                        found.push(rules::xa003::unbound_policy(&unit, &loaded.path));
+                    }
+                    policies.push(unit);
+                }
+            }
+            Content::Nothing => {}
+        }
+        reports.push(FileReport {
+            diagnostics: loaded.diagnostics,
+            outcome: loaded.outcome,
+        });
+    }
+    let workspace = Workspace::new(pipelines, policies);
+    for unit in &workspace.pipelines {
+        let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
+        for rule in RULES {
+            if let Check::Pipeline(check) = rule.check {
+                check(&cx, &mut found);
+            }
         }
     }
+    let cx = WorkspaceContext {
+        workspace: &workspace,
+    };
+    for rule in RULES {
+        if let Check::Workspace(check) = rule.check {
+            check(&cx, &mut found);
+        }
+    }
+    for diagnostic in found {
+        if let Some(&i) = slot.get(&diagnostic.file) {
+            reports[i].diagnostics.push(diagnostic);
+        }
+    }
+    for report in &mut reports {
+        sort(&mut report.diagnostics);
+    }
+    reports
+}
+
+/// Lints one file on its own (no bindings, no other files): phases 1 and 2 together.
+pub fn lint_source(
+    file: FileId,
+    source: &SourceFile,
+    decode_error: Option<&SourceError>,
+    explicit: bool,
+    options: &LintOptions,
+) -> FileReport {
+    let loaded = load(file, source, decode_error, explicit, options);
+    check(vec![loaded], &HashMap::new())
+        .pop()
+        .unwrap_or(FileReport {
+            diagnostics: Vec::new(),
+            outcome: Outcome::Broken,
+        })
 }
 
 /// Orders findings by file, position, then code, so output is stable.
@@ -141,11 +264,6 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
             &b.message,
         ))
     });
-}
-
-/// The finding for a file that could not be read at all (permissions, a folder loop, …).
-pub fn unreadable(file: FileId, error: &std::io::Error) -> Diagnostic {
-    rules::xa001::from_io_error(file, error)
 }
 
 /// An empty span at the start of a file, for findings about the file as a whole.

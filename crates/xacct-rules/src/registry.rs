@@ -10,6 +10,8 @@ pub enum Check {
     Input,
     /// A check over one pipeline declaration.
     Pipeline(fn(&rules::PipelineContext<'_>, &mut Vec<crate::Diagnostic>)),
+    /// A check across the files of the workspace (pipelines with their policies).
+    Workspace(fn(&rules::WorkspaceContext<'_>, &mut Vec<crate::Diagnostic>)),
 }
 
 /// A rule: its identity (a product contract: codes never change meaning), its page and its check.

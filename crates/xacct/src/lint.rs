@@ -1,9 +1,13 @@
-//! Lints every discovered file on its own, so one broken file never hides the others.
+//! Lints every discovered file: each is read and loaded on its own, so one broken file never
+//! hides the others; then all are checked together, so findings can span files.
 
 use std::path::Path;
 
-use xacct_rules::engine::{read_source, unreadable};
-use xacct_rules::{lint_source, Diagnostic, LintOptions, Outcome};
+use std::collections::HashMap;
+
+use xacct_model::workspace::Binding;
+use xacct_rules::engine::{check, load, read_source, LoadedFile};
+use xacct_rules::{Diagnostic, LintOptions, Outcome};
 use xacct_syntax::{FileId, SourceFile};
 
 use crate::discover::Candidate;
@@ -52,41 +56,6 @@ impl LintRun {
     }
 }
 
-fn lint_one(id: FileId, candidate: Candidate, options: &LintOptions) -> LintedFile {
-    let read = match candidate.error {
-        Some(error) => Err(error),
-        None => read_file(&candidate.path),
-    };
-    match read {
-        Ok(bytes) => {
-            let (source, decode_error) = read_source(&candidate.path, bytes);
-            let report = lint_source(
-                id,
-                &source,
-                decode_error.as_ref(),
-                candidate.explicit,
-                options,
-            );
-            // Only files with findings are rendered: drop the others' text to bound memory.
-            let source = if report.diagnostics.is_empty() {
-                SourceFile::new(&candidate.path, String::new())
-            } else {
-                source
-            };
-            LintedFile {
-                source,
-                diagnostics: report.diagnostics,
-                outcome: report.outcome,
-            }
-        }
-        Err(error) => LintedFile {
-            source: SourceFile::new(&candidate.path, String::new()),
-            diagnostics: vec![unreadable(id, &error)],
-            outcome: Outcome::Broken,
-        },
-    }
-}
-
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
@@ -96,12 +65,59 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
-/// Lints the files, in order.
-pub fn lint_all(candidates: Vec<Candidate>, options: &LintOptions) -> LintRun {
-    let files = candidates
+/// Phase 1 for one file: read, decode, load.
+fn load_one(id: FileId, candidate: Candidate, options: &LintOptions) -> (SourceFile, LoadedFile) {
+    let read = match candidate.error {
+        Some(error) => Err(error),
+        None => read_file(&candidate.path),
+    };
+    match read {
+        Ok(bytes) => {
+            let (source, decode_error) = read_source(&candidate.path, bytes);
+            let loaded = load(
+                id,
+                &source,
+                decode_error.as_ref(),
+                candidate.explicit,
+                options,
+            );
+            (source, loaded)
+        }
+        Err(error) => (
+            SourceFile::new(&candidate.path, String::new()),
+            LoadedFile::unreadable(id, &candidate.path, &error),
+        ),
+    }
+}
+
+/// Lints the files: each is loaded on its own, then all are checked together.
+pub fn lint_all(
+    candidates: Vec<Candidate>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+) -> LintRun {
+    let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
         .into_iter()
         .enumerate()
-        .map(|(i, candidate)| lint_one(FileId(i as u32), candidate, options))
-        .collect::<Vec<_>>();
+        .map(|(i, candidate)| load_one(FileId(i as u32), candidate, options))
+        .unzip();
+    let reports = check(loaded, bindings);
+    let files = sources
+        .into_iter()
+        .zip(reports)
+        .map(|(source, report)| {
+            // Only files with findings are rendered: drop the others' text to bound memory.
+            let source = if report.diagnostics.is_empty() {
+                SourceFile::new(source.path(), String::new())
+            } else {
+                source
+            };
+            LintedFile {
+                source,
+                diagnostics: report.diagnostics,
+                outcome: report.outcome,
+            }
+        })
+        .collect();
     LintRun { files }
 }

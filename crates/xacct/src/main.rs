@@ -156,7 +156,7 @@ fn run_lint(args: LintArgs) -> u8 {
     let options = xacct_rules::LintOptions {
         region: args.region.clone(),
     };
-    let run = lint::lint_all(discovered.files, &options);
+    let run = lint::lint_all(discovered.files, &Default::default(), &options);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

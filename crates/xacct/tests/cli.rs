@@ -186,6 +186,9 @@ fn bad_input_gets_a_finding_and_the_other_files_are_still_linted() {
 ./d-latin1.json:1:14: error[XA001] cannot read the file: the file is not valid UTF-8 (invalid byte 0xe9 at offset 13)
 ./e-deep.json:1:257: error[XA001] invalid JSON: nesting is deeper than 256 levels
 ./f-truncated.json:1:27: error[XA001] invalid JSON: unexpected end of file, expected a string key
+./g-statement-object.json:1:1: info[XA003] cannot tell which role this identity policy governs
+./g-statement-object.json:1:40: error[XA003] invalid policy: the statement has neither `Action` nor `NotAction`
+./g-statement-object.json:1:40: error[XA003] invalid policy: the statement has no `Effect`
 ./h-pipeline.json:97:26: error[XA203] `RoleArn` of CloudFormation action `my-stack` is in account 000000000000, but the action runs in the pipeline account 111111111111: CloudFormation will fail with \"Cross-account pass role is not allowed\"
 "
     );

@@ -40,6 +40,12 @@ pub mod xa304;
 pub mod xa305;
 pub mod xa306;
 
+/// Everything a workspace rule may read.
+pub struct WorkspaceContext<'a> {
+    /// All pipelines and policies of the run.
+    pub workspace: &'a xacct_model::workspace::Workspace,
+}
+
 /// Where an action sits: stage index, action index.
 pub type ActionIndex = (usize, usize);
 

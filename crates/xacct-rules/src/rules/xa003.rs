@@ -24,6 +24,46 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A policy that breaks the IAM policy grammar.
+pub fn from_policy_issue(file: FileId, issue: &xacct_model::policy::PolicyIssue) -> Diagnostic {
+    Diagnostic::new(&RULE, file, issue.span, format!("invalid policy: {}", issue.message))
+        .help("IAM rejects the policy (MalformedPolicyDocument); see the IAM JSON policy element reference")
+}
+
+/// A policy whose subject neither the file, the config nor the folder tells: rules that need
+/// it cannot use it. Info: the setup may be fine, xacct just cannot check it.
+pub fn unbound_policy(
+    unit: &xacct_model::workspace::PolicyUnit,
+    path: &std::path::Path,
+) -> Diagnostic {
+    use xacct_model::policy_file::PolicyKind;
+    let kind = unit.entry.kind;
+    let (what, key, example) = match kind {
+        Some(PolicyKind::Key) => ("key policy", "key", "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID"),
+        Some(PolicyKind::Bucket) => ("bucket policy", "bucket", "BUCKET-NAME"),
+        Some(PolicyKind::Trust) => ("trust policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
+        Some(PolicyKind::Identity) => ("identity policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
+        None => ("policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
+    };
+    let span = Span::new(
+        unit.entry.document.span.start,
+        unit.entry.document.span.start + 1,
+    );
+    let message = match kind {
+        Some(_) => format!(
+            "cannot tell which {} this {what} governs",
+            if key == "role" { "role" } else { key }
+        ),
+        None => "cannot tell which role, bucket or key this policy governs".to_string(),
+    };
+    Diagnostic::new(&RULE, unit.file, span, message)
+        .severity(crate::Severity::Info)
+        .help(format!(
+            "bind it in xacct.toml so the cross-account rules can use it:\n[[bind]]\nfile = \"{}\"\n{key} = \"{example}\"",
+            path.display()
+        ))
+}
+
 /// A file the user named that holds no document xacct knows.
 pub fn unknown_document(file: FileId, root: &Node) -> Diagnostic {
     let what = match root.as_object() {
