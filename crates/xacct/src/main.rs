@@ -1,6 +1,7 @@
 //! `xacct`: the command line. Parses arguments, finds files, lints each one, renders the
 //! findings and sets the exit status. Rule internals live in `xacct-rules`.
 
+mod config;
 mod discover;
 mod lint;
 mod render;
@@ -57,6 +58,9 @@ struct LintArgs {
     /// Skip files and folders whose path matches one of these globs.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// The config file (default: `xacct.toml` in the current folder or the nearest one above).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -138,6 +142,13 @@ fn run_lint(args: LintArgs) -> u8 {
             return EXIT_TROUBLE;
         }
     };
+    let config = match load_config(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            render::text::config_error(&e);
+            return EXIT_TROUBLE;
+        }
+    };
     let discovered = discover::discover(&args.paths, &filter);
     if !discovered.missing.is_empty() {
         for path in &discovered.missing {
@@ -153,10 +164,16 @@ fn run_lint(args: LintArgs) -> u8 {
         eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
         return EXIT_TROUBLE;
     }
-    let options = xacct_rules::LintOptions {
-        region: args.region.clone(),
-    };
-    let run = lint::lint_all(discovered.files, &Default::default(), &options);
+    let region = args.region.clone().or(config.region.clone());
+    let options = xacct_rules::LintOptions { region };
+    let paths: Vec<_> = discovered
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (xacct_syntax::FileId(i as u32), c.path.as_path()))
+        .collect();
+    let bindings = config.bindings(&paths);
+    let run = lint::lint_all(discovered.files, &bindings, &options);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -182,6 +199,19 @@ fn run_lint(args: LintArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+fn load_config(named: Option<&std::path::Path>) -> Result<config::Config, config::ConfigError> {
+    let found = match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| config::find(&dir)),
+    };
+    match found {
+        Some(path) => config::load(&path),
+        None => Ok(config::Config::default()),
     }
 }
 

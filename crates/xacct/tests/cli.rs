@@ -311,3 +311,64 @@ fn rules_and_explain() {
     assert_eq!(stdout(&by_name), stdout(&page));
     assert_eq!(xacct(&root, &["explain", "XA999"]).status.code(), Some(2));
 }
+
+#[test]
+fn config_mistakes_point_into_the_config_and_stop_the_run() {
+    let dir = scratch("config-errors");
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "region = \"us-east-2\"\n[accounts]\nprod = \"4444\"\n",
+    )
+    .unwrap();
+    let out = xacct(&dir, &["lint", "--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid config: account `prod`: `4444` is not a 12-digit account ID"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("xacct.toml:3:8"), "{stderr}");
+    std::fs::write(dir.join("xacct.toml"), "regoin = \"us-east-2\"\n").unwrap();
+    let out = xacct(&dir, &["lint", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown field `regoin`"), "{stderr}");
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "[[bind]]\nfile = \"a.json\"\nrole = \"arn:aws:iam::1:role/x\"\n",
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&xacct(&dir, &["lint", "."]).stderr).to_string();
+    assert!(
+        stderr.contains("`arn:aws:iam::1:role/x` is not an IAM role ARN"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_binding_ties_a_policy_file_to_its_subject() {
+    let dir = scratch("config-bind");
+    std::fs::create_dir(dir.join("policies")).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    std::fs::write(dir.join("policies/deployer.json"), policy).unwrap();
+    std::fs::write(dir.join("policies/other.json"), policy).unwrap();
+    let unbound = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(
+        stdout(&unbound),
+        "./policies/deployer.json:1:1: info[XA003] cannot tell which role this identity policy governs\n\
+         ./policies/other.json:1:1: info[XA003] cannot tell which role this identity policy governs\n"
+    );
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "[[bind]]\nfile = \"policies/deployer.json\"\nrole = \"arn:aws:iam::222222222222:role/Deployer\"\n",
+    )
+    .unwrap();
+    let bound = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(stdout(&bound), "./policies/other.json:1:1: info[XA003] cannot tell which role this identity policy governs\n");
+    // The same from a subfolder: the config is found above, patterns stay relative to it.
+    let sub = xacct(&dir.join("policies"), &["lint", "--format", "compact", "."]);
+    assert_eq!(
+        stdout(&sub),
+        "./other.json:1:1: info[XA003] cannot tell which role this identity policy governs\n"
+    );
+}

@@ -198,3 +198,31 @@ pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()>
         run.checked_files()
     )
 }
+
+/// Prints a config mistake to stderr with the config excerpt.
+pub fn config_error(error: &crate::config::ConfigError) {
+    let diagnostic = miette::MietteDiagnostic::new(format!("invalid config: {}", error.message))
+        .with_code("config")
+        .with_label(LabeledSpan::new_primary_with_span(None, error.span.clone()));
+    let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
+        error.path.display().to_string(),
+        error.text.clone(),
+    ));
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!(
+            "{}: invalid config: {}\n",
+            error.path.display(),
+            error.message
+        );
+    }
+    eprint!("{out}");
+}

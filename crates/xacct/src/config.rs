@@ -1,0 +1,229 @@
+//! `xacct.toml`: account names, what policy files govern when they cannot say, the default
+//! region. Found by walking up from the current folder, or named with `--config`.
+//!
+//! Every mistake is an error with a span in the config file; an unknown key is never ignored.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use glob::{MatchOptions, Pattern};
+use serde::Deserialize;
+use toml::Spanned;
+use xacct_model::arn::{is_region_name, AccountId, Arn};
+use xacct_model::workspace::Binding;
+use xacct_model::KeyRef;
+use xacct_syntax::FileId;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "xacct.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    region: Option<Spanned<String>>,
+    #[serde(default)]
+    accounts: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    bind: Vec<Spanned<RawBind>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBind {
+    file: Spanned<String>,
+    role: Option<Spanned<String>>,
+    bucket: Option<Spanned<String>>,
+    key: Option<Spanned<String>>,
+}
+
+/// A config, checked.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The default pipeline region.
+    pub region: Option<String>,
+    /// Account names, for messages.
+    pub accounts: BTreeMap<String, AccountId>,
+    binds: Vec<(Pattern, Binding)>,
+}
+
+/// A mistake in the config, with the byte range it concerns.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    /// The config file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Finds `xacct.toml` in `start` or the nearest folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+fn error(
+    path: &Path,
+    text: &str,
+    span: std::ops::Range<usize>,
+    message: impl Into<String>,
+) -> ConfigError {
+    ConfigError {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        message: message.into(),
+        span,
+    }
+}
+
+/// Reads and checks a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        error(
+            path,
+            "",
+            0..0,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+        error(
+            path,
+            &text,
+            e.span().unwrap_or(0..0),
+            e.message().trim().to_string(),
+        )
+    })?;
+    let mut config = Config::default();
+    if let Some(region) = raw.region {
+        if !is_region_name(region.get_ref()) {
+            return Err(error(
+                path,
+                &text,
+                region.span(),
+                format!(
+                    "`{}` is not an AWS region name (e.g. us-east-1)",
+                    region.get_ref()
+                ),
+            ));
+        }
+        config.region = Some(region.into_inner());
+    }
+    for (name, id) in raw.accounts {
+        let account = AccountId::parse(id.get_ref()).ok_or_else(|| {
+            error(
+                path,
+                &text,
+                id.span(),
+                format!(
+                    "account `{name}`: `{}` is not a 12-digit account ID",
+                    id.get_ref()
+                ),
+            )
+        })?;
+        config.accounts.insert(name, account);
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let base = normalize(absolute.parent().unwrap_or(Path::new(".")));
+    for bind in raw.bind {
+        let span = bind.span();
+        let bind = bind.into_inner();
+        let glob = normalize(&base.join(bind.file.get_ref()));
+        let pattern = Pattern::new(&glob.to_string_lossy()).map_err(|e| {
+            error(
+                path,
+                &text,
+                bind.file.span(),
+                format!("invalid file pattern: {e}"),
+            )
+        })?;
+        let binding =
+            match (bind.role, bind.bucket, bind.key) {
+                (Some(role), None, None) => {
+                    let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
+                        a.service == "iam"
+                            && a.resource.starts_with("role/")
+                            && a.account_id().is_some()
+                    });
+                    if !ok {
+                        return Err(error(
+                            path,
+                            &text,
+                            role.span(),
+                            format!(
+                                "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+                                role.get_ref()
+                            ),
+                        ));
+                    }
+                    Binding::Role(role.into_inner())
+                }
+                (None, None, Some(key)) => {
+                    if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
+                        return Err(error(
+                            path,
+                            &text,
+                            key.span(),
+                            format!(
+                                "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
+                                key.get_ref()
+                            ),
+                        ));
+                    }
+                    Binding::Key(key.into_inner())
+                }
+                (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
+                _ => return Err(error(
+                    path,
+                    &text,
+                    span,
+                    "a [[bind]] entry needs `file` and exactly one of `role`, `bucket` or `key`",
+                )),
+            };
+        config.binds.push((pattern, binding));
+    }
+    Ok(config)
+}
+
+const MATCH: MatchOptions = MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: false,
+};
+
+impl Config {
+    /// What each file is bound to: the first `[[bind]]` whose pattern matches the file.
+    pub fn bindings(&self, files: &[(FileId, &Path)]) -> HashMap<FileId, Binding> {
+        let mut out = HashMap::new();
+        if self.binds.is_empty() {
+            return out;
+        }
+        for (id, path) in files {
+            let Ok(absolute) = std::path::absolute(path) else {
+                continue;
+            };
+            let absolute = normalize(&absolute);
+            if let Some((_, binding)) = self
+                .binds
+                .iter()
+                .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
+            {
+                out.insert(*id, binding.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Drops `.` components so `./a/b.json` and `a/b.json` match the same pattern.
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
