@@ -69,10 +69,10 @@ pub struct Arn<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ArnError {
     /// Does not start with `arn:`.
-    #[error("does not start with `arn:`")]
+    #[error("it does not start with `arn:`")]
     NotAnArn,
     /// Fewer than six colon-separated fields.
-    #[error("has {fields} of the 6 colon-separated fields `arn:partition:service:region:account:resource`")]
+    #[error("it has {fields} of the 6 colon-separated fields `arn:partition:service:region:account:resource`")]
     TooFewFields {
         /// How many fields it has.
         fields: usize,

@@ -82,7 +82,7 @@ fn codes_are_unique_sorted_and_well_formed() {
         assert!(
             rule.name
                 .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
             "{} is not kebab-case",
             rule.name
         );

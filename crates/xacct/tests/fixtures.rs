@@ -158,3 +158,38 @@ fn examples_report_exactly_what_is_expected() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn output_quoted_in_rule_pages_is_current() {
+    // A page that quotes a finding must quote what xacct prints today.
+    let root = repo_root();
+    let mut expected = String::new();
+    for dir in ["testdata/rules", "testdata/examples"] {
+        for fixture in fixtures_in(&root.join(dir)) {
+            expected.push_str(
+                &std::fs::read_to_string(format!("{}.expected", fixture.display()))
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    let current: BTreeSet<&str> = expected.lines().collect();
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(root.join("rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        for line in page.lines() {
+            let quotes_output = line.starts_with("testdata/")
+                && ["error[XA", "warning[XA", "info[XA"]
+                    .iter()
+                    .any(|s| line.contains(s));
+            if quotes_output && !current.contains(line) {
+                stale.push(format!("{}: {line}", path.display()));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "pages quote output xacct no longer prints:\n{}",
+        stale.join("\n")
+    );
+}

@@ -44,9 +44,9 @@ pub fn from_bom(file: FileId, bom: Span) -> Diagnostic {
         &RULE,
         file,
         bom,
-        "the file starts with a UTF-8 byte-order mark, which JSON forbids (RFC 8259 §8.1)",
+        "the file starts with a UTF-8 byte-order mark, which JSON text must not carry (RFC 8259 §8.1)",
     )
-    .help("save the file as UTF-8 without BOM; the AWS CLI rejects it in `--cli-input-json`")
+    .help("save the file as UTF-8 without BOM; many JSON readers, Python's `json` module among them, reject it")
     .severity(Severity::Error)
 }
 

@@ -28,7 +28,7 @@ enum Expect {
 fn problem(text: &str, expect: Expect) -> Option<String> {
     let arn = match Arn::parse(text) {
         Ok(arn) => arn,
-        Err(e) => return Some(format!("it {e}")),
+        Err(e) => return Some(e.to_string()),
     };
     let needs_account = !matches!(expect, Expect::Any);
     if needs_account && arn.account.is_empty() {

@@ -29,7 +29,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let count = pipeline.stages.len();
     if !(MIN_STAGES..=MAX_STAGES).contains(&count) {
         out.push(
-            cx.diag(&RULE, stages_span, format!("the pipeline has {count} stages; CodePipeline requires {MIN_STAGES} to {MAX_STAGES}"))
+            cx.diag(&RULE, stages_span, format!("the pipeline has {count} stage{}; CodePipeline requires {MIN_STAGES} to {MAX_STAGES}", if count == 1 { "" } else { "s" }))
                 .help("a pipeline needs a source stage and at least one more stage"),
         );
     }

@@ -4,7 +4,7 @@ use xacct_syntax::Span;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PipelineContext;
-use crate::Diagnostic;
+use crate::{Diagnostic, Severity};
 
 declare_rule!(
     "XA108",
@@ -19,16 +19,33 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     if pipeline.is_v2() {
         return;
     }
-    let declared = match &pipeline.pipeline_type {
-        Some(t) => format!("`pipelineType` is {}", t.value),
-        None => "the pipeline has no `pipelineType`, so it is V1".to_string(),
+    // The API reference: "Including V2 parameters ... will result in the pipeline having the V2
+    // type of pipeline and the associated costs". Without `pipelineType` the feature silently
+    // makes the pipeline V2 (a warning: billing changes); with an explicit V1 it contradicts
+    // the declaration (an error).
+    let (severity, declared, help) = match &pipeline.pipeline_type {
+        Some(t) => (
+            Severity::Error,
+            format!("`pipelineType` is {}", t.value),
+            "set `\"pipelineType\": \"V2\"` (V2 is billed per action-execution minute), or remove the feature",
+        ),
+        None => (
+            Severity::Warning,
+            "the pipeline has no `pipelineType`; CodePipeline will silently make it V2, with V2 billing".to_string(),
+            "declare `\"pipelineType\": \"V2\"` so the billing change is explicit, or remove the feature",
+        ),
     };
     let type_span = pipeline.pipeline_type.as_ref().map(|t| t.span);
     let mut report = |span: Span, feature: String| {
         out.push(
-            cx.diag(&RULE, span, format!("{feature} requires a V2 pipeline, but {declared}"))
-                .label_opt(type_span, "pipeline type declared here")
-                .help("set `\"pipelineType\": \"V2\"` (V2 is billed per action minute), or remove the feature"),
+            cx.diag(
+                &RULE,
+                span,
+                format!("{feature} requires a V2 pipeline, but {declared}"),
+            )
+            .severity(severity)
+            .label_opt(type_span, "pipeline type declared here")
+            .help(help),
         );
     };
     if let Some(span) = pipeline.variables {

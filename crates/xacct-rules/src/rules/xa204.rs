@@ -30,7 +30,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             cx.diag(
                 &RULE,
                 role.span,
-                format!("{} action `{}` ({}) has a `roleArn`; only actions owned by AWS run with an action role", action.owner(), action.display_name(), action.provider()),
+                format!("{} action `{}` ({}) has a `roleArn`; CodePipeline rejects it: \"Role ARN is not supported for actions with owner other than 'AWS'\"", action.owner(), action.display_name(), action.provider()),
             )
             .label_opt(action.owner.as_ref().map(|o| o.span), "owner declared here")
             .help("remove `roleArn`: third-party and custom actions are run by their own job workers, not by an assumed role"),

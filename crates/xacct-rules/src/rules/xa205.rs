@@ -40,7 +40,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label_opt(action.role_arn.as_ref().map(|r| r.span), format!("runs in account {}", account.value))
-            .help(format!("set the build project's encryption key to the pipeline's artifact key (a key in {home} that account {} may use), or produce the artifacts in the pipeline account", account.value)),
+            .help(format!("produce the artifacts in the pipeline account {home} (run the build there, or split it so the cross-account action has no outputs); CDK Pipelines refuses this setup for the same reason. Setting the project's key to the pipeline's key in {home} has been reported not to help (aws/aws-cdk#4171)")),
         );
     }
 }

@@ -48,6 +48,6 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if let Some((label_span, message)) = store.first_foreign_label() {
             diag = diag.label(label_span, message);
         }
-        out.push(diag.help("name the key by its key ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID` (the walkthrough: \"For cross-account actions, you can only use the key ID or key ARN\")"));
+        out.push(diag.help("name the key by its key ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`: the walkthrough says aliases \"are recognized only in the account that created the KMS key\""));
     }
 }

@@ -204,7 +204,7 @@ fn embedded_errors_point_into_the_outer_file() {
     assert_eq!(
         e.span.start as usize,
         outer.len() - 3,
-        "the inner `}`, not the outer one"
+        "the inner brace, not the outer one"
     );
 }
 
