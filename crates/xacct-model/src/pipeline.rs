@@ -233,6 +233,8 @@ pub enum DocumentKind {
     Policy,
     /// A CloudFormation template.
     Template,
+    /// A bucket's object ownership setting.
+    BucketOwnership,
     /// Nothing xacct knows.
     Unknown,
 }
@@ -256,6 +258,8 @@ impl DocumentKind {
             || has("PolicyVersion")
         {
             DocumentKind::Policy
+        } else if has("OwnershipControls") {
+            DocumentKind::BucketOwnership
         } else if has("Resources") || has("AWSTemplateFormatVersion") {
             DocumentKind::Template
         } else {

@@ -270,3 +270,81 @@ mod tests {
         assert!(lookup("Build", "AWS", "Unheard").is_none());
     }
 }
+
+/// The API calls CodePipeline makes with an action's role, with the resource each call
+/// concerns, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
+/// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are
+/// concrete ARNs in `region` and `account`, so that scoped policies match as they would in AWS.
+pub fn required_calls(
+    action: &crate::Action,
+    region: &str,
+    account: &str,
+) -> Vec<(&'static str, String)> {
+    let config = |key: &str| {
+        action
+            .config(key)
+            .map(|v| v.value.clone())
+            .filter(|v| !v.contains("#{"))
+    };
+    let mut calls = Vec::new();
+    if action.is("AWS", "CodeDeploy") {
+        let (Some(app), Some(group)) = (config("ApplicationName"), config("DeploymentGroupName"))
+        else {
+            return calls;
+        };
+        let arn = |resource: String| format!("arn:aws:codedeploy:{region}:{account}:{resource}");
+        let group_arn = arn(format!("deploymentgroup:{app}/{group}"));
+        let app_arn = arn(format!("application:{app}"));
+        calls.push(("codedeploy:CreateDeployment", group_arn.clone()));
+        calls.push(("codedeploy:GetDeployment", group_arn));
+        calls.push((
+            "codedeploy:GetDeploymentConfig",
+            arn("deploymentconfig:CodeDeployDefault.OneAtATime".into()),
+        ));
+        calls.push(("codedeploy:GetApplicationRevision", app_arn.clone()));
+        calls.push(("codedeploy:RegisterApplicationRevision", app_arn));
+    } else if action.is("AWS", "CloudFormation") {
+        let Some(stack) = config("StackName") else {
+            return calls;
+        };
+        let stack_arn = format!("arn:aws:cloudformation:{region}:{account}:stack/{stack}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+        let mode = config("ActionMode").unwrap_or_default();
+        let needed: &[&'static str] = match mode.as_str() {
+            "CREATE_UPDATE" => &[
+                "cloudformation:DescribeStacks",
+                "cloudformation:CreateStack",
+                "cloudformation:UpdateStack",
+            ],
+            "REPLACE_ON_FAILURE" => &[
+                "cloudformation:DescribeStacks",
+                "cloudformation:CreateStack",
+                "cloudformation:UpdateStack",
+                "cloudformation:DeleteStack",
+            ],
+            "DELETE_ONLY" => &[
+                "cloudformation:DescribeStacks",
+                "cloudformation:DeleteStack",
+            ],
+            "CHANGE_SET_REPLACE" => &[
+                "cloudformation:DescribeStacks",
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:CreateChangeSet",
+                "cloudformation:DeleteChangeSet",
+            ],
+            "CHANGE_SET_EXECUTE" => &[
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:ExecuteChangeSet",
+            ],
+            _ => &[],
+        };
+        calls.extend(needed.iter().map(|call| (*call, stack_arn.clone())));
+    } else if action.provider() == "CodeBuild" && action.owner() == "AWS" {
+        let Some(project) = config("ProjectName") else {
+            return calls;
+        };
+        let project_arn = format!("arn:aws:codebuild:{region}:{account}:project/{project}");
+        calls.push(("codebuild:StartBuild", project_arn.clone()));
+        calls.push(("codebuild:BatchGetBuilds", project_arn));
+    }
+    calls
+}

@@ -50,11 +50,34 @@ pub struct PipelineUnit {
     pub shape_issues: Vec<ShapeIssue>,
 }
 
+/// A bucket's object ownership setting (`aws s3api get-bucket-ownership-controls` output).
+#[derive(Debug)]
+pub struct OwnershipUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The bucket, from the config's `[[bind]]` (the output does not name it).
+    pub bucket: Option<String>,
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`.
+    pub ownership: crate::pipeline::Spanned<String>,
+}
+
+/// Reads `{"OwnershipControls": {"Rules": [{"ObjectOwnership": …}]}}`.
+pub fn load_ownership(root: &xacct_syntax::json::Node) -> Option<crate::pipeline::Spanned<String>> {
+    let rules = root.get("OwnershipControls")?.get("Rules")?.as_array()?;
+    let value = rules.iter().find_map(|r| r.get("ObjectOwnership"))?;
+    Some(crate::pipeline::Spanned::new(
+        value.as_str()?.to_string(),
+        value.span,
+    ))
+}
+
 /// A policy of the workspace.
 #[derive(Debug)]
 pub struct PolicyUnit {
     /// Its file.
     pub file: FileId,
+    /// The account its file belongs to by folder convention, when the path says.
+    pub account: Option<AccountId>,
     /// The policy as read.
     pub entry: PolicyEntry,
     /// What it governs; `None` when neither the file nor the config says (XA003 info).
@@ -75,12 +98,18 @@ pub struct Workspace {
     pub pipelines: Vec<PipelineUnit>,
     /// The policies.
     pub policies: Vec<PolicyUnit>,
+    /// Bucket ownership settings.
+    pub ownership: Vec<OwnershipUnit>,
     index: HashMap<Governs, Vec<usize>>,
 }
 
 impl Workspace {
     /// Builds the index. Call after all units are in.
-    pub fn new(pipelines: Vec<PipelineUnit>, policies: Vec<PolicyUnit>) -> Workspace {
+    pub fn new(
+        pipelines: Vec<PipelineUnit>,
+        policies: Vec<PolicyUnit>,
+        ownership: Vec<OwnershipUnit>,
+    ) -> Workspace {
         let mut index: HashMap<Governs, Vec<usize>> = HashMap::new();
         for (i, policy) in policies.iter().enumerate() {
             if let Some(governs) = &policy.governs {
@@ -90,6 +119,7 @@ impl Workspace {
         Workspace {
             pipelines,
             policies,
+            ownership,
             index,
         }
     }
@@ -107,6 +137,30 @@ impl Workspace {
     /// on a run of pipelines alone.
     pub fn has_policies(&self) -> bool {
         !self.policies.is_empty()
+    }
+
+    /// The account that owns a bucket, when the run says: the pipeline account of a pipeline
+    /// whose artifact store it is, else the folder of a file holding its policy.
+    pub fn bucket_account(&self, bucket: &str) -> Option<AccountId> {
+        let from_pipeline = self.pipelines.iter().find_map(|unit| {
+            let pipeline = &unit.doc.pipeline;
+            let mut stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
+                pipeline
+                    .artifact_stores
+                    .iter()
+                    .flat_map(|s| s.value.iter().map(|r| &r.store)),
+            );
+            let is_store = stores.any(|s| s.location.as_ref().is_some_and(|l| l.value == bucket));
+            if is_store {
+                unit.accounts.pipeline_account()
+            } else {
+                None
+            }
+        });
+        from_pipeline.or_else(|| {
+            self.governing(&Governs::Bucket(bucket.to_string()))
+                .find_map(|p| p.account)
+        })
     }
 }
 

@@ -62,6 +62,9 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// The fix, in one or two sentences.
     pub help: Option<String>,
+    /// The trust-graph check this finding is about (index into `TrustGraph::checks`), so a
+    /// picture of the graph can mark the edge.
+    pub check: Option<usize>,
 }
 
 impl Diagnostic {
@@ -76,6 +79,7 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             help: None,
+            check: None,
         }
     }
 
@@ -89,6 +93,29 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary label in another file (or the same).
+    pub fn label_in(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a secondary label in a file when there is a span for it.
+    pub fn label_opt_in(
+        self,
+        file: FileId,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        match span {
+            Some(span) => self.label_in(file, span, message),
+            None => self,
+        }
+    }
+
     /// Adds a secondary label when there is a span for it.
     pub fn label_opt(self, span: Option<Span>, message: impl Into<String>) -> Diagnostic {
         match span {
@@ -100,6 +127,12 @@ impl Diagnostic {
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Ties the finding to a trust-graph check.
+    pub fn about(mut self, check: usize) -> Diagnostic {
+        self.check = Some(check);
         self
     }
 

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use xacct_graph::TrustGraph;
 use xacct_model::api::validate_pipeline_document;
 use xacct_model::pipeline::load_pipeline;
 use xacct_model::policy_file::{is_policy_file, load_policy_file, PolicyFile};
@@ -26,6 +27,8 @@ use crate::Diagnostic;
 pub struct LintOptions {
     /// The pipeline region when a file does not say (`--region`).
     pub region: Option<String>,
+    /// Report each check that could not be verified for want of a document (XA004).
+    pub strict: bool,
 }
 
 /// What became of a file.
@@ -67,6 +70,7 @@ enum Content {
     Nothing,
     Pipeline(Box<PipelineUnit>),
     Policies(PolicyFile),
+    Ownership(xacct_model::pipeline::Spanned<String>),
 }
 
 /// Decodes a file's bytes; on failure, keeps a lossy text so the finding can still be shown.
@@ -149,6 +153,10 @@ pub fn load(
             }
             (Outcome::Checked(kind), Content::Policies(policies))
         }
+        DocumentKind::BucketOwnership => match xacct_model::workspace::load_ownership(root) {
+            Some(ownership) => (Outcome::Checked(kind), Content::Ownership(ownership)),
+            None => (Outcome::NotChecked, Content::Nothing),
+        },
         // Recognised; checked by the template rules of a later layer.
         DocumentKind::Policy | DocumentKind::Template => (Outcome::NotChecked, Content::Nothing),
         DocumentKind::Unknown => {
@@ -174,13 +182,39 @@ impl LoadedFile {
     }
 }
 
+/// The result of phase 2: every file's findings, and the workspace and graph they came from.
+pub struct Checked {
+    /// One report per file, in the order given.
+    pub reports: Vec<FileReport>,
+    /// Every pipeline and policy of the run.
+    pub workspace: Workspace,
+    /// The trust graph (empty when the run has no policies, unless asked for).
+    pub graph: TrustGraph,
+}
+
 /// Phase 2: assembles the workspace from all loaded files and runs every rule. Returns one
 /// report per file, in the order given. `bindings` says what files govern when they cannot.
-pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec<FileReport> {
+pub fn check(
+    files: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+) -> Vec<FileReport> {
+    check_all(files, bindings, options, false).reports
+}
+
+/// Phase 2, keeping the workspace and the graph. `always_graph` builds the graph even for a
+/// run of pipelines alone (for `xacct graph`).
+pub fn check_all(
+    files: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    always_graph: bool,
+) -> Checked {
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut slot: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
     let mut pipelines = Vec::new();
     let mut policies = Vec::new();
+    let mut ownership = Vec::new();
     let mut found = Vec::new();
     for loaded in files {
         slot.insert(loaded.file, reports.len());
@@ -190,8 +224,10 @@ pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec
             Content::Policies(file) => {
                 for entry in file.entries {
                     let governs = resolve_governs(&entry, binding, &loaded.path);
+                    let account = xacct_model::workspace::account_of_path(&loaded.path);
                     let unit = PolicyUnit {
                         file: loaded.file,
+                        account,
                         entry,
                         governs,
                     };
@@ -201,6 +237,17 @@ pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec
                     policies.push(unit);
                 }
             }
+            Content::Ownership(value) => {
+                let bucket = match binding {
+                    Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
+                    _ => None,
+                };
+                ownership.push(xacct_model::workspace::OwnershipUnit {
+                    file: loaded.file,
+                    bucket,
+                    ownership: value,
+                });
+            }
             Content::Nothing => {}
         }
         reports.push(FileReport {
@@ -208,7 +255,7 @@ pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec
             outcome: loaded.outcome,
         });
     }
-    let workspace = Workspace::new(pipelines, policies);
+    let workspace = Workspace::new(pipelines, policies, ownership);
     for unit in &workspace.pipelines {
         let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
         for rule in RULES {
@@ -217,8 +264,16 @@ pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec
             }
         }
     }
+    // Without policies every question is unanswerable: skip the graph (and its cost).
+    let graph = if always_graph || workspace.has_policies() {
+        TrustGraph::build(&workspace)
+    } else {
+        TrustGraph::empty()
+    };
     let cx = WorkspaceContext {
         workspace: &workspace,
+        graph: &graph,
+        strict: options.strict,
     };
     for rule in RULES {
         if let Check::Workspace(check) = rule.check {
@@ -233,7 +288,11 @@ pub fn check(files: Vec<LoadedFile>, bindings: &HashMap<FileId, Binding>) -> Vec
     for report in &mut reports {
         sort(&mut report.diagnostics);
     }
-    reports
+    Checked {
+        reports,
+        workspace,
+        graph,
+    }
 }
 
 /// Lints one file on its own (no bindings, no other files): phases 1 and 2 together.
@@ -245,7 +304,7 @@ pub fn lint_source(
     options: &LintOptions,
 ) -> FileReport {
     let loaded = load(file, source, decode_error, explicit, options);
-    check(vec![loaded], &HashMap::new())
+    check(vec![loaded], &HashMap::new(), options)
         .pop()
         .unwrap_or(FileReport {
             diagnostics: Vec::new(),

@@ -13,6 +13,7 @@ fn lint_bytes(bytes: Vec<u8>) {
     let (source, error) = read_source(std::path::Path::new("fuzz.json"), bytes);
     let options = LintOptions {
         region: Some("us-east-2".into()),
+        strict: true,
     };
     let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
     for d in &report.diagnostics {

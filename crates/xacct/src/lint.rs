@@ -5,8 +5,10 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
+use xacct_graph::TrustGraph;
 use xacct_model::workspace::Binding;
-use xacct_rules::engine::{check, load, read_source, LoadedFile};
+use xacct_model::workspace::Workspace;
+use xacct_rules::engine::{check_all, load, read_source, Checked, LoadedFile};
 use xacct_rules::{Diagnostic, LintOptions, Outcome};
 use xacct_syntax::{FileId, SourceFile};
 
@@ -96,21 +98,42 @@ pub fn lint_all(
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
 ) -> LintRun {
+    lint_with_graph(candidates, bindings, options, false).0
+}
+
+/// Lints the files and keeps the workspace and its trust graph (built even without policies
+/// when `always_graph`).
+pub fn lint_with_graph(
+    candidates: Vec<Candidate>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    always_graph: bool,
+) -> (LintRun, Workspace, TrustGraph) {
     let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
         .into_iter()
         .enumerate()
         .map(|(i, candidate)| load_one(FileId(i as u32), candidate, options))
         .unzip();
-    let reports = check(loaded, bindings);
+    let Checked {
+        reports,
+        workspace,
+        graph,
+    } = check_all(loaded, bindings, options, always_graph);
+    // Only files with findings or labels are rendered: drop the others' text to bound memory.
+    let shown: std::collections::HashSet<FileId> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter())
+        .flat_map(|d| std::iter::once(d.file).chain(d.labels.iter().map(|l| l.file)))
+        .collect();
     let files = sources
         .into_iter()
         .zip(reports)
-        .map(|(source, report)| {
-            // Only files with findings are rendered: drop the others' text to bound memory.
-            let source = if report.diagnostics.is_empty() {
-                SourceFile::new(source.path(), String::new())
-            } else {
+        .enumerate()
+        .map(|(i, (source, report))| {
+            let source = if shown.contains(&FileId(i as u32)) {
                 source
+            } else {
+                SourceFile::new(source.path(), String::new())
             };
             LintedFile {
                 source,
@@ -119,5 +142,5 @@ pub fn lint_all(
             }
         })
         .collect();
-    LintRun { files }
+    (LintRun { files }, workspace, graph)
 }

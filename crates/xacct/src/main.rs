@@ -3,6 +3,7 @@
 
 mod config;
 mod discover;
+mod graph_cmd;
 mod lint;
 mod render;
 
@@ -25,6 +26,9 @@ struct Cli {
 enum Command {
     /// Lint pipeline declarations (files, or folders walked recursively).
     Lint(LintArgs),
+    /// Print the cross-account trust graph (DOT, Mermaid or JSON); broken edges are red and
+    /// carry the code of the finding that breaks them.
+    Graph(GraphArgs),
     /// List the rules.
     Rules {
         /// Output format.
@@ -40,19 +44,33 @@ enum Command {
 
 #[derive(clap::Args)]
 struct LintArgs {
-    /// Files or folders to lint.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Also report, as info (XA004), each check that could not be verified because a document
+    /// was not given.
+    #[arg(long)]
+    strict: bool,
+    /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// What to read: shared by `lint` and `graph`.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Files or folders to read (folders are walked for `*.json`).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
     /// The pipeline region, for files that do not say (a `get-pipeline` output's ARN does).
     #[arg(long)]
     region: Option<String>,
-    /// Lint only files whose path matches one of these globs (when walking folders).
+    /// Read only files whose path matches one of these globs (when walking folders).
     #[arg(long, value_name = "GLOB")]
     include: Vec<String>,
     /// Skip files and folders whose path matches one of these globs.
@@ -61,9 +79,16 @@ struct LintArgs {
     /// The config file (default: `xacct.toml` in the current folder or the nearest one above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+}
+
+/// `xacct graph`.
+#[derive(clap::Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = graph_cmd::GraphFormat::Mermaid)]
+    format: graph_cmd::GraphFormat,
 }
 
 /// How findings are written.
@@ -108,14 +133,18 @@ impl From<FailOn> for Severity {
 }
 
 /// Exit statuses: a contract for CI scripts.
-const EXIT_CLEAN: u8 = 0;
-const EXIT_FINDINGS: u8 = 1;
-const EXIT_TROUBLE: u8 = 2;
+pub(crate) const EXIT_CLEAN: u8 = 0;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_TROUBLE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Graph(args) => match prepare(&args.input, false) {
+            Ok(prepared) => graph_cmd::run(prepared, args.format),
+            Err(code) => code,
+        },
         Command::Rules { format } => {
             print_rules(format);
             EXIT_CLEAN
@@ -134,38 +163,43 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run_lint(args: LintArgs) -> u8 {
-    let filter = match discover::Filter::new(&args.include, &args.exclude) {
-        Ok(filter) => filter,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_TROUBLE;
-        }
-    };
-    let config = match load_config(args.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => {
-            render::text::config_error(&e);
-            return EXIT_TROUBLE;
-        }
-    };
-    let discovered = discover::discover(&args.paths, &filter);
+/// Everything a command needs before linting: the files, their bindings, the options.
+pub struct Prepared {
+    /// The files to read.
+    pub files: Vec<discover::Candidate>,
+    /// What files govern, from the config.
+    pub bindings: std::collections::HashMap<xacct_syntax::FileId, xacct_model::workspace::Binding>,
+    /// Lint options.
+    pub options: xacct_rules::LintOptions,
+}
+
+/// Checks the arguments and the config and finds the files; an exit status on trouble.
+fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
+    let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_TROUBLE
+    })?;
+    let config = load_config(input.config.as_deref()).map_err(|e| {
+        render::text::config_error(&e);
+        EXIT_TROUBLE
+    })?;
+    let discovered = discover::discover(&input.paths, &filter);
     if !discovered.missing.is_empty() {
         for path in &discovered.missing {
             eprintln!("error: {}: no such file or folder", path.display());
         }
-        return EXIT_TROUBLE;
+        return Err(EXIT_TROUBLE);
     }
-    if let Some(region) = args
+    if let Some(region) = input
         .region
         .as_deref()
         .filter(|r| !xacct_model::arn::is_region_name(r))
     {
         eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
-        return EXIT_TROUBLE;
+        return Err(EXIT_TROUBLE);
     }
-    let region = args.region.clone().or(config.region.clone());
-    let options = xacct_rules::LintOptions { region };
+    let region = input.region.clone().or(config.region.clone());
+    let options = xacct_rules::LintOptions { region, strict };
     let paths: Vec<_> = discovered
         .files
         .iter()
@@ -173,7 +207,19 @@ fn run_lint(args: LintArgs) -> u8 {
         .map(|(i, c)| (xacct_syntax::FileId(i as u32), c.path.as_path()))
         .collect();
     let bindings = config.bindings(&paths);
-    let run = lint::lint_all(discovered.files, &bindings, &options);
+    Ok(Prepared {
+        files: discovered.files,
+        bindings,
+        options,
+    })
+}
+
+fn run_lint(args: LintArgs) -> u8 {
+    let prepared = match prepare(&args.input, args.strict) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

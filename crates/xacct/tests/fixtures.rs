@@ -40,7 +40,9 @@ fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() {
+        if path.is_dir() && path.join("BASE").is_file() {
+            found.push(path);
+        } else if path.is_dir() {
             found.extend(fixtures_in(&path));
         } else if path.extension().is_some_and(|e| e == "json") {
             found.push(path);
@@ -50,7 +52,67 @@ fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// A multi-file fixture: a folder with a `BASE` file whose first line names a setup (relative
+/// to the folder) and whose other lines `-path` name files of the setup to leave out; the
+/// folder's other files replace or add to the setup's. Builds the setup in a scratch folder.
+fn assemble(fixture: &Path) -> PathBuf {
+    let base_spec = std::fs::read_to_string(fixture.join("BASE")).unwrap();
+    let mut lines = base_spec.lines();
+    let base = fixture
+        .join(lines.next().unwrap().trim())
+        .canonicalize()
+        .unwrap();
+    let name = fixture
+        .strip_prefix(repo_root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('/', "_");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("setups")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&target);
+    copy_tree(&base, &target);
+    copy_tree(fixture, &target);
+    let _ = std::fs::remove_file(target.join("BASE"));
+    for removed in lines.filter_map(|l| l.trim().strip_prefix('-')) {
+        std::fs::remove_file(target.join(removed.trim())).unwrap();
+    }
+    target
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+/// Lints a fixture: a file from the repository root, or an assembled setup from its own root
+/// (so its `xacct.toml` applies and paths print as `./account/file.json`).
+fn lint_fixture(fixture: &Path) -> Outcome {
+    if fixture.is_dir() {
+        let dir = assemble(fixture);
+        let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+            .current_dir(&dir)
+            .args(["lint", "--format", "compact", "."])
+            .output()
+            .expect("run xacct");
+        return Outcome {
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            status: output.status.code().unwrap_or(-1),
+        };
+    }
+    lint(fixture.strip_prefix(repo_root()).unwrap(), &[])
+}
+
 /// Compares (or, when blessing, writes) the expected output; returns a failure description.
+/// A file fixture's expectation is `FILE.expected`; a folder's is `FOLDER.expected` beside it.
 fn check_expected(fixture: &Path, actual: &str) -> Option<String> {
     let expected_path = PathBuf::from(format!("{}.expected", fixture.display()));
     if std::env::var_os("XACCT_BLESS").is_some() {
@@ -101,7 +163,7 @@ fn every_rule_fixture_reports_exactly_what_is_expected() {
         for fixture in fixtures {
             let relative = fixture.strip_prefix(&root).unwrap();
             let name = fixture.file_name().unwrap().to_string_lossy().to_string();
-            let outcome = lint(relative, &[]);
+            let outcome = lint_fixture(&fixture);
             let tag = format!("[{code}]");
             if name.starts_with("fail") {
                 fails += 1;
@@ -152,8 +214,7 @@ fn examples_report_exactly_what_is_expected() {
     let root = repo_root();
     let mut failures = Vec::new();
     for fixture in fixtures_in(&root.join("testdata/examples")) {
-        let relative = fixture.strip_prefix(&root).unwrap();
-        let outcome = lint(relative, &[]);
+        let outcome = lint_fixture(&fixture);
         failures.extend(check_expected(&fixture, &outcome.stdout));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -192,4 +253,35 @@ fn output_quoted_in_rule_pages_is_current() {
         "pages quote output xacct no longer prints:\n{}",
         stale.join("\n")
     );
+}
+
+#[test]
+fn complete_setups_lint_clean() {
+    // Each folder under testdata/setups/ is a complete, correct multi-account setup.
+    let root = repo_root();
+    for entry in std::fs::read_dir(root.join("testdata/setups")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+            .current_dir(&dir)
+            .args([
+                "lint",
+                "--format",
+                "compact",
+                "--strict",
+                "--fail-on",
+                "info",
+                ".",
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.is_empty() && output.status.success(),
+            "{} is not clean:\n{stdout}",
+            dir.display()
+        );
+    }
 }

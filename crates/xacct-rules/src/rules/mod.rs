@@ -16,6 +16,7 @@ use crate::Diagnostic;
 pub mod xa001;
 pub mod xa002;
 pub mod xa003;
+pub mod xa004;
 pub mod xa101;
 pub mod xa102;
 pub mod xa103;
@@ -39,11 +40,36 @@ pub mod xa303;
 pub mod xa304;
 pub mod xa305;
 pub mod xa306;
+pub mod xa311;
+pub mod xa312;
+pub mod xa313;
+pub mod xa315;
+pub mod xa401;
+pub mod xa402;
+pub mod xa403;
+pub mod xa404;
+pub mod xa405;
+pub mod xa406;
+pub mod xa407;
+pub mod xa501;
+pub mod xa502;
+pub mod xa503;
+pub mod xa504;
+pub mod xa505;
+pub mod xa506;
+pub mod xa507;
+pub mod xa901;
+pub mod xa902;
+pub mod xa903;
 
 /// Everything a workspace rule may read.
 pub struct WorkspaceContext<'a> {
     /// All pipelines and policies of the run.
     pub workspace: &'a xacct_model::workspace::Workspace,
+    /// The trust graph and its checks.
+    pub graph: &'a xacct_graph::TrustGraph,
+    /// `--strict`: report what could not be verified.
+    pub strict: bool,
 }
 
 /// Where an action sits: stage index, action index.
@@ -248,4 +274,166 @@ pub fn account_phrase(placement: &Placement, home: Option<AccountId>) -> Option<
 /// value is only known at run time.
 pub fn has_variable(value: &str) -> bool {
     value.contains("#{")
+}
+
+impl<'a> WorkspaceContext<'a> {
+    /// The pipeline a check was asked for.
+    pub fn pipeline(&self, need: &xacct_graph::Need) -> &'a xacct_model::workspace::PipelineUnit {
+        &self.workspace.pipelines[need.pipeline]
+    }
+
+    /// The action a check was asked for, if an action needs it.
+    pub fn action(&self, need: &xacct_graph::Need) -> Option<&'a Action> {
+        let (s, a) = need.action?;
+        self.pipeline(need)
+            .doc
+            .pipeline
+            .stages
+            .get(s)?
+            .actions
+            .get(a)
+    }
+
+    /// Where the pipeline names the role a check is about: the action's `roleArn`, else the
+    /// pipeline's `roleArn`; with a label text.
+    pub fn role_site(&self, need: &xacct_graph::Need) -> Option<(FileId, Span, String)> {
+        let unit = self.pipeline(need);
+        let action = self.action(need);
+        match action.and_then(|a| a.role_arn.as_ref()) {
+            Some(role) => Some((
+                unit.file,
+                role.span,
+                format!(
+                    "action `{}` runs as this role",
+                    action.map_or("?", |a| a.display_name())
+                ),
+            )),
+            None => {
+                let role = unit.doc.pipeline.role_arn.as_ref()?;
+                let text = match action {
+                    Some(a) => format!(
+                        "action `{}` has no `roleArn`: it runs as the pipeline role",
+                        a.display_name()
+                    ),
+                    None => "the pipeline role".to_string(),
+                };
+                Some((unit.file, role.span, text))
+            }
+        }
+    }
+
+    /// A policy of the workspace.
+    pub fn policy(&self, index: usize) -> &'a xacct_model::workspace::PolicyUnit {
+        &self.workspace.policies[index]
+    }
+
+    /// The file and the span to point at for a policy as a whole: its first statement's anchor,
+    /// else the document's opening brace.
+    pub fn policy_anchor(&self, index: usize) -> (FileId, Span) {
+        let unit = self.policy(index);
+        let document = unit.document();
+        let span = Span::new(document.span.start, document.span.start + 1);
+        (unit.file, span)
+    }
+
+    /// A finding of `rule` in `file`.
+    pub fn diag(
+        &self,
+        rule: &Rule,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, file, span, message)
+    }
+
+    /// A finding at a policy, with a label where the pipeline names the role.
+    pub fn at_policy(
+        &self,
+        rule: &Rule,
+        policy: usize,
+        need: &xacct_graph::Need,
+        message: String,
+    ) -> Diagnostic {
+        let (file, span) = self.policy_anchor(policy);
+        let mut diag = self.diag(rule, file, span, message);
+        if let Some((file, span, text)) = self.role_site(need) {
+            diag = diag.label_in(file, span, text);
+        }
+        diag
+    }
+
+    /// "action `Deploy`" or "the pipeline", for messages.
+    pub fn who(&self, need: &xacct_graph::Need) -> String {
+        match self.action(need) {
+            Some(action) => format!("action `{}`", action.display_name()),
+            None => "the pipeline".to_string(),
+        }
+    }
+}
+
+/// A policy statement as JSON, for `help:` lines: the exact statement to add.
+pub fn statement_json(principal: Option<&str>, actions: &[&str], resource: Option<&str>) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut parts = vec!["\"Effect\": \"Allow\"".to_string()];
+    if let Some(principal) = principal {
+        parts.push(format!("\"Principal\": {{\"AWS\": {}}}", quote(principal)));
+    }
+    let actions: Vec<String> = actions.iter().map(|a| quote(a)).collect();
+    parts.push(if actions.len() == 1 {
+        format!("\"Action\": {}", actions[0])
+    } else {
+        format!("\"Action\": [{}]", actions.join(", "))
+    });
+    if let Some(resource) = resource {
+        parts.push(format!("\"Resource\": {}", quote(resource)));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// The account of an ARN, when it names one.
+pub fn arn_account(arn: &str) -> Option<AccountId> {
+    xacct_model::Arn::parse(arn).ok()?.account_id()
+}
+
+/// Pushes findings tied to the trust-graph check they are about.
+pub trait PushAbout {
+    /// Pushes `diagnostic`, marked as about check `check`.
+    fn push_about(&mut self, check: usize, diagnostic: Diagnostic);
+}
+
+impl PushAbout for Vec<Diagnostic> {
+    fn push_about(&mut self, check: usize, diagnostic: Diagnostic) {
+        self.push(diagnostic.about(check));
+    }
+}
+
+impl WorkspaceContext<'_> {
+    /// The identity policy to point at when a role lacks `iam_action`: the first of
+    /// `policies` that already grants something of the same service (where the user would add
+    /// the permission), else the first. `policies` must not be empty.
+    pub fn identity_policy_for(&self, policies: &[usize], iam_action: &str) -> usize {
+        let service = iam_action
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let prefix = format!("{service}:");
+        let related = policies.iter().copied().find(|&index| {
+            self.policy(index).document().statements.iter().any(|s| {
+                s.action.as_ref().is_some_and(|a| {
+                    a.values
+                        .iter()
+                        .any(|v| v.value.to_ascii_lowercase().starts_with(&prefix))
+                })
+            })
+        });
+        related.unwrap_or(policies[0])
+    }
+
+    /// The anchor of [`Self::identity_policy_for`], or `None` when there are no policies.
+    pub fn identity_anchor(&self, policies: &[usize], iam_action: &str) -> Option<(FileId, Span)> {
+        (!policies.is_empty())
+            .then(|| self.policy_anchor(self.identity_policy_for(policies, iam_action)))
+    }
 }

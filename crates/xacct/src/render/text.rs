@@ -79,6 +79,48 @@ impl SourceCode for IndexedSource<'_> {
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: IndexedSource<'a>,
+    /// Labels in other files, each shown as a note with its own excerpt.
+    elsewhere: Vec<Elsewhere<'a>>,
+}
+
+/// A label in another file than the finding's.
+struct Elsewhere<'a> {
+    message: &'a str,
+    source: IndexedSource<'a>,
+    span: (usize, usize),
+}
+
+impl fmt::Debug for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Elsewhere<'_> {}
+
+impl miette::Diagnostic for Elsewhere<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        (!self.source.0.text().is_empty()).then_some(&self.source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.0.text().is_empty() {
+            return None;
+        }
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, self.span),
+        )))
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -126,6 +168,15 @@ impl miette::Diagnostic for Report<'_> {
         }
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn miette::Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.source.0.text().is_empty() {
             return None;
@@ -162,9 +213,20 @@ pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()>
     let mut rendered = String::new();
     for d in run.diagnostics() {
         let source = run.source(d.file);
+        let elsewhere = d
+            .labels
+            .iter()
+            .filter(|l| l.file != d.file)
+            .map(|l| Elsewhere {
+                message: &l.message,
+                source: IndexedSource(run.source(l.file)),
+                span: (l.span.start as usize, l.span.len() as usize),
+            })
+            .collect();
         let report = Report {
             diagnostic: d,
             source: IndexedSource(source),
+            elsewhere,
         };
         rendered.clear();
         if handler.render_report(&mut rendered, &report).is_err() {

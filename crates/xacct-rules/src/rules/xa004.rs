@@ -1,0 +1,60 @@
+//! XA004 unverified-check: with `--strict`, a check that needed a document that was not given.
+
+use std::collections::HashSet;
+
+use xacct_graph::Outcome;
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::WorkspaceContext;
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA004",
+    "unverified-check",
+    Info,
+    "With --strict: a check that needed a document that was not given (names the document that would settle it).",
+    Check::Workspace(check)
+);
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    if !cx.strict {
+        return;
+    }
+    let mut seen = HashSet::new();
+    for c in &cx.graph.checks {
+        let Outcome::Unknown { missing, .. } = &c.outcome else {
+            continue;
+        };
+        for side in missing {
+            let document = match (side, c.kind) {
+                (Side::Identity, _) => format!("the identity policies of `{}`", c.principal),
+                (_, xacct_graph::EdgeKind::CanAssume) => {
+                    format!("the trust policy of `{}`", c.resource)
+                }
+                (_, xacct_graph::EdgeKind::CanDecrypt | xacct_graph::EdgeKind::CanEncrypt) => {
+                    format!("the key policy of `{}`", c.resource)
+                }
+                _ => {
+                    let bucket = c
+                        .resource
+                        .trim_start_matches("arn:aws:s3:::")
+                        .split('/')
+                        .next()
+                        .unwrap_or_default();
+                    format!("the bucket policy of `{bucket}`")
+                }
+            };
+            if !seen.insert(document.clone()) {
+                continue;
+            }
+            let Some((file, span, _)) = cx.role_site(&c.need) else {
+                continue;
+            };
+            out.push(
+                cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {document} was not given", c.principal, c.iam_action, c.resource))
+                    .help("add the document to the lint (e.g. `aws iam get-role`, `aws iam get-account-authorization-details`, `aws s3api get-bucket-policy`, `aws kms get-key-policy` output), with a [[bind]] entry in xacct.toml where the file cannot say what it governs"),
+            );
+        }
+    }
+}

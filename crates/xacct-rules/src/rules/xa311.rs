@@ -1,0 +1,84 @@
+//! XA311 key-policy-missing-grant: the key policy does not let a role that needs the pipeline
+//! key use it.
+
+use std::collections::HashSet;
+
+use xacct_graph::{EdgeKind, Outcome};
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PushAbout;
+use crate::rules::{statement_json, WorkspaceContext};
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA311",
+    "key-policy-missing-grant",
+    Error,
+    "The key policy does not let a cross-account reader decrypt or a writer encrypt artifacts (nor the pipeline role).",
+    Check::Workspace(check)
+);
+
+/// The KMS actions a reader or a writer of artifacts needs, as the walkthrough grants them.
+pub(crate) fn kms_actions(kind: EdgeKind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        EdgeKind::CanDecrypt => (
+            "decrypt its input artifacts",
+            &["kms:Decrypt", "kms:DescribeKey"],
+        ),
+        _ => (
+            "encrypt its output artifacts",
+            &[
+                "kms:GenerateDataKey*",
+                "kms:Encrypt",
+                "kms:ReEncrypt*",
+                "kms:DescribeKey",
+            ],
+        ),
+    }
+}
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (check_index, c) in cx
+        .graph
+        .checks_of(EdgeKind::CanDecrypt)
+        .chain(cx.graph.checks_of(EdgeKind::CanEncrypt))
+    {
+        let Some(key_policy) = c.resource_policy else {
+            continue;
+        };
+        let deny = match &c.outcome {
+            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Resource),
+            _ => None,
+        };
+        if !c.outcome.misses(Side::Resource) && deny.is_none() {
+            continue;
+        }
+        if !seen.insert((c.kind, c.principal.clone(), key_policy)) {
+            continue;
+        }
+        let (what, actions) = kms_actions(c.kind);
+        let account = c
+            .principal_account
+            .map(|a| format!(", account {a}"))
+            .unwrap_or_default();
+        let mut diag = cx.at_policy(&RULE, key_policy, &c.need, format!(
+            "the key policy of `{}` does not let `{}` ({}{account}) {what} ({}): the action fails with KMS AccessDenied",
+            c.resource,
+            c.principal,
+            cx.who(&c.need),
+            c.iam_action
+        ));
+        if let Some(proof) = deny {
+            diag = diag.label_in(proof.file, proof.anchor, "this Deny matches");
+        }
+        out.push_about(
+            check_index,
+            diag.help(format!(
+                "add to the key policy: {}",
+                statement_json(Some(&c.principal), actions, Some("*"))
+            )),
+        );
+    }
+}

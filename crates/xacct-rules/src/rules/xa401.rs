@@ -1,0 +1,77 @@
+//! XA401 bucket-policy-missing-grant: the artifact bucket's policy does not let a cross-account
+//! role read its inputs or write its outputs.
+
+use std::collections::HashSet;
+
+use xacct_graph::EdgeKind;
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PushAbout;
+use crate::rules::{statement_json, WorkspaceContext};
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA401",
+    "bucket-policy-missing-grant",
+    Error,
+    "The artifact bucket policy does not let a cross-account action read (s3:GetObject*) its inputs or write (s3:PutObject) its outputs.",
+    Check::Workspace(check)
+);
+
+/// What reading or writing artifacts takes, as the walkthrough grants it.
+pub(crate) fn s3_actions(kind: EdgeKind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        EdgeKind::CanRead => ("read its input artifacts", &["s3:GetObject*"]),
+        _ => ("write its output artifacts", &["s3:PutObject"]),
+    }
+}
+
+/// `arn:aws:s3:::bucket/*` for an object ARN.
+pub(crate) fn bucket_objects(object: &str) -> String {
+    let bucket = object
+        .trim_start_matches("arn:aws:s3:::")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    format!("arn:aws:s3:::{bucket}/*")
+}
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (check_index, c) in cx
+        .graph
+        .checks_of(EdgeKind::CanRead)
+        .chain(cx.graph.checks_of(EdgeKind::CanWrite))
+    {
+        let Some(bucket_policy) = c.resource_policy else {
+            continue;
+        };
+        let cross = c.principal_account.is_some() && c.principal_account != c.resource_account;
+        if !cross
+            || !c.outcome.misses(Side::Resource)
+            || !seen.insert((c.kind, c.principal.clone(), bucket_policy))
+        {
+            continue;
+        }
+        let (what, actions) = s3_actions(c.kind);
+        let artifacts: Vec<String> = c.need.artifacts.iter().map(|a| format!("`{a}`")).collect();
+        let account = c
+            .principal_account
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        out.push_about(check_index, 
+            cx.at_policy(&RULE, bucket_policy, &c.need, format!(
+                "the bucket policy does not let `{}` ({}, account {account}) {what} ({}) from `{}`: cross-account access needs an allow in the bucket policy too",
+                c.principal,
+                cx.who(&c.need),
+                artifacts.join(", "),
+                bucket_objects(&c.resource)
+            ))
+            .help(format!(
+                "add to the bucket policy: {}",
+                statement_json(Some(&c.principal), actions, Some(&bucket_objects(&c.resource)))
+            )),
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! XA402 role-policy-missing-s3: the acting role's own policies do not allow the artifact
+//! reads or writes.
+
+use std::collections::HashSet;
+
+use xacct_graph::EdgeKind;
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::xa401::{bucket_objects, s3_actions};
+use crate::rules::PushAbout;
+use crate::rules::{statement_json, WorkspaceContext};
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA402",
+    "role-policy-missing-s3",
+    Error,
+    "The action role's own policies do not allow the S3 actions on the artifact bucket (cross-account access needs both sides).",
+    Check::Workspace(check)
+);
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (check_index, c) in cx
+        .graph
+        .checks_of(EdgeKind::CanRead)
+        .chain(cx.graph.checks_of(EdgeKind::CanWrite))
+    {
+        let Some(&first) = c.identity_policies.first() else {
+            continue;
+        };
+        if !c.outcome.misses(Side::Identity) || !seen.insert((c.kind, c.principal.clone())) {
+            continue;
+        }
+        let (what, actions) = s3_actions(c.kind);
+        let (file, span) = cx
+            .identity_anchor(&c.identity_policies, &c.iam_action)
+            .unwrap_or(cx.policy_anchor(first));
+        let mut diag = cx.diag(
+            &RULE,
+            file,
+            span,
+            format!(
+                "no policy of `{}` ({}) allows {} on `{}`, so it cannot {what}",
+                c.principal,
+                cx.who(&c.need),
+                c.iam_action,
+                bucket_objects(&c.resource)
+            ),
+        );
+        if let Some((file, span, text)) = cx.role_site(&c.need) {
+            diag = diag.label_in(file, span, text);
+        }
+        out.push_about(
+            check_index,
+            diag.help(format!(
+                "add to a policy of `{}`: {}",
+                c.principal,
+                statement_json(None, actions, Some(&bucket_objects(&c.resource)))
+            )),
+        );
+    }
+}

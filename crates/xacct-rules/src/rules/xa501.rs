@@ -1,0 +1,58 @@
+//! XA501 pipeline-role-cannot-assume: the pipeline role may not assume an action's role.
+
+use xacct_graph::{EdgeKind, Outcome};
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PushAbout;
+use crate::rules::{statement_json, WorkspaceContext};
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA501",
+    "pipeline-role-cannot-assume",
+    Error,
+    "The pipeline role's policies do not allow sts:AssumeRole on an action's roleArn.",
+    Check::Workspace(check)
+);
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
+        // CodePipeline assuming the pipeline role is XA504's.
+        if c.principal_account.is_none() || c.identity_policies.is_empty() {
+            continue;
+        }
+        let deny = match &c.outcome {
+            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Identity),
+            _ => None,
+        };
+        if !c.outcome.misses(Side::Identity) && deny.is_none() {
+            continue;
+        }
+        let message = format!(
+            "the pipeline role `{}` may not assume `{}`, the role of {}: CodePipeline will fail with \"Pipeline role … is not authorized to perform AssumeRole on action role …\"",
+            c.principal,
+            c.resource,
+            cx.who(&c.need)
+        );
+        let diag = match deny {
+            Some(proof) => cx.diag(&RULE, proof.file, proof.anchor, message).help(
+                "narrow this Deny so that it does not match sts:AssumeRole on the action role",
+            ),
+            None => {
+                let (file, span) = cx
+                    .identity_anchor(&c.identity_policies, &c.iam_action)
+                    .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
+                cx.diag(&RULE, file, span, message).help(format!(
+                    "add to a policy of the pipeline role: {}",
+                    statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
+                ))
+            }
+        };
+        let diag = match cx.role_site(&c.need) {
+            Some((file, span, text)) => diag.label_in(file, span, text),
+            None => diag,
+        };
+        out.push_about(check_index, diag);
+    }
+}

@@ -1,0 +1,58 @@
+//! XA502 action-role-untrusting: an action role's trust policy does not let the pipeline role in.
+
+use xacct_graph::{EdgeKind, Outcome};
+use xacct_iam::Side;
+
+use crate::registry::{declare_rule, Check};
+use crate::rules::PushAbout;
+use crate::rules::{arn_account, statement_json, WorkspaceContext};
+use crate::Diagnostic;
+
+declare_rule!(
+    "XA502",
+    "action-role-untrusting",
+    Error,
+    "An action role's trust policy lets neither the pipeline role nor the pipeline account assume it.",
+    Check::Workspace(check)
+);
+
+fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
+        if c.principal_account.is_none() {
+            continue;
+        }
+        let Some(trust) = c.resource_policy else {
+            continue;
+        };
+        let deny = match &c.outcome {
+            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Resource),
+            _ => None,
+        };
+        if !c.outcome.misses(Side::Resource) && deny.is_none() {
+            continue;
+        }
+        let home = arn_account(&c.principal)
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let message = format!(
+            "the trust policy of `{}` (the role of {}) lets neither the pipeline role `{}` nor its account {home} assume it",
+            c.resource,
+            cx.who(&c.need),
+            c.principal
+        );
+        let mut diag = match deny {
+            Some(proof) => cx.at_policy(&RULE, trust, &c.need, message).label_in(
+                proof.file,
+                proof.anchor,
+                "this Deny matches",
+            ),
+            None => cx.at_policy(&RULE, trust, &c.need, message),
+        };
+        diag = diag.help(format!(
+            "add to the trust policy of `{}`: {}",
+            c.resource,
+            statement_json(Some(&c.principal), &["sts:AssumeRole"], None)
+        ));
+        out.push_about(check_index, diag);
+    }
+}
