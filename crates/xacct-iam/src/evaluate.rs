@@ -1,0 +1,266 @@
+//! Statement matching and the combination of identity and resource policies.
+
+use xacct_model::arn::Arn;
+use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
+
+use crate::condition::condition_match;
+use crate::context::{lookup, KeyState};
+use crate::pattern::{arn_matches, matches, VarValue, Vars};
+use crate::principal::{principal_match, Who};
+use crate::tri::{merge, Outcome, Tri};
+use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, UnknownReason};
+
+/// Decides `request` under `policies`; see the crate documentation for the rules.
+///
+/// Never panics, whatever the strings in the request or the policies.
+pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<'a> {
+    let who = Who::new(&request.principal);
+    let resolve = |key: &str| match lookup(request, key) {
+        KeyState::Present(values) if values.len() == 1 => VarValue::One(values[0].to_string()),
+        KeyState::Absent => VarValue::Absent,
+        KeyState::Present(_) | KeyState::Unknown => VarValue::Unknown,
+    };
+    let matcher = Matcher {
+        request,
+        resolve: &resolve,
+    };
+
+    // A service principal has no identity policies: only the resource policy speaks for it.
+    let is_role = matches!(who, Who::Role(_));
+    let mut deny = Outcome::No;
+    let identity = match &policies.identity {
+        _ if !is_role => Outcome::No,
+        Known::Unknown => Outcome::Maybe(vec![UnknownReason::MissingDocument(Side::Identity)]),
+        Known::Known(documents) => {
+            let mut allow = Outcome::No;
+            for document in documents {
+                let vars = matcher.vars(document);
+                for statement in &document.statements {
+                    let applies = || matcher.rest(statement, Side::Identity, vars);
+                    let evidence = Evidence {
+                        side: Side::Identity,
+                        statement,
+                        via_account_root: false,
+                    };
+                    if statement.allows() {
+                        allow = allow.or(applies().with_evidence(evidence));
+                    } else if statement.denies() {
+                        deny = deny.or(applies().with_evidence(evidence));
+                    }
+                }
+            }
+            allow
+        }
+    };
+
+    let (direct, via_root) = match &policies.resource {
+        Known::Unknown => {
+            let missing = || Outcome::Maybe(vec![UnknownReason::MissingDocument(Side::Resource)]);
+            (missing(), if is_role { missing() } else { Outcome::No })
+        }
+        Known::Known(None) => (Outcome::No, Outcome::No),
+        Known::Known(Some(document)) => {
+            let vars = matcher.vars(document);
+            let (mut direct, mut via_root) = (Outcome::No, Outcome::No);
+            for statement in &document.statements {
+                if !(statement.allows() || statement.denies()) {
+                    continue;
+                }
+                // A resource-policy statement without a principal is invalid: it names no one.
+                let Some(block) = &statement.principal else {
+                    continue;
+                };
+                let principal = principal_match(statement, block, &who);
+                if principal.direct.is_no() && principal.via_root.is_no() {
+                    continue;
+                }
+                let rest = matcher.rest(statement, Side::Resource, vars);
+                let evidence = |via_account_root| Evidence {
+                    side: Side::Resource,
+                    statement,
+                    via_account_root,
+                };
+                if statement.allows() {
+                    direct = direct.or(principal
+                        .direct
+                        .and(rest.clone())
+                        .with_evidence(evidence(false)));
+                    via_root =
+                        via_root.or(principal.via_root.and(rest).with_evidence(evidence(true)));
+                } else {
+                    // A deny naming the account denies everyone in it.
+                    let only_root = !matches!(principal.direct, Tri::Yes);
+                    let named = principal.direct.or(principal.via_root);
+                    deny = deny.or(named.and(rest).with_evidence(evidence(only_root)));
+                }
+            }
+            (direct, via_root)
+        }
+    };
+
+    let missing_identity = is_role && identity.is_no();
+    let missing_resource = direct.is_no() && via_root.is_no();
+    let allow = match &who {
+        Who::Service(_) => direct,
+        Who::Role(role) => {
+            let resource_account = request.resource_account.or_else(|| {
+                Arn::parse(request.resource)
+                    .ok()
+                    .and_then(|arn| arn.account_id())
+            });
+            match resource_account {
+                Some(account) => combine(
+                    request.kind,
+                    account != role.account,
+                    identity,
+                    direct,
+                    via_root,
+                ),
+                None => {
+                    let same = combine(
+                        request.kind,
+                        false,
+                        identity.clone(),
+                        direct.clone(),
+                        via_root.clone(),
+                    );
+                    let cross = combine(request.kind, true, identity, direct, via_root);
+                    either_account(same, cross)
+                }
+            }
+        }
+    };
+
+    match (deny, allow) {
+        (Outcome::Yes(by), _) => Decision::Denied { by },
+        (_, Outcome::No) => Decision::NotAllowed {
+            missing: match (missing_identity, missing_resource) {
+                (true, false) => Side::Identity,
+                (false, true) => Side::Resource,
+                _ => Side::Both,
+            },
+        },
+        (Outcome::No, Outcome::Yes(mut by)) => {
+            // Identity statements first, then resource statements, each in discovery order.
+            by.sort_by_key(|e| e.side != Side::Identity);
+            Decision::Allowed { by }
+        }
+        (Outcome::No, Outcome::Maybe(reasons)) | (Outcome::Maybe(reasons), Outcome::Yes(_)) => {
+            Decision::Unknown { reasons }
+        }
+        (Outcome::Maybe(deny), Outcome::Maybe(allow)) => Decision::Unknown {
+            reasons: merge(deny, allow),
+        },
+    }
+}
+
+/// How the two sides combine (the IAM user guide, "Policy evaluation logic" and
+/// "Cross-account policy evaluation logic"; the KMS developer guide, "Key policies").
+///
+/// `identity`: the identity policies allow; `direct`: the resource policy allows naming the
+/// principal (or everyone); `via_root`: it allows naming the principal's account.
+fn combine<'a>(
+    kind: ResourceKind,
+    cross_account: bool,
+    identity: Outcome<'a>,
+    direct: Outcome<'a>,
+    via_root: Outcome<'a>,
+) -> Outcome<'a> {
+    match (kind, cross_account) {
+        // Both sides must allow; the resource side may name the principal or its account.
+        (_, true) => identity.and(direct.or(via_root)),
+        // Either side suffices; naming the account only delegates to the identity side.
+        (ResourceKind::S3 | ResourceKind::Other, false) => identity.or(direct),
+        // The key or trust policy must allow; naming the account needs the identity side too.
+        (ResourceKind::KmsKey | ResourceKind::RoleTrust, false) => {
+            direct.or(via_root.and(identity))
+        }
+    }
+}
+
+/// The resource account is unknown: decided only when both readings agree.
+fn either_account<'a>(same: Outcome<'a>, cross: Outcome<'a>) -> Outcome<'a> {
+    match (same, cross) {
+        (Outcome::Yes(a), Outcome::Yes(b)) => Outcome::Yes(crate::tri::merge_evidence(a, b)),
+        (Outcome::No, Outcome::No) => Outcome::No,
+        (same, cross) => {
+            let mut reasons = vec![UnknownReason::ResourceAccount];
+            for outcome in [same, cross] {
+                if let Outcome::Maybe(more) = outcome {
+                    reasons = merge(reasons, more);
+                }
+            }
+            Outcome::Maybe(reasons)
+        }
+    }
+}
+
+/// Matches the parts of statements other than the principal.
+struct Matcher<'m, 'r> {
+    request: &'m Request<'r>,
+    resolve: &'m dyn Fn(&str) -> VarValue,
+}
+
+impl<'m> Matcher<'m, '_> {
+    /// Policy variables are substituted only in documents of version 2012-10-17 (the IAM user
+    /// guide, "Policy variables": in older documents `${…}` is literal text).
+    fn vars(&self, document: &PolicyDocument) -> Vars<'m> {
+        let current = document
+            .version
+            .as_ref()
+            .is_some_and(|v| v.value == "2012-10-17");
+        current.then_some(self.resolve)
+    }
+
+    /// Action, resource and conditions of `statement`, which is on `side`.
+    fn rest<'a>(&self, statement: &'a Statement, side: Side, vars: Vars<'_>) -> Tri<'a> {
+        let action = match &statement.action {
+            Some(block) => negate(
+                block,
+                Tri::from_bool(block.values.iter().any(|pattern| {
+                    matches(&pattern.value, self.request.action, true, None) == Some(true)
+                })),
+            ),
+            // IAM requires `Action` or `NotAction`; a statement with neither grants nothing.
+            None => Tri::No,
+        };
+        if action.is_no() {
+            return Tri::No;
+        }
+        let resource = match &statement.resource {
+            Some(block) => {
+                let any = block.values.iter().fold(Tri::No, |acc, pattern| {
+                    acc.or(
+                        match arn_matches(&pattern.value, self.request.resource, vars) {
+                            Some(hit) => Tri::from_bool(hit),
+                            None => Tri::maybe(UnknownReason::PolicyVariable {
+                                statement,
+                                value: pattern,
+                            }),
+                        },
+                    )
+                });
+                negate(block, any)
+            }
+            // Identity statements must name a resource; trust policies have none.
+            None => Tri::from_bool(side == Side::Resource),
+        };
+        let mut result = action.and(resource);
+        for condition in &statement.conditions {
+            if result.is_no() {
+                break;
+            }
+            result = result.and(condition_match(statement, condition, self.request, vars));
+        }
+        result
+    }
+}
+
+/// `NotAction`/`NotResource` match what their values do not.
+fn negate<'a>(block: &ValueBlock, matched: Tri<'a>) -> Tri<'a> {
+    if block.negated {
+        matched.not()
+    } else {
+        matched
+    }
+}

@@ -1,0 +1,346 @@
+//! IAM policy evaluation as AWS documents it, answered in three values.
+//!
+//! [`evaluate`] decides whether one principal may perform one action on one resource, given the
+//! principal's identity policies and the resource's policy (bucket policy, key policy, trust
+//! policy). It knows no files and renders nothing: it hands back the statements that decided
+//! ([`Evidence`]) or the reasons it cannot decide ([`UnknownReason`]), and those carry spans.
+//!
+//! # Semantics
+//!
+//! Sources: the IAM user guide, "Policy evaluation logic", "Cross-account policy evaluation
+//! logic", "IAM JSON policy elements" (`Principal`, `NotPrincipal`, `Action`, `Resource`,
+//! `Condition`, condition operators, multi-valued context keys, policy variables) and "AWS
+//! global condition context keys"; the AWS KMS developer guide, "Key policies".
+//!
+//! - A statement applies when its principal (resource policies only), action, resource and
+//!   conditions all match; each part answers yes, no or maybe, and maybe carries its reason.
+//! - An explicit deny that applies wins ([`Decision::Denied`]). A deny that may apply turns
+//!   what would be allowed into [`Decision::Unknown`].
+//! - Same account, most resources ([`ResourceKind::S3`], [`ResourceKind::Other`]): an allow in
+//!   the identity policies *or* in the resource policy naming the principal itself suffices. A
+//!   resource policy that names the account (`arn:aws:iam::111122223333:root` or
+//!   `111122223333`) only delegates to the account's identity policies.
+//! - Cross account: the identity policies *and* the resource policy (naming the principal or its
+//!   account) must both allow.
+//! - Key policies ([`ResourceKind::KmsKey`]) and trust policies ([`ResourceKind::RoleTrust`])
+//!   must always allow, even in the same account: naming the principal suffices in the same
+//!   account; naming its account needs an identity allow as well; cross-account always needs
+//!   both.
+//! - A service principal (`codepipeline.amazonaws.com`) has no identity policies: the resource
+//!   policy alone decides.
+//! - Principals: `"*"` names everyone; `{"AWS": "*"}` every AWS principal but not services; a
+//!   role ARN names that role exactly (a session ARN, one session of it); wildcards inside
+//!   principal ARNs are not wildcards. A `NotPrincipal` excludes a role only when it lists the
+//!   role's account as well as the role (the user guide: AWS may check the account, then the
+//!   role, then the session).
+//! - `Action` matches case-insensitively, `Resource` case-sensitively and ARN field by field,
+//!   `*` and `?` as wildcards; `Not…` forms invert. Identity statements need a `Resource`;
+//!   resource-policy statements without one (trust policies) apply to the resource at hand.
+//! - Conditions: every operator of the user guide, `…IfExists`, `ForAnyValue:`/`ForAllValues:`;
+//!   values of one key are OR-ed (NOR-ed for negated operators), keys and operators AND-ed; a
+//!   key absent from the request makes a condition false, except that negated operators,
+//!   `…IfExists` and `ForAllValues` are then true. The request fixes `aws:PrincipalAccount`,
+//!   `aws:PrincipalArn` (an IAM role ARN), `aws:PrincipalType` (`AssumedRole`),
+//!   `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName` (absent for roles) and, for KMS
+//!   actions, `kms:CallerAccount`; every other key comes from the [`Context`]. Policy variables
+//!   (`${aws:username}`, `${key, 'default'}`, `${*}`) are substituted in documents of version
+//!   2012-10-17.
+//! - Unknown stays unknown: a condition key whose value the [`Context`] does not hold, a
+//!   policy variable that cannot be resolved, a missing document whose allow is needed, or an
+//!   unknown resource account when the same- and cross-account rules disagree all give
+//!   [`Decision::Unknown`] with their reasons.
+//!
+//! Not modelled: permissions boundaries, session policies, SCPs and RCPs, KMS grants, S3 ACLs
+//! and Object Ownership, VPC endpoint policies. A missing document is assumed to hold no deny
+//! (otherwise every answer that involves an unknown document would be unknown).
+//!
+//! # Example
+//!
+//! ```
+//! use xacct_iam::{evaluate, Context, Decision, Known, Policies, PrincipalRef, Request};
+//! use xacct_iam::{ResourceKind, Side};
+//! use xacct_model::{arn::AccountId, policy::load_policy};
+//!
+//! let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//!     "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+//!     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::artifacts/*"}]}"#;
+//! let parsed = xacct_syntax::json::parse(text).unwrap();
+//! let (bucket_policy, _issues) = load_policy(&parsed.root);
+//! let context = Context::new().with("aws:SecureTransport", ["true"]);
+//! let request = Request {
+//!     principal: PrincipalRef::Role {
+//!         arn: "arn:aws:iam::222222222222:role/Deploy",
+//!         account: AccountId::parse("222222222222").unwrap(),
+//!     },
+//!     action: "s3:GetObject",
+//!     resource: "arn:aws:s3:::artifacts/out.zip",
+//!     resource_account: AccountId::parse("111111111111"),
+//!     kind: ResourceKind::S3,
+//!     context: &context,
+//! };
+//! let policies = Policies {
+//!     identity: Known::Known(vec![]),
+//!     resource: Known::Known(Some(&bucket_policy)),
+//! };
+//! // Cross-account: the bucket policy names account B, but the role's own policies must
+//! // allow the read as well.
+//! assert_eq!(
+//!     evaluate(&request, &policies),
+//!     Decision::NotAllowed { missing: Side::Identity }
+//! );
+//! ```
+
+#![warn(missing_docs)]
+
+mod condition;
+mod context;
+mod evaluate;
+mod pattern;
+mod principal;
+mod tri;
+mod values;
+
+use xacct_model::arn::AccountId;
+use xacct_model::policy::{Condition, PolicyDocument, PrincipalEntry, Statement};
+use xacct_model::Spanned;
+
+pub use context::{Context, KeyState};
+pub use evaluate::evaluate;
+
+/// Who makes the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalRef<'a> {
+    /// A role session: the role's ARN (`arn:aws:iam::111122223333:role/path/Name`, or an
+    /// `arn:aws:sts::111122223333:assumed-role/Name/session` ARN when the session is known) and
+    /// its account.
+    Role {
+        /// The role ARN.
+        arn: &'a str,
+        /// The role's account.
+        account: AccountId,
+    },
+    /// An AWS service principal, e.g. `codepipeline.amazonaws.com`.
+    Service(&'a str),
+}
+
+/// What the resource policy is, which decides how it combines with identity policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    /// An S3 bucket or object (bucket policy).
+    S3,
+    /// A KMS key (key policy): the key policy must always allow.
+    KmsKey,
+    /// An IAM role being assumed (trust policy): the trust policy must always allow.
+    RoleTrust,
+    /// Any other resource with a resource-based policy, evaluated like S3.
+    Other,
+}
+
+/// One request: a principal performs an action on a resource.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// Who.
+    pub principal: PrincipalRef<'a>,
+    /// The action, e.g. `s3:GetObject` (compared case-insensitively).
+    pub action: &'a str,
+    /// The resource ARN, e.g. `arn:aws:s3:::bucket/key` (compared case-sensitively).
+    pub resource: &'a str,
+    /// The account that owns the resource. When `None`, the account field of `resource` is
+    /// used if it has one (S3 ARNs do not); otherwise it is unknown.
+    pub resource_account: Option<AccountId>,
+    /// How the resource policy combines with identity policies.
+    pub kind: ResourceKind,
+    /// Known values of condition keys.
+    pub context: &'a Context,
+}
+
+/// Whether we have something at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Known<T> {
+    /// We have it.
+    Known(T),
+    /// We do not know it.
+    Unknown,
+}
+
+/// The policies that govern one request.
+#[derive(Clone, Debug)]
+pub struct Policies<'a> {
+    /// The principal's identity policies (inline and attached, in any order); `Unknown` when we
+    /// do not have them.
+    pub identity: Known<Vec<&'a PolicyDocument>>,
+    /// The resource's policy: `Known(None)` when the resource has none, `Unknown` when we do not
+    /// know it.
+    pub resource: Known<Option<&'a PolicyDocument>>,
+}
+
+/// The answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision<'a> {
+    /// Allowed, by these allow statements.
+    Allowed {
+        /// Every applicable allow statement the rule for this request relied on, identity side
+        /// first: identity statements and resource statements naming the principal whenever
+        /// they count, resource statements naming its account only where the rule needs the
+        /// account's delegation (cross-account, key and trust policies).
+        by: Vec<Evidence<'a>>,
+    },
+    /// Explicitly denied by these deny statements.
+    Denied {
+        /// Every deny statement that applies.
+        by: Vec<Evidence<'a>>,
+    },
+    /// Implicitly denied: no applicable allow on `missing`.
+    NotAllowed {
+        /// Which side lacks an allow: `Both` when neither side has one.
+        missing: Side,
+    },
+    /// Could go either way.
+    Unknown {
+        /// Why, without repeats: the reasons a deny may apply first, then the reasons an
+        /// allow may be missing, each in statement order.
+        reasons: Vec<UnknownReason<'a>>,
+    },
+}
+
+impl Decision<'_> {
+    /// True for [`Decision::Allowed`].
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed { .. })
+    }
+
+    /// True for [`Decision::Denied`] and [`Decision::NotAllowed`]: certainly not allowed.
+    pub fn is_refused(&self) -> bool {
+        matches!(self, Decision::Denied { .. } | Decision::NotAllowed { .. })
+    }
+}
+
+/// A side of the evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The principal's identity policies.
+    Identity,
+    /// The resource's policy.
+    Resource,
+    /// Both (only in [`Decision::NotAllowed`]).
+    Both,
+}
+
+/// A statement that decided.
+///
+/// Equality compares statements by identity (the same statement of the same loaded document),
+/// not by content: two identical statements in different documents are different evidence.
+#[derive(Clone, Copy, Debug)]
+pub struct Evidence<'a> {
+    /// [`Side::Identity`] or [`Side::Resource`].
+    pub side: Side,
+    /// The statement.
+    pub statement: &'a Statement,
+    /// True when a resource-policy statement applies only because it names the principal's
+    /// account (`arn:aws:iam::111122223333:root` or `111122223333`), not the principal itself.
+    pub via_account_root: bool,
+}
+
+impl Evidence<'_> {
+    fn same_statement(&self, other: &Evidence<'_>) -> bool {
+        self.side == other.side && std::ptr::eq(self.statement, other.statement)
+    }
+}
+
+impl PartialEq for Evidence<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_statement(other) && self.via_account_root == other.via_account_root
+    }
+}
+
+/// Why a decision is [`Decision::Unknown`].
+///
+/// Equality compares statements, conditions and values by identity, like [`Evidence`].
+#[derive(Clone, Copy, Debug)]
+pub enum UnknownReason<'a> {
+    /// A condition could not be decided.
+    Condition {
+        /// The statement.
+        statement: &'a Statement,
+        /// The condition.
+        condition: &'a Condition,
+        /// What about it is unknown.
+        cause: ConditionCause,
+    },
+    /// A `Resource`/`NotResource` pattern holds a policy variable (`${aws:username}`) whose
+    /// value is not known.
+    PolicyVariable {
+        /// The statement.
+        statement: &'a Statement,
+        /// The pattern.
+        value: &'a Spanned<String>,
+    },
+    /// The principal entry names one role session (`arn:aws:sts::…:assumed-role/Name/session`)
+    /// of the requesting role, whose session name is not known.
+    RoleSession {
+        /// The statement.
+        statement: &'a Statement,
+        /// The entry.
+        entry: &'a PrincipalEntry,
+    },
+    /// A document whose allow is needed is not available.
+    MissingDocument(Side),
+    /// The resource's account is unknown, and the same-account and cross-account rules give
+    /// different answers.
+    ResourceAccount,
+}
+
+/// What about a condition is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConditionCause {
+    /// The [`Context`] does not hold the key, and the request does not fix it.
+    UnknownKey,
+    /// The operator is not one IAM defines.
+    UnknownOperator,
+    /// A value cannot be compared: not a number, date or IP address, or it holds a policy
+    /// variable whose value is not known.
+    Unresolved,
+}
+
+impl PartialEq for UnknownReason<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        use UnknownReason as R;
+        match (self, other) {
+            (
+                R::Condition {
+                    statement: s1,
+                    condition: c1,
+                    cause: k1,
+                },
+                R::Condition {
+                    statement: s2,
+                    condition: c2,
+                    cause: k2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*c1, *c2) && k1 == k2,
+            (
+                R::PolicyVariable {
+                    statement: s1,
+                    value: v1,
+                },
+                R::PolicyVariable {
+                    statement: s2,
+                    value: v2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2),
+            (
+                R::RoleSession {
+                    statement: s1,
+                    entry: e1,
+                },
+                R::RoleSession {
+                    statement: s2,
+                    entry: e2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*e1, *e2),
+            (R::MissingDocument(a), R::MissingDocument(b)) => a == b,
+            (R::ResourceAccount, R::ResourceAccount) => true,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Patterns: `*` and `?` wildcards, policy variables (`${aws:username}`), and ARNs matched
+//! field by field.
+
+/// One element of a compiled pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    /// This character.
+    Lit(char),
+    /// Any run of characters, possibly empty.
+    Star,
+    /// Exactly one character.
+    One,
+}
+
+/// The value of a policy variable's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum VarValue {
+    /// The key has this single value.
+    One(String),
+    /// The key is known to be absent.
+    Absent,
+    /// Not known, or multi-valued (IAM does not substitute lists).
+    Unknown,
+}
+
+/// How policy variables resolve: `None` when the document's version predates them
+/// (`2008-10-17` or no `Version`), which makes `${…}` plain text.
+pub(crate) type Vars<'v> = Option<&'v dyn Fn(&str) -> VarValue>;
+
+/// A pattern after substituting policy variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Compiled {
+    /// Ready to match.
+    Tokens(Vec<Tok>),
+    /// A variable's key is absent and has no default: the pattern matches nothing (the IAM
+    /// user guide, "Policy variables": a variable without a value makes the element not match).
+    Never,
+    /// A variable's key is unknown.
+    Unknown,
+}
+
+/// Compiles `pattern`. With `wildcards`, `*` and `?` are wildcards (`…Like`, actions,
+/// resources); without, they are literal (`…Equals`).
+pub(crate) fn compile(pattern: &str, wildcards: bool, vars: Vars<'_>) -> Compiled {
+    let mut tokens = Vec::with_capacity(pattern.len());
+    let mut unknown = false;
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        if let (Some(resolve), true) = (vars, rest.starts_with("${")) {
+            if let Some(close) = rest.find('}') {
+                let inner = &rest[2..close];
+                rest = &rest[close + 1..];
+                match variable(inner, resolve) {
+                    Some(text) => tokens.extend(text.chars().map(Tok::Lit)),
+                    None if is_absent(inner, resolve) => return Compiled::Never,
+                    None => unknown = true,
+                }
+                continue;
+            }
+        }
+        tokens.push(match c {
+            '*' if wildcards => Tok::Star,
+            '?' if wildcards => Tok::One,
+            other => Tok::Lit(other),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    if unknown {
+        Compiled::Unknown
+    } else {
+        Compiled::Tokens(tokens)
+    }
+}
+
+/// The text `${inner}` stands for: the special characters `${*}`, `${?}`, `${$}`, a key's
+/// value, or the default of `${key, 'default'}` when the key is absent.
+fn variable(inner: &str, resolve: &dyn Fn(&str) -> VarValue) -> Option<String> {
+    let (key, default) = split_default(inner);
+    match key {
+        "*" | "?" | "$" => return Some(key.to_string()),
+        _ => {}
+    }
+    match resolve(key) {
+        VarValue::One(value) => Some(value),
+        VarValue::Absent => default.map(str::to_string),
+        VarValue::Unknown => None,
+    }
+}
+
+fn is_absent(inner: &str, resolve: &dyn Fn(&str) -> VarValue) -> bool {
+    let (key, default) = split_default(inner);
+    default.is_none() && resolve(key) == VarValue::Absent
+}
+
+/// `aws:username, 'guest'` → (`aws:username`, `Some("guest")`).
+fn split_default(inner: &str) -> (&str, Option<&str>) {
+    match inner.split_once(',') {
+        Some((key, default)) => {
+            let default = default.trim();
+            let unquoted = default
+                .strip_prefix('\'')
+                .and_then(|d| d.strip_suffix('\''))
+                .unwrap_or(default);
+            (key.trim(), Some(unquoted))
+        }
+        None => (inner.trim(), None),
+    }
+}
+
+/// Lower-cases the literal characters of a pattern (for case-insensitive matching).
+pub(crate) fn lowercase(tokens: &[Tok]) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        match token {
+            Tok::Lit(c) => out.extend(c.to_lowercase().map(Tok::Lit)),
+            other => out.push(*other),
+        }
+    }
+    out
+}
+
+/// True when `tokens` match the whole of `text`.
+///
+/// The classic linear scan with backtracking to the last `*`: a later `*` can always absorb
+/// what an earlier one would have, so only the last one needs retrying, which keeps this
+/// O(pattern × text) with no recursion.
+pub(crate) fn glob(tokens: &[Tok], text: &str) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    let mut last_star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match tokens.get(p) {
+            Some(Tok::Star) => {
+                last_star = Some((p, t));
+                p += 1;
+                continue;
+            }
+            Some(Tok::One) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            Some(Tok::Lit(c)) if *c == text[t] => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match last_star {
+            Some((star_p, star_t)) => {
+                p = star_p + 1;
+                t = star_t + 1;
+                last_star = Some((star_p, star_t + 1));
+            }
+            None => return false,
+        }
+    }
+    tokens[p.min(tokens.len())..]
+        .iter()
+        .all(|tok| *tok == Tok::Star)
+}
+
+/// `Some(true)`/`Some(false)` when `pattern` (with wildcards and variables) does or does not
+/// match `text`, `None` when a variable is unknown.
+pub(crate) fn matches(
+    pattern: &str,
+    text: &str,
+    ignore_case: bool,
+    vars: Vars<'_>,
+) -> Option<bool> {
+    matches_with(pattern, text, ignore_case, true, vars)
+}
+
+/// Like [`matches`], choosing whether `*` and `?` are wildcards.
+pub(crate) fn matches_with(
+    pattern: &str,
+    text: &str,
+    ignore_case: bool,
+    wildcards: bool,
+    vars: Vars<'_>,
+) -> Option<bool> {
+    match compile(pattern, wildcards, vars) {
+        Compiled::Tokens(tokens) if ignore_case => {
+            Some(glob(&lowercase(&tokens), &text.to_lowercase()))
+        }
+        Compiled::Tokens(tokens) => Some(glob(&tokens, text)),
+        Compiled::Never => Some(false),
+        Compiled::Unknown => None,
+    }
+}
+
+/// Splits an ARN pattern into at most six fields at colons outside `${…}` (a variable such as
+/// `${aws:username}` holds a colon of its own).
+fn split_arn_pattern(pattern: &str, vars: bool) -> Vec<&str> {
+    let mut fields = Vec::with_capacity(6);
+    let mut start = 0;
+    let mut depth = 0usize;
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && fields.len() < 5 {
+        match bytes[i] {
+            b'$' if vars && bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                fields.push(&pattern[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    fields.push(&pattern[start..]);
+    fields
+}
+
+/// ARN matching as `Resource` and `ArnLike` do it: `*` alone matches anything; otherwise the
+/// six colon-separated fields are matched one by one, so a wildcard never crosses from one
+/// field into the next (the last field, the resource, may itself hold colons and slashes).
+/// Case-sensitive (the IAM user guide, "ARN condition operators"). A pattern without any colon
+/// is matched against the whole value; a pattern and a value with different numbers of fields
+/// do not match (a wildcard must not stand in for a missing field).
+pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<bool> {
+    if pattern == "*" {
+        return Some(true);
+    }
+    let pattern_fields = split_arn_pattern(pattern, vars.is_some());
+    let value_fields: Vec<&str> = value.splitn(6, ':').collect();
+    if pattern_fields.len() == 1 {
+        return matches(pattern, value, false, vars);
+    }
+    if pattern_fields.len() != value_fields.len() {
+        return Some(false);
+    }
+    let mut unknown = false;
+    for (p, v) in pattern_fields.iter().zip(&value_fields) {
+        match matches(p, v, false, vars) {
+            Some(false) => return Some(false),
+            Some(true) => {}
+            None => unknown = true,
+        }
+    }
+    (!unknown).then_some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(pattern: &str, text: &str) -> bool {
+        matches(pattern, text, false, None).unwrap()
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(g("s3:Get*", "s3:GetObject"));
+        assert!(g("s3:*Object", "s3:PutObject"));
+        assert!(!g("s3:*Object", "s3:PutObjectAcl"));
+        assert!(g("s3:?etObject", "s3:GetObject"));
+        assert!(!g("s3:?etObject", "s3:etObject"));
+        assert!(g("*", ""));
+        assert!(g("a*b*c", "aXbYbZc"));
+        assert!(!g("a*b*c", "aXbYbZ"));
+        assert!(g("ü?", "üß"));
+        assert!(!g("", "x"));
+        assert!(g("", ""));
+    }
+
+    #[test]
+    fn case_insensitive_matching_lowercases_both_sides() {
+        assert_eq!(
+            matches("S3:GETOBJECT", "s3:GetObject", true, None),
+            Some(true)
+        );
+        assert_eq!(
+            matches("S3:GETOBJECT", "s3:GetObject", false, None),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn variables_substitute_escape_default_and_stay_unknown() {
+        let resolve = |key: &str| match key {
+            "aws:username" => VarValue::One("alice*".to_string()),
+            "aws:absent" => VarValue::Absent,
+            _ => VarValue::Unknown,
+        };
+        let vars: Vars<'_> = Some(&resolve);
+        // A substituted value is literal text: its `*` is no wildcard.
+        assert_eq!(
+            matches("home/${aws:username}", "home/alice*", false, vars),
+            Some(true)
+        );
+        assert_eq!(
+            matches("home/${aws:username}", "home/alicex", false, vars),
+            Some(false)
+        );
+        assert_eq!(matches("a${*}", "a*", false, vars), Some(true));
+        assert_eq!(matches("a${*}", "ab", false, vars), Some(false));
+        assert_eq!(matches("${aws:absent, 'x'}", "x", false, vars), Some(true));
+        assert_eq!(matches("${aws:absent}", "", false, vars), Some(false));
+        assert_eq!(matches("${aws:other}", "x", false, vars), None);
+        // Without variables (version 2008-10-17), `${…}` is text and `*` still a wildcard.
+        assert_eq!(
+            matches("${aws:username}*", "${aws:username}x", false, None),
+            Some(true)
+        );
+        // An unclosed `${` is text.
+        assert_eq!(matches("${aws:user", "${aws:user", false, vars), Some(true));
+    }
+
+    #[test]
+    fn arns_match_field_by_field() {
+        let arn = |p: &str, v: &str| arn_matches(p, v, None).unwrap();
+        assert!(arn("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/key"));
+        assert!(arn("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c"));
+        assert!(!arn("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket"));
+        assert!(!arn("arn:aws:s3:::bucket", "arn:aws:s3:::bucket/key"));
+        assert!(arn(
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111111111111:role/x"
+        ));
+        // A wildcard does not run on from the account field into the resource field.
+        assert!(!arn("arn:aws:iam::*", "arn:aws:iam::111111111111:role/x"));
+        assert!(arn("*role*", "arn:aws:iam::111111111111:role/x"));
+        assert!(!arn(
+            "arn:aws:iam::1*:role/x",
+            "arn:aws:iam::222222222222:role/x"
+        ));
+        assert!(!arn("arn:aws:*:role/x", "arn:aws:iam::111111111111:role/x"));
+        assert!(arn("*", "anything at all"));
+        assert!(!arn("arn:aws:s3:::Bucket/*", "arn:aws:s3:::bucket/k"));
+    }
+
+    /// The obvious exponential-in-the-worst-case definition, to check the linear scan against.
+    fn reference(pattern: &[char], text: &[char]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some(('*', rest)) => (0..=text.len()).any(|skip| reference(rest, &text[skip..])),
+            Some(('?', rest)) => !text.is_empty() && reference(rest, &text[1..]),
+            Some((c, rest)) => text.first() == Some(c) && reference(rest, &text[1..]),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        #[test]
+        fn glob_agrees_with_the_reference(pattern in "[ab*?]{0,8}", text in "[ab]{0,10}") {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(g(&pattern, &text), reference(&p, &t));
+        }
+
+        #[test]
+        fn matching_never_panics(pattern in "\\PC{0,24}", text in "\\PC{0,24}") {
+            let resolve = |_: &str| VarValue::Unknown;
+            let _ = matches(&pattern, &text, true, Some(&resolve));
+            let _ = arn_matches(&pattern, &text, Some(&resolve));
+            let _ = arn_matches(&pattern, &text, None);
+        }
+    }
+
+    #[test]
+    fn arn_patterns_split_outside_variables() {
+        assert_eq!(
+            split_arn_pattern("arn:aws:s3:::b/${aws:username}/*", true),
+            vec!["arn", "aws", "s3", "", "", "b/${aws:username}/*"]
+        );
+        assert_eq!(
+            split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:role/x", true),
+            vec!["arn", "aws", "iam", "", "${aws:PrincipalAccount}", "role/x"]
+        );
+    }
+}

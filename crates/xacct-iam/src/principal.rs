@@ -1,0 +1,185 @@
+//! Whether a statement's `Principal` or `NotPrincipal` names the requesting principal, and how:
+//! by name, or through its account.
+
+use xacct_model::arn::{AccountId, Arn};
+use xacct_model::policy::{PrincipalBlock, PrincipalEntry, PrincipalKind, Statement};
+
+use crate::tri::Tri;
+use crate::{PrincipalRef, UnknownReason};
+
+/// The requesting principal, taken apart once per evaluation.
+#[derive(Clone, Debug)]
+pub(crate) enum Who<'r> {
+    Role(RoleId<'r>),
+    Service(&'r str),
+}
+
+/// A role, as far as its ARN tells.
+#[derive(Clone, Debug)]
+pub(crate) struct RoleId<'r> {
+    /// The ARN as given.
+    pub(crate) arn: &'r str,
+    pub(crate) account: AccountId,
+    /// From the ARN, when it parses.
+    partition: Option<&'r str>,
+    /// The role name (the last segment of the path), when the ARN is a role or session ARN.
+    name: Option<&'r str>,
+    /// True when `arn` is an IAM role ARN (with its path), false for an STS session ARN.
+    iam_role_arn: bool,
+    /// The session name, when `arn` is a session ARN.
+    session: Option<&'r str>,
+}
+
+impl<'r> Who<'r> {
+    pub(crate) fn new(principal: &PrincipalRef<'r>) -> Who<'r> {
+        match *principal {
+            PrincipalRef::Service(name) => Who::Service(name),
+            PrincipalRef::Role { arn, account } => {
+                let mut id = RoleId {
+                    arn,
+                    account,
+                    partition: None,
+                    name: None,
+                    iam_role_arn: false,
+                    session: None,
+                };
+                if let Ok(parsed) = Arn::parse(arn) {
+                    id.partition = Some(parsed.partition);
+                    if let Some((name, _)) = role_arn_name(&parsed) {
+                        id.name = Some(name);
+                        id.iam_role_arn = true;
+                    } else if let Some((name, session)) = session_arn_parts(&parsed) {
+                        id.name = Some(name);
+                        id.session = Some(session);
+                    }
+                }
+                Who::Role(id)
+            }
+        }
+    }
+}
+
+/// `arn:…:iam::A:role/path/Name` → (`Name`, `path/Name`).
+fn role_arn_name<'t>(arn: &Arn<'t>) -> Option<(&'t str, &'t str)> {
+    let path = arn.resource.strip_prefix("role/")?;
+    (arn.service == "iam").then(|| (path.rsplit('/').next().unwrap_or(path), path))
+}
+
+/// `arn:…:sts::A:assumed-role/Name/session` → (`Name`, `session`).
+fn session_arn_parts<'t>(arn: &Arn<'t>) -> Option<(&'t str, &'t str)> {
+    let rest = arn.resource.strip_prefix("assumed-role/")?;
+    (arn.service == "sts")
+        .then(|| rest.split_once('/'))
+        .flatten()
+}
+
+/// How a `Principal` element matches: naming the principal (or everyone), or naming its account.
+pub(crate) struct PrincipalMatch<'a> {
+    pub(crate) direct: Tri<'a>,
+    pub(crate) via_root: Tri<'a>,
+}
+
+/// Matches `block` against `who`. `Principal` may name the principal directly or through its
+/// account; `NotPrincipal` applies to every principal it does not exclude, directly.
+pub(crate) fn principal_match<'a>(
+    statement: &'a Statement,
+    block: &'a PrincipalBlock,
+    who: &Who<'_>,
+) -> PrincipalMatch<'a> {
+    let mut direct = Tri::No;
+    let mut via_root = Tri::No;
+    for entry in &block.entries {
+        let (d, r) = entry_match(statement, entry, who);
+        direct = direct.or(d);
+        via_root = via_root.or(r);
+    }
+    if !block.negated {
+        return PrincipalMatch { direct, via_root };
+    }
+    // NotPrincipal: the IAM user guide ("NotPrincipal") says AWS may check the account, then
+    // the role, then the session, so a role is excluded only when its account is listed too.
+    let excluded = match who {
+        Who::Role(_) => {
+            let wildcard = block.entries.iter().any(|e| is_wildcard(e, who));
+            Tri::from_bool(wildcard).or(via_root.and(direct))
+        }
+        Who::Service(_) => direct,
+    };
+    PrincipalMatch {
+        direct: excluded.not(),
+        via_root: Tri::No,
+    }
+}
+
+/// `"*"`, or `{"AWS": "*"}` for an AWS principal.
+fn is_wildcard(entry: &PrincipalEntry, who: &Who<'_>) -> bool {
+    match entry.kind {
+        PrincipalKind::Everyone => true,
+        PrincipalKind::Aws => entry.value.value == "*" && matches!(who, Who::Role(_)),
+        _ => false,
+    }
+}
+
+/// (names the principal, names its account) for one entry.
+fn entry_match<'a>(
+    statement: &'a Statement,
+    entry: &'a PrincipalEntry,
+    who: &Who<'_>,
+) -> (Tri<'a>, Tri<'a>) {
+    if is_wildcard(entry, who) {
+        return (Tri::Yes, Tri::No);
+    }
+    let value = entry.value.value.as_str();
+    match (entry.kind, who) {
+        (PrincipalKind::Service, Who::Service(name)) => {
+            (Tri::from_bool(value.eq_ignore_ascii_case(name)), Tri::No)
+        }
+        (PrincipalKind::Aws, Who::Role(role)) => aws_entry(statement, entry, value, role),
+        // Federated and canonical-user principals never name a role session or a service;
+        // unique IDs (`AROA…`) are what a policy shows after its role was deleted, so they
+        // never name a role that exists now.
+        _ => (Tri::No, Tri::No),
+    }
+}
+
+fn aws_entry<'a>(
+    statement: &'a Statement,
+    entry: &'a PrincipalEntry,
+    value: &str,
+    role: &RoleId<'_>,
+) -> (Tri<'a>, Tri<'a>) {
+    if let Some(account) = AccountId::parse(value) {
+        return (Tri::No, Tri::from_bool(account == role.account));
+    }
+    if value == role.arn {
+        return (Tri::Yes, Tri::No);
+    }
+    let Ok(arn) = Arn::parse(value) else {
+        return (Tri::No, Tri::No);
+    };
+    let same_account = arn.account_id() == Some(role.account)
+        && !matches!(role.partition, Some(p) if p != arn.partition);
+    if !same_account {
+        return (Tri::No, Tri::No);
+    }
+    if arn.service == "iam" && arn.resource == "root" {
+        return (Tri::No, Tri::Yes);
+    }
+    if let Some((name, _)) = role_arn_name(&arn) {
+        // Equal ARNs returned above; a session ARN does not carry the role's path, so for
+        // one the name and account decide.
+        let named = !role.iam_role_arn && role.name == Some(name);
+        return (Tri::from_bool(named), Tri::No);
+    }
+    if let Some((name, session)) = session_arn_parts(&arn) {
+        if role.name != Some(name) {
+            return (Tri::No, Tri::No);
+        }
+        let direct = match role.session {
+            Some(known) => Tri::from_bool(known == session),
+            None => Tri::maybe(UnknownReason::RoleSession { statement, entry }),
+        };
+        return (direct, Tri::No);
+    }
+    (Tri::No, Tri::No)
+}
