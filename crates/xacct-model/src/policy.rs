@@ -27,6 +27,8 @@ pub struct PolicyDocument {
     pub id: Option<Spanned<String>>,
     /// The statements, in order.
     pub statements: Vec<Statement>,
+    /// The `Statement` member key: where a missing statement is to be added.
+    pub statement_key: Option<Span>,
 }
 
 /// One statement.
@@ -377,6 +379,7 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
             version: text("Version"),
             id: text("Id"),
             statements,
+            statement_key: node.member("Statement").map(|m| m.key_span),
         },
         issues,
     )

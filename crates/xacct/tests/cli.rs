@@ -372,3 +372,68 @@ fn a_binding_ties_a_policy_file_to_its_subject() {
         "./other.json:1:1: info[XA003] cannot tell which role this identity policy governs\n"
     );
 }
+
+#[test]
+fn a_missing_grant_in_get_bucket_policy_output_points_inside_the_embedded_string() {
+    // The walkthrough setup without the bucket policy's cross-account grant: the bucket policy
+    // is `aws s3api get-bucket-policy` output, a JSON document inside a JSON string.
+    let dir = scratch("embedded-bucket-policy");
+    copy_tree(&repo_root().join("testdata/setups/walkthrough"), &dir);
+    let policy_path = dir.join("tools-111111111111/artifact-bucket-policy.json");
+    let outer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&policy_path).unwrap()).unwrap();
+    let mut inner: serde_json::Value =
+        serde_json::from_str(outer["Policy"].as_str().unwrap()).unwrap();
+    inner["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["Sid"] != "CrossAccountArtifacts");
+    let text = format!(
+        "{{\n    \"Policy\": {}\n}}\n",
+        serde_json::to_string(&serde_json::to_string(&inner).unwrap()).unwrap()
+    );
+    std::fs::write(&policy_path, &text).unwrap();
+    let out = xacct(&dir, &["lint", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // (The instance role of account 222222222222 loses the grant too: XA507, a warning.)
+    let findings: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(findings.len(), 1, "{}", stdout(&out));
+    let d = findings[0];
+    assert_eq!(d["code"], "XA401");
+    assert_eq!(
+        d["path"],
+        "./tools-111111111111/artifact-bucket-policy.json"
+    );
+    // The span covers `\"Statement\"` inside the string, escapes included, on line 2.
+    let (start, end) = (
+        d["start"]["offset"].as_u64().unwrap() as usize,
+        d["end"]["offset"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], r#"\"Statement\""#);
+    let column = text[..start].rsplit('\n').next().unwrap().chars().count() + 1;
+    assert_eq!(
+        (d["start"]["line"].as_u64(), d["start"]["column"].as_u64()),
+        (Some(2), Some(column as u64))
+    );
+    // The secondary label is in the other file: where the pipeline names the role.
+    assert_eq!(d["labels"][0]["path"], "./tools-111111111111/pipeline.json");
+    assert_eq!(d["labels"][0]["start"]["line"], 90);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}

@@ -23,15 +23,45 @@ struct Outcome {
 fn lint(relative: &Path, extra: &[&str]) -> Outcome {
     let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
         .current_dir(repo_root())
-        .arg("lint")
-        .arg("--format")
-        .arg("compact")
+        .args(["lint", "--format", "json"])
         .args(extra)
         .arg(relative)
         .output()
         .expect("run xacct");
+    outcome(output)
+}
+
+/// The expected-file form of a run: each finding as compact output, then each of its labels
+/// indented (`    label path:line:col: message`), so fixtures pin secondary spans too.
+fn outcome(output: std::process::Output) -> Outcome {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let mut text = String::new();
+    let at = |v: &serde_json::Value| {
+        format!(
+            "{}:{}:{}",
+            v["path"].as_str().unwrap(),
+            v["start"]["line"],
+            v["start"]["column"]
+        )
+    };
+    for d in json["diagnostics"].as_array().unwrap() {
+        text.push_str(&format!(
+            "{}: {}[{}] {}\n",
+            at(d),
+            d["severity"].as_str().unwrap(),
+            d["code"].as_str().unwrap(),
+            d["message"].as_str().unwrap()
+        ));
+        for label in d["labels"].as_array().unwrap() {
+            text.push_str(&format!(
+                "    label {}: {}\n",
+                at(label),
+                label["message"].as_str().unwrap()
+            ));
+        }
+    }
     Outcome {
-        stdout: String::from_utf8(output.stdout).unwrap(),
+        stdout: text,
         status: output.status.code().unwrap_or(-1),
     }
 }
@@ -100,13 +130,10 @@ fn lint_fixture(fixture: &Path) -> Outcome {
         let dir = assemble(fixture);
         let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
             .current_dir(&dir)
-            .args(["lint", "--format", "compact", "."])
+            .args(["lint", "--format", "json", "."])
             .output()
             .expect("run xacct");
-        return Outcome {
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            status: output.status.code().unwrap_or(-1),
-        };
+        return outcome(output);
     }
     lint(fixture.strip_prefix(repo_root()).unwrap(), &[])
 }
@@ -167,7 +194,11 @@ fn every_rule_fixture_reports_exactly_what_is_expected() {
             let tag = format!("[{code}]");
             if name.starts_with("fail") {
                 fails += 1;
-                if !outcome.stdout.lines().any(|l| l.contains(&tag)) {
+                if !outcome
+                    .stdout
+                    .lines()
+                    .any(|l| !l.starts_with(' ') && l.contains(&tag))
+                {
                     failures.push(format!(
                         "{}: expected a {code} finding, got:\n{}",
                         relative.display(),
@@ -239,7 +270,7 @@ fn output_quoted_in_rule_pages_is_current() {
         let path = entry.unwrap().path();
         let page = std::fs::read_to_string(&path).unwrap();
         for line in page.lines() {
-            let quotes_output = line.starts_with("testdata/")
+            let quotes_output = (line.starts_with("testdata/") || line.starts_with("./"))
                 && ["error[XA", "warning[XA", "info[XA"]
                     .iter()
                     .any(|s| line.contains(s));

@@ -299,6 +299,21 @@ impl<'a> WorkspaceContext<'a> {
     pub fn role_site(&self, need: &xacct_graph::Need) -> Option<(FileId, Span, String)> {
         let unit = self.pipeline(need);
         let action = self.action(need);
+        if need.instance_role {
+            let action = action?;
+            let place = action
+                .role_arn
+                .as_ref()
+                .or(unit.doc.pipeline.role_arn.as_ref())?;
+            return Some((
+                unit.file,
+                place.span,
+                format!(
+                    "action `{}` deploys with CodeDeploy in this role's account",
+                    action.display_name()
+                ),
+            ));
+        }
         match action.and_then(|a| a.role_arn.as_ref()) {
             Some(role) => Some((
                 unit.file,
@@ -327,12 +342,14 @@ impl<'a> WorkspaceContext<'a> {
         &self.workspace.policies[index]
     }
 
-    /// The file and the span to point at for a policy as a whole: its first statement's anchor,
-    /// else the document's opening brace.
+    /// The file and the span to point at for a policy as a whole: its `Statement` key (where a
+    /// statement is to be added), else the document's opening brace.
     pub fn policy_anchor(&self, index: usize) -> (FileId, Span) {
         let unit = self.policy(index);
         let document = unit.document();
-        let span = Span::new(document.span.start, document.span.start + 1);
+        let span = document
+            .statement_key
+            .unwrap_or(Span::new(document.span.start, document.span.start + 1));
         (unit.file, span)
     }
 

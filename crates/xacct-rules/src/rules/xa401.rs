@@ -60,7 +60,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .principal_account
             .map(|a| a.to_string())
             .unwrap_or_default();
-        out.push_about(check_index, 
+        out.push_about(check_index,
             cx.at_policy(&RULE, bucket_policy, &c.need, format!(
                 "the bucket policy does not let `{}` ({}, account {account}) {what} ({}) from `{}`: cross-account access needs an allow in the bucket policy too",
                 c.principal,

@@ -73,7 +73,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     continue;
                 };
-                out.push_about(check_index, 
+                out.push_about(check_index,
                     cx.diag(
                         &RULE,
                         unit.file,

@@ -50,7 +50,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        out.push_about(check_index, 
+        out.push_about(check_index,
             cx.at_policy(&RULE, trust, &c.need, format!(
                 "the trust policy of the pipeline role `{}` does not let `{}` assume it; CodePipeline cannot run the pipeline",
                 c.resource, c.principal

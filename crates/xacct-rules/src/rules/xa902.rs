@@ -110,7 +110,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     if !seen.insert((policy.file, value.span)) {
                         continue;
                     }
-                    out.push_about(check_index, 
+                    out.push_about(check_index,
                         cx.diag(&RULE, policy.file, value.span, format!(
                             "the policy of `{role}`, which the pipeline's role assumes from another account, allows iam:PassRole on every role"
                         ))
