@@ -29,6 +29,8 @@ pub struct LintOptions {
     pub region: Option<String>,
     /// Report each check that could not be verified for want of a document (XA004).
     pub strict: bool,
+    /// Names of accounts (`[accounts]` in xacct.toml), shown after their IDs in messages.
+    pub account_names: Vec<(xacct_model::AccountId, String)>,
 }
 
 /// What became of a file.
@@ -286,6 +288,9 @@ pub fn check_all(
         }
     }
     for report in &mut reports {
+        for diagnostic in &mut report.diagnostics {
+            name_accounts(diagnostic, &options.account_names);
+        }
         sort(&mut report.diagnostics);
     }
     Checked {
@@ -310,6 +315,30 @@ pub fn lint_source(
             diagnostics: Vec::new(),
             outcome: Outcome::Broken,
         })
+}
+
+/// Appends account names to the IDs a finding mentions as "account 111111111111": every rule
+/// words it so, and IDs inside ARNs are left as they are.
+fn name_accounts(diagnostic: &mut Diagnostic, names: &[(xacct_model::AccountId, String)]) {
+    if names.is_empty() {
+        return;
+    }
+    let rename = |text: &mut String| {
+        for (id, name) in names {
+            let plain = format!("account {id}");
+            if text.contains(&plain) {
+                let named = format!("account {id} ({name})");
+                *text = text.replace(&named, &plain).replace(&plain, &named);
+            }
+        }
+    };
+    rename(&mut diagnostic.message);
+    for label in &mut diagnostic.labels {
+        rename(&mut label.message);
+    }
+    if let Some(help) = &mut diagnostic.help {
+        rename(help);
+    }
 }
 
 /// Orders findings by file, position, then code, so output is stable.

@@ -14,6 +14,7 @@ fn lint_bytes(bytes: Vec<u8>) {
     let options = LintOptions {
         region: Some("us-east-2".into()),
         strict: true,
+        account_names: Vec::new(),
     };
     let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
     for d in &report.diagnostics {

@@ -199,7 +199,16 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         return Err(EXIT_TROUBLE);
     }
     let region = input.region.clone().or(config.region.clone());
-    let options = xacct_rules::LintOptions { region, strict };
+    let account_names = config
+        .accounts
+        .iter()
+        .map(|(name, id)| (*id, name.clone()))
+        .collect();
+    let options = xacct_rules::LintOptions {
+        region,
+        strict,
+        account_names,
+    };
     let paths: Vec<_> = discovered
         .files
         .iter()
