@@ -15,7 +15,10 @@ pub mod render;
 use std::collections::HashMap;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use xacct_iam::{evaluate, Context, Decision, Known, Policies, PrincipalRef, Request, ResourceKind, Side, UnknownReason};
+use xacct_iam::{
+    evaluate, Context, Decision, Known, Policies, PrincipalRef, Request, ResourceKind, Side,
+    UnknownReason,
+};
 use xacct_model::policy::PolicyDocument;
 use xacct_model::workspace::{Governs, PolicyUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, KeyRef};
@@ -191,10 +194,31 @@ pub struct TrustGraph {
 
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
 
+/// The last part of the artifact object keys asked about: CodePipeline picks a random one per
+/// run, so checks use this stand-in and messages show it as `*`.
+const SAMPLE_OBJECT_ID: &str = "a1b2c3d";
+
+impl Check {
+    /// The resource as messages show it: an artifact object as the pattern of every run's
+    /// object (`arn:aws:s3:::bucket/Pipeline/Artifact/*`), anything else as asked.
+    pub fn resource_shown(&self) -> String {
+        match self.resource.strip_suffix(SAMPLE_OBJECT_ID) {
+            Some(prefix) if prefix.starts_with("arn:aws:s3:::") && prefix.ends_with('/') => {
+                format!("{prefix}*")
+            }
+            _ => self.resource.clone(),
+        }
+    }
+}
+
 /// The documents a question needs, from the workspace.
 struct Lookup<'w> {
     workspace: &'w Workspace,
-    statement_owner: Vec<(usize, *const xacct_model::policy::Statement, *const xacct_model::policy::Statement)>,
+    statement_owner: Vec<(
+        usize,
+        *const xacct_model::policy::Statement,
+        *const xacct_model::policy::Statement,
+    )>,
 }
 
 impl<'w> Lookup<'w> {
@@ -208,7 +232,10 @@ impl<'w> Lookup<'w> {
                 (i, range.start, range.end)
             })
             .collect();
-        Lookup { workspace, statement_owner }
+        Lookup {
+            workspace,
+            statement_owner,
+        }
     }
 
     fn governing(&self, what: Governs) -> Vec<(usize, &'w PolicyUnit)> {
@@ -222,7 +249,10 @@ impl<'w> Lookup<'w> {
 
     fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
         let ptr: *const xacct_model::policy::Statement = evidence.statement;
-        let (policy, _, _) = self.statement_owner.iter().find(|(_, start, end)| *start <= ptr && ptr < *end)?;
+        let (policy, _, _) = self
+            .statement_owner
+            .iter()
+            .find(|(_, start, end)| *start <= ptr && ptr < *end)?;
         Some(Proof {
             policy: *policy,
             file: self.workspace.policies[*policy].file,
@@ -236,12 +266,21 @@ impl<'w> Lookup<'w> {
 
 fn same_subject(a: &Governs, b: &Governs) -> bool {
     let role_key = |arn: &str| {
-        Arn::parse(arn)
-            .ok()
-            .map(|a| format!("{}:{}", a.account, a.resource.rsplit('/').next().unwrap_or("").to_ascii_lowercase()))
+        Arn::parse(arn).ok().map(|a| {
+            format!(
+                "{}:{}",
+                a.account,
+                a.resource
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            )
+        })
     };
     match (a, b) {
-        (Governs::RoleTrust(x), Governs::RoleTrust(y)) | (Governs::RoleIdentity(x), Governs::RoleIdentity(y)) => {
+        (Governs::RoleTrust(x), Governs::RoleTrust(y))
+        | (Governs::RoleIdentity(x), Governs::RoleIdentity(y)) => {
             x == y || (role_key(x).is_some() && role_key(x) == role_key(y))
         }
         (Governs::Bucket(x), Governs::Bucket(y)) | (Governs::Key(x), Governs::Key(y)) => x == y,
@@ -255,8 +294,12 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
             "condition `{}` on `{}`",
             condition.operator.value, condition.key.value
         )),
-        UnknownReason::PolicyVariable { value, .. } => Some(format!("policy variable in `{}`", value.value)),
-        UnknownReason::RoleSession { .. } => Some("a principal that names one role session".to_string()),
+        UnknownReason::PolicyVariable { value, .. } => {
+            Some(format!("policy variable in `{}`", value.value))
+        }
+        UnknownReason::RoleSession { .. } => {
+            Some("a principal that names one role session".to_string())
+        }
         UnknownReason::ResourceAccount => Some("the resource's account is unknown".to_string()),
         UnknownReason::MissingDocument(_) => None,
     }
@@ -287,7 +330,11 @@ impl TrustGraph {
 
     /// A graph with nothing in it.
     pub fn empty() -> TrustGraph {
-        TrustGraph { graph: StableDiGraph::new(), checks: Vec::new(), nodes: HashMap::new() }
+        TrustGraph {
+            graph: StableDiGraph::new(),
+            checks: Vec::new(),
+            nodes: HashMap::new(),
+        }
     }
 
     /// The node of a kind, if present.
@@ -301,17 +348,24 @@ impl TrustGraph {
             PrincipalRef::Service(name) => (name.to_string(), None),
         };
         let identity_units = match q.principal {
-            PrincipalRef::Role { arn, .. } => lookup.governing(Governs::RoleIdentity(arn.to_string())),
+            PrincipalRef::Role { arn, .. } => {
+                lookup.governing(Governs::RoleIdentity(arn.to_string()))
+            }
             PrincipalRef::Service(_) => Vec::new(),
         };
-        let identity_docs: Vec<&PolicyDocument> = identity_units.iter().map(|(_, p)| p.document()).collect();
+        let identity_docs: Vec<&PolicyDocument> =
+            identity_units.iter().map(|(_, p)| p.document()).collect();
         let identity = match q.principal {
             // A service has no identity policies: only the resource policy speaks.
             PrincipalRef::Service(_) => Known::Known(Vec::new()),
             PrincipalRef::Role { .. } if identity_docs.is_empty() => Known::Unknown,
             PrincipalRef::Role { .. } => Known::Known(identity_docs),
         };
-        let resource_units = q.resource_policy.clone().map(|g| lookup.governing(g)).unwrap_or_default();
+        let resource_units = q
+            .resource_policy
+            .clone()
+            .map(|g| lookup.governing(g))
+            .unwrap_or_default();
         let resource = match (&q.resource_policy, resource_units.first()) {
             (None, _) => Known::Known(None),
             (Some(_), Some((_, unit))) => Known::Known(Some(unit.document())),
@@ -326,7 +380,11 @@ impl TrustGraph {
             context: &q.context,
         };
         let decision = evaluate(&request, &Policies { identity, resource });
-        let proofs = |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| lookup.proof(e)).collect::<Vec<_>>();
+        let proofs = |by: &[xacct_iam::Evidence<'_>]| {
+            by.iter()
+                .filter_map(|e| lookup.proof(e))
+                .collect::<Vec<_>>()
+        };
         let outcome = match &decision {
             Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
             Decision::Denied { by } => Outcome::Denied(proofs(by)),
@@ -369,7 +427,11 @@ impl TrustGraph {
 
     /// Builds the graph of every pipeline of the workspace.
     pub fn build(workspace: &Workspace) -> TrustGraph {
-        let mut graph = TrustGraph { graph: StableDiGraph::new(), checks: Vec::new(), nodes: HashMap::new() };
+        let mut graph = TrustGraph {
+            graph: StableDiGraph::new(),
+            checks: Vec::new(),
+            nodes: HashMap::new(),
+        };
         let lookup = Lookup::new(workspace);
         for (p, unit) in workspace.pipelines.iter().enumerate() {
             graph.add_pipeline(&lookup, p, unit);
@@ -377,18 +439,41 @@ impl TrustGraph {
         graph
     }
 
-    fn add_pipeline(&mut self, lookup: &Lookup<'_>, p: usize, unit: &xacct_model::workspace::PipelineUnit) {
+    fn add_pipeline(
+        &mut self,
+        lookup: &Lookup<'_>,
+        p: usize,
+        unit: &xacct_model::workspace::PipelineUnit,
+    ) {
         let pipeline = &unit.doc.pipeline;
         let home = unit.accounts.pipeline_account();
         let pipeline_node = NodeKind::Pipeline(p);
         if let Some(home) = home {
-            self.link(pipeline_node.clone(), NodeKind::Account(home), EdgeKind::RunsIn);
+            self.link(
+                pipeline_node.clone(),
+                NodeKind::Account(home),
+                EdgeKind::RunsIn,
+            );
         }
-        let Some(pipeline_role) = pipeline.role_arn.as_ref().map(|r| r.value.clone()) else { return };
-        let Some(pipeline_role_account) = Arn::parse(&pipeline_role).ok().and_then(|a| a.account_id()) else { return };
+        let Some(pipeline_role) = pipeline.role_arn.as_ref().map(|r| r.value.clone()) else {
+            return;
+        };
+        let Some(pipeline_role_account) =
+            Arn::parse(&pipeline_role).ok().and_then(|a| a.account_id())
+        else {
+            return;
+        };
         let role_node = |arn: &str| NodeKind::Role(arn.to_string());
-        self.link(pipeline_node.clone(), role_node(&pipeline_role), EdgeKind::RunsAs);
-        self.link(role_node(&pipeline_role), NodeKind::Account(pipeline_role_account), EdgeKind::RunsIn);
+        self.link(
+            pipeline_node.clone(),
+            role_node(&pipeline_role),
+            EdgeKind::RunsAs,
+        );
+        self.link(
+            role_node(&pipeline_role),
+            NodeKind::Account(pipeline_role_account),
+            EdgeKind::RunsIn,
+        );
         // CodePipeline must be able to assume the pipeline role.
         self.ask(
             lookup,
@@ -396,7 +481,12 @@ impl TrustGraph {
             role_node(&pipeline_role),
             Question {
                 kind: EdgeKind::CanAssume,
-                need: Need { pipeline: p, action: None, artifacts: Vec::new(), instance_role: false },
+                need: Need {
+                    pipeline: p,
+                    action: None,
+                    artifacts: Vec::new(),
+                    instance_role: false,
+                },
                 principal: PrincipalRef::Service(PIPELINE_SERVICE),
                 iam_action: "sts:AssumeRole",
                 resource: pipeline_role.clone(),
@@ -411,13 +501,25 @@ impl TrustGraph {
             let action_node = NodeKind::Action(p, s, a);
             let placement = unit.accounts.of(s, a);
             if let Some(account) = &placement.account {
-                self.link(action_node.clone(), NodeKind::Account(account.value), EdgeKind::RunsIn);
+                self.link(
+                    action_node.clone(),
+                    NodeKind::Account(account.value),
+                    EdgeKind::RunsIn,
+                );
             }
             for output in &action.outputs {
-                self.link(action_node.clone(), NodeKind::Artifact(p, output.value.clone()), EdgeKind::Produces);
+                self.link(
+                    action_node.clone(),
+                    NodeKind::Artifact(p, output.value.clone()),
+                    EdgeKind::Produces,
+                );
             }
             for input in &action.inputs {
-                self.link(NodeKind::Artifact(p, input.value.clone()), action_node.clone(), EdgeKind::Consumes);
+                self.link(
+                    NodeKind::Artifact(p, input.value.clone()),
+                    action_node.clone(),
+                    EdgeKind::Consumes,
+                );
             }
             let (acting, acting_account) = match &action.role_arn {
                 Some(role) => match Arn::parse(&role.value).ok().and_then(|a| a.account_id()) {
@@ -427,9 +529,18 @@ impl TrustGraph {
                 None => (pipeline_role.clone(), pipeline_role_account),
             };
             self.link(action_node.clone(), role_node(&acting), EdgeKind::RunsAs);
-            let need = |artifacts: Vec<String>| Need { pipeline: p, action: Some((s, a)), artifacts, instance_role: false };
+            let need = |artifacts: Vec<String>| Need {
+                pipeline: p,
+                action: Some((s, a)),
+                artifacts,
+                instance_role: false,
+            };
             if action.role_arn.is_some() && acting != pipeline_role {
-                self.link(role_node(&acting), NodeKind::Account(acting_account), EdgeKind::RunsIn);
+                self.link(
+                    role_node(&acting),
+                    NodeKind::Account(acting_account),
+                    EdgeKind::RunsIn,
+                );
                 self.ask(
                     lookup,
                     role_node(&pipeline_role),
@@ -437,7 +548,10 @@ impl TrustGraph {
                     Question {
                         kind: EdgeKind::CanAssume,
                         need: need(Vec::new()),
-                        principal: PrincipalRef::Role { arn: &pipeline_role, account: pipeline_role_account },
+                        principal: PrincipalRef::Role {
+                            arn: &pipeline_role,
+                            account: pipeline_role_account,
+                        },
                         iam_action: "sts:AssumeRole",
                         resource: acting.clone(),
                         resource_account: Some(acting_account),
@@ -447,21 +561,51 @@ impl TrustGraph {
                     },
                 );
             }
-            let principal = PrincipalRef::Role { arn: &acting, account: acting_account };
+            let principal = PrincipalRef::Role {
+                arn: &acting,
+                account: acting_account,
+            };
             let region = placement.region.as_ref().map(|r| r.value.as_str());
             let store = store_for(pipeline, region);
             if let Some(store) = store {
-                self.ask_store(lookup, p, (s, a), action, principal, &acting, store, pipeline_name, home, false);
+                self.ask_store(
+                    lookup,
+                    p,
+                    (s, a),
+                    action,
+                    principal,
+                    &acting,
+                    store,
+                    pipeline_name,
+                    home,
+                    false,
+                );
                 // CodeDeploy agents fetch the revision with the instance role of their account.
                 if action.is("AWS", "CodeDeploy") {
                     for (instance_role, account) in instance_roles(lookup, acting_account) {
-                        let principal = PrincipalRef::Role { arn: &instance_role, account };
-                        self.ask_store(lookup, p, (s, a), action, principal, &instance_role, store, pipeline_name, home, true);
+                        let principal = PrincipalRef::Role {
+                            arn: &instance_role,
+                            account,
+                        };
+                        self.ask_store(
+                            lookup,
+                            p,
+                            (s, a),
+                            action,
+                            principal,
+                            &instance_role,
+                            store,
+                            pipeline_name,
+                            home,
+                            true,
+                        );
                     }
                 }
             }
             if let Some(region) = region {
-                for (call, resource) in xacct_model::providers::required_calls(action, region, acting_account.as_str()) {
+                for (call, resource) in
+                    xacct_model::providers::required_calls(action, region, acting_account.as_str())
+                {
                     self.ask(
                         lookup,
                         role_node(&acting),
@@ -482,7 +626,9 @@ impl TrustGraph {
             }
             if action.is("AWS", "CloudFormation") {
                 if let Some(deploy_role) = action.config("RoleArn") {
-                    let deploy_account = Arn::parse(&deploy_role.value).ok().and_then(|a| a.account_id());
+                    let deploy_account = Arn::parse(&deploy_role.value)
+                        .ok()
+                        .and_then(|a| a.account_id());
                     // A deployment role in another account is XA203's finding; PassRole has no
                     // resource policy, so only the identity side speaks.
                     if deploy_account == Some(acting_account) {
@@ -499,7 +645,8 @@ impl TrustGraph {
                                 resource_account: deploy_account,
                                 resource_kind: ResourceKind::Other,
                                 resource_policy: None,
-                                context: Context::new().with("iam:PassedToService", ["cloudformation.amazonaws.com"]),
+                                context: Context::new()
+                                    .with("iam:PassedToService", ["cloudformation.amazonaws.com"]),
                             },
                         );
                     }
@@ -522,25 +669,41 @@ impl TrustGraph {
         home: Option<AccountId>,
         instance_role: bool,
     ) {
-        let Some(bucket) = store.location.as_ref().map(|b| b.value.clone()) else { return };
+        let Some(bucket) = store.location.as_ref().map(|b| b.value.clone()) else {
+            return;
+        };
         let role_node = NodeKind::Role(acting.to_string());
         let bucket_node = NodeKind::Bucket(bucket.clone());
         if let Some(home) = home {
-            self.link(bucket_node.clone(), NodeKind::Account(home), EdgeKind::RunsIn);
+            self.link(
+                bucket_node.clone(),
+                NodeKind::Account(home),
+                EdgeKind::RunsIn,
+            );
         }
         // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
         // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
         let prefix: String = pipeline_name.chars().take(20).collect();
         let object = |artifact: &str| {
             let short: String = artifact.chars().take(10).collect();
-            format!("arn:aws:s3:::{bucket}/{prefix}/{short}/a1b2c3d")
+            format!("arn:aws:s3:::{bucket}/{prefix}/{short}/{SAMPLE_OBJECT_ID}")
         };
-        let key = store.encryption_key.as_ref().and_then(|k| match KeyRef::parse(&k.value) {
-            Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.clone(), account)),
-            _ => None,
-        });
-        let names = |list: &[xacct_model::Spanned<String>]| list.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
-        let need = |artifacts: Vec<String>| Need { pipeline: p, action: Some(at), artifacts, instance_role };
+        let key = store
+            .encryption_key
+            .as_ref()
+            .and_then(|k| match KeyRef::parse(&k.value) {
+                Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.clone(), account)),
+                _ => None,
+            });
+        let names = |list: &[xacct_model::Spanned<String>]| {
+            list.iter().map(|a| a.value.clone()).collect::<Vec<_>>()
+        };
+        let need = |artifacts: Vec<String>| Need {
+            pipeline: p,
+            action: Some(at),
+            artifacts,
+            instance_role,
+        };
         let secure = || Context::new().with("aws:SecureTransport", ["true"]);
         let bucket_policy = Some(Governs::Bucket(bucket.clone()));
         if let Some(first) = action.inputs.first() {
@@ -574,7 +737,10 @@ impl TrustGraph {
                         resource_account: Some(*key_account),
                         resource_kind: ResourceKind::KmsKey,
                         resource_policy: Some(Governs::Key(key_arn.clone())),
-                        context: Context::new().with("kms:ViaService", [format!("s3.{}.amazonaws.com", key_region(key_arn))]),
+                        context: Context::new().with(
+                            "kms:ViaService",
+                            [format!("s3.{}.amazonaws.com", key_region(key_arn))],
+                        ),
                     },
                 );
             }
@@ -585,7 +751,10 @@ impl TrustGraph {
         if let Some(first) = action.outputs.first() {
             let mut context = secure().with("s3:x-amz-server-side-encryption", ["aws:kms"]);
             if let Some((key_arn, _)) = &key {
-                context = context.with("s3:x-amz-server-side-encryption-aws-kms-key-id", [key_arn.as_str()]);
+                context = context.with(
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+                    [key_arn.as_str()],
+                );
             }
             self.ask(
                 lookup,
@@ -617,7 +786,10 @@ impl TrustGraph {
                         resource_account: Some(*key_account),
                         resource_kind: ResourceKind::KmsKey,
                         resource_policy: Some(Governs::Key(key_arn.clone())),
-                        context: Context::new().with("kms:ViaService", [format!("s3.{}.amazonaws.com", key_region(key_arn))]),
+                        context: Context::new().with(
+                            "kms:ViaService",
+                            [format!("s3.{}.amazonaws.com", key_region(key_arn))],
+                        ),
                     },
                 );
             }
@@ -640,7 +812,10 @@ impl TrustGraph {
                 },
             );
         }
-        if action.category() == "Source" && action.is("AWS", "CodeCommit") && !action.outputs.is_empty() {
+        if action.category() == "Source"
+            && action.is("AWS", "CodeCommit")
+            && !action.outputs.is_empty()
+        {
             self.ask(
                 lookup,
                 role_node,
@@ -662,12 +837,18 @@ impl TrustGraph {
 
     /// Checks of one kind, for the roles that actions run as.
     pub fn checks_of(&self, kind: EdgeKind) -> impl Iterator<Item = (usize, &Check)> {
-        self.checks.iter().enumerate().filter(move |(_, c)| c.kind == kind && !c.need.instance_role)
+        self.checks
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.kind == kind && !c.need.instance_role)
     }
 
     /// Checks for CodeDeploy instance roles.
     pub fn instance_role_checks(&self) -> impl Iterator<Item = (usize, &Check)> {
-        self.checks.iter().enumerate().filter(|(_, c)| c.need.instance_role)
+        self.checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.need.instance_role)
     }
 }
 
@@ -685,7 +866,8 @@ fn instance_roles(lookup: &Lookup<'_>, account: AccountId) -> Vec<(String, Accou
                         && s.principal.as_ref().is_some_and(|p| {
                             !p.negated
                                 && p.entries.iter().any(|e| {
-                                    e.kind == xacct_model::policy::PrincipalKind::Service && e.value.value == "ec2.amazonaws.com"
+                                    e.kind == xacct_model::policy::PrincipalKind::Service
+                                        && e.value.value == "ec2.amazonaws.com"
                                 })
                         })
                 });
@@ -705,11 +887,17 @@ fn key_region(key_arn: &str) -> &str {
 }
 
 /// The artifact store an action in `region` uses.
-fn store_for<'p>(pipeline: &'p xacct_model::Pipeline, region: Option<&str>) -> Option<&'p xacct_model::ArtifactStore> {
+fn store_for<'p>(
+    pipeline: &'p xacct_model::Pipeline,
+    region: Option<&str>,
+) -> Option<&'p xacct_model::ArtifactStore> {
     if let Some(store) = &pipeline.artifact_store {
         return Some(&store.value);
     }
     let stores = &pipeline.artifact_stores.as_ref()?.value;
     let region = region?;
-    stores.iter().find(|s| s.region.value == region).map(|s| &s.store)
+    stores
+        .iter()
+        .find(|s| s.region.value == region)
+        .map(|s| &s.store)
 }

@@ -249,28 +249,6 @@ pub fn is_source(category: &str) -> bool {
     category == "Source"
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn s3_source_and_s3_deploy_differ() {
-        assert_eq!(lookup("Source", "AWS", "S3").unwrap().outputs, Some((1, 1)));
-        assert_eq!(lookup("Deploy", "AWS", "S3").unwrap().inputs, Some((1, 1)));
-    }
-
-    #[test]
-    fn jenkins_is_any_custom_provider_named_so() {
-        let info = lookup("Build", "Custom", "JenkinsProviderName").unwrap();
-        assert!(matches!(info.cross_account, Unsupported(_)));
-        assert_eq!(
-            lookup("Build", "Custom", "MyWorker").unwrap().cross_account,
-            Supported
-        );
-        assert!(lookup("Build", "AWS", "Unheard").is_none());
-    }
-}
-
 /// The API calls CodePipeline makes with an action's role, with the resource each call
 /// concerns, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
 /// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are
@@ -347,4 +325,26 @@ pub fn required_calls(
         calls.push(("codebuild:BatchGetBuilds", project_arn));
     }
     calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_source_and_s3_deploy_differ() {
+        assert_eq!(lookup("Source", "AWS", "S3").unwrap().outputs, Some((1, 1)));
+        assert_eq!(lookup("Deploy", "AWS", "S3").unwrap().inputs, Some((1, 1)));
+    }
+
+    #[test]
+    fn jenkins_is_any_custom_provider_named_so() {
+        let info = lookup("Build", "Custom", "JenkinsProviderName").unwrap();
+        assert!(matches!(info.cross_account, Unsupported(_)));
+        assert_eq!(
+            lookup("Build", "Custom", "MyWorker").unwrap().cross_account,
+            Supported
+        );
+        assert!(lookup("Build", "AWS", "Unheard").is_none());
+    }
 }

@@ -84,7 +84,8 @@ fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
 
 /// A multi-file fixture: a folder with a `BASE` file whose first line names a setup (relative
 /// to the folder) and whose other lines `-path` name files of the setup to leave out; the
-/// folder's other files replace or add to the setup's. Builds the setup in a scratch folder.
+/// folder's other files replace or add to the setup's, except `ARGS`, which holds extra
+/// arguments of `xacct lint`, one a line. Builds the setup in a scratch folder.
 fn assemble(fixture: &Path) -> PathBuf {
     let base_spec = std::fs::read_to_string(fixture.join("BASE")).unwrap();
     let mut lines = base_spec.lines();
@@ -104,6 +105,7 @@ fn assemble(fixture: &Path) -> PathBuf {
     copy_tree(&base, &target);
     copy_tree(fixture, &target);
     let _ = std::fs::remove_file(target.join("BASE"));
+    let _ = std::fs::remove_file(target.join("ARGS"));
     for removed in lines.filter_map(|l| l.trim().strip_prefix('-')) {
         std::fs::remove_file(target.join(removed.trim())).unwrap();
     }
@@ -128,9 +130,12 @@ fn copy_tree(from: &Path, to: &Path) {
 fn lint_fixture(fixture: &Path) -> Outcome {
     if fixture.is_dir() {
         let dir = assemble(fixture);
+        let args = std::fs::read_to_string(fixture.join("ARGS")).unwrap_or_default();
         let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
             .current_dir(&dir)
-            .args(["lint", "--format", "json", "."])
+            .args(["lint", "--format", "json"])
+            .args(args.lines().map(str::trim).filter(|l| !l.is_empty()))
+            .arg(".")
             .output()
             .expect("run xacct");
         return outcome(output);

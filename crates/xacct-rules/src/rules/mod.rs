@@ -430,22 +430,33 @@ impl WorkspaceContext<'_> {
     /// `policies` that already grants something of the same service (where the user would add
     /// the permission), else the first. `policies` must not be empty.
     pub fn identity_policy_for(&self, policies: &[usize], iam_action: &str) -> usize {
-        let service = iam_action
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let prefix = format!("{service}:");
-        let related = policies.iter().copied().find(|&index| {
+        self.identity_policy_granting(policies, &[iam_action])
+    }
+
+    /// Like [`Self::identity_policy_for`], trying the services of `iam_actions` in order: for
+    /// `iam:PassRole` on behalf of CloudFormation, the policy that grants `cloudformation:`
+    /// calls is where the user would add it when none grants `iam:` yet.
+    pub fn identity_policy_granting(&self, policies: &[usize], iam_actions: &[&str]) -> usize {
+        let grants_service = |index: usize, prefix: &str| {
             self.policy(index).document().statements.iter().any(|s| {
                 s.action.as_ref().is_some_and(|a| {
                     a.values
                         .iter()
-                        .any(|v| v.value.to_ascii_lowercase().starts_with(&prefix))
+                        .any(|v| v.value.to_ascii_lowercase().starts_with(prefix))
                 })
             })
-        });
-        related.unwrap_or(policies[0])
+        };
+        iam_actions
+            .iter()
+            .find_map(|action| {
+                let service = action.split(':').next().unwrap_or_default();
+                let prefix = format!("{}:", service.to_ascii_lowercase());
+                policies
+                    .iter()
+                    .copied()
+                    .find(|&index| grants_service(index, &prefix))
+            })
+            .unwrap_or(policies[0])
     }
 
     /// The anchor of [`Self::identity_policy_for`], or `None` when there are no policies.

@@ -40,7 +40,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 c.principal,
                 cx.who(&c.need),
                 c.iam_action,
-                c.resource
+                c.resource_shown()
             ));
             if let Some((file, span, text)) = cx.role_site(&c.need) {
                 diag = diag.label_in(file, span, text);

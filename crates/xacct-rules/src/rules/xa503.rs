@@ -68,7 +68,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else if root {
                     (
                         Severity::Warning,
-                        format!("every principal of the pipeline account {home} (`:root`)"),
+                        format!(
+                            "every principal of `{}`, the pipeline account {home},",
+                            entry.value.value
+                        ),
                     )
                 } else {
                     continue;

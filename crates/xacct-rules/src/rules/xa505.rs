@@ -30,9 +30,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let (file, span) = match deny {
             Some(proof) => (proof.file, proof.anchor),
-            None => cx
-                .identity_anchor(&c.identity_policies, &c.iam_action)
-                .unwrap_or(cx.policy_anchor(c.identity_policies[0])),
+            None => cx.policy_anchor(cx.identity_policy_granting(
+                &c.identity_policies,
+                &[&c.iam_action, "cloudformation:CreateStack"],
+            )),
         };
         let mut diag = cx.diag(&RULE, file, span, format!(
             "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
