@@ -1,0 +1,154 @@
+//! `xacct graph`: the walkthrough setup as Mermaid (snapshot) and DOT (rendered by Graphviz),
+//! and a broken copy whose broken edge is red and carries its finding's code.
+//!
+//! Graphviz is not part of the Rust toolchain: without `dot` on the PATH the rendering check is
+//! skipped, unless `XACCT_REQUIRE_DOT` is set (`.ci/run` installs Graphviz and sets it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn graph(dir: &Path, format: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(dir)
+        .args(["graph", "--format", format, "."])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "xacct graph failed: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("XACCT_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {name}; run with XACCT_BLESS=1"));
+    assert_eq!(expected, actual, "snapshot {name} differs");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+/// The walkthrough setup with the pipeline role's `sts:AssumeRole` grant taken away (the XA501
+/// fixture), in a scratch folder.
+fn broken_walkthrough() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graph-broken-walkthrough");
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_tree(&repo_root().join("testdata/setups/walkthrough"), &dir);
+    copy_tree(&repo_root().join("testdata/rules/XA501/fail"), &dir);
+    std::fs::remove_file(dir.join("BASE")).unwrap();
+    dir
+}
+
+/// Renders DOT with Graphviz; `None` when Graphviz is absent and not required.
+fn render_with_graphviz(dot: &str) -> Option<String> {
+    let child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                std::env::var_os("XACCT_REQUIRE_DOT").is_none(),
+                "XACCT_REQUIRE_DOT is set but Graphviz `dot` cannot run: {e}"
+            );
+            eprintln!("skipping the Graphviz check: `dot` is not installed ({e})");
+            return None;
+        }
+    };
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stderr.trim().is_empty(),
+        "dot rejected the graph: {stderr}\n{dot}"
+    );
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn the_walkthrough_graph_in_mermaid() {
+    let text = graph(&repo_root().join("testdata/setups/walkthrough"), "mermaid");
+    snapshot("walkthrough.mmd", &text);
+    assert!(!text.contains("XA"), "a clean setup has no broken edge");
+}
+
+#[test]
+fn the_walkthrough_graph_renders_with_graphviz() {
+    let dot = graph(&repo_root().join("testdata/setups/walkthrough"), "dot");
+    assert!(!dot.contains("#dd0000"), "a clean setup has no red edge");
+    if let Some(svg) = render_with_graphviz(&dot) {
+        assert!(svg.contains("<svg") && svg.contains("CrossAccount_Role"));
+    }
+}
+
+#[test]
+fn a_broken_edge_is_red_and_names_its_finding() {
+    let dir = broken_walkthrough();
+    let dot = graph(&dir, "dot");
+    let red: Vec<&str> = dot.lines().filter(|l| l.contains("#dd0000")).collect();
+    assert_eq!(red.len(), 1, "{dot}");
+    assert!(
+        red[0].contains("label=\"can-assume: XA501\""),
+        "the pipeline role's assume edge is the broken one: {}",
+        red[0]
+    );
+    if let Some(svg) = render_with_graphviz(&dot) {
+        assert!(svg.contains("XA501") && svg.contains("#dd0000"));
+    }
+
+    let mermaid = graph(&dir, "mermaid");
+    let edges: Vec<&str> = mermaid
+        .lines()
+        .filter(|l| l.trim_start().starts_with('n') && l.contains("-->"))
+        .collect();
+    let broken = edges
+        .iter()
+        .position(|l| l.contains("\"can-assume: XA501\""))
+        .expect("the broken edge carries its code");
+    assert!(
+        mermaid
+            .lines()
+            .any(|l| l.trim()
+                == format!("linkStyle {broken} stroke:#d00,stroke-width:2px,color:#d00")),
+        "edge {broken} is drawn red:\n{mermaid}"
+    );
+}
+
+#[test]
+fn the_graph_as_json_lists_checks_with_their_outcomes() {
+    let dir = broken_walkthrough();
+    let json: serde_json::Value = serde_json::from_str(&graph(&dir, "json")).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("XA501"), "{text}");
+}
