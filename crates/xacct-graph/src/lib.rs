@@ -223,7 +223,7 @@ struct Lookup<'w> {
 
 impl<'w> Lookup<'w> {
     fn new(workspace: &'w Workspace) -> Self {
-        let statement_owner = workspace
+        let mut statement_owner: Vec<_> = workspace
             .policies
             .iter()
             .enumerate()
@@ -231,7 +231,10 @@ impl<'w> Lookup<'w> {
                 let range = p.document().statements.as_ptr_range();
                 (i, range.start, range.end)
             })
+            .filter(|(_, start, end)| start != end)
             .collect();
+        // Sorted by address, so that `proof` finds a statement's policy by binary search.
+        statement_owner.sort_by_key(|&(_, start, _)| start);
         Lookup {
             workspace,
             statement_owner,
@@ -239,52 +242,26 @@ impl<'w> Lookup<'w> {
     }
 
     fn governing(&self, what: Governs) -> Vec<(usize, &'w PolicyUnit)> {
-        self.workspace
-            .policies
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.governs.as_ref().is_some_and(|g| same_subject(g, &what)))
-            .collect()
+        self.workspace.governing_indexed(&what).collect()
     }
 
     fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
         let ptr: *const xacct_model::policy::Statement = evidence.statement;
-        let (policy, _, _) = self
+        let after = self
             .statement_owner
-            .iter()
-            .find(|(_, start, end)| *start <= ptr && ptr < *end)?;
+            .partition_point(|&(_, start, _)| start <= ptr);
+        let &(policy, start, end) = self.statement_owner.get(after.checked_sub(1)?)?;
+        if !(start <= ptr && ptr < end) {
+            return None;
+        }
         Some(Proof {
-            policy: *policy,
-            file: self.workspace.policies[*policy].file,
+            policy,
+            file: self.workspace.policies[policy].file,
             span: evidence.statement.span,
             anchor: evidence.statement.anchor(),
             side: evidence.side,
             via_account_root: evidence.via_account_root,
         })
-    }
-}
-
-fn same_subject(a: &Governs, b: &Governs) -> bool {
-    let role_key = |arn: &str| {
-        Arn::parse(arn).ok().map(|a| {
-            format!(
-                "{}:{}",
-                a.account,
-                a.resource
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase()
-            )
-        })
-    };
-    match (a, b) {
-        (Governs::RoleTrust(x), Governs::RoleTrust(y))
-        | (Governs::RoleIdentity(x), Governs::RoleIdentity(y)) => {
-            x == y || (role_key(x).is_some() && role_key(x) == role_key(y))
-        }
-        (Governs::Bucket(x), Governs::Bucket(y)) | (Governs::Key(x), Governs::Key(y)) => x == y,
-        _ => false,
     }
 }
 

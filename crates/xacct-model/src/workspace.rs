@@ -126,11 +126,18 @@ impl Workspace {
 
     /// The policies that govern `what`.
     pub fn governing(&self, what: &Governs) -> impl Iterator<Item = &PolicyUnit> {
+        self.governing_indexed(what).map(|(_, unit)| unit)
+    }
+
+    /// The policies that govern `what`, with their indexes in [`Workspace::policies`], in
+    /// the order they were added. A hash lookup: rules and the graph ask this per question, so
+    /// it must not scan the policies.
+    pub fn governing_indexed(&self, what: &Governs) -> impl Iterator<Item = (usize, &PolicyUnit)> {
         self.index
             .get(&normalize(what))
             .into_iter()
             .flatten()
-            .map(|&i| &self.policies[i])
+            .map(|&i| (i, &self.policies[i]))
     }
 
     /// True when the workspace holds any policy at all: rules that need policies stay silent

@@ -51,9 +51,9 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The walkthrough setup with the pipeline role's `sts:AssumeRole` grant taken away (the XA501
-/// fixture), in a scratch folder.
-fn broken_walkthrough() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graph-broken-walkthrough");
+/// fixture), in a scratch folder of its own per test (tests run in parallel).
+fn broken_walkthrough(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("graph-{test}"));
     let _ = std::fs::remove_dir_all(&dir);
     copy_tree(&repo_root().join("testdata/setups/walkthrough"), &dir);
     copy_tree(&repo_root().join("testdata/rules/XA501/fail"), &dir);
@@ -114,7 +114,7 @@ fn the_walkthrough_graph_renders_with_graphviz() {
 
 #[test]
 fn a_broken_edge_is_red_and_names_its_finding() {
-    let dir = broken_walkthrough();
+    let dir = broken_walkthrough("red-edge");
     let dot = graph(&dir, "dot");
     let red: Vec<&str> = dot.lines().filter(|l| l.contains("#dd0000")).collect();
     assert_eq!(red.len(), 1, "{dot}");
@@ -147,8 +147,33 @@ fn a_broken_edge_is_red_and_names_its_finding() {
 
 #[test]
 fn the_graph_as_json_lists_checks_with_their_outcomes() {
-    let dir = broken_walkthrough();
+    let dir = broken_walkthrough("json");
     let json: serde_json::Value = serde_json::from_str(&graph(&dir, "json")).unwrap();
-    let text = json.to_string();
-    assert!(text.contains("XA501"), "{text}");
+    let checks = json["checks"].as_array().unwrap();
+    let broken: Vec<&serde_json::Value> = checks
+        .iter()
+        .filter(|c| c["outcome"] != "allowed")
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    let c = broken[0];
+    assert_eq!(c["kind"], "can-assume");
+    assert_eq!(
+        c["principal"],
+        "arn:aws:iam::111111111111:role/service-role/CodePipeline_Service_Role"
+    );
+    assert_eq!(
+        c["resource"],
+        "arn:aws:iam::222222222222:role/CrossAccount_Role"
+    );
+    assert_eq!(c["outcome"], "not-allowed");
+    assert_eq!(c["missing"], "identity");
+    assert_eq!(c["findings"], serde_json::json!(["XA501"]));
+    // The edge that carries the check.
+    let edge = json["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["check"] == c["index"])
+        .expect("an edge for the check");
+    assert_eq!(edge["kind"], "can-assume");
 }
