@@ -116,6 +116,12 @@ pub enum ParseErrorKind {
     /// Arrays and objects nested deeper than [`MAX_DEPTH`].
     #[error("nesting is deeper than {MAX_DEPTH} levels")]
     TooDeep,
+    /// Malformed YAML, in the YAML parser's words.
+    #[error("{0}")]
+    Yaml(String),
+    /// YAML aliases that would expand into more than [`crate::yaml::MAX_ALIAS_NODES`] nodes.
+    #[error("aliases expand into more than {} nodes", crate::yaml::MAX_ALIAS_NODES)]
+    TooManyAliasNodes,
 }
 
 /// A parse error with the span of the fault.

@@ -1,5 +1,6 @@
-//! The syntax layer of xacct: source files, byte spans, line/column conversion and a spanned
-//! JSON tree in which every key and value remembers the exact bytes it came from.
+//! The syntax layer of xacct: source files, byte spans, line/column conversion and one spanned
+//! tree, read from JSON or YAML, in which every key and value remembers the exact bytes it came
+//! from.
 //!
 //! This crate knows nothing about AWS. Its invariants:
 //! - a [`Span`] is a half-open byte range into one [`SourceFile`]'s text;
@@ -9,6 +10,7 @@
 pub mod json;
 mod source;
 mod span;
+pub mod yaml;
 
 pub use source::{decode_source, FileId, LineCol, SourceError, SourceFile};
 pub use span::Span;
