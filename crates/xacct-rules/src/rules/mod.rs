@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
+use xacct_graph::{Outcome, Proof};
+use xacct_iam::Side;
 use xacct_model::api::ShapeIssue;
 use xacct_model::pipeline::ArtifactStore;
+use xacct_model::policy_file::PolicyKind;
 use xacct_model::{
     AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned,
 };
@@ -386,6 +389,50 @@ impl<'a> WorkspaceContext<'a> {
             Some(action) => format!("action `{}`", action.display_name()),
             None => "the pipeline".to_string(),
         }
+    }
+}
+
+/// The explicit Deny that refuses a check on `side` (on either side with [`Side::Both`]), when
+/// the outcome is a Deny.
+pub fn deny_on(outcome: &Outcome, side: Side) -> Option<&Proof> {
+    match outcome {
+        Outcome::Denied(proofs) => proofs.iter().find(|p| side == Side::Both || p.side == side),
+        _ => None,
+    }
+}
+
+impl WorkspaceContext<'_> {
+    /// The policy a Deny is in, for messages: "the key policy", "the bucket policy", "the trust
+    /// policy", or "the role's own policy" for an identity policy.
+    pub fn deny_origin(&self, proof: &Proof) -> &'static str {
+        match (proof.side, self.policy(proof.policy).entry.kind) {
+            (Side::Identity, _) => "the role's own policy",
+            (_, Some(PolicyKind::Key)) => "the key policy",
+            (_, Some(PolicyKind::Bucket)) => "the bucket policy",
+            (_, Some(PolicyKind::Trust)) => "the trust policy",
+            _ => "the resource's policy",
+        }
+    }
+
+    /// A finding at the Deny statement that refuses a check, with a label where the pipeline
+    /// names the role. An explicit Deny overrides every Allow, so proposing an Allow would not
+    /// help: the help says to narrow the Deny so that it no longer matches `request` (e.g.
+    /// "sts:AssumeRole on `arn:aws:iam::222222222222:role/Deploy`").
+    pub fn at_deny(
+        &self,
+        rule: &Rule,
+        proof: &Proof,
+        need: &xacct_graph::Need,
+        message: String,
+        request: &str,
+    ) -> Diagnostic {
+        let mut diag = self.diag(rule, proof.file, proof.anchor, message).help(format!(
+            "narrow this Deny so that it does not match {request}: an added Allow cannot override an explicit Deny"
+        ));
+        if let Some((file, span, text)) = self.role_site(need) {
+            diag = diag.label_in(file, span, text);
+        }
+        diag
     }
 }
 

@@ -3,12 +3,12 @@
 
 use std::collections::HashSet;
 
-use xacct_graph::{EdgeKind, Outcome};
+use xacct_graph::EdgeKind;
 use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{statement_json, WorkspaceContext};
+use crate::rules::{deny_on, statement_json, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -48,10 +48,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(key_policy) = c.resource_policy else {
             continue;
         };
-        let deny = match &c.outcome {
-            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Resource),
-            _ => None,
-        };
+        let deny = deny_on(&c.outcome, Side::Resource);
         if !c.outcome.misses(Side::Resource) && deny.is_none() {
             continue;
         }
@@ -63,22 +60,33 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .principal_account
             .map(|a| format!(", account {a}"))
             .unwrap_or_default();
-        let mut diag = cx.at_policy(&RULE, key_policy, &c.need, format!(
-            "the key policy of `{}` does not let `{}` ({}{account}) {what} ({}): the action fails with KMS AccessDenied",
-            c.resource,
-            c.principal,
-            cx.who(&c.need),
-            c.iam_action
-        ));
-        if let Some(proof) = deny {
-            diag = diag.label_in(proof.file, proof.anchor, "this Deny matches");
-        }
-        out.push_about(
-            check_index,
-            diag.help(format!(
-                "add to the key policy: {}",
-                statement_json(Some(&c.principal), actions, Some("*"))
-            )),
-        );
+        let diag = match deny {
+            Some(proof) => cx.at_deny(
+                &RULE,
+                proof,
+                &c.need,
+                format!(
+                    "a Deny in the key policy of `{}` blocks `{}` ({}{account}) from {}, which it needs to {what}: the action fails with KMS AccessDenied",
+                    c.resource,
+                    c.principal,
+                    cx.who(&c.need),
+                    c.iam_action
+                ),
+                &format!("{} by `{}`", c.iam_action, c.principal),
+            ),
+            None => cx
+                .at_policy(&RULE, key_policy, &c.need, format!(
+                    "the key policy of `{}` does not let `{}` ({}{account}) {what} ({}): the action fails with KMS AccessDenied",
+                    c.resource,
+                    c.principal,
+                    cx.who(&c.need),
+                    c.iam_action
+                ))
+                .help(format!(
+                    "add to the key policy: {}",
+                    statement_json(Some(&c.principal), actions, Some("*"))
+                )),
+        };
+        out.push_about(check_index, diag);
     }
 }

@@ -1,11 +1,11 @@
 //! XA501 pipeline-role-cannot-assume: the pipeline role may not assume an action's role.
 
-use xacct_graph::{EdgeKind, Outcome};
+use xacct_graph::EdgeKind;
 use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{statement_json, WorkspaceContext};
+use crate::rules::{deny_on, statement_json, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -22,10 +22,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.principal_account.is_none() || c.identity_policies.is_empty() {
             continue;
         }
-        let deny = match &c.outcome {
-            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Identity),
-            _ => None,
-        };
+        let deny = deny_on(&c.outcome, Side::Identity);
         if !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;
         }
@@ -36,22 +33,26 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             cx.who(&c.need)
         );
         let diag = match deny {
-            Some(proof) => cx.diag(&RULE, proof.file, proof.anchor, message).help(
-                "narrow this Deny so that it does not match sts:AssumeRole on the action role",
+            Some(proof) => cx.at_deny(
+                &RULE,
+                proof,
+                &c.need,
+                message,
+                &format!("sts:AssumeRole on `{}`", c.resource),
             ),
             None => {
                 let (file, span) = cx
                     .identity_anchor(&c.identity_policies, &c.iam_action)
                     .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
-                cx.diag(&RULE, file, span, message).help(format!(
+                let diag = cx.diag(&RULE, file, span, message).help(format!(
                     "add to a policy of the pipeline role: {}",
                     statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
-                ))
+                ));
+                match cx.role_site(&c.need) {
+                    Some((file, span, text)) => diag.label_in(file, span, text),
+                    None => diag,
+                }
             }
-        };
-        let diag = match cx.role_site(&c.need) {
-            Some((file, span, text)) => diag.label_in(file, span, text),
-            None => diag,
         };
         out.push_about(check_index, diag);
     }

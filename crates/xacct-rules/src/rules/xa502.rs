@@ -1,11 +1,11 @@
 //! XA502 action-role-untrusting: an action role's trust policy does not let the pipeline role in.
 
-use xacct_graph::{EdgeKind, Outcome};
+use xacct_graph::EdgeKind;
 use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{arn_account, statement_json, WorkspaceContext};
+use crate::rules::{arn_account, deny_on, statement_json, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -24,35 +24,40 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(trust) = c.resource_policy else {
             continue;
         };
-        let deny = match &c.outcome {
-            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Resource),
-            _ => None,
-        };
+        let deny = deny_on(&c.outcome, Side::Resource);
         if !c.outcome.misses(Side::Resource) && deny.is_none() {
             continue;
         }
-        let home = arn_account(&c.principal)
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let message = format!(
-            "the trust policy of `{}` (the role of {}) lets neither the pipeline role `{}` nor its account {home} assume it",
-            c.resource,
-            cx.who(&c.need),
-            c.principal
-        );
-        let mut diag = match deny {
-            Some(proof) => cx.at_policy(&RULE, trust, &c.need, message).label_in(
-                proof.file,
-                proof.anchor,
-                "this Deny matches",
+        let diag = match deny {
+            Some(proof) => cx.at_deny(
+                &RULE,
+                proof,
+                &c.need,
+                format!(
+                    "a Deny in the trust policy of `{}` (the role of {}) blocks the pipeline role `{}` from assuming it",
+                    c.resource,
+                    cx.who(&c.need),
+                    c.principal
+                ),
+                &format!("sts:AssumeRole by `{}`", c.principal),
             ),
-            None => cx.at_policy(&RULE, trust, &c.need, message),
+            None => {
+                let home = arn_account(&c.principal)
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                cx.at_policy(&RULE, trust, &c.need, format!(
+                    "the trust policy of `{}` (the role of {}) lets neither the pipeline role `{}` nor its account {home} assume it",
+                    c.resource,
+                    cx.who(&c.need),
+                    c.principal
+                ))
+                .help(format!(
+                    "add to the trust policy of `{}`: {}",
+                    c.resource,
+                    statement_json(Some(&c.principal), &["sts:AssumeRole"], None)
+                ))
+            }
         };
-        diag = diag.help(format!(
-            "add to the trust policy of `{}`: {}",
-            c.resource,
-            statement_json(Some(&c.principal), &["sts:AssumeRole"], None)
-        ));
         out.push_about(check_index, diag);
     }
 }

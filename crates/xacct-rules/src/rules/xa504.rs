@@ -6,7 +6,7 @@ use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{arn_account, WorkspaceContext};
+use crate::rules::{arn_account, deny_on, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -45,20 +45,31 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(trust) = c.resource_policy else {
             continue;
         };
-        if !(c.outcome.misses(Side::Resource)
-            || matches!(c.outcome, xacct_graph::Outcome::Denied(_)))
-        {
+        let deny = deny_on(&c.outcome, Side::Resource);
+        if !c.outcome.misses(Side::Resource) && deny.is_none() {
             continue;
         }
-        out.push_about(check_index,
-            cx.at_policy(&RULE, trust, &c.need, format!(
-                "the trust policy of the pipeline role `{}` does not let `{}` assume it; CodePipeline cannot run the pipeline",
-                c.resource, c.principal
-            ))
-            .help(format!(
-                "add to the trust policy: {{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"{}\"}}, \"Action\": \"sts:AssumeRole\"}}",
-                c.principal
-            )),
-        );
+        let diag = match deny {
+            Some(proof) => cx.at_deny(
+                &RULE,
+                proof,
+                &c.need,
+                format!(
+                    "a Deny in the trust policy of the pipeline role `{}` blocks `{}` from assuming it; CodePipeline cannot run the pipeline",
+                    c.resource, c.principal
+                ),
+                &format!("sts:AssumeRole by `{}`", c.principal),
+            ),
+            None => cx
+                .at_policy(&RULE, trust, &c.need, format!(
+                    "the trust policy of the pipeline role `{}` does not let `{}` assume it; CodePipeline cannot run the pipeline",
+                    c.resource, c.principal
+                ))
+                .help(format!(
+                    "add to the trust policy: {{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"{}\"}}, \"Action\": \"sts:AssumeRole\"}}",
+                    c.principal
+                )),
+        };
+        out.push_about(check_index, diag);
     }
 }

@@ -1,11 +1,11 @@
 //! XA505 cannot-pass-deploy-role: an action role may not pass CloudFormation its deployment role.
 
-use xacct_graph::{EdgeKind, Outcome};
+use xacct_graph::EdgeKind;
 use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{statement_json, WorkspaceContext};
+use crate::rules::{deny_on, statement_json, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -21,41 +21,51 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.identity_policies.is_empty() {
             continue;
         }
-        let deny = match &c.outcome {
-            Outcome::Denied(proofs) => proofs.iter().find(|p| p.side == Side::Identity),
-            _ => None,
-        };
+        let deny = deny_on(&c.outcome, Side::Identity);
         if !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;
         }
-        let (file, span) = match deny {
-            Some(proof) => (proof.file, proof.anchor),
-            None => cx.policy_anchor(cx.identity_policy_granting(
-                &c.identity_policies,
-                &[&c.iam_action, "cloudformation:CreateStack"],
-            )),
+        let diag = match deny {
+            Some(proof) => cx.at_deny(
+                &RULE,
+                proof,
+                &c.need,
+                format!(
+                    "a Deny in a policy of `{}`, the role of {}, blocks it from passing the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
+                    c.principal,
+                    cx.who(&c.need),
+                    c.resource
+                ),
+                &format!("iam:PassRole on `{}`", c.resource),
+            ),
+            None => {
+                let (file, span) = cx.policy_anchor(cx.identity_policy_granting(
+                    &c.identity_policies,
+                    &[&c.iam_action, "cloudformation:CreateStack"],
+                ));
+                cx.diag(&RULE, file, span, format!(
+                    "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
+                    c.principal,
+                    cx.who(&c.need),
+                    c.resource
+                ))
+                .help(format!(
+                    "add to a policy of `{}`: {}",
+                    c.principal,
+                    statement_json(None, &["iam:PassRole"], Some(&c.resource))
+                ))
+            }
         };
-        let mut diag = cx.diag(&RULE, file, span, format!(
-            "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
-            c.principal,
-            cx.who(&c.need),
-            c.resource
-        ));
+        // The deployment role is what the request is about: show where the pipeline names it.
         let unit = cx.pipeline(&c.need);
-        if let Some(deploy_role) = cx.action(&c.need).and_then(|a| a.config("RoleArn")) {
-            diag = diag.label_in(
+        let diag = match cx.action(&c.need).and_then(|a| a.config("RoleArn")) {
+            Some(deploy_role) => diag.label_in(
                 unit.file,
                 deploy_role.span,
                 "the deployment role is named here",
-            );
-        }
-        out.push_about(
-            check_index,
-            diag.help(format!(
-                "add to a policy of `{}`: {}",
-                c.principal,
-                statement_json(None, &["iam:PassRole"], Some(&c.resource))
-            )),
-        );
+            ),
+            None => diag,
+        };
+        out.push_about(check_index, diag);
     }
 }

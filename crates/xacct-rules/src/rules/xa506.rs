@@ -1,13 +1,14 @@
 //! XA506 action-role-missing-permissions: the action role lacks an API permission its provider
 //! needs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use xacct_graph::EdgeKind;
 use xacct_iam::Side;
+use xacct_syntax::Span;
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::{statement_json, PushAbout, WorkspaceContext};
+use crate::rules::{deny_on, statement_json, ActionIndex, PushAbout, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -18,25 +19,35 @@ declare_rule!(
     Check::Workspace(check)
 );
 
+/// Pipeline, action, and the policy and span of the Deny statement that refuses calls.
+type DeniedBy = (usize, ActionIndex, usize, Span);
+
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
-    // One finding per action: every missing call of that action, on the same resource or not.
-    let mut missing: BTreeMap<(usize, (usize, usize)), Vec<usize>> = BTreeMap::new();
+    // One finding per action: every missing call of that action, on the same resource or not;
+    // and one per action and Deny statement for the calls an explicit Deny refuses (the fix
+    // differs: an added Allow does not override a Deny).
+    let mut missing: BTreeMap<(usize, ActionIndex), Vec<usize>> = BTreeMap::new();
+    let mut denied: BTreeMap<DeniedBy, Vec<usize>> = BTreeMap::new();
     for (index, c) in cx.graph.checks_of(EdgeKind::CanCall) {
         let Some(at) = c.need.action else { continue };
-        if c.identity_policies.is_empty() || !c.outcome.misses(Side::Identity) {
+        if c.identity_policies.is_empty() {
             continue;
         }
-        missing
-            .entry((c.need.pipeline, at))
-            .or_default()
-            .push(index);
+        if let Some(proof) = deny_on(&c.outcome, Side::Identity) {
+            denied
+                .entry((c.need.pipeline, at, proof.policy, proof.span))
+                .or_default()
+                .push(index);
+        } else if c.outcome.misses(Side::Identity) {
+            missing
+                .entry((c.need.pipeline, at))
+                .or_default()
+                .push(index);
+        }
     }
     for indexes in missing.values() {
         let first = &cx.graph.checks[indexes[0]];
-        let calls: Vec<&str> = indexes
-            .iter()
-            .map(|&i| cx.graph.checks[i].iam_action.as_str())
-            .collect();
+        let calls = calls_of(cx, indexes);
         let provider = cx.action(&first.need).map_or("?", |a| a.provider());
         let (file, span) = cx
             .identity_anchor(&first.identity_policies, &first.iam_action)
@@ -46,32 +57,70 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             file,
             span,
             format!(
-            "no policy of `{}` allows {} for the {provider} {}: the action fails with AccessDenied",
-            first.principal,
-            calls.join(", "),
-            cx.who(&first.need)
-        ),
+                "no policy of `{}` allows {} for the {provider} {}: the action fails with AccessDenied",
+                first.principal,
+                calls.join(", "),
+                cx.who(&first.need)
+            ),
         );
         if let Some((file, span, text)) = cx.role_site(&first.need) {
             diag = diag.label_in(file, span, text);
         }
-        // Group the statement by resource when all calls share one.
-        let resources: std::collections::BTreeSet<&str> = indexes
-            .iter()
-            .map(|&i| cx.graph.checks[i].resource.as_str())
-            .collect();
-        let resource = if resources.len() == 1 {
-            resources.iter().next().copied()
-        } else {
-            Some("*")
-        };
         out.push_about(
             indexes[0],
             diag.help(format!(
                 "add to a policy of `{}`: {}",
                 first.principal,
-                statement_json(None, &calls, resource)
+                statement_json(None, &calls, shared_resource(cx, indexes))
             )),
         );
+    }
+    for indexes in denied.values() {
+        let first = &cx.graph.checks[indexes[0]];
+        let Some(proof) = deny_on(&first.outcome, Side::Identity) else {
+            continue;
+        };
+        let calls = calls_of(cx, indexes);
+        let provider = cx.action(&first.need).map_or("?", |a| a.provider());
+        let on = match shared_resource(cx, indexes) {
+            Some(resource) if resource != "*" => format!(" on `{resource}`"),
+            _ => String::new(),
+        };
+        out.push_about(
+            indexes[0],
+            cx.at_deny(
+                &RULE,
+                proof,
+                &first.need,
+                format!(
+                    "a Deny in a policy of `{}` blocks {} for the {provider} {}: the action fails with AccessDenied",
+                    first.principal,
+                    calls.join(", "),
+                    cx.who(&first.need)
+                ),
+                &format!("{}{on}", calls.join(", ")),
+            ),
+        );
+    }
+}
+
+/// The IAM actions of some checks, in order.
+fn calls_of<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Vec<&'c str> {
+    indexes
+        .iter()
+        .map(|&i| cx.graph.checks[i].iam_action.as_str())
+        .collect()
+}
+
+/// The resource some checks share, else `"*"`: one statement then covers them all.
+fn shared_resource<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Option<&'c str> {
+    let resources: BTreeSet<&str> = indexes
+        .iter()
+        .map(|&i| cx.graph.checks[i].resource.as_str())
+        .collect();
+    if resources.len() == 1 {
+        resources.iter().next().copied()
+    } else {
+        Some("*")
     }
 }

@@ -8,7 +8,7 @@ use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::xa401::bucket_objects;
-use crate::rules::{statement_json, PushAbout, WorkspaceContext};
+use crate::rules::{deny_on, statement_json, PushAbout, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -43,6 +43,27 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             _ => continue,
         };
+        let shown = format!("{} on `{}`", c.iam_action, c.resource_shown());
+        let message = format!(
+            "the EC2 instance role `{}`, which CodeDeploy agents of {} use, cannot {what} ({shown})",
+            c.principal,
+            cx.who(&c.need),
+        );
+        // A Deny, in the role's own policies or in the bucket or key policy, overrides any
+        // Allow: the fix is at the Deny.
+        if let Some(proof) = deny_on(&c.outcome, Side::Both) {
+            out.push_about(
+                index,
+                cx.at_deny(
+                    &RULE,
+                    proof,
+                    &c.need,
+                    format!("{message}: a Deny in {} blocks it", cx.deny_origin(proof)),
+                    &format!("{} by `{}`", shown, c.principal),
+                ),
+            );
+            continue;
+        }
         // Fix where the allow is missing: the role's own policy, or the resource's policy.
         let on_resource = c.outcome.misses(Side::Resource) && !c.outcome.misses(Side::Identity);
         let (target, help) = match (on_resource, c.resource_policy, c.identity_policies.first()) {
@@ -76,13 +97,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let (file, span) = cx.policy_anchor(target);
-        let mut diag = cx.diag(&RULE, file, span, format!(
-            "the EC2 instance role `{}`, which CodeDeploy agents of {} use, cannot {what} ({} on `{}`)",
-            c.principal,
-            cx.who(&c.need),
-            c.iam_action,
-            c.resource_shown()
-        ));
+        let mut diag = cx.diag(&RULE, file, span, message);
         if let Some((file, span, text)) = cx.role_site(&c.need) {
             diag = diag.label_in(file, span, text);
         }
