@@ -711,7 +711,7 @@ impl TrustGraph {
                         principal,
                         iam_action: "kms:Decrypt",
                         resource: key_arn.clone(),
-                        resource_account: Some(*key_account),
+                        resource_account: *key_account,
                         resource_kind: ResourceKind::KmsKey,
                         resource_policy: Some(Governs::Key(key_arn.clone())),
                         context: Context::new().with(
@@ -760,7 +760,7 @@ impl TrustGraph {
                         principal,
                         iam_action: "kms:GenerateDataKey",
                         resource: key_arn.clone(),
-                        resource_account: Some(*key_account),
+                        resource_account: *key_account,
                         resource_kind: ResourceKind::KmsKey,
                         resource_policy: Some(Governs::Key(key_arn.clone())),
                         context: Context::new().with(

@@ -685,9 +685,9 @@ fn key_label(reference: &str) -> (String, Option<AccountId>) {
             } else {
                 format!("key {key_id}")
             };
-            (label, Some(account))
+            (label, account)
         }
-        Ok(KeyRef::AliasArn { account, name, .. }) => (format!("alias/{name}"), Some(account)),
+        Ok(KeyRef::AliasArn { account, name, .. }) => (format!("alias/{name}"), account),
         Ok(KeyRef::AliasName { name }) => (format!("alias/{name}"), None),
         Ok(KeyRef::KeyId(id)) => (format!("key {id}"), None),
         Err(_) => (reference.to_string(), None),

@@ -95,7 +95,8 @@ impl<'a> Arn<'a> {
     /// Parses an ARN. The account may be empty (S3) or twelve digits; anything else is an error.
     pub fn parse(text: &'a str) -> Result<Arn<'a>, ArnError> {
         let rest = text.strip_prefix("arn:").ok_or(ArnError::NotAnArn)?;
-        let mut fields = rest.splitn(5, ':');
+        let fields = crate::symbol::split_colons(rest, 5);
+        let mut fields = fields.into_iter();
         let mut next = || fields.next();
         let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
             (next(), next(), next(), next(), next())
@@ -110,7 +111,12 @@ impl<'a> Arn<'a> {
         if service.is_empty() {
             return Err(ArnError::EmptyService);
         }
-        if !account.is_empty() && AccountId::parse(account).is_none() {
+        // A template placeholder (`${DevAccountId}`) is an account not known yet, not a
+        // malformed one.
+        if !account.is_empty()
+            && AccountId::parse(account).is_none()
+            && !crate::symbol::is_placeholder(account)
+        {
             return Err(ArnError::BadAccount(account.to_string()));
         }
         if resource.is_empty() {

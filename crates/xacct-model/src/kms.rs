@@ -11,8 +11,8 @@ pub enum KeyRef {
     KeyArn {
         /// The key's region.
         region: String,
-        /// The key's account.
-        account: AccountId,
+        /// The key's account; `None` when a template leaves it to deploy time.
+        account: Option<AccountId>,
         /// The key ID (a UUID or an `mrk-` multi-Region key ID).
         key_id: String,
     },
@@ -20,8 +20,8 @@ pub enum KeyRef {
     AliasArn {
         /// The alias's region.
         region: String,
-        /// The alias's account.
-        account: AccountId,
+        /// The alias's account; `None` when a template leaves it to deploy time.
+        account: Option<AccountId>,
         /// The alias name without `alias/`.
         name: String,
     },
@@ -56,9 +56,12 @@ impl KeyRef {
                     arn.service
                 )));
             }
-            let account = arn
-                .account_id()
-                .ok_or_else(|| KeyRefError::BadArn("the account field is empty".to_string()))?;
+            let account = arn.account_id();
+            if account.is_none() && !crate::symbol::is_placeholder(arn.account) {
+                return Err(KeyRefError::BadArn(
+                    "the account field is empty".to_string(),
+                ));
+            }
             let region = arn.region.to_string();
             return match arn.resource_type() {
                 ("key", id) if is_key_id(id) => Ok(KeyRef::KeyArn {
@@ -102,7 +105,7 @@ impl KeyRef {
     /// The account the reference pins, if it is an ARN.
     pub fn account(&self) -> Option<AccountId> {
         match self {
-            KeyRef::KeyArn { account, .. } | KeyRef::AliasArn { account, .. } => Some(*account),
+            KeyRef::KeyArn { account, .. } | KeyRef::AliasArn { account, .. } => *account,
             KeyRef::AliasName { .. } | KeyRef::KeyId(_) => None,
         }
     }
@@ -116,9 +119,13 @@ impl KeyRef {
     }
 }
 
-/// A KMS key ID: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or a multi-Region key ID
-/// (`mrk-` and 32 hex digits).
+/// A KMS key ID: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`), a multi-Region key ID
+/// (`mrk-` and 32 hex digits), or a template placeholder for the ID CloudFormation assigns
+/// (`${KMSKey}`, from `!Ref KMSKey`).
 pub fn is_key_id(text: &str) -> bool {
+    if crate::symbol::is_placeholder(text) {
+        return true;
+    }
     if let Some(hex) = text.strip_prefix("mrk-") {
         return hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
     }
@@ -138,7 +145,7 @@ mod tests {
 
     #[test]
     fn every_form_of_key_reference() {
-        let acct = AccountId::parse("111111111111").unwrap();
+        let acct = AccountId::parse("111111111111");
         assert_eq!(
             KeyRef::parse(&format!("arn:aws:kms:us-east-2:111111111111:key/{ID}")),
             Ok(KeyRef::KeyArn {

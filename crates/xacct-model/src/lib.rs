@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod policy_file;
 pub mod providers;
+pub mod symbol;
 
 pub use accounts::{Accounts, Fact, Origin, Placement};
 pub use arn::{AccountId, Arn, ArnError};

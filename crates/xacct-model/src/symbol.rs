@@ -1,0 +1,77 @@
+//! Values fixed only when a stack is deployed.
+//!
+//! A template can say `!Sub arn:aws:iam::${DevAccountId}:role/deploy` without the config
+//! saying which account `DevAccountId` is, or `!Ref KMSKey` for a key ID CloudFormation picks at
+//! creation. Resolved template values keep such parts as *placeholders*, written as `!Sub`
+//! writes them: `${DevAccountId}`, `${AWS::AccountId}`, `${KMSKey}`. A placeholder is never a
+//! fact: an account that is a placeholder is unknown (neither equal to nor different from any
+//! other), so rules that need it stay silent, as they do for every unknown.
+
+/// True when `text` holds a placeholder anywhere.
+pub fn contains_placeholder(text: &str) -> bool {
+    text.contains("${")
+}
+
+/// True when `text` is exactly one placeholder (`${KMSKey}`).
+pub fn is_placeholder(text: &str) -> bool {
+    text.len() > 3
+        && text.starts_with("${")
+        && text.ends_with('}')
+        && !text[2..text.len() - 1].contains(['{', '}'])
+}
+
+/// A placeholder for `name`.
+pub fn placeholder(name: &str) -> String {
+    format!("${{{name}}}")
+}
+
+/// Splits `text` on `:` outside placeholders, into at most `max` fields (the last takes the
+/// rest), so that `arn:aws:iam::${AWS::AccountId}:role/x` keeps its account field whole.
+pub fn split_colons(text: &str, max: usize) -> Vec<&str> {
+    if !text.contains("${") {
+        return text.splitn(max, ':').collect();
+    }
+    let bytes = text.as_bytes();
+    let (mut fields, mut start, mut depth, mut i) = (Vec::new(), 0, 0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 && fields.len() + 1 < max => {
+                fields.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    fields.push(&text[start..]);
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder("${KMSKey}"));
+        assert!(is_placeholder("${AWS::AccountId}"));
+        assert!(!is_placeholder("arn:${X}"));
+        assert!(!is_placeholder("${}"));
+        assert!(contains_placeholder("arn:aws:iam::${DevAccountId}:role/x"));
+        assert_eq!(placeholder("AWS::Region"), "${AWS::Region}");
+    }
+
+    #[test]
+    fn colons_inside_placeholders_do_not_split() {
+        assert_eq!(
+            split_colons("aws:iam::${AWS::AccountId}:role/x:y", 5),
+            ["aws", "iam", "", "${AWS::AccountId}", "role/x:y"]
+        );
+        assert_eq!(split_colons("a:b:c", 2), ["a", "b:c"]);
+    }
+}
