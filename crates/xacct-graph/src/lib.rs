@@ -278,6 +278,10 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
             Some("a principal that names one role session".to_string())
         }
         UnknownReason::ResourceAccount => Some("the resource's account is unknown".to_string()),
+        UnknownReason::DeployTimeValue { entry, .. } => Some(format!(
+            "principal `{}` is fixed only when its stack is deployed",
+            entry.value.value
+        )),
         UnknownReason::MissingDocument(_) => None,
     }
 }

@@ -283,6 +283,14 @@ pub enum UnknownReason<'a> {
         /// The entry.
         entry: &'a PrincipalEntry,
     },
+    /// A principal entry holds a template placeholder (`arn:aws:iam::${DevAccountId}:root`):
+    /// a value fixed only when its stack is deployed.
+    DeployTimeValue {
+        /// The statement.
+        statement: &'a Statement,
+        /// The entry.
+        entry: &'a PrincipalEntry,
+    },
     /// A document whose allow is needed is not available.
     MissingDocument(Side),
     /// The resource's account is unknown, and the same-account and cross-account rules give

@@ -200,7 +200,8 @@ fn split_arn_pattern(pattern: &str, vars: bool) -> Vec<&str> {
     let mut i = 0;
     while i < bytes.len() && fields.len() < 5 {
         match bytes[i] {
-            b'$' if vars && bytes.get(i + 1) == Some(&b'{') => {
+            // Template placeholders hold colons too (`${AWS::AccountId}`), variables or not.
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
                 depth += 1;
                 i += 1;
             }
@@ -217,6 +218,22 @@ fn split_arn_pattern(pattern: &str, vars: bool) -> Vec<&str> {
     fields
 }
 
+/// `text` with every template placeholder (`${…}`) replaced by `with`.
+fn replace_placeholders(text: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(with);
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// ARN matching as `Resource` and `ArnLike` do it: `*` alone matches anything; otherwise the
 /// six colon-separated fields are matched one by one, so a wildcard never crosses from one
 /// field into the next (the last field, the resource, may itself hold colons and slashes).
@@ -228,7 +245,7 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
         return Some(true);
     }
     let pattern_fields = split_arn_pattern(pattern, vars.is_some());
-    let value_fields: Vec<&str> = value.splitn(6, ':').collect();
+    let value_fields = xacct_model::symbol::split_colons(value, 6);
     if pattern_fields.len() == 1 {
         return matches(pattern, value, false, vars);
     }
@@ -237,6 +254,23 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
     }
     let mut unknown = false;
     for (p, v) in pattern_fields.iter().zip(&value_fields) {
+        // A template placeholder in the value (`${AWS::Region}`, `${KMSKey}`) equals only the
+        // same placeholder; any other pattern but `*` may or may not match it once deployed.
+        if p == v {
+            continue;
+        }
+        if xacct_model::symbol::contains_placeholder(v) {
+            // The pattern covers the placeholder if it matches whatever stands there: try an
+            // empty value and an unusual one (`key/*` covers `key/${KMSKey}`).
+            let covered = ["", "\u{1}x\u{1}"].iter().all(|stand_in| {
+                let concrete = replace_placeholders(v, stand_in);
+                matches(p, &concrete, false, vars) == Some(true)
+            });
+            if !covered {
+                unknown = true;
+            }
+            continue;
+        }
         match matches(p, v, false, vars) {
             Some(false) => return Some(false),
             Some(true) => {}
@@ -310,6 +344,21 @@ mod tests {
         );
         // An unclosed `${` is text.
         assert_eq!(matches("${aws:user", "${aws:user", false, vars), Some(true));
+    }
+
+    #[test]
+    fn template_placeholders_in_values_match_only_themselves_or_stars() {
+        let key = "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/${KMSKey}";
+        assert_eq!(arn_matches(key, key, None), Some(true));
+        assert_eq!(arn_matches("arn:aws:kms:*:*:key/*", key, None), Some(true));
+        assert_eq!(arn_matches("*", key, None), Some(true));
+        // A concrete key may be the one deployed, or not.
+        assert_eq!(
+            arn_matches("arn:aws:kms:us-east-2:111111111111:key/*", key, None),
+            None
+        );
+        // A field known to differ settles it.
+        assert_eq!(arn_matches("arn:aws:s3:::bucket/*", key, None), Some(false));
     }
 
     #[test]

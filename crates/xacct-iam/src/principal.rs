@@ -157,6 +157,9 @@ fn aws_entry<'a>(
     let Ok(arn) = Arn::parse(value) else {
         return (Tri::No, Tri::No);
     };
+    if xacct_model::symbol::contains_placeholder(value) {
+        return placeholder_entry(statement, entry, &arn, role);
+    }
     let same_account = arn.account_id() == Some(role.account)
         && !matches!(role.partition, Some(p) if p != arn.partition);
     if !same_account {
@@ -182,4 +185,30 @@ fn aws_entry<'a>(
         return (direct, Tri::No);
     }
     (Tri::No, Tri::No)
+}
+
+/// An entry that holds a template placeholder: it may name the role (or its account) once the
+/// stack is deployed, unless the parts that are known already rule it out.
+fn placeholder_entry<'a>(
+    statement: &'a Statement,
+    entry: &'a PrincipalEntry,
+    arn: &Arn<'_>,
+    role: &RoleId<'_>,
+) -> (Tri<'a>, Tri<'a>) {
+    use xacct_model::symbol::contains_placeholder;
+    let maybe = || Tri::maybe(UnknownReason::DeployTimeValue { statement, entry });
+    let account_may_match =
+        contains_placeholder(arn.account) || arn.account_id() == Some(role.account);
+    if !account_may_match || arn.service != "iam" {
+        return (Tri::No, Tri::No);
+    }
+    if arn.resource == "root" {
+        return (Tri::No, maybe());
+    }
+    match role_arn_name(arn) {
+        Some((name, _)) if contains_placeholder(name) || role.name == Some(name) => {
+            (maybe(), Tri::No)
+        }
+        _ => (Tri::No, Tri::No),
+    }
 }

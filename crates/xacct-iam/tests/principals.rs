@@ -344,3 +344,50 @@ fn not_action_and_not_resource_invert() {
         ),
     ]);
 }
+
+#[test]
+fn template_placeholders_in_principals_are_unknown_until_deployed() {
+    // `!Sub arn:aws:iam::${CIAccountId}:root` in a stack whose parameter is not given.
+    let role = Req::role(PIPELINE_ROLE);
+    check(vec![
+        (
+            // Through the account or not, the role's own policies would have to allow it, and
+            // they do not: that much is known.
+            "account root with a placeholder account",
+            named(&role, r#"{"AWS": "arn:aws:iam::${CIAccountId}:root"}"#),
+            "NotAllowed(Identity)",
+        ),
+        (
+            "the role's name in a placeholder account",
+            named(
+                &role,
+                r#"{"AWS": "arn:aws:iam::${AWS::AccountId}:role/service-role/Pipeline"}"#,
+            ),
+            "Unknown(Bucket/deploy-time)",
+        ),
+        (
+            "another role's name in a placeholder account",
+            named(
+                &role,
+                r#"{"AWS": "arn:aws:iam::${AWS::AccountId}:role/Other"}"#,
+            ),
+            "NotAllowed(Both)",
+        ),
+        (
+            "a generated role name in the role's account",
+            named(
+                &role,
+                r#"{"AWS": "arn:aws:iam::111111111111:role/${PipelineRole}"}"#,
+            ),
+            "Unknown(Bucket/deploy-time)",
+        ),
+        (
+            "a placeholder in another, known account",
+            named(
+                &role,
+                r#"{"AWS": "arn:aws:iam::222222222222:role/${PipelineRole}"}"#,
+            ),
+            "NotAllowed(Both)",
+        ),
+    ]);
+}

@@ -7,17 +7,37 @@
 //! fact: an account that is a placeholder is unknown (neither equal to nor different from any
 //! other), so rules that need it stay silent, as they do for every unknown.
 
-/// True when `text` holds a placeholder anywhere.
-pub fn contains_placeholder(text: &str) -> bool {
-    text.contains("${")
+/// True when the text between `${` and `}` names a template value rather than an IAM policy
+/// variable: parameters and resources have no colon, pseudo-parameters two
+/// (`AWS::AccountId`), while IAM variables have one (`aws:username`, `s3:prefix`).
+fn is_template_name(inner: &str) -> bool {
+    !inner.is_empty()
+        && !inner.contains(['{', '}'])
+        && (!inner.contains(':') || inner.contains("::"))
 }
 
-/// True when `text` is exactly one placeholder (`${KMSKey}`).
+/// True when `text` holds a template placeholder anywhere.
+pub fn contains_placeholder(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return false;
+        };
+        if is_template_name(&after[..end]) {
+            return true;
+        }
+        rest = &after[end + 1..];
+    }
+    false
+}
+
+/// True when `text` is exactly one template placeholder (`${KMSKey}`).
 pub fn is_placeholder(text: &str) -> bool {
     text.len() > 3
         && text.starts_with("${")
         && text.ends_with('}')
-        && !text[2..text.len() - 1].contains(['{', '}'])
+        && is_template_name(&text[2..text.len() - 1])
 }
 
 /// A placeholder for `name`.
@@ -62,6 +82,12 @@ mod tests {
         assert!(is_placeholder("${AWS::AccountId}"));
         assert!(!is_placeholder("arn:${X}"));
         assert!(!is_placeholder("${}"));
+        // IAM policy variables are not template placeholders.
+        assert!(!is_placeholder("${aws:username}"));
+        assert!(!contains_placeholder("arn:aws:s3:::b/${aws:username}/*"));
+        assert!(contains_placeholder(
+            "arn:aws:s3:::b/${aws:username}/${Bucket}"
+        ));
         assert!(contains_placeholder("arn:aws:iam::${DevAccountId}:role/x"));
         assert_eq!(placeholder("AWS::Region"), "${AWS::Region}");
     }

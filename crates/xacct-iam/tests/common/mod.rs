@@ -215,6 +215,9 @@ fn reason(r: &UnknownReason<'_>, documents: &[&PolicyDocument]) -> String {
         UnknownReason::RoleSession { statement, .. } => {
             format!("{}/session", name(statement, documents))
         }
+        UnknownReason::DeployTimeValue { statement, .. } => {
+            format!("{}/deploy-time", name(statement, documents))
+        }
         UnknownReason::MissingDocument(side) => format!("missing:{side:?}"),
         UnknownReason::ResourceAccount => "account".to_string(),
     }
