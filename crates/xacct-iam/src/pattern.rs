@@ -192,7 +192,7 @@ pub(crate) fn matches_with(
 
 /// Splits an ARN pattern into at most six fields at colons outside `${…}` (a variable such as
 /// `${aws:username}` holds a colon of its own).
-fn split_arn_pattern(pattern: &str, vars: bool) -> Vec<&str> {
+fn split_arn_pattern(pattern: &str) -> Vec<&str> {
     let mut fields = Vec::with_capacity(6);
     let mut start = 0;
     let mut depth = 0usize;
@@ -244,7 +244,7 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
     if pattern == "*" {
         return Some(true);
     }
-    let pattern_fields = split_arn_pattern(pattern, vars.is_some());
+    let pattern_fields = split_arn_pattern(pattern);
     let value_fields = xacct_model::symbol::split_colons(value, 6);
     if pattern_fields.len() == 1 {
         return matches(pattern, value, false, vars);
@@ -416,11 +416,11 @@ mod tests {
     #[test]
     fn arn_patterns_split_outside_variables() {
         assert_eq!(
-            split_arn_pattern("arn:aws:s3:::b/${aws:username}/*", true),
+            split_arn_pattern("arn:aws:s3:::b/${aws:username}/*"),
             vec!["arn", "aws", "s3", "", "", "b/${aws:username}/*"]
         );
         assert_eq!(
-            split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:role/x", true),
+            split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:role/x"),
             vec!["arn", "aws", "iam", "", "${aws:PrincipalAccount}", "role/x"]
         );
     }
