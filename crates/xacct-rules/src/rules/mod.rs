@@ -7,6 +7,7 @@ use xacct_graph::{Outcome, Proof};
 use xacct_iam::Side;
 use xacct_model::api::ShapeIssue;
 use xacct_model::pipeline::ArtifactStore;
+use xacct_model::policy::Condition;
 use xacct_model::policy_file::PolicyKind;
 use xacct_model::{
     AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned,
@@ -434,6 +435,34 @@ impl WorkspaceContext<'_> {
         }
         diag
     }
+}
+
+/// True when `condition` narrows who may make the request: a positive operator that compares
+/// the caller with given values (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, each also
+/// as `…IfExists` and `ForAnyValue:…`; `IpAddress` for `aws:SourceIp`) on one of `keys`
+/// (lowercase), with values none of which matches every caller. A negated operator
+/// (`StringNotEquals`) keeps everyone else in; `ForAllValues:` holds when the key is absent; a
+/// wildcard that matches everything (`StringLike "*"`, `IpAddress "0.0.0.0/0"`) narrows nothing.
+/// `StringEquals` compares literally, so its `"*"` matches no caller and does narrow.
+pub fn narrows_caller(condition: &Condition, keys: &[&str]) -> bool {
+    let key = condition.key.value.to_ascii_lowercase();
+    if !keys.contains(&key.as_str()) || condition.values.is_empty() {
+        return false;
+    }
+    let operator = condition.operator.value.to_ascii_lowercase();
+    let operator = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+    let operator = operator.strip_suffix("ifexists").unwrap_or(operator);
+    let every = |v: &str| match operator {
+        "stringequals" => false,
+        "stringlike" | "arnequals" | "arnlike" => !v.is_empty() && v.bytes().all(|b| b == b'*'),
+        _ => v == "0.0.0.0/0" || v == "::/0",
+    };
+    let compares = match operator {
+        "ipaddress" => key == "aws:sourceip",
+        "stringequals" | "stringlike" | "arnequals" | "arnlike" => key != "aws:sourceip",
+        _ => false,
+    };
+    compares && !condition.values.iter().any(|v| every(&v.value))
 }
 
 /// A policy statement as JSON, for `help:` lines: the exact statement to add.

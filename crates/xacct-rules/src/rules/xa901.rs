@@ -1,10 +1,10 @@
 //! XA901 public-principal: a bucket or key policy allows everyone without a narrowing condition.
 
-use xacct_model::policy::PrincipalKind;
+use xacct_model::policy::{PrincipalKind, Statement};
 use xacct_model::policy_file::PolicyKind;
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::WorkspaceContext;
+use crate::rules::{narrows_caller, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -15,40 +15,100 @@ declare_rule!(
     Check::Workspace(check)
 );
 
+/// Condition keys that pin the caller (who, from which organization, account, network or
+/// source resource): with a positive comparison on one of them, `*` is no longer everyone.
+const CALLER_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourcevpce",
+    "aws:sourcevpc",
+    "aws:sourceip",
+    "aws:userid",
+];
+
+/// "s3:GetObject, s3:PutObject", or "everything except s3:DeleteObject" for `NotAction`.
+fn actions_phrase(statement: &Statement) -> String {
+    let Some(block) = &statement.action else {
+        return String::new();
+    };
+    let list: Vec<&str> = block.values.iter().map(|v| v.value.as_str()).collect();
+    if block.negated {
+        format!("everything except {}", list.join(", "))
+    } else {
+        list.join(", ")
+    }
+}
+
+/// "with no condition", or which conditions there are and that none narrows the caller.
+fn conditions_phrase(statement: &Statement) -> String {
+    if statement.conditions.is_empty() {
+        return "with no condition".to_string();
+    }
+    let keys: Vec<String> = statement
+        .conditions
+        .iter()
+        .map(|c| format!("{} `{}`", c.operator.value, c.key.value))
+        .collect();
+    format!(
+        "and its conditions ({}) do not narrow who may call",
+        keys.join(", ")
+    )
+}
+
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for unit in &cx.workspace.policies {
         let what = match unit.entry.kind {
-            Some(PolicyKind::Bucket) => "bucket policy",
             Some(PolicyKind::Key) => "key policy",
+            Some(PolicyKind::Bucket) => "bucket policy",
             _ => continue,
         };
-        for statement in unit
-            .document()
-            .statements
-            .iter()
-            .filter(|s| s.allows() && s.conditions.is_empty())
+        for statement in
+            unit.document().statements.iter().filter(|s| {
+                s.allows() && !s.conditions.iter().any(|c| narrows_caller(c, CALLER_KEYS))
+            })
         {
-            let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+            let Some(principal) = statement.principal.as_ref() else {
                 continue;
             };
+            let (actions, conditions) = (actions_phrase(statement), conditions_phrase(statement));
+            let help = "name the principals (the pipeline role, the action roles), or add a condition that narrows the caller, such as `\"StringEquals\": {\"aws:PrincipalOrgID\": \"o-…\"}` or `aws:PrincipalArn`";
+            // An Allow with `NotPrincipal` allows everyone but the principals it lists.
+            if principal.negated {
+                let listed: Vec<String> = principal
+                    .entries
+                    .iter()
+                    .map(|e| format!("`{}`", e.value.value))
+                    .collect();
+                out.push(
+                    cx.diag(&RULE, unit.file, principal.key_span, format!(
+                        "this {what} allows everyone except {} (an Allow with NotPrincipal) to {actions} {conditions}",
+                        listed.join(", ")
+                    ))
+                    .help(help),
+                );
+                continue;
+            }
             for entry in &principal.entries {
                 let public = entry.kind == PrincipalKind::Everyone
                     || (entry.kind == PrincipalKind::Aws && entry.value.value == "*");
                 if !public {
                     continue;
                 }
-                let actions: Vec<&str> = statement
-                    .action
-                    .iter()
-                    .flat_map(|a| a.values.iter().map(|v| v.value.as_str()))
-                    .collect();
                 out.push(
-                    cx.diag(&RULE, unit.file, entry.value.span, format!(
-                        "this {what} allows everyone ({}) to {} with no condition",
-                        entry.value.value,
-                        actions.join(", ")
-                    ))
-                    .help("name the principals (the pipeline role, the action roles), or add a condition such as `aws:PrincipalOrgID` or `aws:PrincipalArn`"),
+                    cx.diag(
+                        &RULE,
+                        unit.file,
+                        entry.value.span,
+                        format!(
+                            "this {what} allows everyone ({}) to {actions} {conditions}",
+                            entry.value.value,
+                        ),
+                    )
+                    .help(help),
                 );
             }
         }
