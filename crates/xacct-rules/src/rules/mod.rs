@@ -7,7 +7,7 @@ use xacct_graph::{Outcome, Proof};
 use xacct_iam::Side;
 use xacct_model::api::ShapeIssue;
 use xacct_model::pipeline::ArtifactStore;
-use xacct_model::policy::Condition;
+use xacct_model::policy::{Condition, Effect, PolicyDocument, Statement, ValueBlock};
 use xacct_model::policy_file::PolicyKind;
 use xacct_model::{
     AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned,
@@ -463,6 +463,48 @@ pub fn narrows_caller(condition: &Condition, keys: &[&str]) -> bool {
         _ => false,
     };
     compares && !condition.values.iter().any(|v| every(&v.value))
+}
+
+/// True when an `Action`/`NotAction` block matches `action` as IAM matches it: case-insensitive,
+/// `*` and `?` wildcards (`iam:*`, `iam:Pass*`, `*`), inverted for `NotAction`. The matcher is
+/// xacct-iam's own, asked through its public evaluator about a statement that has this block,
+/// `"Resource": "*"` and nothing else, so that rules never disagree with the evaluation.
+pub fn action_matches(block: &ValueBlock, action: &str) -> bool {
+    let Some(account) = AccountId::parse("111111111111") else {
+        return false;
+    };
+    let statement = Statement {
+        span: Span::default(),
+        sid: None,
+        effect: Some(Spanned::new(Effect::Allow, Span::default())),
+        principal: None,
+        action: Some(block.clone()),
+        resource: Some(ValueBlock {
+            negated: false,
+            key_span: Span::default(),
+            values: vec![Spanned::new("*".to_string(), Span::default())],
+        }),
+        conditions: Vec::new(),
+    };
+    let document = PolicyDocument {
+        statements: vec![statement],
+        ..PolicyDocument::default()
+    };
+    let role = "arn:aws:iam::111111111111:role/xacct-action-match";
+    let context = xacct_iam::Context::new();
+    let request = xacct_iam::Request {
+        principal: xacct_iam::PrincipalRef::Role { arn: role, account },
+        action,
+        resource: role,
+        resource_account: Some(account),
+        kind: xacct_iam::ResourceKind::Other,
+        context: &context,
+    };
+    let policies = xacct_iam::Policies {
+        identity: xacct_iam::Known::Known(vec![&document]),
+        resource: xacct_iam::Known::Known(None),
+    };
+    xacct_iam::evaluate(&request, &policies).is_allowed()
 }
 
 /// A policy statement as JSON, for `help:` lines: the exact statement to add.

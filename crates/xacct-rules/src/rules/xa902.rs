@@ -5,13 +5,15 @@ use std::collections::HashSet;
 
 use xacct_graph::EdgeKind;
 use xacct_model::policy::PrincipalKind;
+use xacct_model::policy::ValueBlock;
 use xacct_model::policy_file::PolicyKind;
 use xacct_model::workspace::Governs;
-use xacct_model::AccountId;
+use xacct_model::{AccountId, Spanned};
+use xacct_syntax::Span;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{arn_account, WorkspaceContext};
+use crate::rules::{action_matches, arn_account, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -72,15 +74,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(actions) = statement.action.as_ref().filter(|a| !a.negated) else {
                 continue;
             };
-            for action in actions.values.iter().filter(|v| {
-                matches!(
-                    v.value.to_ascii_lowercase().as_str(),
-                    "*" | "s3:*" | "kms:*"
-                )
-            }) {
+            for action in actions.values.iter() {
+                let what = match action.value.to_ascii_lowercase().as_str() {
+                    "*" => "every action",
+                    "s3:*" | "kms:*" => "every action of the service",
+                    _ => continue,
+                };
                 out.push(
                     cx.diag(&RULE, unit.file, action.span, format!(
-                        "`{}` grants account {account} every action of the service on a resource of account {owner}",
+                        "`{}` grants account {account} {what} on a resource of account {owner}",
                         action.value
                     ))
                     .help("grant only what the pipeline needs: s3:GetObject*, s3:PutObject and s3:ListBucket on the bucket; kms:Decrypt, kms:DescribeKey, kms:GenerateDataKey*, kms:Encrypt and kms:ReEncrypt* on the key"),
@@ -97,27 +99,75 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let role = c.resource.clone();
         for policy in cx.workspace.governing(&Governs::RoleIdentity(role.clone())) {
             for statement in policy.document().statements.iter().filter(|s| s.allows()) {
-                let pass = statement.action.as_ref().is_some_and(|a| {
-                    !a.negated
-                        && a.values
-                            .iter()
-                            .any(|v| v.value.eq_ignore_ascii_case("iam:PassRole"))
-                });
-                let Some(resource) = statement.resource.as_ref().filter(|_| pass) else {
+                let Some(through) = statement.action.as_ref().and_then(pass_role_through) else {
                     continue;
                 };
-                for value in resource.values.iter().filter(|v| v.value == "*") {
-                    if !seen.insert((policy.file, value.span)) {
-                        continue;
-                    }
-                    out.push_about(check_index,
-                        cx.diag(&RULE, policy.file, value.span, format!(
-                            "the policy of `{role}`, which the pipeline's role assumes from another account, allows iam:PassRole on every role"
-                        ))
-                        .help("name the deployment roles it passes, e.g. \"Resource\": \"arn:aws:iam::ACCOUNT:role/cloudformation-deploy-role\""),
-                    );
+                let Some((span, on)) = statement.resource.as_ref().and_then(every_role) else {
+                    continue;
+                };
+                if !seen.insert((policy.file, span)) {
+                    continue;
                 }
+                out.push_about(check_index,
+                    cx.diag(&RULE, policy.file, span, format!(
+                        "the policy of `{role}`, which the pipeline's role assumes from another account, allows iam:PassRole{through} on every role{on}"
+                    ))
+                    .help("name the deployment roles it passes, e.g. \"Resource\": \"arn:aws:iam::ACCOUNT:role/cloudformation-deploy-role\""),
+                );
             }
         }
     }
+}
+
+/// Whether an `Action`/`NotAction` block allows `iam:PassRole`, as IAM matches actions, and
+/// how, for the message: "" when it names iam:PassRole, " (through `iam:*`)" when a wildcard
+/// covers it, " (through NotAction `s3:*`)" when a `NotAction` leaves it in.
+fn pass_role_through(block: &ValueBlock) -> Option<String> {
+    if !action_matches(block, "iam:PassRole") {
+        return None;
+    }
+    let listed = |v: &Spanned<String>| format!("`{}`", v.value);
+    if block.negated {
+        let values: Vec<String> = block.values.iter().map(listed).collect();
+        return Some(format!(" (through NotAction {})", values.join(", ")));
+    }
+    let single = |v: &Spanned<String>| ValueBlock {
+        negated: false,
+        key_span: block.key_span,
+        values: vec![v.clone()],
+    };
+    let value = block
+        .values
+        .iter()
+        .find(|v| action_matches(&single(v), "iam:PassRole"))?;
+    Some(if value.value.eq_ignore_ascii_case("iam:PassRole") {
+        String::new()
+    } else {
+        format!(" (through {})", listed(value))
+    })
+}
+
+/// Where a `Resource`/`NotResource` block covers every role, and how, for the message:
+/// `"Resource": "*"` (at the `*`), or a `NotResource` none of whose values can match an IAM
+/// role ARN (at the key), since it then excludes no role. `"NotResource": "*"` excludes
+/// everything and grants nothing.
+fn every_role(block: &ValueBlock) -> Option<(Span, &'static str)> {
+    if !block.negated {
+        let star = block.values.iter().find(|v| v.value == "*")?;
+        return Some((star.span, ""));
+    }
+    // An ARN pattern excludes no role when its service is spelled out and is not `iam`.
+    let excludes_no_role = |v: &Spanned<String>| {
+        let mut fields = v.value.split(':');
+        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
+        else {
+            return false;
+        };
+        !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("iam")
+    };
+    block
+        .values
+        .iter()
+        .all(excludes_no_role)
+        .then_some((block.key_span, " (its NotResource excludes no role)"))
 }
