@@ -466,36 +466,57 @@ pub fn narrows_caller(condition: &Condition, keys: &[&str]) -> bool {
 }
 
 /// True when an `Action`/`NotAction` block matches `action` as IAM matches it: case-insensitive,
-/// `*` and `?` wildcards (`iam:*`, `iam:Pass*`, `*`), inverted for `NotAction`. The matcher is
-/// xacct-iam's own, asked through its public evaluator about a statement that has this block,
-/// `"Resource": "*"` and nothing else, so that rules never disagree with the evaluation.
+/// `*` and `?` wildcards (`iam:*`, `iam:Pass*`, `*`), inverted for `NotAction`.
 pub fn action_matches(block: &ValueBlock, action: &str) -> bool {
+    let role = "arn:aws:iam::111111111111:role/xacct-action-match";
+    grants(Some(block), None, action, role)
+}
+
+/// True when a `Resource`/`NotResource` block matches `resource` as IAM matches it: ARN field
+/// by field, case-sensitive, `*` and `?` wildcards, inverted for `NotResource`.
+pub fn resource_matches(block: &ValueBlock, resource: &str) -> bool {
+    grants(None, Some(block), "xacct:Match", resource)
+}
+
+/// Whether an Allow with these blocks (a missing one: `"*"`) and nothing else grants `action`
+/// on `resource`. The matchers are xacct-iam's own, asked through its public evaluator, so that
+/// rules never disagree with the evaluation.
+fn grants(
+    action_block: Option<&ValueBlock>,
+    resource_block: Option<&ValueBlock>,
+    action: &str,
+    resource: &str,
+) -> bool {
     let Some(account) = AccountId::parse("111111111111") else {
         return false;
+    };
+    let any = || ValueBlock {
+        negated: false,
+        key_span: Span::default(),
+        values: vec![Spanned::new("*".to_string(), Span::default())],
     };
     let statement = Statement {
         span: Span::default(),
         sid: None,
         effect: Some(Spanned::new(Effect::Allow, Span::default())),
         principal: None,
-        action: Some(block.clone()),
-        resource: Some(ValueBlock {
-            negated: false,
-            key_span: Span::default(),
-            values: vec![Spanned::new("*".to_string(), Span::default())],
-        }),
+        action: Some(action_block.cloned().unwrap_or_else(any)),
+        resource: Some(resource_block.cloned().unwrap_or_else(any)),
         conditions: Vec::new(),
     };
+    // No `Version`: `${…}` stays literal text, as nothing could resolve it here.
     let document = PolicyDocument {
         statements: vec![statement],
         ..PolicyDocument::default()
     };
-    let role = "arn:aws:iam::111111111111:role/xacct-action-match";
     let context = xacct_iam::Context::new();
     let request = xacct_iam::Request {
-        principal: xacct_iam::PrincipalRef::Role { arn: role, account },
+        principal: xacct_iam::PrincipalRef::Role {
+            arn: "arn:aws:iam::111111111111:role/xacct-match",
+            account,
+        },
         action,
-        resource: role,
+        resource,
         resource_account: Some(account),
         kind: xacct_iam::ResourceKind::Other,
         context: &context,
