@@ -9,7 +9,7 @@ use xacct_model::policy::PrincipalKind;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::xa311::kms_actions;
-use crate::rules::{statement_json, WorkspaceContext};
+use crate::rules::{action_matches, statement_json, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -42,40 +42,67 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        if !seen.insert((c.kind, c.principal.clone())) {
-            continue;
-        }
         let (what, actions) = kms_actions(c.kind);
         let (file, span) = cx
             .identity_anchor(&c.identity_policies, &c.iam_action)
             .unwrap_or(cx.policy_anchor(first));
-        let mut diag = cx.diag(&RULE, file, span, format!(
-            "no policy of `{}` ({}) allows {} on the pipeline key `{}`, so it cannot {what}: the key policy trusts account {account}, which delegates the decision to that account's IAM policies",
+        // Why the role's own policies must allow: the key policy statement that lets the role
+        // in says which (naming the account delegates; naming the role still needs both sides
+        // across accounts). Without a key policy only the cross-account rule is known.
+        let root = format!("arn:aws:iam::{account}:root");
+        let grant = |names: &dyn Fn(&str) -> bool| {
+            let unit = cx.policy(c.resource_policy?);
+            let statement = unit.document().statements.iter().find(|s| {
+                s.allows()
+                    && s.action
+                        .as_ref()
+                        .is_some_and(|a| action_matches(a, &c.iam_action))
+                    && s.principal.as_ref().is_some_and(|p| {
+                        !p.negated
+                            && p.entries
+                                .iter()
+                                .any(|e| e.kind == PrincipalKind::Aws && names(&e.value.value))
+                    })
+            })?;
+            Some((unit.file, statement.anchor()))
+        };
+        let via_account = grant(&|v| v == root || v == account.as_str());
+        let via_role = grant(&|v| v == c.principal);
+        let cross = c.resource_account != Some(account);
+        let (why, label) = match (via_account, via_role) {
+            (Some(at), _) => (
+                format!("the key policy trusts account {account}, which delegates the decision to that account's IAM policies"),
+                Some((at, format!("the key policy grants account {account} here"))),
+            ),
+            (None, Some(at)) if cross => (
+                "the key policy names the role, but cross-account use of a key needs an allow in the role's own policies too".to_string(),
+                Some((at, "the key policy names the role here".to_string())),
+            ),
+            (None, None) if cross => (
+                "cross-account use of a key needs an allow in the role's own policies, whatever the key policy says".to_string(),
+                None,
+            ),
+            // In the key's own account a key policy that names the role needs no identity
+            // allow; whatever else let the role in, xacct cannot say why it is not enough.
+            _ => continue,
+        };
+        if !seen.insert((c.kind, c.principal.clone())) {
+            continue;
+        }
+        let mut diag = cx.diag(
+            &RULE,
+            file,
+            span,
+            format!(
+            "no policy of `{}` ({}) allows {} on the pipeline key `{}`, so it cannot {what}: {why}",
             c.principal,
             cx.who(&c.need),
             c.iam_action,
             c.resource
-        ));
-        // Point at the key policy statement that grants the account.
-        if let Some(key_policy) = c.resource_policy {
-            let unit = cx.policy(key_policy);
-            let root = format!("arn:aws:iam::{account}:root");
-            let grant = unit.document().statements.iter().find(|s| {
-                s.allows()
-                    && s.principal.as_ref().is_some_and(|p| {
-                        p.entries.iter().any(|e| {
-                            e.kind == PrincipalKind::Aws
-                                && (e.value.value == root || e.value.value == account.as_str())
-                        })
-                    })
-            });
-            if let Some(statement) = grant {
-                diag = diag.label_in(
-                    unit.file,
-                    statement.anchor(),
-                    format!("the key policy grants account {account} here"),
-                );
-            }
+        ),
+        );
+        if let Some(((file, span), text)) = label {
+            diag = diag.label_in(file, span, text);
         }
         if let Some((file, span, text)) = cx.role_site(&c.need) {
             diag = diag.label_in(file, span, text);
