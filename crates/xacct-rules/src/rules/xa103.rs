@@ -125,11 +125,33 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         for entry in &action.configuration {
             let key = entry.key.as_str();
+            // The S3 deploy action takes a key ID, an alias name or an alias ARN here as well as
+            // a key ARN; which of them works across accounts is XA315's finding. Only a value
+            // that is no key reference at all is malformed.
+            if key == "KMSEncryptionKeyARN" {
+                if let (false, Err(e)) = (
+                    has_variable(&entry.value.value),
+                    KeyRef::parse(&entry.value.value),
+                ) {
+                    out.push(
+                        cx.diag(
+                            &RULE,
+                            entry.value.span,
+                            format!(
+                                "`{key}` of action `{}` `{}` {e}",
+                                action.display_name(),
+                                entry.value.value
+                            ),
+                        )
+                        .help("name the key by its ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`"),
+                    );
+                }
+                continue;
+            }
             let expect = match key {
                 "RoleArn" | "AdministrationRoleArn" => Expect::Role,
                 "ConnectionArn" => Expect::Service(&["codestar-connections", "codeconnections"]),
                 "StateMachineArn" => Expect::Service(&["states"]),
-                "KMSEncryptionKeyARN" => Expect::Service(&["kms"]),
                 _ if entry.value.value.starts_with("arn:") => Expect::Any,
                 _ => continue,
             };
