@@ -45,12 +45,14 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     format!("the bucket policy of `{bucket}`")
                 }
             };
-            if !seen.insert(document.clone()) {
-                continue;
-            }
+            // Marked as reported only once there is a place to report it at, so that a later
+            // check for the same document still can.
             let Some((file, span, _)) = cx.role_site(&c.need) else {
                 continue;
             };
+            if !seen.insert(document.clone()) {
+                continue;
+            }
             out.push(
                 cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {document} was not given", c.principal, c.iam_action, c.resource_shown()))
                     .help("add the document to the lint (e.g. `aws iam get-role`, `aws iam get-account-authorization-details`, `aws s3api get-bucket-policy`, `aws kms get-key-policy` output), with a [[bind]] entry in xacct.toml where the file cannot say what it governs"),
