@@ -47,7 +47,14 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(bucket_policy) = c.resource_policy else {
             continue;
         };
+        // Across accounts, or with the bucket's account unknown: either way the missing
+        // bucket-policy allow is the side to fix. Only when both accounts are known to differ
+        // is it certain that both sides must allow, and the message says so.
         let cross = c.principal_account.is_some() && c.principal_account != c.resource_account;
+        let known_cross = matches!(
+            (c.principal_account, c.resource_account),
+            (Some(a), Some(b)) if a != b
+        );
         if !cross
             || !c.outcome.misses(Side::Resource)
             || !seen.insert((c.kind, c.principal.clone(), bucket_policy))
@@ -60,9 +67,19 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .principal_account
             .map(|a| a.to_string())
             .unwrap_or_default();
+        let direction = if c.kind == EdgeKind::CanRead {
+            "from"
+        } else {
+            "to"
+        };
+        let why = if known_cross {
+            ": cross-account access needs an allow in the bucket policy too"
+        } else {
+            ""
+        };
         out.push_about(check_index,
             cx.at_policy(&RULE, bucket_policy, &c.need, format!(
-                "the bucket policy does not let `{}` ({}, account {account}) {what} ({}) from `{}`: cross-account access needs an allow in the bucket policy too",
+                "the bucket policy does not let `{}` ({}, account {account}) {what} ({}) {direction} `{}`{why}",
                 c.principal,
                 cx.who(&c.need),
                 artifacts.join(", "),
