@@ -278,9 +278,9 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
             Some("a principal that names one role session".to_string())
         }
         UnknownReason::ResourceAccount => Some("the resource's account is unknown".to_string()),
-        UnknownReason::DeployTimeValue { entry, .. } => Some(format!(
-            "principal `{}` is fixed only when its stack is deployed",
-            entry.value.value
+        UnknownReason::DeployTimeValue { value, .. } => Some(format!(
+            "`{}` holds or meets a value fixed only when its stack is deployed",
+            value.value
         )),
         UnknownReason::MissingDocument(_) => None,
     }

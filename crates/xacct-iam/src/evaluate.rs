@@ -233,6 +233,15 @@ impl<'m> Matcher<'m, '_> {
                     acc.or(
                         match arn_matches(&pattern.value, self.request.resource, vars) {
                             Some(hit) => Tri::from_bool(hit),
+                            None if xacct_model::symbol::contains_placeholder(
+                                self.request.resource,
+                            ) =>
+                            {
+                                Tri::maybe(UnknownReason::DeployTimeValue {
+                                    statement,
+                                    value: pattern,
+                                })
+                            }
                             None => Tri::maybe(UnknownReason::PolicyVariable {
                                 statement,
                                 value: pattern,

@@ -283,13 +283,14 @@ pub enum UnknownReason<'a> {
         /// The entry.
         entry: &'a PrincipalEntry,
     },
-    /// A principal entry holds a template placeholder (`arn:aws:iam::${DevAccountId}:root`):
-    /// a value fixed only when its stack is deployed.
+    /// A template placeholder, in a principal entry (`arn:aws:iam::${DevAccountId}:root`) or
+    /// in the requested resource (`key/${ArtifactKey}`), fixed only when its stack is deployed,
+    /// leaves this pattern's match open.
     DeployTimeValue {
         /// The statement.
         statement: &'a Statement,
-        /// The entry.
-        entry: &'a PrincipalEntry,
+        /// The principal entry or resource pattern.
+        value: &'a Spanned<String>,
     },
     /// A document whose allow is needed is not available.
     MissingDocument(Side),

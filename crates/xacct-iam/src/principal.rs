@@ -196,7 +196,12 @@ fn placeholder_entry<'a>(
     role: &RoleId<'_>,
 ) -> (Tri<'a>, Tri<'a>) {
     use xacct_model::symbol::contains_placeholder;
-    let maybe = || Tri::maybe(UnknownReason::DeployTimeValue { statement, entry });
+    let maybe = || {
+        Tri::maybe(UnknownReason::DeployTimeValue {
+            statement,
+            value: &entry.value,
+        })
+    };
     let account_may_match =
         contains_placeholder(arn.account) || arn.account_id() == Some(role.account);
     if !account_may_match || arn.service != "iam" {

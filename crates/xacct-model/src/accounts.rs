@@ -18,6 +18,9 @@ pub enum Origin {
     ActionRole(Span),
     /// The action's own `region`.
     ActionRegion(Span),
+    /// The account or region the template's stack is deployed to (config, CDK manifest or
+    /// folder); the span is the pipeline resource's logical ID.
+    Stack(Span),
     /// The `--region` option.
     CommandLine,
 }
@@ -29,7 +32,8 @@ impl Origin {
             Origin::PipelineArn(s)
             | Origin::PipelineRole(s)
             | Origin::ActionRole(s)
-            | Origin::ActionRegion(s) => Some(s),
+            | Origin::ActionRegion(s)
+            | Origin::Stack(s) => Some(s),
             Origin::CommandLine => None,
         }
     }
@@ -41,6 +45,7 @@ impl Origin {
             Origin::PipelineRole(_) => "the account of the pipeline's `roleArn`",
             Origin::ActionRole(_) => "its `roleArn`",
             Origin::ActionRegion(_) => "its `region`",
+            Origin::Stack(_) => "the stack it is deployed with",
             Origin::CommandLine => "from `--region`",
         }
     }
@@ -107,6 +112,13 @@ impl Accounts {
                 })
             })
             .or_else(|| {
+                let stack = doc.stack.as_ref()?;
+                Some(Fact {
+                    value: stack.account?,
+                    origin: Origin::Stack(stack.span),
+                })
+            })
+            .or_else(|| {
                 let role = doc.pipeline.role_arn.as_ref()?;
                 Some(Fact {
                     value: account_of(&role.value)?,
@@ -118,6 +130,13 @@ impl Accounts {
                 Some(Fact {
                     value: region?,
                     origin: Origin::PipelineArn(span),
+                })
+            })
+            .or_else(|| {
+                let stack = doc.stack.as_ref()?;
+                Some(Fact {
+                    value: stack.region.clone()?,
+                    origin: Origin::Stack(stack.span),
                 })
             })
             .or_else(|| {

@@ -7,7 +7,10 @@
 pub mod accounts;
 pub mod api;
 pub mod arn;
+pub mod cdk;
+pub mod cfn;
 pub mod kms;
+pub mod managed;
 pub mod pipeline;
 pub mod policy;
 pub mod policy_file;

@@ -36,6 +36,20 @@ pub struct PipelineDocument {
     pub pipeline: Pipeline,
     /// `metadata.pipelineArn` of `get-pipeline` output.
     pub pipeline_arn: Option<Spanned<String>>,
+    /// Where the stack that declares the pipeline is deployed, for a template.
+    pub stack: Option<StackPlacement>,
+}
+
+/// The account and region of the stack a template pipeline belongs to, as the config, a CDK
+/// manifest or the folder convention says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StackPlacement {
+    /// The stack's account.
+    pub account: Option<crate::AccountId>,
+    /// The stack's region.
+    pub region: Option<String>,
+    /// The pipeline resource's logical ID in the template (where the fact is shown).
+    pub span: Span,
 }
 
 /// A pipeline declaration (`PipelineDeclaration` in the API).
@@ -290,6 +304,7 @@ pub fn load_pipeline(root: &Node) -> PipelineDocument {
     PipelineDocument {
         pipeline: load_declaration(declaration),
         pipeline_arn,
+        stack: None,
     }
 }
 

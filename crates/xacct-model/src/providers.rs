@@ -262,7 +262,7 @@ pub fn required_calls(
         action
             .config(key)
             .map(|v| v.value.clone())
-            .filter(|v| !v.contains("#{"))
+            .filter(|v| !v.contains("#{") && !crate::symbol::contains_placeholder(v))
     };
     let mut calls = Vec::new();
     if action.is("AWS", "CodeDeploy") {

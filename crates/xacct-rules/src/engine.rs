@@ -11,7 +11,10 @@ use std::collections::HashMap;
 
 use xacct_graph::TrustGraph;
 use xacct_model::api::validate_pipeline_document;
+use xacct_model::cfn::{load_template, StackFacts, Suppression};
 use xacct_model::pipeline::load_pipeline;
+use xacct_model::pipeline::StackPlacement;
+use xacct_model::policy_file::PolicyEntry;
 use xacct_model::policy_file::{is_policy_file, load_policy_file, PolicyFile};
 use xacct_model::workspace::{resolve_governs, Binding, PipelineUnit, PolicyUnit, Workspace};
 use xacct_model::{Accounts, DocumentKind};
@@ -31,6 +34,10 @@ pub struct LintOptions {
     pub strict: bool,
     /// Names of accounts (`[accounts]` in xacct.toml), shown after their IDs in messages.
     pub account_names: Vec<(xacct_model::AccountId, String)>,
+    /// Template parameter values for every template (`[parameters]`).
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// Where each template's stack is deployed (`[[stack]]`, CDK manifests), by path.
+    pub stacks: HashMap<std::path::PathBuf, StackFacts>,
 }
 
 /// What became of a file.
@@ -49,6 +56,8 @@ pub enum Outcome {
 pub struct FileReport {
     /// The findings, sorted by position then code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings a template's `Metadata` suppresses, with the reason it gives.
+    pub suppressed: Vec<(Diagnostic, Option<String>)>,
     /// What became of the file.
     pub outcome: Outcome,
 }
@@ -73,6 +82,68 @@ enum Content {
     Pipeline(Box<PipelineUnit>),
     Policies(PolicyFile),
     Ownership(xacct_model::pipeline::Spanned<String>),
+    Template(Box<LoadedTemplate>),
+}
+
+/// What a template declares, loaded into the workspace's types.
+#[derive(Debug)]
+struct LoadedTemplate {
+    pipelines: Vec<PipelineUnit>,
+    policies: Vec<PolicyEntry>,
+    ownership: Vec<(String, xacct_model::pipeline::Spanned<String>)>,
+    suppressions: Vec<Suppression>,
+}
+
+/// How a file is to be parsed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Yaml,
+}
+
+fn syntax_of(path: &std::path::Path, text: &str) -> Syntax {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Syntax::Json,
+        Some("yaml" | "yml") => Syntax::Yaml,
+        // `.template` and the rest: JSON starts with `{` or `[`, anything else is YAML.
+        _ => match text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
+            Some(b'{' | b'[') => Syntax::Json,
+            _ => Syntax::Yaml,
+        },
+    }
+}
+
+/// True when YAML text looks like a CloudFormation template: a walked YAML file that does not
+/// parse is reported only then (a Helm chart or a CI config is none of xacct's business).
+fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || text.contains("\nResources:")
+        || text.starts_with("Resources:")
+}
+
+/// The facts of the stack a template at `path` belongs to: the config's or the manifest's,
+/// the global parameters under the stack's own, the folder convention for the account, the
+/// default region (`--region`, the config's `region`) for the region.
+fn stack_facts(path: &std::path::Path, options: &LintOptions) -> StackFacts {
+    let mut facts = options.stacks.get(path).cloned().unwrap_or_default();
+    for (name, value) in &options.parameters {
+        facts
+            .parameters
+            .entry(name.clone())
+            .or_insert_with(|| value.clone());
+    }
+    if facts.account.is_none() {
+        facts.account = xacct_model::workspace::account_of_path(path);
+    }
+    if facts.region.is_none() {
+        facts.region = options.region.clone();
+    }
+    facts
 }
 
 /// Decodes a file's bytes; on failure, keeps a lossy text so the finding can still be shown.
@@ -113,8 +184,16 @@ pub fn load(
         out.push(rules::xa001::from_source_error(file, error));
         return loaded(Outcome::Broken, out, Content::Nothing);
     }
-    let document = match json::parse(source.text()) {
+    let syntax = syntax_of(source.path(), source.text());
+    let parsed = match syntax {
+        Syntax::Json => json::parse(source.text()),
+        Syntax::Yaml => xacct_syntax::yaml::parse(source.text()),
+    };
+    let document = match parsed {
         Ok(document) => document,
+        Err(_) if syntax == Syntax::Yaml && !explicit && !looks_like_template(source.text()) => {
+            return loaded(Outcome::NotChecked, out, Content::Nothing);
+        }
         Err(error) => {
             out.push(rules::xa001::from_parse_error(file, &error));
             return loaded(Outcome::Broken, out, Content::Nothing);
@@ -159,8 +238,50 @@ pub fn load(
             Some(ownership) => (Outcome::Checked(kind), Content::Ownership(ownership)),
             None => (Outcome::NotChecked, Content::Nothing),
         },
-        // Recognised; checked by the template rules of a later layer.
-        DocumentKind::Policy | DocumentKind::Template => (Outcome::NotChecked, Content::Nothing),
+        DocumentKind::Template => {
+            let facts = stack_facts(source.path(), options);
+            let contents = load_template(root, &facts);
+            let pipelines = contents
+                .pipelines
+                .into_iter()
+                .map(|p| {
+                    let mut doc = load_pipeline(&p.root);
+                    doc.stack = Some(StackPlacement {
+                        account: facts.account,
+                        region: facts.region.clone(),
+                        span: p.logical_id.span,
+                    });
+                    let accounts = Accounts::resolve(&doc, options.region.as_deref());
+                    PipelineUnit {
+                        file,
+                        doc,
+                        accounts,
+                        shape_issues: validate_pipeline_document(&p.root),
+                    }
+                })
+                .collect();
+            for entry in &contents.policies {
+                for issue in &entry.issues {
+                    out.push(rules::xa003::from_policy_issue(file, issue));
+                }
+            }
+            let template = LoadedTemplate {
+                pipelines,
+                policies: contents.policies,
+                ownership: contents.ownership,
+                suppressions: contents.suppressions,
+            };
+            (
+                Outcome::Checked(kind),
+                Content::Template(Box::new(template)),
+            )
+        }
+        // A policy shape this loader does not read.
+        DocumentKind::Policy => (Outcome::NotChecked, Content::Nothing),
+        // A CDK manifest is read by the CLI for the stacks' accounts; nothing to check in it.
+        DocumentKind::Unknown if xacct_model::cdk::is_manifest(root) => {
+            (Outcome::NotChecked, Content::Nothing)
+        }
         DocumentKind::Unknown => {
             if explicit {
                 out.push(rules::xa003::unknown_document(file, root));
@@ -218,6 +339,7 @@ pub fn check_all(
     let mut policies = Vec::new();
     let mut ownership = Vec::new();
     let mut found = Vec::new();
+    let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
     for loaded in files {
         slot.insert(loaded.file, reports.len());
         let binding = bindings.get(&loaded.file);
@@ -250,10 +372,32 @@ pub fn check_all(
                     ownership: value,
                 });
             }
+            Content::Template(template) => {
+                pipelines.extend(template.pipelines);
+                for entry in template.policies {
+                    // A template's policies name their subject: no binding is needed.
+                    let governs = resolve_governs(&entry, None, &loaded.path);
+                    policies.push(PolicyUnit {
+                        file: loaded.file,
+                        account: xacct_model::workspace::account_of_path(&loaded.path),
+                        entry,
+                        governs,
+                    });
+                }
+                for (bucket, value) in template.ownership {
+                    ownership.push(xacct_model::workspace::OwnershipUnit {
+                        file: loaded.file,
+                        bucket: Some(bucket),
+                        ownership: value,
+                    });
+                }
+                suppressions.extend(template.suppressions.into_iter().map(|s| (loaded.file, s)));
+            }
             Content::Nothing => {}
         }
         reports.push(FileReport {
             diagnostics: loaded.diagnostics,
+            suppressed: Vec::new(),
             outcome: loaded.outcome,
         });
     }
@@ -284,7 +428,10 @@ pub fn check_all(
     }
     for diagnostic in found {
         if let Some(&i) = slot.get(&diagnostic.file) {
-            reports[i].diagnostics.push(diagnostic);
+            match suppressed_by(&diagnostic, &suppressions) {
+                Some(reason) => reports[i].suppressed.push((diagnostic, reason)),
+                None => reports[i].diagnostics.push(diagnostic),
+            }
         }
     }
     for report in &mut reports {
@@ -300,6 +447,26 @@ pub fn check_all(
     }
 }
 
+/// The suppression that covers a finding, if any: its primary span lies inside a resource
+/// whose `Metadata.xacct.ignore` names the finding's code or a prefix of it. Gives the reason.
+fn suppressed_by(
+    diagnostic: &Diagnostic,
+    suppressions: &[(FileId, Suppression)],
+) -> Option<Option<String>> {
+    suppressions
+        .iter()
+        .find(|(file, s)| {
+            *file == diagnostic.file
+                && s.span.start <= diagnostic.span.start
+                && diagnostic.span.end <= s.span.end
+                && s.codes.iter().any(|c| {
+                    let code = c.value.trim();
+                    !code.is_empty() && diagnostic.code.starts_with(&code.to_ascii_uppercase())
+                })
+        })
+        .map(|(_, s)| s.reason.clone())
+}
+
 /// Lints one file on its own (no bindings, no other files): phases 1 and 2 together.
 pub fn lint_source(
     file: FileId,
@@ -313,6 +480,7 @@ pub fn lint_source(
         .pop()
         .unwrap_or(FileReport {
             diagnostics: Vec::new(),
+            suppressed: Vec::new(),
             outcome: Outcome::Broken,
         })
 }

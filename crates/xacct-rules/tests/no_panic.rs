@@ -9,12 +9,19 @@ use xacct_syntax::FileId;
 const SEED_PIPELINE: &str =
     include_str!("../../../testdata/examples/walkthrough-codedeploy/pipeline.json");
 
+const SEED_TEMPLATE: &str =
+    include_str!("../../../testdata/setups/walkthrough-cfn/tools-111111111111/pipeline.yaml");
+
 fn lint_bytes(bytes: Vec<u8>) {
-    let (source, error) = read_source(std::path::Path::new("fuzz.json"), bytes);
+    lint_bytes_as("fuzz.json", bytes);
+}
+
+fn lint_bytes_as(name: &str, bytes: Vec<u8>) {
+    let (source, error) = read_source(std::path::Path::new(name), bytes);
     let options = LintOptions {
         region: Some("us-east-2".into()),
         strict: true,
-        account_names: Vec::new(),
+        ..LintOptions::default()
     };
     let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
     for d in &report.diagnostics {
@@ -72,6 +79,35 @@ proptest! {
             }
         }
         lint_bytes(text.into_bytes());
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_yaml_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        lint_bytes_as("fuzz.yaml", bytes);
+    }
+
+    #[test]
+    fn edited_templates_never_panic(edits in proptest::collection::vec((0usize..9000, "[a-zA-Z0-9:!&*|>{}\\[\\],${}. -]{0,12}"), 1..6)) {
+        // Overwrite a few bytes of the walkthrough's pipeline template at char boundaries.
+        let mut text = SEED_TEMPLATE.to_string();
+        for (at, with) in edits {
+            let mut at = at % text.len();
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + with.len()).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(at..end, &with);
+        }
+        lint_bytes_as("fuzz.yaml", text.into_bytes());
+    }
+
+    #[test]
+    fn truncated_templates_never_panic(cut in 0usize..9000) {
+        let cut = cut % SEED_TEMPLATE.len();
+        lint_bytes_as("fuzz.yaml", SEED_TEMPLATE.as_bytes()[..cut].to_vec());
     }
 
     #[test]

@@ -206,7 +206,8 @@ impl<'s> Builder<'s> {
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = self.tag(tag.as_deref(), span);
                 let node = self.scalar(value, style, tag.as_ref(), span);
-                let node = wrap(node, tag, span);
+                let whole = Span::new(span.start, node.span.end.max(span.start));
+                let node = wrap(node, tag, whole);
                 if anchor > 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
@@ -348,7 +349,15 @@ impl<'s> Builder<'s> {
     ) -> Node<'s> {
         // The value's own span: after the tag, if any.
         let start = tag.map_or(span.start, |t| self.after_tag(t.span.end).min(span.end));
-        let span = Span::new(start, span.end.max(start));
+        let end = match style {
+            // saphyr-parser 0.3.4 ends a quoted scalar's span at the end of its line, comment
+            // included: end it at its closing quote.
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                closing_quote(self.text, start).map_or(span.end, |end| end.min(span.end))
+            }
+            _ => span.end,
+        };
+        let span = Span::new(start, end.max(start));
         if tag.is_some_and(|t| t.get_att) {
             return self.get_att(value, style, span);
         }
@@ -447,6 +456,23 @@ impl<'s> Builder<'s> {
         }
         Ok(())
     }
+}
+
+/// The end (just past the closing quote) of the quoted scalar that starts at byte `start`.
+fn closing_quote(text: &str, start: u32) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let start = start as usize;
+    let quote = *bytes.get(start)?;
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i as u32 + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Wraps a node in the long form of its CloudFormation tag: `{"Fn::Sub": node}`.

@@ -10,6 +10,7 @@ use glob::{MatchOptions, Pattern};
 use serde::Deserialize;
 use toml::Spanned;
 use xacct_model::arn::{is_region_name, AccountId, Arn};
+use xacct_model::cfn::StackFacts;
 use xacct_model::workspace::Binding;
 use xacct_model::KeyRef;
 use xacct_syntax::FileId;
@@ -25,6 +26,24 @@ struct RawConfig {
     accounts: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     bind: Vec<Spanned<RawBind>>,
+    #[serde(default)]
+    parameters: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    stack: Vec<Spanned<RawStack>>,
+}
+
+/// `[[stack]]`: where the templates matching `file` are deployed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStack {
+    file: Spanned<String>,
+    account: Option<Spanned<String>>,
+    region: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    parameters: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    resources: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -43,7 +62,10 @@ pub struct Config {
     pub region: Option<String>,
     /// Account names, for messages.
     pub accounts: BTreeMap<String, AccountId>,
+    /// Template parameter values for every template.
+    pub parameters: BTreeMap<String, String>,
     binds: Vec<(Pattern, Binding)>,
+    stacks: Vec<(Pattern, StackFacts)>,
 }
 
 /// A mistake in the config, with the byte range it concerns.
@@ -188,7 +210,100 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             };
         config.binds.push((pattern, binding));
     }
+    config.parameters = parameter_values(path, &text, raw.parameters)?;
+    for stack in raw.stack {
+        let stack = stack.into_inner();
+        let glob = normalize(&base.join(stack.file.get_ref()));
+        let pattern = Pattern::new(&glob.to_string_lossy()).map_err(|e| {
+            error(
+                path,
+                &text,
+                stack.file.span(),
+                format!("invalid file pattern: {e}"),
+            )
+        })?;
+        let account = match &stack.account {
+            None => None,
+            // An account ID, or a name from [accounts].
+            Some(account) => Some(
+                AccountId::parse(account.get_ref())
+                    .or_else(|| config.accounts.get(account.get_ref()).copied())
+                    .ok_or_else(|| {
+                        error(
+                            path,
+                            &text,
+                            account.span(),
+                            format!(
+                                "`{}` is neither a 12-digit account ID nor a name in [accounts]",
+                                account.get_ref()
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        if let Some(region) = stack
+            .region
+            .as_ref()
+            .filter(|r| !is_region_name(r.get_ref()))
+        {
+            return Err(error(
+                path,
+                &text,
+                region.span(),
+                format!(
+                    "`{}` is not an AWS region name (e.g. us-east-1)",
+                    region.get_ref()
+                ),
+            ));
+        }
+        let facts = StackFacts {
+            account,
+            region: stack.region.map(Spanned::into_inner),
+            name: stack.name.map(Spanned::into_inner),
+            parameters: parameter_values(path, &text, stack.parameters)?,
+            resources: stack.resources,
+        };
+        config.stacks.push((pattern, facts));
+    }
     Ok(config)
+}
+
+/// Parameter values as CloudFormation receives them: strings (numbers and booleans as
+/// written, lists joined with commas).
+fn parameter_values(
+    path: &Path,
+    text: &str,
+    raw: BTreeMap<String, Spanned<toml::Value>>,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let scalar = |v: &toml::Value| match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let mut out = BTreeMap::new();
+    for (name, value) in raw {
+        let span = value.span();
+        let text_value = match value.get_ref() {
+            toml::Value::Array(items) => items
+                .iter()
+                .map(scalar)
+                .collect::<Option<Vec<_>>>()
+                .map(|items| items.join(",")),
+            other => scalar(other),
+        };
+        let Some(text_value) = text_value else {
+            return Err(error(
+                path,
+                text,
+                span,
+                format!("parameter `{name}`: a value must be a string, number, boolean or a list of them"),
+            ));
+        };
+        out.insert(name, text_value);
+    }
+    Ok(out)
 }
 
 const MATCH: MatchOptions = MatchOptions {
@@ -215,6 +330,30 @@ impl Config {
                 .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
             {
                 out.insert(*id, binding.clone());
+            }
+        }
+        out
+    }
+}
+
+impl Config {
+    /// Where each template is deployed: the first `[[stack]]` whose pattern matches the file.
+    pub fn stacks(&self, files: &[&Path]) -> HashMap<PathBuf, StackFacts> {
+        let mut out = HashMap::new();
+        if self.stacks.is_empty() {
+            return out;
+        }
+        for path in files {
+            let Ok(absolute) = std::path::absolute(path) else {
+                continue;
+            };
+            let absolute = normalize(&absolute);
+            if let Some((_, facts)) = self
+                .stacks
+                .iter()
+                .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
+            {
+                out.insert(path.to_path_buf(), facts.clone());
             }
         }
         out

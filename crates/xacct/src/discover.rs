@@ -1,4 +1,5 @@
-//! Which files to lint: explicit files always; folders walked for `*.json`, skipping VCS,
+//! Which files to lint: explicit files always; folders walked for `*.json`, `*.yaml`, `*.yml`
+//! and `*.template` (CloudFormation's own extension), skipping VCS,
 //! build and dependency folders and hidden entries, filtered by `--include`/`--exclude`.
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,9 @@ const SKIPPED_DIRS: &[&str] = &[
     ".terraform",
     "cdk.out.bak",
 ];
+
+/// The extensions of files found by walking a folder (without `--include`).
+pub const WALKED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
 
 /// `--include` and `--exclude` globs.
 pub struct Filter {
@@ -64,7 +68,10 @@ impl Filter {
 
     fn included(&self, path: &Path) -> bool {
         if self.include.is_empty() {
-            return path.extension().is_some_and(|e| e == "json");
+            return path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
         }
         let name = path.file_name().map(Path::new);
         self.include.iter().any(|p| {

@@ -20,6 +20,8 @@ pub struct LintedFile {
     pub source: SourceFile,
     /// Findings, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings a template suppresses, with the reason it gives.
+    pub suppressed: Vec<(Diagnostic, Option<String>)>,
     /// What became of it.
     pub outcome: Outcome,
 }
@@ -122,7 +124,11 @@ pub fn lint_with_graph(
     // Only files with findings or labels are rendered: drop the others' text to bound memory.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter())
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .chain(r.suppressed.iter().map(|(d, _)| d))
+        })
         .flat_map(|d| std::iter::once(d.file).chain(d.labels.iter().map(|l| l.file)))
         .collect();
     let files = sources
@@ -138,6 +144,7 @@ pub fn lint_with_graph(
             LintedFile {
                 source,
                 diagnostics: report.diagnostics,
+                suppressed: report.suppressed,
                 outcome: report.outcome,
             }
         })

@@ -6,6 +6,7 @@ mod discover;
 mod graph_cmd;
 mod lint;
 mod render;
+mod stacks;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -183,7 +184,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         render::text::config_error(&e);
         EXIT_TROUBLE
     })?;
-    let discovered = discover::discover(&input.paths, &filter);
+    let mut discovered = discover::discover(&input.paths, &filter);
     if !discovered.missing.is_empty() {
         for path in &discovered.missing {
             eprintln!("error: {}: no such file or folder", path.display());
@@ -204,10 +205,13 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         .iter()
         .map(|(name, id)| (*id, name.clone()))
         .collect();
+    let stacks = stacks::stacks(&mut discovered.files, &config);
     let options = xacct_rules::LintOptions {
         region,
         strict,
         account_names,
+        parameters: config.parameters.clone(),
+        stacks,
     };
     let paths: Vec<_> = discovered
         .files

@@ -66,15 +66,31 @@ fn outcome(output: std::process::Output) -> Outcome {
     }
 }
 
+/// The extensions of file fixtures: JSON inputs and CloudFormation templates.
+const FIXTURE_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+
+/// True for a template fixture: linted with `--region us-east-2`, the region the JSON fixtures'
+/// `metadata.pipelineArn` gives (a template alone does not say where it is deployed).
+fn is_template_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "yaml" || e == "yml" || e == "template")
+}
+
+/// Fixtures under `dir`: files, folders with a `BASE` (an overlay on a setup) and folders with
+/// an `xacct.toml` (a setup of their own, linted from its root).
 fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() && path.join("BASE").is_file() {
+        if path.is_dir() && (path.join("BASE").is_file() || path.join("xacct.toml").is_file()) {
             found.push(path);
         } else if path.is_dir() {
             found.extend(fixtures_in(&path));
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| FIXTURE_EXTENSIONS.contains(&e))
+        {
             found.push(path);
         }
     }
@@ -129,7 +145,11 @@ fn copy_tree(from: &Path, to: &Path) {
 /// (so its `xacct.toml` applies and paths print as `./account/file.json`).
 fn lint_fixture(fixture: &Path) -> Outcome {
     if fixture.is_dir() {
-        let dir = assemble(fixture);
+        let dir = if fixture.join("BASE").is_file() {
+            assemble(fixture)
+        } else {
+            fixture.to_path_buf()
+        };
         let args = std::fs::read_to_string(fixture.join("ARGS")).unwrap_or_default();
         let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
             .current_dir(&dir)
@@ -140,7 +160,12 @@ fn lint_fixture(fixture: &Path) -> Outcome {
             .expect("run xacct");
         return outcome(output);
     }
-    lint(fixture.strip_prefix(repo_root()).unwrap(), &[])
+    let extra: &[&str] = if is_template_file(fixture) {
+        &["--region", "us-east-2"]
+    } else {
+        &[]
+    };
+    lint(fixture.strip_prefix(repo_root()).unwrap(), extra)
 }
 
 /// Compares (or, when blessing, writes) the expected output; returns a failure description.
@@ -224,7 +249,7 @@ fn every_rule_fixture_reports_exactly_what_is_expected() {
         }
         assert!(
             fails > 0 && passes > 0,
-            "rule {code} needs at least one fail*.json and one pass*.json fixture"
+            "rule {code} needs at least one fail* and one pass* fixture"
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

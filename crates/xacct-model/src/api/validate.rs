@@ -269,6 +269,12 @@ impl Validator {
             return;
         };
 
+        // A template placeholder (`${DevAccountId}`) is a value fixed at deployment: whatever
+        // stands there then is what CloudFormation checks, not this text.
+        if crate::symbol::contains_placeholder(s) {
+            return;
+        }
+
         // Lengths are in chars; a char is 1 to 4 bytes, so the byte length alone often settles
         // it and the count is skipped.
         let bytes = s.len();

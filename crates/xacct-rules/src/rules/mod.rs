@@ -274,10 +274,10 @@ pub fn account_phrase(placement: &Placement, home: Option<AccountId>) -> Option<
     })
 }
 
-/// True when a configuration value holds a CodePipeline variable (`#{Namespace.Name}`), whose
-/// value is only known at run time.
+/// True when a value holds a CodePipeline variable (`#{Namespace.Name}`), known only at run
+/// time, or a template placeholder (`${DevAccountId}`), known only once its stack is deployed.
 pub fn has_variable(value: &str) -> bool {
-    value.contains("#{")
+    value.contains("#{") || xacct_model::symbol::contains_placeholder(value)
 }
 
 impl<'a> WorkspaceContext<'a> {

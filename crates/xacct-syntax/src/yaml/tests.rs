@@ -266,3 +266,14 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn quoted_scalars_end_at_their_closing_quote_not_at_a_comment() {
+    let text = "A: !Sub \"x\\\"y\" # comment\nB: 'it''s' # c2\nC: \"multi\n  line\" # c3\n";
+    let d = doc(text);
+    let a = d.root.get("A").unwrap();
+    assert_eq!(at(text, a.span), "!Sub \"x\\\"y\"");
+    assert_eq!(at(text, a.get("Fn::Sub").unwrap().span), "\"x\\\"y\"");
+    assert_eq!(at(text, d.root.get("B").unwrap().span), "'it''s'");
+    assert_eq!(at(text, d.root.get("C").unwrap().span), "\"multi\n  line\"");
+}

@@ -12,7 +12,16 @@ use crate::lint::LintRun;
 struct Output<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Findings that a template's `Metadata: {xacct: {ignore: [...]}}` suppresses.
+    suppressed: Vec<JsonSuppressed<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    diagnostic: JsonDiagnostic<'a>,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -70,41 +79,50 @@ fn range(run: &LintRun, file: FileId, span: Span) -> (String, Position, Position
     )
 }
 
+fn diagnostic<'a>(run: &'a LintRun, d: &'a xacct_rules::Diagnostic) -> JsonDiagnostic<'a> {
+    let (path, start, end) = range(run, d.file, d.span);
+    JsonDiagnostic {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        path,
+        start,
+        end,
+        labels: d
+            .labels
+            .iter()
+            .map(|l| {
+                let (path, start, end) = range(run, l.file, l.span);
+                JsonLabel {
+                    path,
+                    start,
+                    end,
+                    message: &l.message,
+                }
+            })
+            .collect(),
+        help: d.help.as_deref(),
+    }
+}
+
 /// Writes the document.
 pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
-    let diagnostics = run
-        .diagnostics()
-        .map(|d| {
-            let (path, start, end) = range(run, d.file, d.span);
-            JsonDiagnostic {
-                code: d.code,
-                name: d.name,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                path,
-                start,
-                end,
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        let (path, start, end) = range(run, l.file, l.span);
-                        JsonLabel {
-                            path,
-                            start,
-                            end,
-                            message: &l.message,
-                        }
-                    })
-                    .collect(),
-                help: d.help.as_deref(),
-            }
+    let diagnostics = run.diagnostics().map(|d| diagnostic(run, d)).collect();
+    let suppressed = run
+        .files
+        .iter()
+        .flat_map(|f| f.suppressed.iter())
+        .map(|(d, reason)| JsonSuppressed {
+            diagnostic: diagnostic(run, d),
+            reason: reason.as_deref(),
         })
         .collect();
     let count = |s: Severity| run.diagnostics().filter(|d| d.severity == s).count();
     let output = Output {
         version: 1,
         diagnostics,
+        suppressed,
         summary: Summary {
             files: run.files.len(),
             errors: count(Severity::Error),

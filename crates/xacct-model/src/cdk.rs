@@ -1,0 +1,121 @@
+//! CDK cloud assemblies (`cdk.out`): which stack template is deployed to which account and
+//! region, from `manifest.json`.
+
+use std::path::{Path, PathBuf};
+
+use xacct_syntax::json::Node;
+
+use crate::arn::{is_region_name, AccountId};
+use crate::cfn::StackFacts;
+
+/// A stack of an assembly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssemblyStack {
+    /// The template file, relative to the manifest's folder joined onto it.
+    pub template: PathBuf,
+    /// Its account, region and name.
+    pub facts: StackFacts,
+}
+
+/// What one manifest lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assembly {
+    /// The stacks.
+    pub stacks: Vec<AssemblyStack>,
+    /// Nested assemblies (CDK Pipelines stages): folders holding a `manifest.json` of their own.
+    pub nested: Vec<PathBuf>,
+}
+
+/// True when a parsed JSON file is a cloud assembly manifest.
+pub fn is_manifest(root: &Node<'_>) -> bool {
+    root.get("artifacts")
+        .is_some_and(|a| a.as_object().is_some())
+        && root.get("version").is_some()
+}
+
+/// Reads a manifest whose folder is `dir`.
+pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
+    let mut assembly = Assembly::default();
+    for artifact in root
+        .get("artifacts")
+        .and_then(Node::as_object)
+        .unwrap_or_default()
+    {
+        let node = &artifact.value;
+        let properties = node.get("properties");
+        let property = |key: &str| properties.and_then(|p| p.get(key)).and_then(Node::as_str);
+        match node.get("type").and_then(Node::as_str) {
+            Some("aws:cloudformation:stack") => {
+                let Some(template) = property("templateFile") else {
+                    continue;
+                };
+                let (account, region) = node
+                    .get("environment")
+                    .and_then(Node::as_str)
+                    .map(environment)
+                    .unwrap_or_default();
+                assembly.stacks.push(AssemblyStack {
+                    template: dir.join(template),
+                    facts: StackFacts {
+                        account,
+                        region,
+                        name: property("stackName")
+                            .or_else(|| node.get("displayName").and_then(Node::as_str))
+                            .map(|n| n.trim_start_matches("Stage/").to_string())
+                            .or_else(|| Some(artifact.key.to_string())),
+                        parameters: Default::default(),
+                        resources: Default::default(),
+                    },
+                });
+            }
+            Some("cdk:cloud-assembly") => {
+                if let Some(folder) = property("directoryName") {
+                    assembly.nested.push(dir.join(folder));
+                }
+            }
+            _ => {}
+        }
+    }
+    assembly
+}
+
+/// `aws://123456789012/us-east-1`; `unknown-account`/`unknown-region` stay unknown.
+fn environment(text: &str) -> (Option<AccountId>, Option<String>) {
+    let rest = text.strip_prefix("aws://").unwrap_or("");
+    let (account, region) = rest.split_once('/').unwrap_or((rest, ""));
+    (
+        AccountId::parse(account),
+        is_region_name(region).then(|| region.to_string()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stacks_and_nested_assemblies() {
+        let text = r#"{"version": "36.0.0", "artifacts": {
+            "Pipeline": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/us-east-2",
+                         "properties": {"templateFile": "Pipeline.template.json", "stackName": "PipelineStack"}},
+            "Other": {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
+                      "properties": {"templateFile": "Other.template.json"}},
+            "assembly-Prod": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}},
+            "Tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}}}}"#;
+        let doc = xacct_syntax::json::parse(text).unwrap();
+        assert!(is_manifest(&doc.root));
+        let assembly = read_manifest(Path::new("cdk.out"), &doc.root);
+        assert_eq!(assembly.nested, [PathBuf::from("cdk.out/assembly-Prod")]);
+        assert_eq!(assembly.stacks.len(), 2);
+        let first = &assembly.stacks[0];
+        assert_eq!(
+            first.template,
+            PathBuf::from("cdk.out/Pipeline.template.json")
+        );
+        assert_eq!(first.facts.account, AccountId::parse("111111111111"));
+        assert_eq!(first.facts.region.as_deref(), Some("us-east-2"));
+        assert_eq!(first.facts.name.as_deref(), Some("PipelineStack"));
+        assert_eq!(assembly.stacks[1].facts.account, None);
+        assert_eq!(assembly.stacks[1].facts.region, None);
+    }
+}

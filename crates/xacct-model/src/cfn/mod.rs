@@ -1,0 +1,487 @@
+//! CloudFormation templates (JSON or YAML, hand-written or synthesised by CDK) turned into the
+//! documents every other input gives: pipeline declarations in the API's shape, and policies
+//! tied to the role, bucket or key they govern. Rules never see a template; they see the same
+//! model as for `get-pipeline` output, with spans in the template the user edits.
+//!
+//! Values are resolved as far as the template, the config (`[parameters]`, `[[stack]]`) and a
+//! CDK manifest allow (see [`eval`]); the rest stays a placeholder that rules treat as unknown.
+
+pub mod eval;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use xacct_syntax::json::{Member, Node, Value};
+use xacct_syntax::Span;
+
+use crate::arn::AccountId;
+use crate::pipeline::Spanned;
+use crate::policy::load_policy;
+use crate::policy_file::{PolicyEntry, PolicyKind, Subject};
+use eval::{scalar_text, Owned, Template};
+
+/// Where a template is deployed and with which parameter values, as far as anyone says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StackFacts {
+    /// The account (`[[stack]] account`, the CDK manifest, or the folder convention).
+    pub account: Option<AccountId>,
+    /// The region.
+    pub region: Option<String>,
+    /// The stack name.
+    pub name: Option<String>,
+    /// Parameter values (`[parameters]`, then `[[stack]] parameters`).
+    pub parameters: BTreeMap<String, String>,
+    /// Physical IDs of resources, by logical ID (`[[stack]] resources`): what `Ref` gives
+    /// once deployed, such as the key ID CloudFormation chose for an `AWS::KMS::Key`.
+    pub resources: BTreeMap<String, String>,
+}
+
+/// A pipeline declared in a template.
+#[derive(Debug)]
+pub struct TemplatePipeline {
+    /// The resource's logical ID and its span (where the stack's account is attributed).
+    pub logical_id: Spanned<String>,
+    /// The declaration in the API's shape (`{"pipeline": {...}}`), spans in the template.
+    pub root: Owned,
+}
+
+/// `Metadata: {xacct: {ignore: [...], reason: ...}}` on a resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The resource's logical ID.
+    pub resource: String,
+    /// The resource, key to end: findings inside it are suppressed.
+    pub span: Span,
+    /// Codes or prefixes (`XA503`, `XA5`), with their spans.
+    pub codes: Vec<Spanned<String>>,
+    /// Why, when given.
+    pub reason: Option<String>,
+}
+
+/// What a template declares that xacct checks.
+#[derive(Debug, Default)]
+pub struct TemplateContents {
+    /// Pipelines.
+    pub pipelines: Vec<TemplatePipeline>,
+    /// Trust, identity, bucket and key policies, each with its subject.
+    pub policies: Vec<PolicyEntry>,
+    /// Buckets' object ownership: (bucket name, setting).
+    pub ownership: Vec<(String, Spanned<String>)>,
+    /// Suppressions.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// Reads a template. Call when [`crate::DocumentKind::detect`] says `Template`.
+pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
+    let template = Template::new(root, facts);
+    let mut contents = TemplateContents::default();
+    // Managed policies the template declares, by what `Ref` of them gives (their ARN), for
+    // the roles that attach them by `ManagedPolicyArns`.
+    let declared_managed: HashMap<String, Owned> = template
+        .resources
+        .iter()
+        .filter(|(_, _, node)| {
+            node.get("Type").and_then(Node::as_str) == Some("AWS::IAM::ManagedPolicy")
+        })
+        .filter_map(|(id, span, node)| {
+            let document = template.eval(node.get("Properties")?.get("PolicyDocument")?)?;
+            let reference = template.eval_text(&ref_node(id, *span))?;
+            Some((reference, document))
+        })
+        .collect();
+    for (id, id_span, node) in &template.resources {
+        let Some(kind) = node.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        if let Some(condition) = node.get("Condition").and_then(Node::as_str) {
+            if template.condition(condition) == Some(false) {
+                continue;
+            }
+        }
+        let whole = Span::new(id_span.start, node.span.end.max(id_span.end));
+        if let Some(suppression) = suppression(id, whole, node) {
+            contents.suppressions.push(suppression);
+        }
+        let Some(properties) = node.get("Properties") else {
+            continue;
+        };
+        let id_spanned = Spanned::new(id.to_string(), *id_span);
+        match kind {
+            "AWS::CodePipeline::Pipeline" => {
+                if let Some(root) = pipeline(&template, &id_spanned, properties) {
+                    contents.pipelines.push(TemplatePipeline {
+                        logical_id: id_spanned,
+                        root,
+                    });
+                }
+            }
+            "AWS::IAM::Role" => role(
+                &template,
+                &id_spanned,
+                properties,
+                &declared_managed,
+                &mut contents,
+            ),
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                let Some(document) = properties
+                    .get("PolicyDocument")
+                    .and_then(|d| template.eval(d))
+                else {
+                    continue;
+                };
+                let name = properties
+                    .get("PolicyName")
+                    .or_else(|| properties.get("ManagedPolicyName"))
+                    .and_then(|n| template.eval_text(n))
+                    .unwrap_or_else(|| id.to_string());
+                for role_arn in role_arns(&template, properties.get("Roles")) {
+                    push_policy(
+                        &mut contents,
+                        &document,
+                        PolicyKind::Identity,
+                        Some(Subject::RoleArn(role_arn)),
+                        Some(name.clone()),
+                    );
+                }
+            }
+            "AWS::S3::BucketPolicy" => {
+                let (Some(bucket), Some(document)) = (
+                    properties.get("Bucket").and_then(|b| template.eval_text(b)),
+                    properties
+                        .get("PolicyDocument")
+                        .and_then(|d| template.eval(d)),
+                ) else {
+                    continue;
+                };
+                push_policy(
+                    &mut contents,
+                    &document,
+                    PolicyKind::Bucket,
+                    Some(Subject::Bucket(bucket)),
+                    None,
+                );
+            }
+            "AWS::KMS::Key" => {
+                let Some(document) = properties.get("KeyPolicy").and_then(|d| template.eval(d))
+                else {
+                    continue;
+                };
+                let key_arn = template.get_att(id, "Arn");
+                push_policy(
+                    &mut contents,
+                    &document,
+                    PolicyKind::Key,
+                    Some(Subject::Key(key_arn)),
+                    Some(id.to_string()),
+                );
+            }
+            "AWS::S3::Bucket" => {
+                let ownership = properties
+                    .get("OwnershipControls")
+                    .and_then(|o| o.get("Rules"))
+                    .and_then(Node::as_array)
+                    .and_then(|rules| rules.iter().find_map(|r| r.get("ObjectOwnership")));
+                if let Some(ownership) = ownership {
+                    let bucket = template
+                        .eval_text(&ref_node(id, *id_span))
+                        .unwrap_or_default();
+                    if let Some(value) = template.eval_text(ownership) {
+                        contents
+                            .ownership
+                            .push((bucket, Spanned::new(value, ownership.span)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    contents
+}
+
+/// `{"Ref": id}`, to evaluate what `Ref` of a resource gives.
+fn ref_node(id: &str, span: Span) -> Node<'static> {
+    Node {
+        span,
+        value: Value::Object(vec![Member {
+            key: Cow::Borrowed("Ref"),
+            key_span: span,
+            value: Node {
+                span,
+                value: Value::String(Cow::Owned(id.to_string())),
+            },
+        }]),
+    }
+}
+
+fn push_policy(
+    contents: &mut TemplateContents,
+    document: &Owned,
+    kind: PolicyKind,
+    subject: Option<Subject>,
+    name: Option<String>,
+) {
+    let (document, issues) = load_policy(document);
+    contents.policies.push(PolicyEntry {
+        kind: Some(kind),
+        subject,
+        name,
+        document,
+        issues,
+    });
+}
+
+/// The ARNs of the roles an `AWS::IAM::Policy` lists: a `Ref` to a role of the template gives
+/// its name, and so its ARN.
+fn role_arns(template: &Template<'_, '_>, roles: Option<&Node<'_>>) -> Vec<Spanned<String>> {
+    let mut arns = Vec::new();
+    for item in roles.and_then(Node::as_array).unwrap_or_default() {
+        let referenced = item
+            .get("Ref")
+            .and_then(Node::as_str)
+            .filter(|id| matches!(template.resource(id), Some(("AWS::IAM::Role", _))));
+        let arn = match referenced {
+            Some(id) => template.get_att(id, "Arn"),
+            None => {
+                let Some(name) = template.eval_text(item) else {
+                    continue;
+                };
+                format!(
+                    "arn:{}:iam::{}:role/{name}",
+                    template.partition(),
+                    template.account()
+                )
+            }
+        };
+        arns.push(Spanned::new(arn, item.span));
+    }
+    arns
+}
+
+/// An `AWS::IAM::Role`: its trust policy, inline policies, and attached managed policies.
+fn role(
+    template: &Template<'_, '_>,
+    id: &Spanned<String>,
+    properties: &Node<'_>,
+    declared_managed: &HashMap<String, Owned>,
+    contents: &mut TemplateContents,
+) {
+    let arn = Spanned::new(template.get_att(&id.value, "Arn"), id.span);
+    if let Some(trust) = properties
+        .get("AssumeRolePolicyDocument")
+        .and_then(|d| template.eval(d))
+    {
+        push_policy(
+            contents,
+            &trust,
+            PolicyKind::Trust,
+            Some(Subject::RoleArn(arn.clone())),
+            None,
+        );
+    }
+    let inline = properties.get("Policies").and_then(|p| template.eval(p));
+    for policy in inline.as_ref().and_then(Node::as_array).unwrap_or_default() {
+        let Some(document) = policy.get("PolicyDocument") else {
+            continue;
+        };
+        let name = policy.get("PolicyName").and_then(scalar_text);
+        push_policy(
+            contents,
+            document,
+            PolicyKind::Identity,
+            Some(Subject::RoleArn(arn.clone())),
+            name,
+        );
+    }
+    let attached = properties
+        .get("ManagedPolicyArns")
+        .and_then(|p| template.eval(p));
+    for policy in attached
+        .as_ref()
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+    {
+        let Some(policy_arn) = scalar_text(policy) else {
+            continue;
+        };
+        let subject = Some(Subject::RoleArn(arn.clone()));
+        match declared_managed.get(&policy_arn) {
+            Some(document) => {
+                push_policy(
+                    contents,
+                    document,
+                    PolicyKind::Identity,
+                    subject,
+                    Some(policy_arn),
+                );
+            }
+            None => contents.policies.push(PolicyEntry {
+                kind: Some(PolicyKind::Identity),
+                subject,
+                document: crate::managed::not_given(&policy_arn, policy.span),
+                name: Some(policy_arn),
+                issues: Vec::new(),
+            }),
+        }
+    }
+}
+
+/// The suppressions a resource declares in its `Metadata`.
+fn suppression(id: &str, span: Span, resource: &Node<'_>) -> Option<Suppression> {
+    let xacct = resource.get("Metadata")?.get("xacct")?;
+    let codes = match xacct.get("ignore") {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items
+            .iter()
+            .filter_map(|i| Some(Spanned::new(i.as_str()?.to_string(), i.span)))
+            .collect(),
+        Some(single) => single
+            .as_str()
+            .map(|s| vec![Spanned::new(s.to_string(), single.span)])
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Some(Suppression {
+        resource: id.to_string(),
+        span,
+        codes,
+        reason: xacct.get("reason").and_then(scalar_text),
+    })
+}
+
+/// An `AWS::CodePipeline::Pipeline` as the API declares it: `{"pipeline": {...}}`.
+fn pipeline(
+    template: &Template<'_, '_>,
+    id: &Spanned<String>,
+    properties: &Node<'_>,
+) -> Option<Owned> {
+    let evaluated = template.eval(properties)?;
+    let members = evaluated.as_object()?;
+    let mut declaration = Vec::new();
+    for m in members {
+        let value = match &*m.key {
+            // CloudFormation's own settings, not part of the declaration.
+            "RestartExecutionOnUpdate" | "DisableInboundStageTransitions" | "Tags" => continue,
+            "ArtifactStores" => artifact_stores(&m.value),
+            _ => api_value(&m.value, &m.key),
+        };
+        declaration.push(Member {
+            key: Cow::Owned(camel(&m.key)),
+            key_span: m.key_span,
+            value,
+        });
+    }
+    if !members.iter().any(|m| m.key == "Name") {
+        // CloudFormation names an unnamed pipeline after the stack and the logical ID.
+        declaration.insert(
+            0,
+            Member {
+                key: Cow::Borrowed("name"),
+                key_span: id.span,
+                value: Node {
+                    span: id.span,
+                    value: Value::String(Cow::Owned(crate::symbol::placeholder(&id.value))),
+                },
+            },
+        );
+    }
+    let span = evaluated.span;
+    Some(Node {
+        span,
+        value: Value::Object(vec![Member {
+            key: Cow::Borrowed("pipeline"),
+            key_span: id.span,
+            value: Node {
+                span,
+                value: Value::Object(declaration),
+            },
+        }]),
+    })
+}
+
+/// `ArtifactStores: [{Region, ArtifactStore}]` becomes the API's map from region to store.
+fn artifact_stores(list: &Owned) -> Owned {
+    let entries = list
+        .as_array()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| {
+            let region = entry.member("Region")?;
+            let store = entry.get("ArtifactStore")?;
+            Some(Member {
+                key: Cow::Owned(scalar_text(&region.value)?),
+                key_span: region.value.span,
+                value: api_value(store, "ArtifactStore"),
+            })
+        })
+        .collect();
+    Node {
+        span: list.span,
+        value: Value::Object(entries),
+    }
+}
+
+/// PascalCase to camelCase (`RoleArn` → `roleArn`, `ActionTypeId` → `actionTypeId`).
+fn camel(key: &str) -> String {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A property value in the API's shape: keys in camelCase (but `Configuration`'s, which are
+/// the provider's own), scalars as strings except the API's integers.
+fn api_value(node: &Owned, key: &str) -> Owned {
+    let value = match &node.value {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| {
+                    let (child_key, value) = if key == "Configuration" {
+                        (m.key.to_string(), stringified(&m.value))
+                    } else {
+                        (camel(&m.key), api_value(&m.value, &m.key))
+                    };
+                    Member {
+                        key: Cow::Owned(child_key),
+                        key_span: m.key_span,
+                        value,
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|i| api_value(i, key)).collect()),
+        Value::Number(_) | Value::Bool(_) | Value::String(_)
+            if matches!(key, "RunOrder" | "TimeoutInMinutes") =>
+        {
+            match scalar_text(node).and_then(|t| t.parse::<i64>().ok()) {
+                Some(n) => Value::Number(Cow::Owned(n.to_string())),
+                None => node.value.clone(),
+            }
+        }
+        Value::Number(_) | Value::Bool(_) => {
+            Value::String(Cow::Owned(scalar_text(node).unwrap_or_default()))
+        }
+        other => other.clone(),
+    };
+    Node {
+        span: node.span,
+        value,
+    }
+}
+
+/// A configuration value: CloudFormation passes every scalar as a string.
+fn stringified(node: &Owned) -> Owned {
+    match &node.value {
+        Value::Number(_) | Value::Bool(_) => Node {
+            span: node.span,
+            value: Value::String(Cow::Owned(scalar_text(node).unwrap_or_default())),
+        },
+        _ => node.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

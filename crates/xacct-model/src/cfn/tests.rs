@@ -1,0 +1,402 @@
+use super::*;
+use crate::policy_file::PolicyKind;
+
+fn facts() -> StackFacts {
+    StackFacts {
+        account: AccountId::parse("111111111111"),
+        region: Some("us-east-2".to_string()),
+        name: Some("ci".to_string()),
+        parameters: [("DevAccountId".to_string(), "222222222222".to_string())].into(),
+        resources: [(
+            "Key".to_string(),
+            "1234abcd-12ab-34cd-56ef-1234567890ab".to_string(),
+        )]
+        .into(),
+    }
+}
+
+const TEMPLATE: &str = r#"
+Parameters:
+  DevAccountId: {Type: String}
+  Env: {Type: String, Default: prod}
+  Unset: {Type: String}
+  Subnets: {Type: CommaDelimitedList, Default: "a,b"}
+Mappings:
+  Regions:
+    us-east-2: {Ami: ami-123}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  Unknown: !Equals [!Ref Unset, x]
+  Both: !And [!Condition IsProd, !Condition Unknown]
+  Either: !Or [!Condition IsProd, !Condition Unknown]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deployer
+      Path: /service-role/
+  Unnamed:
+    Type: AWS::IAM::Role
+    Properties: {}
+  Key:
+    Type: AWS::KMS::Key
+    Properties: {}
+  OtherKey:
+    Type: AWS::KMS::Key
+    Properties: {}
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "artifacts-${AWS::Region}-${AWS::AccountId}"
+Outputs:
+  Values:
+    Value:
+      - !Ref DevAccountId
+      - !Ref Env
+      - !Ref Unset
+      - !Sub "arn:aws:iam::${DevAccountId}:role/x"
+      - !Sub "${Role.Arn}|${!Literal}|${AWS::Partition}|${AWS::StackName}"
+      - !Sub ["${A}-${B}", {A: !Ref Env, B: one}]
+      - !Join [":", [a, !Ref Env, 3]]
+      - !Select [1, !Ref Subnets]
+      - !Select [0, !Split ["/", "x/y"]]
+      - !If [IsProd, yes-prod, no]
+      - !If [IsDev, dev, not-dev]
+      - !If [Unknown, a, b]
+      - !If [Both, a, b]
+      - !If [Either, either, b]
+      - !FindInMap [Regions, !Ref "AWS::Region", Ami]
+      - !GetAtt Role.Arn
+      - !GetAtt Unnamed.Arn
+      - !GetAtt Key.Arn
+      - !Ref OtherKey
+      - !GetAtt Bucket.Arn
+      - !Ref Bucket
+      - !ImportValue shared-key
+      - !If [IsProd, !Ref AWS::NoValue, kept]
+      - last
+"#;
+
+fn values(facts: &StackFacts) -> Vec<String> {
+    let doc = xacct_syntax::yaml::parse(TEMPLATE).unwrap();
+    let template = Template::new(&doc.root, facts);
+    let list = doc
+        .root
+        .get("Outputs")
+        .unwrap()
+        .get("Values")
+        .unwrap()
+        .get("Value")
+        .unwrap();
+    let evaluated = template.eval(list).unwrap();
+    evaluated
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| scalar_text(n).unwrap())
+        .collect()
+}
+
+#[test]
+fn intrinsics_resolve_from_parameters_defaults_pseudo_parameters_and_resources() {
+    let got = values(&facts());
+    let want = [
+        "222222222222",
+        "prod",
+        "${Unset}",
+        "arn:aws:iam::222222222222:role/x",
+        "arn:aws:iam::111111111111:role/service-role/deployer|${Literal}|aws|ci",
+        "prod-one",
+        "a:prod:3",
+        "b",
+        "x",
+        "yes-prod",
+        "not-dev",
+        "${Fn::If Unknown}",
+        "${Fn::If Both}",
+        "either",
+        "ami-123",
+        "arn:aws:iam::111111111111:role/service-role/deployer",
+        "arn:aws:iam::111111111111:role/${Unnamed}",
+        "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "${OtherKey}",
+        "arn:aws:s3:::artifacts-us-east-2-111111111111",
+        "artifacts-us-east-2-111111111111",
+        "${ImportValue shared-key}",
+        // The `AWS::NoValue` item is gone.
+        "last",
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_unbound_stack_leaves_its_account_and_region_as_placeholders() {
+    let got = values(&StackFacts::default());
+    assert_eq!(got[0], "${DevAccountId}");
+    assert_eq!(
+        got[15],
+        "arn:aws:iam::${AWS::AccountId}:role/service-role/deployer"
+    );
+    assert_eq!(
+        got[17],
+        "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}"
+    );
+    // The mapping is keyed by a region that is not known: unknown too.
+    assert_eq!(got[14], "${Fn::FindInMap Regions}");
+}
+
+#[test]
+fn evaluated_values_keep_the_span_of_the_template_text() {
+    let doc = xacct_syntax::yaml::parse(TEMPLATE).unwrap();
+    let facts = facts();
+    let template = Template::new(&doc.root, &facts);
+    let list = doc
+        .root
+        .get("Outputs")
+        .unwrap()
+        .get("Values")
+        .unwrap()
+        .get("Value")
+        .unwrap();
+    let evaluated = template.eval(list).unwrap();
+    let sub = &evaluated.as_array().unwrap()[3];
+    assert_eq!(
+        &TEMPLATE[sub.span.range()],
+        r#"!Sub "arn:aws:iam::${DevAccountId}:role/x""#
+    );
+}
+
+const PIPELINE: &str = r#"
+Parameters:
+  DevAccountId: {Type: String}
+Resources:
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Metadata:
+      xacct:
+        ignore: [XA503, XA9]
+        reason: reviewed with the platform team
+    Properties:
+      RoleArn: !GetAtt PipelineRole.Arn
+      RestartExecutionOnUpdate: true
+      ArtifactStores:
+        - Region: us-east-2
+          ArtifactStore:
+            Type: S3
+            Location: artifacts
+            EncryptionKey: {Id: !GetAtt Key.Arn, Type: KMS}
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Src
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: 1}
+              Configuration: {S3Bucket: src, S3ObjectKey: app.zip, PollForSourceChanges: false}
+              OutputArtifacts: [{Name: App}]
+              RunOrder: "2"
+  PipelineRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: pipeline
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: codepipeline.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: inline
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: sts:AssumeRole, Resource: !Sub "arn:aws:iam::${DevAccountId}:role/*"}
+      ManagedPolicyArns:
+        - !Ref Shared
+        - arn:aws:iam::aws:policy/AdministratorAccess
+        - arn:aws:iam::999999999999:policy/elsewhere
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: shared
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: s3:GetObject, Resource: "*"}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: artifacts
+      OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !GetAtt PipelineRole.Arn}, Action: s3:*, Resource: "arn:aws:s3:::artifacts/*"}
+  NeverDeployed:
+    Type: AWS::IAM::Role
+    Condition: Never
+    Properties:
+      RoleName: never
+      AssumeRolePolicyDocument: {Statement: []}
+Conditions:
+  Never: !Equals [a, b]
+"#;
+
+#[test]
+fn a_pipeline_resource_becomes_the_api_declaration() {
+    let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
+    let contents = load_template(&doc.root, &facts());
+    assert_eq!(contents.pipelines.len(), 1);
+    let root = &contents.pipelines[0].root;
+    let pipeline = root.get("pipeline").unwrap();
+    assert_eq!(
+        pipeline.get("roleArn").unwrap().as_str(),
+        Some("arn:aws:iam::111111111111:role/pipeline")
+    );
+    // CloudFormation's own settings are not part of the declaration.
+    assert!(pipeline.get("restartExecutionOnUpdate").is_none());
+    // An unnamed pipeline is named after its logical ID, unknown until deployed.
+    assert_eq!(pipeline.get("name").unwrap().as_str(), Some("${Pipeline}"));
+    let store = pipeline
+        .get("artifactStores")
+        .unwrap()
+        .get("us-east-2")
+        .unwrap();
+    assert_eq!(store.get("location").unwrap().as_str(), Some("artifacts"));
+    assert_eq!(
+        store
+            .get("encryptionKey")
+            .unwrap()
+            .get("id")
+            .unwrap()
+            .as_str(),
+        Some("arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    );
+    let action = &pipeline.get("stages").unwrap().as_array().unwrap()[0]
+        .get("actions")
+        .unwrap()
+        .as_array()
+        .unwrap()[0];
+    let type_id = action.get("actionTypeId").unwrap();
+    assert_eq!(type_id.get("version").unwrap().as_str(), Some("1"));
+    let configuration = action.get("configuration").unwrap();
+    // Configuration keys are the provider's own; scalars are strings.
+    assert_eq!(
+        configuration.get("PollForSourceChanges").unwrap().as_str(),
+        Some("false")
+    );
+    assert_eq!(
+        action.get("runOrder").unwrap().value,
+        Value::Number("2".into())
+    );
+    assert_eq!(
+        action.get("outputArtifacts").unwrap().as_array().unwrap()[0]
+            .get("name")
+            .unwrap()
+            .as_str(),
+        Some("App")
+    );
+    // And the declaration is valid for the API model.
+    assert_eq!(crate::api::validate_pipeline_document(root), Vec::new());
+    let loaded = crate::pipeline::load_pipeline(root);
+    assert_eq!(loaded.pipeline.stages.len(), 1);
+}
+
+#[test]
+fn policies_name_their_subjects() {
+    let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
+    let contents = load_template(&doc.root, &facts());
+    let summary: Vec<(PolicyKind, String, Option<String>)> = contents
+        .policies
+        .iter()
+        .map(|p| {
+            let subject = match p.subject.as_ref().unwrap() {
+                Subject::RoleArn(arn) => arn.value.clone(),
+                Subject::Bucket(b) => format!("bucket {b}"),
+                Subject::Key(k) => format!("key {k}"),
+                Subject::RoleName(n) => format!("role name {}", n.value),
+            };
+            (p.kind.unwrap(), subject, p.name.clone())
+        })
+        .collect();
+    let role = "arn:aws:iam::111111111111:role/pipeline".to_string();
+    assert_eq!(
+        summary,
+        [
+            (PolicyKind::Trust, role.clone(), None),
+            (PolicyKind::Identity, role.clone(), Some("inline".into())),
+            (
+                PolicyKind::Identity,
+                role.clone(),
+                Some("arn:aws:iam::111111111111:policy/shared".into())
+            ),
+            (
+                PolicyKind::Identity,
+                role.clone(),
+                Some("arn:aws:iam::aws:policy/AdministratorAccess".into())
+            ),
+            (
+                PolicyKind::Identity,
+                role.clone(),
+                Some("arn:aws:iam::999999999999:policy/elsewhere".into())
+            ),
+            (
+                PolicyKind::Key,
+                "key arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    .into(),
+                Some("Key".into())
+            ),
+            (PolicyKind::Bucket, "bucket artifacts".into(), None),
+        ]
+    );
+    // The declared managed policy brings its own statement; the AWS one its known part; the
+    // one declared elsewhere stands as an allow nobody can decide.
+    assert_eq!(
+        contents.policies[2].document.statements[0]
+            .action
+            .as_ref()
+            .unwrap()
+            .values[0]
+            .value,
+        "s3:GetObject"
+    );
+    assert!(contents.policies[3].document.statements[0]
+        .conditions
+        .is_empty());
+    assert_eq!(
+        contents.policies[4].document.statements[0].conditions[0]
+            .key
+            .value,
+        crate::managed::NOT_GIVEN_KEY
+    );
+    assert_eq!(
+        contents.ownership,
+        [(
+            "artifacts".to_string(),
+            Spanned::new(
+                "BucketOwnerEnforced".to_string(),
+                contents.ownership[0].1.span
+            )
+        )]
+    );
+}
+
+#[test]
+fn suppressions_cover_their_resource() {
+    let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
+    let contents = load_template(&doc.root, &facts());
+    assert_eq!(contents.suppressions.len(), 1);
+    let s = &contents.suppressions[0];
+    assert_eq!(s.resource, "Pipeline");
+    let codes: Vec<&str> = s.codes.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(codes, ["XA503", "XA9"]);
+    assert_eq!(s.reason.as_deref(), Some("reviewed with the platform team"));
+    let text = &PIPELINE[s.span.range()];
+    assert!(
+        text.starts_with("Pipeline:") && text.ends_with("RunOrder: \"2\""),
+        "{text}"
+    );
+}

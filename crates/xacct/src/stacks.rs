@@ -1,0 +1,78 @@
+//! Where templates are deployed: `[[stack]]` entries of the config, and the manifests of CDK
+//! cloud assemblies (`cdk.out/manifest.json`) among the files to lint. The config wins over
+//! a manifest (it is the user's explicit word); the engine falls back to the folder convention.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use xacct_model::cdk::{is_manifest, read_manifest};
+use xacct_model::cfn::StackFacts;
+
+use crate::config::Config;
+use crate::discover::Candidate;
+
+/// Drops `.` components, so `./cdk.out/a.json` and `cdk.out/a.json` are one file.
+fn key(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+/// The stack facts of every template among `files`, keyed by the files' own paths. Templates a
+/// manifest lists that are not among `files` yet (a manifest named on its own) are added.
+pub fn stacks(files: &mut Vec<Candidate>, config: &Config) -> HashMap<PathBuf, StackFacts> {
+    let mut from_manifests: HashMap<PathBuf, StackFacts> = HashMap::new();
+    let mut queue: Vec<PathBuf> = files
+        .iter()
+        .filter(|c| c.path.file_name().is_some_and(|n| n == "manifest.json"))
+        .map(|c| c.path.clone())
+        .collect();
+    let mut seen = HashSet::new();
+    while let Some(manifest) = queue.pop() {
+        if !seen.insert(key(&manifest)) {
+            continue;
+        }
+        // An unreadable or broken manifest is linted (and reported) as a file like any other.
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let Ok(document) = xacct_syntax::json::parse(&text) else {
+            continue;
+        };
+        if !is_manifest(&document.root) {
+            continue;
+        }
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        let assembly = read_manifest(dir, &document.root);
+        for stack in assembly.stacks {
+            from_manifests.insert(key(&stack.template), stack.facts);
+            if !files.iter().any(|c| key(&c.path) == key(&stack.template))
+                && stack.template.is_file()
+            {
+                files.push(Candidate {
+                    path: stack.template,
+                    explicit: false,
+                    error: None,
+                });
+            }
+        }
+        queue.extend(
+            assembly
+                .nested
+                .into_iter()
+                .map(|d| d.join("manifest.json"))
+                .filter(|m| m.is_file()),
+        );
+    }
+    let paths: Vec<&Path> = files.iter().map(|c| c.path.as_path()).collect();
+    let from_config = config.stacks(&paths);
+    files
+        .iter()
+        .filter_map(|c| {
+            let facts = from_config
+                .get(&c.path)
+                .or_else(|| from_manifests.get(&key(&c.path)))?;
+            Some((c.path.clone(), facts.clone()))
+        })
+        .collect()
+}
