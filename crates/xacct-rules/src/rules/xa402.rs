@@ -30,7 +30,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
-        if !c.outcome.misses(Side::Identity) || !seen.insert((c.kind, c.principal.clone())) {
+        // Once per role, direction and bucket: each artifact bucket needs its own allow.
+        if !c.outcome.misses(Side::Identity)
+            || !seen.insert((c.kind, c.principal.clone(), bucket_objects(&c.resource)))
+        {
             continue;
         }
         let (what, actions) = s3_actions(c.kind);

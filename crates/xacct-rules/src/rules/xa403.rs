@@ -30,7 +30,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .role_arn
             .as_ref()
             .is_some_and(|r| r.value == c.principal);
-        if !(cross || pipeline_role) || !seen.insert(c.principal.clone()) {
+        if !(cross || pipeline_role) {
             continue;
         }
         let (diag, help) = if cross && c.outcome.misses(Side::Resource) {
@@ -82,6 +82,11 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
+        // Once per role and bucket, and only once a finding is made: a role may list one
+        // artifact bucket (one region's store, one pipeline's) and not another.
+        if !seen.insert((c.principal.clone(), c.resource.clone())) {
+            continue;
+        }
         out.push_about(
             check_index,
             diag.help(format!(
