@@ -34,33 +34,55 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             if bucket_account == runs_in.value {
                 continue;
             }
-            if action
-                .config("CannedACL")
-                .is_some_and(|acl| acl.value == "bucket-owner-full-control")
-            {
+            let acl = action.config("CannedACL");
+            // A variable's ACL is known only at run time.
+            if acl.is_some_and(|acl| has_variable(&acl.value)) {
+                continue;
+            }
+            let acl = acl.map(|acl| acl.value.as_str());
+            if acl == Some("bucket-owner-full-control") {
                 continue;
             }
             // With BucketOwnerEnforced the bucket owner owns every object: nothing to fix here.
-            let enforced = cx.workspace.ownership.iter().any(|o| {
-                o.bucket.as_deref() == Some(bucket.value.as_str())
-                    && o.ownership.value == "BucketOwnerEnforced"
-            });
-            if enforced {
+            let setting = cx
+                .workspace
+                .ownership
+                .iter()
+                .find(|o| o.bucket.as_deref() == Some(bucket.value.as_str()));
+            if setting.is_some_and(|o| o.ownership.value == "BucketOwnerEnforced") {
                 continue;
             }
-            out.push(
-                cx.diag(&RULE, unit.file, bucket.span, format!(
-                    "S3 deploy action `{}` uploads into `{}`, a bucket of account {bucket_account}, from account {}: the objects stay owned by account {}, and the bucket's account cannot read them",
+            // `bucket-owner-read` grants the bucket's account READ: only control is lost.
+            let effect = if acl == Some("bucket-owner-read") {
+                "; the bucket's account may read them (`bucket-owner-read`), but its bucket policy does not apply to them and it cannot manage their permissions"
+            } else {
+                ", and the bucket's account cannot read them"
+            };
+            // Without the bucket's ownership setting, S3's default since April 2023 may apply.
+            let unless = if setting.is_none() {
+                ", unless the bucket enforces bucket-owner ownership (BucketOwnerEnforced, the default for buckets created since April 2023)"
+            } else {
+                ""
+            };
+            let mut diag = cx
+                .diag(&RULE, unit.file, bucket.span, format!(
+                    "S3 deploy action `{}` uploads into `{}`, a bucket of account {bucket_account}, from account {}: the objects stay owned by account {}{effect}{unless}",
                     action.display_name(),
                     bucket.value,
                     runs_in.value,
-                    runs_in.value
+                    runs_in.value,
                 ))
-                .label_opt_in(unit.file, runs_in.origin.span(), format!("the action runs in account {}", runs_in.value))
-                .help(format!(
-                    "give the action a `roleArn` in account {bucket_account} (as the Scale Factory example does), or add `\"CannedACL\": \"bucket-owner-full-control\"` to its configuration, or set the bucket's Object Ownership to BucketOwnerEnforced"
-                )),
-            );
+                .label_opt_in(unit.file, runs_in.origin.span(), format!("the action runs in account {}", runs_in.value));
+            if let Some(setting) = setting {
+                diag = diag.label_in(
+                    setting.file,
+                    setting.ownership.span,
+                    format!("Object Ownership is {} here", setting.ownership.value),
+                );
+            }
+            out.push(diag.help(format!(
+                "give the action a `roleArn` in account {bucket_account} (as the Scale Factory example does), or add `\"CannedACL\": \"bucket-owner-full-control\"` to its configuration, or set the bucket's Object Ownership to BucketOwnerEnforced"
+            )));
         }
     }
 }

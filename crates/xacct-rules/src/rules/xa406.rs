@@ -1,7 +1,7 @@
 //! XA406 canned-acl-vs-owner-enforced: a canned ACL on a bucket whose ACLs are disabled.
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::WorkspaceContext;
+use crate::rules::{has_variable, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -23,7 +23,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            if acl.value == "bucket-owner-full-control" {
+            // A variable's ACL is known only at run time.
+            if acl.value == "bucket-owner-full-control" || has_variable(&acl.value) {
                 continue;
             }
             let Some(setting) = cx.workspace.ownership.iter().find(|o| {
