@@ -548,7 +548,11 @@ impl TrustGraph {
             };
             let region = placement.region.as_ref().map(|r| r.value.as_str());
             let store = store_for(pipeline, region);
-            if let Some(store) = store {
+            // A CodeBuild project reads its input artifacts and writes its outputs with its
+            // own service role (the project's, not the action's): the acting role only starts
+            // the build. The project's role is not in a pipeline declaration.
+            let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            if let Some(store) = store.filter(|_| own_artifacts) {
                 self.ask_store(
                     lookup,
                     p,

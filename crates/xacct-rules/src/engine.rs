@@ -92,6 +92,7 @@ struct LoadedTemplate {
     policies: Vec<PolicyEntry>,
     ownership: Vec<(String, xacct_model::pipeline::Spanned<String>)>,
     suppressions: Vec<Suppression>,
+    assumptions: Vec<(Span, String)>,
 }
 
 /// How a file is to be parsed.
@@ -270,6 +271,7 @@ pub fn load(
                 policies: contents.policies,
                 ownership: contents.ownership,
                 suppressions: contents.suppressions,
+                assumptions: contents.assumptions,
             };
             (
                 Outcome::Checked(kind),
@@ -340,6 +342,7 @@ pub fn check_all(
     let mut ownership = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
+    let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
     for loaded in files {
         slot.insert(loaded.file, reports.len());
         let binding = bindings.get(&loaded.file);
@@ -392,6 +395,7 @@ pub fn check_all(
                     });
                 }
                 suppressions.extend(template.suppressions.into_iter().map(|s| (loaded.file, s)));
+                assumptions.extend(template.assumptions.into_iter().map(|a| (loaded.file, a)));
             }
             Content::Nothing => {}
         }
@@ -426,7 +430,16 @@ pub fn check_all(
             check(&cx, &mut found);
         }
     }
-    for diagnostic in found {
+    for mut diagnostic in found {
+        if let Some((_, (_, condition))) = assumptions.iter().find(|(file, (span, _))| {
+            *file == diagnostic.file
+                && span.start <= diagnostic.span.start
+                && diagnostic.span.end <= span.end
+        }) {
+            diagnostic
+                .message
+                .push_str(&format!(" (when condition `{condition}` is true)"));
+        }
         if let Some(&i) = slot.get(&diagnostic.file) {
             match suppressed_by(&diagnostic, &suppressions) {
                 Some(reason) => reports[i].suppressed.push((diagnostic, reason)),

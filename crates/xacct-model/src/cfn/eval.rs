@@ -33,6 +33,9 @@ pub struct Template<'a, 't> {
     /// Condition values, memoised; `None` while being evaluated (a cycle) or unknown.
     condition_values: RefCell<HashMap<String, Option<bool>>>,
     evaluating: RefCell<HashSet<String>>,
+    /// `Fn::If` branches taken for conditions that cannot be decided: (the branch's span,
+    /// the condition). Findings inside such a branch hold when the condition does.
+    assumptions: RefCell<Vec<(Span, String)>>,
 }
 
 fn members<'a, 't>(node: Option<&'a Node<'t>>) -> &'a [Member<'t>] {
@@ -121,7 +124,13 @@ impl<'a, 't> Template<'a, 't> {
             facts,
             condition_values: RefCell::new(HashMap::new()),
             evaluating: RefCell::new(HashSet::new()),
+            assumptions: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The `Fn::If` branches taken on an undecided condition so far.
+    pub fn assumptions(&self) -> Vec<(Span, String)> {
+        self.assumptions.borrow().clone()
     }
 
     /// A resource by logical ID: its `Type` and `Properties`.
@@ -255,14 +264,33 @@ impl<'a, 't> Template<'a, 't> {
                 let [condition, then, otherwise] = argument.as_array()? else {
                     return text(placeholder("Fn::If"));
                 };
-                match self.condition(condition.as_str()?) {
+                let name = condition.as_str()?;
+                match self.condition(name) {
                     Some(true) => self.eval(then),
                     Some(false) => self.eval(otherwise),
-                    // Both branches are possible: the value is unknown until deployment.
-                    None => text(placeholder(&format!(
-                        "Fn::If {}",
-                        condition.as_str().unwrap_or_default()
-                    ))),
+                    None => {
+                        let (a, b) = (self.eval(then), self.eval(otherwise));
+                        let structured = |n: &Option<Owned>| {
+                            n.as_ref().is_some_and(|n| {
+                                matches!(n.value, Value::Object(_) | Value::Array(_))
+                            })
+                        };
+                        if a.as_ref().map(strip_spans) == b.as_ref().map(strip_spans) {
+                            // Both branches give the same value: no matter which holds.
+                            a
+                        } else if structured(&a) && structured(&b) {
+                            // An action or a statement in each branch: check the first, and
+                            // say so in what is found there.
+                            self.assumptions
+                                .borrow_mut()
+                                .push((then.span, name.to_string()));
+                            a
+                        } else {
+                            // A scalar either way, or present in one branch only: unknown
+                            // until deployment.
+                            text(placeholder(&format!("Fn::If {name}")))
+                        }
+                    }
                 }
             }
             "Fn::FindInMap" => {
@@ -568,6 +596,24 @@ fn three_valued(values: impl Iterator<Item = Option<bool>>, decisive: bool) -> O
         }
     }
     (!unknown).then_some(!decisive)
+}
+
+/// A tree without its spans, to compare values.
+fn strip_spans(node: &Owned) -> Owned {
+    let mut copy = node.clone();
+    fn walk(node: &mut Owned) {
+        node.span = Span::empty(0);
+        match &mut node.value {
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Object(members) => members.iter_mut().for_each(|m| {
+                m.key_span = Span::empty(0);
+                walk(&mut m.value);
+            }),
+            _ => {}
+        }
+    }
+    walk(&mut copy);
+    copy
 }
 
 /// Compact JSON text of a resolved tree (`Fn::ToJsonString`).

@@ -69,6 +69,9 @@ pub struct TemplateContents {
     pub ownership: Vec<(String, Spanned<String>)>,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
+    /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
+    /// condition). What is found inside holds when the condition does.
+    pub assumptions: Vec<(Span, String)>,
 }
 
 /// Reads a template. Call when [`crate::DocumentKind::detect`] says `Template`.
@@ -195,6 +198,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
             _ => {}
         }
     }
+    contents.assumptions = template.assumptions();
     contents
 }
 

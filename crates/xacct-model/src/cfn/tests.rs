@@ -400,3 +400,43 @@ fn suppressions_cover_their_resource() {
         "{text}"
     );
 }
+
+#[test]
+fn an_undecided_condition_checks_the_first_branch_of_a_structure_and_says_so() {
+    let text = r#"
+Conditions:
+  InRegion: !Equals [!Ref "AWS::Region", us-east-1]
+Resources:
+  Thing:
+    Type: AWS::S3::Bucket
+    Properties:
+      Same: !If [InRegion, x, x]
+      Scalar: !If [InRegion, x, y]
+      Structure: !If [InRegion, {A: 1}, {A: 2}]
+"#;
+    let doc = xacct_syntax::yaml::parse(text).unwrap();
+    let facts = StackFacts::default();
+    let template = Template::new(&doc.root, &facts);
+    let properties = doc
+        .root
+        .get("Resources")
+        .unwrap()
+        .get("Thing")
+        .unwrap()
+        .get("Properties")
+        .unwrap();
+    let evaluated = template.eval(properties).unwrap();
+    assert_eq!(evaluated.get("Same").unwrap().as_str(), Some("x"));
+    assert_eq!(
+        evaluated.get("Scalar").unwrap().as_str(),
+        Some("${Fn::If InRegion}")
+    );
+    assert_eq!(
+        evaluated.get("Structure").unwrap().get("A").unwrap().value,
+        Value::Number("1".into())
+    );
+    let assumptions = template.assumptions();
+    assert_eq!(assumptions.len(), 1);
+    assert_eq!(&text[assumptions[0].0.range()], "{A: 1}");
+    assert_eq!(assumptions[0].1, "InRegion");
+}
