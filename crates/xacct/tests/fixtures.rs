@@ -282,6 +282,18 @@ fn examples_report_exactly_what_is_expected() {
 }
 
 #[test]
+fn real_samples_report_exactly_what_is_expected() {
+    // Public samples, each finding reviewed by hand (testdata/real/README.md).
+    let root = repo_root();
+    let mut failures = Vec::new();
+    for fixture in fixtures_in(&root.join("testdata/real")) {
+        let outcome = lint_fixture(&fixture);
+        failures.extend(check_expected(&fixture, &outcome.stdout));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn output_quoted_in_rule_pages_is_current() {
     // A page that quotes a finding must quote what xacct prints today.
     let root = repo_root();
