@@ -26,14 +26,28 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
-        if !cross || !c.outcome.misses(Side::Identity) || !seen.insert(c.principal.clone()) {
+        if !cross || !c.outcome.misses(Side::Identity) {
+            continue;
+        }
+        // With BucketOwnerEnforced ACLs are disabled and no longer affect permissions: the bucket
+        // owner owns every object, whatever the uploader may set.
+        let bucket = c
+            .resource
+            .trim_start_matches("arn:aws:s3:::")
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let enforced = cx.workspace.ownership.iter().any(|o| {
+            o.bucket.as_deref() == Some(bucket) && o.ownership.value == "BucketOwnerEnforced"
+        });
+        if enforced || !seen.insert(c.principal.clone()) {
             continue;
         }
         let (file, span) = cx
             .identity_anchor(&c.identity_policies, &c.iam_action)
             .unwrap_or(cx.policy_anchor(first));
         let mut diag = cx.diag(&RULE, file, span, format!(
-            "no policy of `{}` ({}) allows s3:PutObjectAcl on `{}`: the source output it uploads stays owned by its account",
+            "no policy of `{}` ({}) allows s3:PutObjectAcl on `{}`: CodePipeline's upload of the source output fails with S3 AccessDenied when the role cannot set the object's ACL",
             c.principal,
             cx.who(&c.need),
             bucket_objects(&c.resource)
