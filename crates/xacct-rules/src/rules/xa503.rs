@@ -7,7 +7,7 @@ use xacct_model::policy::PrincipalKind;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{arn_account, statement_json, WorkspaceContext};
+use crate::rules::{action_matches, arn_account, narrows_caller, statement_json, WorkspaceContext};
 use crate::{Diagnostic, Severity};
 
 declare_rule!(
@@ -18,7 +18,8 @@ declare_rule!(
     Check::Workspace(check)
 );
 
-/// Condition keys that pin who may assume: with one of them, a broad principal is narrowed.
+/// Condition keys that pin who may assume: a positive comparison on one of them, with values
+/// that do not match everyone, narrows a broad principal.
 const NARROWING_KEYS: &[&str] = &[
     "aws:principalarn",
     "aws:sourcearn",
@@ -40,23 +41,35 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let unit = cx.policy(trust);
         for statement in &unit.document().statements {
-            let assume = statement.action.as_ref().is_some_and(|a| {
-                !a.negated
-                    && a.values.iter().any(|v| {
-                        let v = v.value.to_ascii_lowercase();
-                        v == "*" || v == "sts:*" || v == "sts:assumerole"
-                    })
-            });
+            let assume = statement
+                .action
+                .as_ref()
+                .is_some_and(|a| action_matches(a, "sts:AssumeRole"));
             let narrowed = statement
                 .conditions
                 .iter()
-                .any(|c| NARROWING_KEYS.contains(&c.key.value.to_ascii_lowercase().as_str()));
+                .any(|c| narrows_caller(c, NARROWING_KEYS));
             let Some(principal) = &statement.principal else {
                 continue;
             };
             if !statement.allows() || !assume || narrowed || principal.negated {
                 continue;
             }
+            // Conditions there are, but none pins the caller: say which, so that the reader
+            // sees why they do not count.
+            let unnarrowed = if statement.conditions.is_empty() {
+                String::new()
+            } else {
+                let listed: Vec<String> = statement
+                    .conditions
+                    .iter()
+                    .map(|c| format!("{} `{}`", c.operator.value, c.key.value))
+                    .collect();
+                format!(
+                    "; its conditions ({}) do not narrow who may assume it",
+                    listed.join(", ")
+                )
+            };
             for entry in &principal.entries {
                 let everyone = entry.kind == PrincipalKind::Everyone
                     || (entry.kind == PrincipalKind::Aws && entry.value.value == "*");
@@ -81,7 +94,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                         &RULE,
                         unit.file,
                         entry.value.span,
-                        format!("the trust policy of `{}` lets {what} assume it, where the pipeline role `{}` alone needs to", c.resource, c.principal),
+                        format!("the trust policy of `{}` lets {what} assume it, where the pipeline role `{}` alone needs to{unnarrowed}", c.resource, c.principal),
                     )
                     .severity(severity)
                     .help(format!(
