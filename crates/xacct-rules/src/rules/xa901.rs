@@ -114,3 +114,65 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use xacct_model::policy::Condition;
+    use xacct_model::Spanned;
+    use xacct_syntax::Span;
+
+    use super::CALLER_KEYS;
+    use crate::rules::narrows_caller;
+
+    fn narrows(operator: &str, key: &str, values: &[&str]) -> bool {
+        let spanned = |s: &str| Spanned::new(s.to_string(), Span::default());
+        let condition = Condition {
+            operator: spanned(operator),
+            key: spanned(key),
+            values: values.iter().map(|v| spanned(v)).collect(),
+        };
+        narrows_caller(&condition, CALLER_KEYS)
+    }
+
+    #[test]
+    fn positive_comparisons_of_the_caller_narrow() {
+        assert!(narrows(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3d4e5"]
+        ));
+        assert!(narrows(
+            "ForAnyValue:StringLikeIfExists",
+            "aws:principalarn",
+            &["arn:aws:iam::111111111111:role/*"]
+        ));
+        assert!(narrows(
+            "ArnEquals",
+            "aws:SourceArn",
+            &["arn:aws:codepipeline:us-east-2:111111111111:P"]
+        ));
+        assert!(narrows("IpAddress", "aws:SourceIp", &["203.0.113.0/24"]));
+        // StringEquals compares literally: "*" matches no caller.
+        assert!(narrows("StringEquals", "aws:PrincipalAccount", &["*"]));
+    }
+
+    #[test]
+    fn other_conditions_do_not_narrow() {
+        assert!(!narrows("Bool", "aws:SecureTransport", &["true"]));
+        assert!(!narrows("StringLike", "aws:PrincipalArn", &["*"]));
+        assert!(!narrows("ArnLike", "aws:SourceArn", &["o-1", "**"]));
+        assert!(!narrows(
+            "StringNotEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3d4e5"]
+        ));
+        assert!(!narrows(
+            "ForAllValues:StringEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3d4e5"]
+        ));
+        assert!(!narrows("IpAddress", "aws:SourceIp", &["0.0.0.0/0"]));
+        assert!(!narrows("StringEquals", "aws:SourceIp", &["203.0.113.7"]));
+        assert!(!narrows("StringEquals", "aws:PrincipalOrgID", &[]));
+    }
+}

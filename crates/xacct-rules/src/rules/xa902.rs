@@ -171,3 +171,61 @@ fn every_role(block: &ValueBlock) -> Option<(Span, &'static str)> {
         .all(excludes_no_role)
         .then_some((block.key_span, " (its NotResource excludes no role)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use xacct_model::policy::ValueBlock;
+    use xacct_model::Spanned;
+    use xacct_syntax::Span;
+
+    use crate::rules::{action_matches, resource_matches};
+
+    fn block(negated: bool, values: &[&str]) -> ValueBlock {
+        ValueBlock {
+            negated,
+            key_span: Span::default(),
+            values: values
+                .iter()
+                .map(|v| Spanned::new(v.to_string(), Span::default()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn actions_match_as_iam_matches_them() {
+        for pattern in [
+            "iam:PassRole",
+            "IAM:passrole",
+            "iam:*",
+            "iam:Pass*",
+            "*",
+            "iam:PassRol?",
+        ] {
+            assert!(
+                action_matches(&block(false, &[pattern]), "iam:PassRole"),
+                "{pattern}"
+            );
+        }
+        assert!(!action_matches(
+            &block(false, &["s3:*", "iam:Get*"]),
+            "iam:PassRole"
+        ));
+        assert!(action_matches(&block(true, &["s3:*"]), "iam:PassRole"));
+        assert!(!action_matches(&block(true, &["iam:*"]), "iam:PassRole"));
+    }
+
+    #[test]
+    fn resources_match_field_by_field() {
+        let objects = "arn:aws:s3:::bucket/";
+        assert!(resource_matches(
+            &block(false, &["arn:aws:s3:::bucket/*"]),
+            objects
+        ));
+        assert!(resource_matches(&block(false, &["*"]), objects));
+        assert!(!resource_matches(
+            &block(false, &["arn:aws:s3:::bucket"]),
+            objects
+        ));
+        assert!(!resource_matches(&block(true, &["*"]), objects));
+    }
+}
