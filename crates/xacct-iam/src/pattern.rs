@@ -218,16 +218,27 @@ fn split_arn_pattern(pattern: &str) -> Vec<&str> {
     fields
 }
 
-/// `text` with every template placeholder (`${…}`) replaced by `with`.
-fn replace_placeholders(text: &str, with: &str) -> String {
+/// `text` with its template placeholders replaced: one that `shared` holds too (the same
+/// deploy-time value on both sides) by a token of its own name, any other by `with`.
+fn replace_placeholders(text: &str, with: &str, shared: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
+        let placeholder = &rest[start..start + len + 1];
         out.push_str(&rest[..start]);
-        out.push_str(with);
+        if !xacct_model::symbol::is_placeholder(placeholder) {
+            // An IAM policy variable (`${aws:username}`): the matcher resolves it.
+            out.push_str(placeholder);
+        } else if shared.contains(placeholder) {
+            out.push('\u{2}');
+            out.push_str(&placeholder[2..placeholder.len() - 1]);
+            out.push('\u{2}');
+        } else {
+            out.push_str(with);
+        }
         rest = &rest[start + len + 1..];
     }
     out.push_str(rest);
@@ -262,9 +273,12 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
         if xacct_model::symbol::contains_placeholder(v) {
             // The pattern covers the placeholder if it matches whatever stands there: try an
             // empty value and an unusual one (`key/*` covers `key/${KMSKey}`).
+            // A placeholder the pattern holds as well (`${Bucket}/*` against `${Bucket}/key`)
+            // is the same value on both sides.
             let covered = ["", "\u{1}x\u{1}"].iter().all(|stand_in| {
-                let concrete = replace_placeholders(v, stand_in);
-                matches(p, &concrete, false, vars) == Some(true)
+                let value = replace_placeholders(v, stand_in, p);
+                let pattern = replace_placeholders(p, "\u{3}", v);
+                matches(&pattern, &value, false, vars) == Some(true)
             });
             if !covered {
                 unknown = true;
@@ -355,6 +369,23 @@ mod tests {
         // A concrete key may be the one deployed, or not.
         assert_eq!(
             arn_matches("arn:aws:kms:us-east-2:111111111111:key/*", key, None),
+            None
+        );
+        // The same placeholder on both sides is the same value.
+        assert_eq!(
+            arn_matches(
+                "arn:aws:s3:::${Bucket}/*",
+                "arn:aws:s3:::${Bucket}/app/x",
+                None
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            arn_matches(
+                "arn:aws:s3:::${Other}/*",
+                "arn:aws:s3:::${Bucket}/app/x",
+                None
+            ),
             None
         );
         // A field known to differ settles it.

@@ -437,3 +437,51 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn cdk_stacks_take_their_accounts_from_the_manifest() {
+    // The pipeline stack's template says `Fn::GetAtt PipelineRole.Arn`; only the manifest's
+    // `aws://111111111111/us-east-2` makes it a role of 111111111111.
+    let out = xacct(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--strict",
+            "testdata/cdk/pipeline/cdk.out",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("`arn:aws:iam::111111111111:role/${PipelineRoleB27FAA37}` may sts:AssumeRole on `arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-us-east-2`")),
+        "{messages:#?}"
+    );
+    // And the mistake is found in the pipeline stack, at the action's deployment role.
+    let out = xacct(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "testdata/cdk/release-mistake/cdk.out",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "XA203");
+    assert_eq!(
+        d["path"],
+        "testdata/cdk/release-mistake/cdk.out/ReleaseStack.template.json"
+    );
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .contains("runs in account 222222222222"));
+}

@@ -294,6 +294,32 @@ fn real_samples_report_exactly_what_is_expected() {
 }
 
 #[test]
+fn cdk_assemblies_report_exactly_what_is_expected() {
+    // Real `cdk.out` folders (testdata/cdk/README.md): NAME/cdk.out, expected in NAME.expected.
+    let root = repo_root();
+    let mut failures = Vec::new();
+    let mut assemblies: Vec<PathBuf> = std::fs::read_dir(root.join("testdata/cdk"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("cdk.out/manifest.json").is_file())
+        .collect();
+    assemblies.sort();
+    assert!(assemblies.len() >= 2, "{assemblies:?}");
+    for assembly in assemblies {
+        let outcome = lint(
+            &assembly
+                .join("cdk.out")
+                .strip_prefix(&root)
+                .unwrap()
+                .to_path_buf(),
+            &[],
+        );
+        failures.extend(check_expected(&assembly, &outcome.stdout));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn output_quoted_in_rule_pages_is_current() {
     // A page that quotes a finding must quote what xacct prints today.
     let root = repo_root();
