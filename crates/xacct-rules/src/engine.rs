@@ -34,10 +34,18 @@ pub struct LintOptions {
     pub strict: bool,
     /// Names of accounts (`[accounts]` in xacct.toml), shown after their IDs in messages.
     pub account_names: Vec<(xacct_model::AccountId, String)>,
-    /// Template parameter values for every template (`[parameters]`).
-    pub parameters: std::collections::BTreeMap<String, String>,
-    /// Where each template's stack is deployed (`[[stack]]`, CDK manifests), by path.
-    pub stacks: HashMap<std::path::PathBuf, StackFacts>,
+    /// What the config near each file (and a CDK manifest) says of it, by path.
+    pub files: HashMap<std::path::PathBuf, FileSettings>,
+}
+
+/// What the config that governs a file, and a CDK manifest, say of it.
+#[derive(Clone, Debug, Default)]
+pub struct FileSettings {
+    /// The config's default region (`region`), after `--region`.
+    pub region: Option<String>,
+    /// Where the file's stack is deployed (`[[stack]]`, the manifest), with the parameter
+    /// values (`[parameters]` under the stack's own).
+    pub stack: StackFacts,
 }
 
 /// What became of a file.
@@ -128,23 +136,26 @@ fn looks_like_template(text: &str) -> bool {
 }
 
 /// The facts of the stack a template at `path` belongs to: the config's or the manifest's,
-/// the global parameters under the stack's own, the folder convention for the account, the
-/// default region (`--region`, the config's `region`) for the region.
+/// the folder convention for the account, the default region (`--region`, then the config's
+/// `region`) for the region.
 fn stack_facts(path: &std::path::Path, options: &LintOptions) -> StackFacts {
-    let mut facts = options.stacks.get(path).cloned().unwrap_or_default();
-    for (name, value) in &options.parameters {
-        facts
-            .parameters
-            .entry(name.clone())
-            .or_insert_with(|| value.clone());
-    }
+    let settings = options.files.get(path);
+    let mut facts = settings.map(|s| s.stack.clone()).unwrap_or_default();
     if facts.account.is_none() {
         facts.account = xacct_model::workspace::account_of_path(path);
     }
     if facts.region.is_none() {
-        facts.region = options.region.clone();
+        facts.region = default_region(path, options);
     }
     facts
+}
+
+/// The region of a file that does not say: `--region`, else the config's.
+fn default_region(path: &std::path::Path, options: &LintOptions) -> Option<String> {
+    options
+        .region
+        .clone()
+        .or_else(|| options.files.get(path).and_then(|s| s.region.clone()))
 }
 
 /// Decodes a file's bytes; on failure, keeps a lossy text so the finding can still be shown.
@@ -211,7 +222,8 @@ pub fn load(
     let (outcome, content) = match kind {
         DocumentKind::Pipeline => {
             let doc = load_pipeline(root);
-            let accounts = Accounts::resolve(&doc, options.region.as_deref());
+            let region = default_region(source.path(), options);
+            let accounts = Accounts::resolve(&doc, region.as_deref());
             let unit = PipelineUnit {
                 file,
                 doc,
@@ -252,7 +264,7 @@ pub fn load(
                         region: facts.region.clone(),
                         span: p.logical_id.span,
                     });
-                    let accounts = Accounts::resolve(&doc, options.region.as_deref());
+                    let accounts = Accounts::resolve(&doc, facts.region.as_deref());
                     PipelineUnit {
                         file,
                         doc,

@@ -13,5 +13,5 @@ pub mod registry;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use engine::{lint_source, FileReport, LintOptions, Outcome};
+pub use engine::{lint_source, FileReport, FileSettings, LintOptions, Outcome};
 pub use registry::{rule, Rule, RULES};

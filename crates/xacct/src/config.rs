@@ -82,6 +82,97 @@ pub struct ConfigError {
     pub span: std::ops::Range<usize>,
 }
 
+/// The configs of a run: `--config` for every file, or for each file the nearest
+/// `xacct.toml` in its folder or above (as ruff finds the nearest `pyproject.toml`), else the
+/// one above the current folder.
+#[derive(Debug, Default)]
+pub struct ConfigSet {
+    configs: Vec<Config>,
+    /// The index into `configs` of each file's config, by path.
+    of_file: HashMap<PathBuf, usize>,
+}
+
+impl ConfigSet {
+    /// Finds and checks the configs of `files`.
+    pub fn load(
+        named: Option<&Path>,
+        files: &[crate::discover::Candidate],
+    ) -> Result<ConfigSet, ConfigError> {
+        let mut set = ConfigSet::default();
+        let mut loaded: HashMap<PathBuf, usize> = HashMap::new();
+        let mut load = |path: PathBuf, set: &mut ConfigSet| -> Result<usize, ConfigError> {
+            if let Some(&index) = loaded.get(&path) {
+                return Ok(index);
+            }
+            let config = load(&path)?;
+            set.configs.push(config);
+            loaded.insert(path, set.configs.len() - 1);
+            Ok(set.configs.len() - 1)
+        };
+        if let Some(path) = named {
+            let index = load(path.to_path_buf(), &mut set)?;
+            for file in files {
+                set.of_file.insert(file.path.clone(), index);
+            }
+            return Ok(set);
+        }
+        let fallback = std::env::current_dir().ok().and_then(|dir| find(&dir));
+        // The current folder's config is checked even when it governs no file: a mistake in
+        // it is never silent.
+        if let Some(path) = &fallback {
+            load(path.clone(), &mut set)?;
+        }
+        let mut by_folder: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        for file in files {
+            let folder = std::path::absolute(&file.path)
+                .ok()
+                .and_then(|p| p.parent().map(normalize))
+                .unwrap_or_default();
+            let found = by_folder
+                .entry(folder.clone())
+                .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
+                .clone();
+            if let Some(path) = found {
+                let index = load(path, &mut set)?;
+                set.of_file.insert(file.path.clone(), index);
+            }
+        }
+        Ok(set)
+    }
+
+    /// The config that governs `path`, if any.
+    pub fn of(&self, path: &Path) -> Option<&Config> {
+        self.of_file.get(path).map(|&i| &self.configs[i])
+    }
+
+    /// Every `[accounts]` name, for messages (the first config to name an account wins).
+    pub fn account_names(&self) -> Vec<(AccountId, String)> {
+        let mut names: Vec<(AccountId, String)> = Vec::new();
+        for config in &self.configs {
+            for (name, id) in &config.accounts {
+                if !names.iter().any(|(known, _)| known == id) {
+                    names.push((*id, name.clone()));
+                }
+            }
+        }
+        names
+    }
+
+    /// What each file is bound to, by its own config.
+    pub fn bindings(&self, files: &[(FileId, &Path)]) -> HashMap<FileId, Binding> {
+        let mut out = HashMap::new();
+        for (index, config) in self.configs.iter().enumerate() {
+            let mine: Vec<(FileId, &Path)> = files
+                .iter()
+                .filter(|(_, path)| self.of_file.get(*path) == Some(&index))
+                .copied()
+                .collect();
+            out.extend(config.bindings(&mine));
+        }
+        out
+    }
+}
+
 /// Finds `xacct.toml` in `start` or the nearest folder above it.
 pub fn find(start: &Path) -> Option<PathBuf> {
     start
@@ -337,26 +428,16 @@ impl Config {
 }
 
 impl Config {
-    /// Where each template is deployed: the first `[[stack]]` whose pattern matches the file.
-    pub fn stacks(&self, files: &[&Path]) -> HashMap<PathBuf, StackFacts> {
-        let mut out = HashMap::new();
+    /// Where a template is deployed: the first `[[stack]]` whose pattern matches the file.
+    pub fn stack_of(&self, path: &Path) -> Option<StackFacts> {
         if self.stacks.is_empty() {
-            return out;
+            return None;
         }
-        for path in files {
-            let Ok(absolute) = std::path::absolute(path) else {
-                continue;
-            };
-            let absolute = normalize(&absolute);
-            if let Some((_, facts)) = self
-                .stacks
-                .iter()
-                .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
-            {
-                out.insert(path.to_path_buf(), facts.clone());
-            }
-        }
-        out
+        let absolute = normalize(&std::path::absolute(path).ok()?);
+        self.stacks
+            .iter()
+            .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
+            .map(|(_, facts)| facts.clone())
     }
 }
 

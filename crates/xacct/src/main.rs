@@ -77,7 +77,8 @@ struct InputArgs {
     /// Skip files and folders whose path matches one of these globs.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
-    /// The config file (default: `xacct.toml` in the current folder or the nearest one above).
+    /// The config file for every file (default: for each file, the nearest `xacct.toml` in its
+    /// folder or above, else the one of the current folder).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -174,23 +175,12 @@ pub struct Prepared {
     pub options: xacct_rules::LintOptions,
 }
 
-/// Checks the arguments and the config and finds the files; an exit status on trouble.
+/// Checks the arguments and the configs and finds the files; an exit status on trouble.
 fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_TROUBLE
     })?;
-    let config = load_config(input.config.as_deref()).map_err(|e| {
-        render::text::config_error(&e);
-        EXIT_TROUBLE
-    })?;
-    let mut discovered = discover::discover(&input.paths, &filter);
-    if !discovered.missing.is_empty() {
-        for path in &discovered.missing {
-            eprintln!("error: {}: no such file or folder", path.display());
-        }
-        return Err(EXIT_TROUBLE);
-    }
     if let Some(region) = input
         .region
         .as_deref()
@@ -199,19 +189,24 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
         return Err(EXIT_TROUBLE);
     }
-    let region = input.region.clone().or(config.region.clone());
-    let account_names = config
-        .accounts
-        .iter()
-        .map(|(name, id)| (*id, name.clone()))
-        .collect();
-    let stacks = stacks::stacks(&mut discovered.files, &config);
+    let mut discovered = discover::discover(&input.paths, &filter);
+    if !discovered.missing.is_empty() {
+        for path in &discovered.missing {
+            eprintln!("error: {}: no such file or folder", path.display());
+        }
+        return Err(EXIT_TROUBLE);
+    }
+    let configs =
+        config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
+            render::text::config_error(&e);
+            EXIT_TROUBLE
+        })?;
+    let settings = stacks::settings(&mut discovered.files, &configs);
     let options = xacct_rules::LintOptions {
-        region,
+        region: input.region.clone(),
         strict,
-        account_names,
-        parameters: config.parameters.clone(),
-        stacks,
+        account_names: configs.account_names(),
+        files: settings,
     };
     let paths: Vec<_> = discovered
         .files
@@ -219,7 +214,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         .enumerate()
         .map(|(i, c)| (xacct_syntax::FileId(i as u32), c.path.as_path()))
         .collect();
-    let bindings = config.bindings(&paths);
+    let bindings = configs.bindings(&paths);
     Ok(Prepared {
         files: discovered.files,
         bindings,
@@ -258,19 +253,6 @@ fn run_lint(args: LintArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
-}
-
-fn load_config(named: Option<&std::path::Path>) -> Result<config::Config, config::ConfigError> {
-    let found = match named {
-        Some(path) => Some(path.to_path_buf()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| config::find(&dir)),
-    };
-    match found {
-        Some(path) => config::load(&path),
-        None => Ok(config::Config::default()),
     }
 }
 

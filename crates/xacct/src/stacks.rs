@@ -1,6 +1,7 @@
-//! Where templates are deployed: `[[stack]]` entries of the config, and the manifests of CDK
-//! cloud assemblies (`cdk.out/manifest.json`) among the files to lint. The config wins over
-//! a manifest (it is the user's explicit word); the engine falls back to the folder convention.
+//! What the config near each file says of it, and where templates are deployed: `[[stack]]`
+//! entries, and the manifests of CDK cloud assemblies (`cdk.out/manifest.json`) among the files
+//! to lint. The config wins over a manifest (it is the user's explicit word); the engine falls
+//! back to the folder convention.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -8,7 +9,9 @@ use std::path::{Path, PathBuf};
 use xacct_model::cdk::{is_manifest, read_manifest};
 use xacct_model::cfn::StackFacts;
 
-use crate::config::Config;
+use xacct_rules::FileSettings;
+
+use crate::config::ConfigSet;
 use crate::discover::Candidate;
 
 /// Drops `.` components, so `./cdk.out/a.json` and `cdk.out/a.json` are one file.
@@ -18,9 +21,36 @@ fn key(path: &Path) -> PathBuf {
         .collect()
 }
 
-/// The stack facts of every template among `files`, keyed by the files' own paths. Templates a
+/// The settings of every file among `files`, keyed by the files' own paths. Templates a
 /// manifest lists that are not among `files` yet (a manifest named on its own) are added.
-pub fn stacks(files: &mut Vec<Candidate>, config: &Config) -> HashMap<PathBuf, StackFacts> {
+pub fn settings(files: &mut Vec<Candidate>, configs: &ConfigSet) -> HashMap<PathBuf, FileSettings> {
+    let from_manifests = manifests(files);
+    let mut out = HashMap::new();
+    for candidate in files.iter() {
+        let config = configs.of(&candidate.path);
+        let mut stack = config
+            .and_then(|c| c.stack_of(&candidate.path))
+            .or_else(|| from_manifests.get(&key(&candidate.path)).cloned())
+            .unwrap_or_default();
+        for (name, value) in config.map(|c| &c.parameters).into_iter().flatten() {
+            stack
+                .parameters
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+        out.insert(
+            candidate.path.clone(),
+            FileSettings {
+                region: config.and_then(|c| c.region.clone()),
+                stack,
+            },
+        );
+    }
+    out
+}
+
+/// The stacks CDK manifests among `files` describe, by template path.
+fn manifests(files: &mut Vec<Candidate>) -> HashMap<PathBuf, StackFacts> {
     let mut from_manifests: HashMap<PathBuf, StackFacts> = HashMap::new();
     let mut queue: Vec<PathBuf> = files
         .iter()
@@ -64,15 +94,5 @@ pub fn stacks(files: &mut Vec<Candidate>, config: &Config) -> HashMap<PathBuf, S
                 .filter(|m| m.is_file()),
         );
     }
-    let paths: Vec<&Path> = files.iter().map(|c| c.path.as_path()).collect();
-    let from_config = config.stacks(&paths);
-    files
-        .iter()
-        .filter_map(|c| {
-            let facts = from_config
-                .get(&c.path)
-                .or_else(|| from_manifests.get(&key(&c.path)))?;
-            Some((c.path.clone(), facts.clone()))
-        })
-        .collect()
+    from_manifests
 }

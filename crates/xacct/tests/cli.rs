@@ -485,3 +485,24 @@ fn cdk_stacks_take_their_accounts_from_the_manifest() {
         .unwrap()
         .contains("runs in account 222222222222"));
 }
+
+#[test]
+fn each_file_takes_the_nearest_config() {
+    // From the repository root, each setup's own xacct.toml (its [[bind]], [[stack]],
+    // [parameters] and region) applies to its files, as ruff's nearest pyproject.toml does.
+    let out = xacct(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--strict",
+            "--fail-on",
+            "info",
+            "testdata/setups/walkthrough/",
+            "testdata/setups/walkthrough-cfn/",
+        ],
+    );
+    assert_eq!(stdout(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}

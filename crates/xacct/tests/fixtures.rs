@@ -306,14 +306,8 @@ fn cdk_assemblies_report_exactly_what_is_expected() {
     assemblies.sort();
     assert!(assemblies.len() >= 2, "{assemblies:?}");
     for assembly in assemblies {
-        let outcome = lint(
-            &assembly
-                .join("cdk.out")
-                .strip_prefix(&root)
-                .unwrap()
-                .to_path_buf(),
-            &[],
-        );
+        let folder = assembly.join("cdk.out");
+        let outcome = lint(folder.strip_prefix(&root).unwrap(), &[]);
         failures.extend(check_expected(&assembly, &outcome.stdout));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
