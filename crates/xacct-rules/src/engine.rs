@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use xacct_graph::TrustGraph;
 use xacct_model::api::validate_pipeline_document;
 use xacct_model::cfn::{load_template, StackFacts, Suppression};
@@ -207,7 +209,10 @@ pub fn load(
             return loaded(Outcome::NotChecked, out, Content::Nothing);
         }
         Err(error) => {
-            out.push(rules::xa001::from_parse_error(file, &error));
+            out.push(match syntax {
+                Syntax::Json => rules::xa001::from_parse_error(file, &error),
+                Syntax::Yaml => rules::xa001::from_yaml_error(file, &error),
+            });
             return loaded(Outcome::Broken, out, Content::Nothing);
         }
     };
@@ -418,14 +423,23 @@ pub fn check_all(
         });
     }
     let workspace = Workspace::new(pipelines, policies, ownership);
-    for unit in &workspace.pipelines {
-        let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
-        for rule in RULES {
-            if let Check::Pipeline(check) = rule.check {
-                check(&cx, &mut found);
+    // Pipelines are independent of each other for the pipeline rules: check them in
+    // parallel; findings are sorted per file below, so the order they arrive in is irrelevant.
+    let per_pipeline: Vec<Vec<Diagnostic>> = workspace
+        .pipelines
+        .par_iter()
+        .map(|unit| {
+            let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
+            let mut out = Vec::new();
+            for rule in RULES {
+                if let Check::Pipeline(check) = rule.check {
+                    check(&cx, &mut out);
+                }
             }
-        }
-    }
+            out
+        })
+        .collect();
+    found.extend(per_pipeline.into_iter().flatten());
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if always_graph || workspace.has_policies() {
         TrustGraph::build(&workspace)
@@ -437,11 +451,18 @@ pub fn check_all(
         graph: &graph,
         strict: options.strict,
     };
-    for rule in RULES {
-        if let Check::Workspace(check) = rule.check {
-            check(&cx, &mut found);
-        }
-    }
+    // Workspace rules only read the workspace and the graph: one task per rule.
+    let per_rule: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            if let Check::Workspace(check) = rule.check {
+                check(&cx, &mut out);
+            }
+            out
+        })
+        .collect();
+    found.extend(per_rule.into_iter().flatten());
     for mut diagnostic in found {
         if let Some((_, (_, condition))) = assumptions.iter().find(|(file, (span, _))| {
             *file == diagnostic.file

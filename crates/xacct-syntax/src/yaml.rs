@@ -67,8 +67,13 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
             let at = positions.byte(e.marker().index());
+            // The scanner bounds flow nesting itself (255 levels); say it as for block nesting.
+            let kind = match e.info() {
+                "recursion limit exceeded" => ParseErrorKind::TooDeep,
+                info => ParseErrorKind::Yaml(info.to_string()),
+            };
             ParseError {
-                kind: ParseErrorKind::Yaml(e.info().to_string()),
+                kind,
                 span: Span::new(at, positions.next_char_end(at)),
             }
         })?;

@@ -155,7 +155,12 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                     // A loop, or a folder or file that cannot be read: reported, never skipped,
                     // so a permissions problem cannot hide a pipeline.
                     let path = error.path().map_or_else(|| root.clone(), Path::to_path_buf);
-                    let io = std::io::Error::other(error.to_string());
+                    // The finding carries the path already: keep the OS's words only, except
+                    // for a loop, which walkdir describes best.
+                    let io = match (error.loop_ancestor(), error.io_error()) {
+                        (None, Some(io)) => std::io::Error::new(io.kind(), io.to_string()),
+                        _ => std::io::Error::other(error.to_string()),
+                    };
                     files.push(Candidate {
                         path,
                         explicit: false,

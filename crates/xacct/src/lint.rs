@@ -5,6 +5,8 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use xacct_graph::TrustGraph;
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
@@ -111,8 +113,10 @@ pub fn lint_with_graph(
     options: &LintOptions,
     always_graph: bool,
 ) -> (LintRun, Workspace, TrustGraph) {
+    // Files are independent until the workspace phase: read, decode, parse and load them in
+    // parallel. `collect` keeps the input order, so output never depends on the thread count.
     let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(i, candidate)| load_one(FileId(i as u32), candidate, options))
         .unzip();

@@ -77,6 +77,10 @@ struct InputArgs {
     /// Skip files and folders whose path matches one of these globs.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Worker threads for reading, parsing and checking files (default: one per core).
+    /// Output is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     /// The config file for every file (default: for each file, the nearest `xacct.toml` in its
     /// folder or above, else the one of the current folder).
     #[arg(long, value_name = "FILE")]
@@ -188,6 +192,12 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
     {
         eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
         return Err(EXIT_TROUBLE);
+    }
+    if let Some(threads) = input.threads {
+        // Only fails when a pool already exists, which `prepare` runs too early for.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(threads))
+            .build_global();
     }
     let mut discovered = discover::discover(&input.paths, &filter);
     if !discovered.missing.is_empty() {

@@ -20,6 +20,12 @@ pub fn from_parse_error(file: FileId, error: &ParseError) -> Diagnostic {
         .help("fix the JSON syntax at this position; xacct reads strict JSON (RFC 8259): no comments, no trailing commas")
 }
 
+/// A YAML syntax error at its span.
+pub fn from_yaml_error(file: FileId, error: &ParseError) -> Diagnostic {
+    Diagnostic::new(&RULE, file, error.span, format!("invalid YAML: {}", error.kind))
+        .help("fix the YAML syntax at this position (CloudFormation reads YAML 1.1 and its short-form tags such as `!Sub`)")
+}
+
 /// Bytes that are not UTF-8 text.
 pub fn from_source_error(file: FileId, error: &SourceError) -> Diagnostic {
     let help = match error {
