@@ -60,6 +60,10 @@ struct LintArgs {
     /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Print how many findings each rule has (count, code, name; most first) instead of the
+    /// findings (text output).
+    #[arg(long)]
+    statistics: bool,
 }
 
 /// What to read: shared by `lint` and `graph`.
@@ -233,6 +237,11 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
 }
 
 fn run_lint(args: LintArgs) -> u8 {
+    let started = std::time::Instant::now();
+    if args.statistics && args.format != Format::Text {
+        eprintln!("error: --statistics is for --format text");
+        return EXIT_TROUBLE;
+    }
     let prepared = match prepare(&args.input, args.strict) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -247,9 +256,19 @@ fn run_lint(args: LintArgs) -> u8 {
         }
     };
     let stdout = std::io::stdout();
+    // The time taken is for a person at a terminal; piped output stays the same from run to run.
+    let elapsed = std::io::IsTerminal::is_terminal(&stdout).then(|| started.elapsed());
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
-        Format::Text => render::text::write(&mut out, &run, color),
+        Format::Text => render::text::write(
+            &mut out,
+            &run,
+            &render::text::Options {
+                color,
+                statistics: args.statistics,
+                elapsed,
+            },
+        ),
         Format::Compact => render::compact::write(&mut out, &run),
         Format::Json => render::json::write(&mut out, &run),
     };

@@ -196,8 +196,29 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-/// Writes every finding, then a summary line.
-pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()> {
+/// How the text output is written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// ANSI colours.
+    pub color: bool,
+    /// Counts per rule instead of the findings (`--statistics`).
+    pub statistics: bool,
+    /// How long the run took, for the summary line (`None` leaves it out, so that output that
+    /// is compared or stored stays the same from run to run).
+    pub elapsed: Option<std::time::Duration>,
+}
+
+/// Writes every finding (or, with `statistics`, the counts per rule), then a summary line.
+pub fn write(out: &mut impl Write, run: &LintRun, options: &Options) -> io::Result<()> {
+    if options.statistics {
+        write_statistics(out, run)?;
+    } else {
+        write_findings(out, run, options.color)?;
+    }
+    writeln!(out, "{}", summary(run, options.elapsed))
+}
+
+fn write_findings(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -245,11 +266,59 @@ pub fn write(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()>
         write!(out, "{rendered}")?;
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// Counts per rule, most frequent first (ties by code), as ruff's `--statistics` prints them:
+/// count, code and name, tab-separated, the count right-aligned.
+pub fn statistics(run: &LintRun) -> Vec<(usize, &'static str, &'static str)> {
+    let mut counts: std::collections::BTreeMap<&'static str, (usize, &'static str)> =
+        std::collections::BTreeMap::new();
+    for d in run.diagnostics() {
+        counts.entry(d.code).or_insert((0, d.name)).0 += 1;
+    }
+    let mut rows: Vec<_> = counts
+        .into_iter()
+        .map(|(code, (count, name))| (count, code, name))
+        .collect();
+    // Stable: equal counts stay in code order.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    rows
+}
+
+fn write_statistics(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
+    let rows = statistics(run);
+    let count_width = rows
+        .iter()
+        .map(|r| r.0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let code_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    for (count, code, name) in rows {
+        writeln!(out, "{count:>count_width$}\t{code:<code_width$}\t{name}")?;
+    }
+    Ok(())
+}
+
+/// How long a run took, to the millisecond below a second and to the hundredth above.
+pub fn duration(elapsed: std::time::Duration) -> String {
+    if elapsed.as_secs() == 0 {
+        format!("{} ms", elapsed.as_millis())
+    } else {
+        format!("{:.2} s", elapsed.as_secs_f64())
+    }
+}
+
+/// `1 error, 0 warnings, 2 infos in 12 files (12 checked)`, the time in the parenthesis when
+/// given: `(12 checked, 41 ms)`.
+pub fn summary(run: &LintRun, elapsed: Option<std::time::Duration>) -> String {
     let count = |s: Severity| run.diagnostics().filter(|d| d.severity == s).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    writeln!(
-        out,
-        "{} in {} ({} checked)",
+    let time = elapsed
+        .map(|e| format!(", {}", duration(e)))
+        .unwrap_or_default();
+    format!(
+        "{} in {} ({} checked{time})",
         [
             plural(count(Severity::Error), "error"),
             plural(count(Severity::Warning), "warning"),
@@ -287,4 +356,89 @@ pub fn config_error(error: &crate::config::ConfigError) {
         );
     }
     eprint!("{out}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use xacct_rules::Outcome;
+    use xacct_syntax::{FileId, SourceFile, Span};
+
+    use crate::lint::LintedFile;
+
+    fn run_with(codes: &[&str]) -> LintRun {
+        let diagnostics = codes
+            .iter()
+            .map(|code| {
+                let rule = xacct_rules::rule(code).unwrap();
+                Diagnostic::new(rule, FileId(0), Span::empty(0), "m")
+            })
+            .collect();
+        LintRun {
+            files: vec![
+                LintedFile {
+                    source: SourceFile::new("a.json", "{}".to_string()),
+                    diagnostics,
+                    suppressed: Vec::new(),
+                    outcome: Outcome::Broken,
+                },
+                LintedFile {
+                    source: SourceFile::new("b.json", String::new()),
+                    diagnostics: Vec::new(),
+                    suppressed: Vec::new(),
+                    outcome: Outcome::NotChecked,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_severities_and_files_and_says_how_long_it_took() {
+        let run = run_with(&["XA001", "XA902", "XA004", "XA004"]);
+        assert_eq!(
+            summary(&run, None),
+            "1 error, 1 warning, 2 infos in 2 files (0 checked)"
+        );
+        assert_eq!(
+            summary(&run, Some(Duration::from_micros(41_700))),
+            "1 error, 1 warning, 2 infos in 2 files (0 checked, 41 ms)"
+        );
+        assert_eq!(duration(Duration::from_millis(1234)), "1.23 s");
+        assert_eq!(duration(Duration::from_micros(400)), "0 ms");
+    }
+
+    #[test]
+    fn statistics_are_sorted_by_count_then_code_and_aligned() {
+        let mut codes = vec!["XA902"; 2];
+        codes.extend(["XA201", "XA004", "XA004", "XA201"]);
+        codes.extend(["XA004"; 10]);
+        let run = run_with(&codes);
+        assert_eq!(
+            statistics(&run),
+            [
+                (12, "XA004", "unverified-check"),
+                (2, "XA201", "artifact-crosses-foreign-accounts"),
+                (2, "XA902", "broad-foreign-grant"),
+            ]
+        );
+        let mut out = Vec::new();
+        write(
+            &mut out,
+            &run,
+            &Options {
+                statistics: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "12\tXA004\tunverified-check");
+        assert_eq!(lines[1], " 2\tXA201\tartifact-crosses-foreign-accounts");
+        assert_eq!(
+            lines[3],
+            "2 errors, 2 warnings, 12 infos in 2 files (0 checked)"
+        );
+    }
 }
