@@ -3,6 +3,7 @@
 
 mod config;
 mod discover;
+mod fingerprint;
 mod graph_cmd;
 mod lint;
 mod render;
@@ -110,6 +111,8 @@ enum Format {
     Compact,
     /// A JSON document (version 1) for other tools.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,6 +274,10 @@ fn run_lint(args: LintArgs) -> u8 {
         ),
         Format::Compact => render::compact::write(&mut out, &run),
         Format::Json => render::json::write(&mut out, &run),
+        Format::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            render::sarif::write(&mut out, &run, cwd.as_deref())
+        }
     };
     if written.and_then(|()| out.flush()).is_err() {
         // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
