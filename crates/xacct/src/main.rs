@@ -113,6 +113,10 @@ enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
     Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    Github,
+    /// JUnit XML: a test case a file, a failure a finding.
+    Junit,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -278,6 +282,8 @@ fn run_lint(args: LintArgs) -> u8 {
             let cwd = std::env::current_dir().ok();
             render::sarif::write(&mut out, &run, cwd.as_deref())
         }
+        Format::Github => render::github::write(&mut out, &run),
+        Format::Junit => render::junit::write(&mut out, &run),
     };
     if written.and_then(|()| out.flush()).is_err() {
         // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
