@@ -1,6 +1,7 @@
 //! `xacct`: the command line. Parses arguments, finds files, lints each one, renders the
 //! findings and sets the exit status. Rule internals live in `xacct-rules`.
 
+mod changed;
 mod config;
 mod discover;
 mod fingerprint;
@@ -13,12 +14,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use xacct_rules::{Severity, RULES};
 
 /// Static analyzer for cross-account AWS CodePipeline setups.
 #[derive(Parser)]
-#[command(name = "xacct", version, about, long_about = None)]
+#[command(name = "xacct", version = env!("XACCT_VERSION"), about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,6 +42,17 @@ enum Command {
     Explain {
         /// A rule code (`XA201`) or name (`artifact-crosses-foreign-accounts`).
         rule: String,
+    },
+    /// Print a shell completion script (e.g. `xacct completions bash > /etc/bash_completion.d/xacct`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, in roff, generated from these very options (`xacct man > xacct.1`).
+    Man {
+        /// Write one page per command into this folder instead (xacct.1, xacct-lint.1, ...).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -90,6 +102,11 @@ struct InputArgs {
     /// folder or above, else the one of the current folder).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The paths are changed files (as pre-commit passes them): lint each with the other files
+    /// under the folder of its `xacct.toml`, report only findings that involve a named file, and
+    /// skip a named file that is no document xacct knows.
+    #[arg(long)]
+    changed: bool,
 }
 
 /// `xacct graph`.
@@ -176,6 +193,15 @@ fn main() -> ExitCode {
                 EXIT_TROUBLE
             }
         },
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "xacct", &mut script);
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is no failure.
+            let _ = out.write_all(&script).and_then(|()| out.flush());
+            EXIT_CLEAN
+        }
+        Command::Man { dir } => print_man(dir),
     };
     ExitCode::from(code)
 }
@@ -188,6 +214,8 @@ pub struct Prepared {
     pub bindings: std::collections::HashMap<xacct_syntax::FileId, xacct_model::workspace::Binding>,
     /// Lint options.
     pub options: xacct_rules::LintOptions,
+    /// With `--changed`: the files read only for context, whose own findings are not reported.
+    pub companions: std::collections::HashSet<xacct_syntax::FileId>,
 }
 
 /// Checks the arguments and the configs and finds the files; an exit status on trouble.
@@ -217,6 +245,11 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         }
         return Err(EXIT_TROUBLE);
     }
+    let companions = if input.changed {
+        changed::add_companions(&mut discovered.files, input.config.as_deref(), &filter)
+    } else {
+        Default::default()
+    };
     let configs =
         config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
             render::text::config_error(&e);
@@ -240,6 +273,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         files: discovered.files,
         bindings,
         options,
+        companions,
     })
 }
 
@@ -253,7 +287,8 @@ fn run_lint(args: LintArgs) -> u8 {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
+    let mut run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
+    changed::report_only_changed(&mut run, &prepared.companions);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -295,6 +330,34 @@ fn run_lint(args: LintArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// `xacct man`: the page of `xacct` on standard output, or every command's page into `dir`.
+fn print_man(dir: Option<PathBuf>) -> u8 {
+    let command = Cli::command();
+    let written = match &dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .and_then(|()| out.flush())
+        }
+    };
+    match written {
+        Ok(()) => EXIT_CLEAN,
+        Err(error) if dir.is_none() && error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(error) => {
+            let place = dir.map_or_else(
+                || "standard output".to_string(),
+                |d| d.display().to_string(),
+            );
+            eprintln!("error: cannot write the man page to {place}: {error}");
+            EXIT_TROUBLE
+        }
     }
 }
 
