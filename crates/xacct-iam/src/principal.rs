@@ -154,6 +154,16 @@ fn aws_entry<'a>(
     if value == role.arn {
         return (Tri::Yes, Tri::No);
     }
+    if xacct_model::symbol::is_placeholder(value) {
+        // `!Ref PipelineRoleArn` with no value given: any role or account, once deployed.
+        let maybe = || {
+            Tri::maybe(UnknownReason::DeployTimeValue {
+                statement,
+                value: &entry.value,
+            })
+        };
+        return (maybe(), maybe());
+    }
     let Ok(arn) = Arn::parse(value) else {
         return (Tri::No, Tri::No);
     };

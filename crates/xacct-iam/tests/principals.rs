@@ -382,6 +382,11 @@ fn template_placeholders_in_principals_are_unknown_until_deployed() {
             "Unknown(Bucket/deploy-time)",
         ),
         (
+            "a principal that is wholly a parameter without a value",
+            named(&role, r#"{"AWS": "${PipelineRoleArn}"}"#),
+            "Unknown(Bucket/deploy-time)",
+        ),
+        (
             "a placeholder in another, known account",
             named(
                 &role,

@@ -152,6 +152,31 @@ fn stack_facts(path: &std::path::Path, options: &LintOptions) -> StackFacts {
     facts
 }
 
+/// An API path (`pipeline.stages[1].actions[0].roleArn`) as a template names it
+/// (`Stages[1].Actions[0].RoleArn`): the properties' PascalCase, without `pipeline.`.
+/// Configuration keys are the provider's own and stay as they are.
+fn template_path(path: &str) -> String {
+    let path = path.strip_prefix("pipeline.").unwrap_or(path);
+    let mut out = String::with_capacity(path.len());
+    let mut in_configuration = false;
+    for (i, segment) in path.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if in_configuration {
+            out.push_str(segment);
+            continue;
+        }
+        let mut chars = segment.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        in_configuration = segment == "configuration";
+    }
+    out
+}
+
 /// The region of a file that does not say: `--region`, else the config's.
 fn default_region(path: &std::path::Path, options: &LintOptions) -> Option<String> {
     options
@@ -259,6 +284,16 @@ pub fn load(
         DocumentKind::Template => {
             let facts = stack_facts(source.path(), options);
             let contents = load_template(root, &facts);
+            // Only what the config or a manifest says is the stack's region; a default region
+            // stays the command line's or the config's, for messages.
+            let stack_region = options
+                .files
+                .get(source.path())
+                .and_then(|s| s.stack.region.clone());
+            let fallback_region = default_region(source.path(), options);
+            for (span, message) in &contents.issues {
+                out.push(rules::xa003::template_issue(file, *span, message));
+            }
             let pipelines = contents
                 .pipelines
                 .into_iter()
@@ -266,15 +301,22 @@ pub fn load(
                     let mut doc = load_pipeline(&p.root);
                     doc.stack = Some(StackPlacement {
                         account: facts.account,
-                        region: facts.region.clone(),
+                        region: stack_region.clone(),
                         span: p.logical_id.span,
                     });
-                    let accounts = Accounts::resolve(&doc, facts.region.as_deref());
+                    let accounts = Accounts::resolve(&doc, fallback_region.as_deref());
+                    let shape_issues = validate_pipeline_document(&p.root)
+                        .into_iter()
+                        .map(|mut issue| {
+                            issue.path = template_path(&issue.path);
+                            issue
+                        })
+                        .collect();
                     PipelineUnit {
                         file,
                         doc,
                         accounts,
-                        shape_issues: validate_pipeline_document(&p.root),
+                        shape_issues,
                     }
                 })
                 .collect();

@@ -191,6 +191,9 @@ impl Validator {
             },
             (ShapeKind::Boolean, Value::Bool(_))
             | (ShapeKind::Timestamp, Value::String(_) | Value::Number(_)) => {}
+            // A template value fixed at deployment (`RunOrder: !Ref DeployRunOrder`): its type
+            // is CloudFormation's to check then.
+            (_, Value::String(s)) if crate::symbol::contains_placeholder(s) => {}
             (kind, _) => {
                 let kind = ShapeIssueKind::WrongType {
                     expected: expected_type(kind),

@@ -285,6 +285,18 @@ impl<'a, 't> Template<'a, 't> {
                                 .borrow_mut()
                                 .push((then.span, name.to_string()));
                             a
+                        } else if structured(&a) && b.is_none() {
+                            // A statement (or action) that exists only when the condition
+                            // holds: check it as if it does.
+                            self.assumptions
+                                .borrow_mut()
+                                .push((then.span, name.to_string()));
+                            a
+                        } else if a.is_none() && structured(&b) {
+                            self.assumptions
+                                .borrow_mut()
+                                .push((otherwise.span, format!("{name}` is false (`{name}")));
+                            b
                         } else {
                             // A scalar either way, or present in one branch only: unknown
                             // until deployment.

@@ -72,10 +72,44 @@ pub struct TemplateContents {
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
     /// condition). What is found inside holds when the condition does.
     pub assumptions: Vec<(Span, String)>,
+    /// Properties CloudFormation does not know on the resources read here: (span, message).
+    pub issues: Vec<(Span, String)>,
 }
+
+/// The properties of `AWS::CodePipeline::Pipeline` (CloudFormation resource reference).
+const PIPELINE_PROPERTIES: &[&str] = &[
+    "ArtifactStore",
+    "ArtifactStores",
+    "DisableInboundStageTransitions",
+    "ExecutionMode",
+    "Name",
+    "PipelineType",
+    "RestartExecutionOnUpdate",
+    "RoleArn",
+    "Stages",
+    "Tags",
+    "Triggers",
+    "Variables",
+];
 
 /// Reads a template. Call when [`crate::DocumentKind::detect`] says `Template`.
 pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
+    // A pipeline and its service role are in the account of the stack that creates them:
+    // when nobody says where the stack is deployed, a pipeline role named by a literal ARN does.
+    let derived;
+    let facts = match facts.account {
+        Some(_) => facts,
+        None => match pipeline_role_account(root, facts) {
+            Some(account) => {
+                derived = StackFacts {
+                    account: Some(account),
+                    ..facts.clone()
+                };
+                &derived
+            }
+            None => facts,
+        },
+    };
     let template = Template::new(root, facts);
     let mut contents = TemplateContents::default();
     // Managed policies the template declares, by what `Ref` of them gives (their ARN), for
@@ -111,6 +145,22 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
         let id_spanned = Spanned::new(id.to_string(), *id_span);
         match kind {
             "AWS::CodePipeline::Pipeline" => {
+                for member in properties.as_object().unwrap_or_default() {
+                    if !PIPELINE_PROPERTIES.contains(&&*member.key) {
+                        let near = PIPELINE_PROPERTIES
+                            .iter()
+                            .find(|p| p.eq_ignore_ascii_case(&member.key))
+                            .map(|p| format!("; did you mean `{p}`?"))
+                            .unwrap_or_default();
+                        contents.issues.push((
+                            member.key_span,
+                            format!(
+                                "`{}` is no property of AWS::CodePipeline::Pipeline{near}",
+                                member.key
+                            ),
+                        ));
+                    }
+                }
                 if let Some(root) = pipeline(&template, &id_spanned, properties) {
                     contents.pipelines.push(TemplatePipeline {
                         logical_id: id_spanned,
@@ -144,6 +194,28 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
                         PolicyKind::Identity,
                         Some(Subject::RoleArn(role_arn)),
                         Some(name.clone()),
+                    );
+                }
+            }
+            "AWS::IAM::RolePolicy" => {
+                let (Some(document), Some(role)) = (
+                    properties
+                        .get("PolicyDocument")
+                        .and_then(|d| template.eval(d)),
+                    properties.get("RoleName"),
+                ) else {
+                    continue;
+                };
+                let name = properties
+                    .get("PolicyName")
+                    .and_then(|n| template.eval_text(n));
+                for role_arn in role_arns_of(&template, std::slice::from_ref(role)) {
+                    push_policy(
+                        &mut contents,
+                        &document,
+                        PolicyKind::Identity,
+                        Some(Subject::RoleArn(role_arn)),
+                        name.clone(),
                     );
                 }
             }
@@ -202,6 +274,19 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
     contents
 }
 
+/// The account of the first pipeline's `RoleArn`, when it resolves to one without the stack's
+/// account (a literal ARN, or one built from parameters the config gives).
+fn pipeline_role_account(root: &Node<'_>, facts: &StackFacts) -> Option<AccountId> {
+    let template = Template::new(root, facts);
+    template.resources.iter().find_map(|(_, _, node)| {
+        if node.get("Type")?.as_str()? != "AWS::CodePipeline::Pipeline" {
+            return None;
+        }
+        let role = template.eval_text(node.get("Properties")?.get("RoleArn")?)?;
+        crate::Arn::parse(&role).ok()?.account_id()
+    })
+}
+
 /// `{"Ref": id}`, to evaluate what `Ref` of a resource gives.
 fn ref_node(id: &str, span: Span) -> Node<'static> {
     Node {
@@ -237,8 +322,13 @@ fn push_policy(
 /// The ARNs of the roles an `AWS::IAM::Policy` lists: a `Ref` to a role of the template gives
 /// its name, and so its ARN.
 fn role_arns(template: &Template<'_, '_>, roles: Option<&Node<'_>>) -> Vec<Spanned<String>> {
+    role_arns_of(template, roles.and_then(Node::as_array).unwrap_or_default())
+}
+
+/// The ARNs of roles given by name or by `Ref` to a role of the template.
+fn role_arns_of(template: &Template<'_, '_>, roles: &[Node<'_>]) -> Vec<Spanned<String>> {
     let mut arns = Vec::new();
-    for item in roles.and_then(Node::as_array).unwrap_or_default() {
+    for item in roles {
         let referenced = item
             .get("Ref")
             .and_then(Node::as_str)
@@ -367,6 +457,8 @@ fn pipeline(
         let value = match &*m.key {
             // CloudFormation's own settings, not part of the declaration.
             "RestartExecutionOnUpdate" | "DisableInboundStageTransitions" | "Tags" => continue,
+            // Reported as unknown properties; the API's checks would only confuse them.
+            key if !PIPELINE_PROPERTIES.contains(&key) => continue,
             "ArtifactStores" => artifact_stores(&m.value),
             _ => api_value(&m.value, &m.key),
         };

@@ -30,6 +30,12 @@ pub fn from_policy_issue(file: FileId, issue: &xacct_model::policy::PolicyIssue)
         .help("IAM rejects the policy (MalformedPolicyDocument); see the IAM JSON policy element reference")
 }
 
+/// A property CloudFormation does not know on a resource xacct reads.
+pub fn template_issue(file: FileId, span: xacct_syntax::Span, message: &str) -> Diagnostic {
+    Diagnostic::new(&RULE, file, span, message.to_string())
+        .help("CloudFormation rejects the template (\"Encountered unsupported property\"); see the resource's page in the CloudFormation reference")
+}
+
 /// A policy whose subject neither the file, the config nor the folder tells: rules that need
 /// it cannot use it. Info: the setup may be fine, xacct just cannot check it.
 pub fn unbound_policy(

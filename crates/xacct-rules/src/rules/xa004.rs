@@ -54,7 +54,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(
-                cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {document} was not given", c.principal, c.iam_action, c.resource_shown()))
+                cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {document} {} not given", c.principal, c.iam_action, c.resource_shown(), if side == &Side::Identity { "were" } else { "was" }))
                     .help("add the document to the lint (e.g. `aws iam get-role`, `aws iam get-account-authorization-details`, `aws s3api get-bucket-policy`, `aws kms get-key-policy` output), with a [[bind]] entry in xacct.toml where the file cannot say what it governs"),
             );
         }
