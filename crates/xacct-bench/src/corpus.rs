@@ -8,6 +8,12 @@
 //! of the pipeline account in the store's region (XA3xx); only deploy actions cross regions, and
 //! then through `artifactStores` (XA104, XA110); names, namespaces and outputs are unique (XA102,
 //! XA107).
+//!
+//! The pipelines of a corpus share a [`World`]: a pool of accounts, a few of them tooling
+//! accounts that host pipelines, and teams. Each team has one tooling account, a favourite
+//! region and a Dev, Test, Staging and Prod account among the workload accounts, as real
+//! organisations arrange them, so that a team's pipelines share their cross-account roles,
+//! artifact buckets and keys (`crate::policies` writes the policies around them).
 
 use std::collections::HashSet;
 
@@ -40,7 +46,7 @@ const TEAMS: &[&str] = &[
 const COMPONENTS: &[&str] = &[
     "api", "service", "worker", "web", "frontend", "backend", "stream", "batch", "etl", "auth",
 ];
-const REGIONS: &[&str] = &[
+pub(crate) const REGIONS: &[&str] = &[
     "us-east-1",
     "us-east-2",
     "us-west-2",
@@ -68,38 +74,133 @@ const STACKS: &[&str] = &[
 ];
 const BRANCHES: &[&str] = &["main", "main", "main", "master", "release", "develop"];
 
-/// How many accounts of the pool host pipelines (shared "tooling" accounts); the others are
-/// workload accounts that actions deploy into.
-const TOOLING_ACCOUNTS: usize = 6;
-/// Size of the account pool.
-pub(crate) const POOL_SIZE: usize = 50;
+/// The default size of the account pool.
+pub(crate) const DEFAULT_ACCOUNTS: usize = 50;
 
-/// The pool of account IDs a corpus draws from: distinct 12-digit IDs.
-pub(crate) fn account_pool(seed: u64) -> Vec<String> {
+/// The pool of account IDs a corpus draws from: `size` distinct 12-digit IDs (the first 50
+/// are the same whatever the size).
+pub(crate) fn account_pool(seed: u64, size: usize) -> Vec<String> {
     let mut rng = Rng::new(seed ^ 0xACC0_17D5);
-    let mut pool: Vec<String> = Vec::with_capacity(POOL_SIZE);
-    while pool.len() < POOL_SIZE {
+    let mut pool: Vec<String> = Vec::with_capacity(size);
+    let mut seen: HashSet<String> = HashSet::with_capacity(size);
+    while pool.len() < size {
         let id = rng.digits(12);
-        if !pool.contains(&id) {
+        if seen.insert(id.clone()) {
             pool.push(id);
         }
     }
     pool
 }
 
+/// A team: the pipelines of its applications live in its tooling account and deploy into its
+/// environment accounts.
 #[derive(Clone, Debug)]
-struct Action {
-    name: String,
-    category: &'static str,
-    owner: &'static str,
-    provider: &'static str,
-    run_order: u64,
-    config: Vec<(&'static str, String)>,
-    outputs: Vec<String>,
-    inputs: Vec<String>,
-    role_arn: Option<String>,
-    region: Option<String>,
-    namespace: Option<String>,
+pub(crate) struct Team {
+    pub(crate) name: String,
+    pub(crate) home: String,
+    /// Where most of its pipelines run.
+    pub(crate) region: &'static str,
+    /// The accounts of Dev, Test, Staging and Prod (two environments may share one).
+    pub(crate) envs: [String; 4],
+    /// True when its pipelines keep artifacts in the console's default bucket of the tooling
+    /// account and region (shared with other teams), false for a bucket of its own per region.
+    pub(crate) console_bucket: bool,
+}
+
+/// What every pipeline of a corpus shares.
+#[derive(Clone, Debug)]
+pub(crate) struct World {
+    pub(crate) seed: u64,
+    /// Every account ID; the first `tooling` host pipelines, the others are workload accounts.
+    pub(crate) pool: Vec<String>,
+    pub(crate) tooling: usize,
+    pub(crate) teams: Vec<Team>,
+}
+
+impl World {
+    /// The world of `accounts` accounts (at least 2): 6 tooling accounts and 20 teams per 50
+    /// accounts.
+    pub(crate) fn new(seed: u64, accounts: usize) -> World {
+        let accounts = accounts.max(2);
+        let pool = account_pool(seed, accounts);
+        let tooling = (accounts * 6 / 50).clamp(1, accounts - 1);
+        let team_count = (accounts * 2 / 5).max(1);
+        let workload = &pool[tooling..];
+        let teams = (0..team_count)
+            .map(|index| {
+                let mut rng = Rng::keyed(seed, &["team", &index.to_string()]);
+                let base = TEAMS[index % TEAMS.len()];
+                let name = match index / TEAMS.len() {
+                    0 => base.to_string(),
+                    n => format!("{base}{}", n + 1),
+                };
+                // Four distinct accounts when the pool has them.
+                let mut envs: Vec<String> = Vec::with_capacity(4);
+                while envs.len() < 4 {
+                    let account = workload[rng.below(workload.len())].clone();
+                    if !envs.contains(&account) || envs.len() >= workload.len() {
+                        envs.push(account);
+                    }
+                }
+                // Many teams test where they develop; a few stage where they test.
+                if rng.chance(35) {
+                    envs[1] = envs[0].clone();
+                }
+                if rng.chance(10) {
+                    envs[2] = envs[1].clone();
+                }
+                let [dev, test, staging, prod]: [String; 4] = envs
+                    .try_into()
+                    .unwrap_or_else(|_| unreachable!("four accounts"));
+                Team {
+                    name,
+                    home: pool[index % tooling].clone(),
+                    region: rng.pick(REGIONS),
+                    envs: [dev, test, staging, prod],
+                    console_bucket: rng.chance(50),
+                }
+            })
+            .collect();
+        World {
+            seed,
+            pool,
+            tooling,
+            teams,
+        }
+    }
+
+    /// The KMS key a team keeps pipeline artifacts of `region` under, in its tooling account.
+    pub(crate) fn team_key(&self, team: &Team, region: &str) -> String {
+        let mut rng = Rng::keyed(self.seed, &["key", &team.name, region]);
+        format!("arn:aws:kms:{region}:{}:key/{}", team.home, uuid(&mut rng))
+    }
+
+    /// The artifact bucket a team's pipelines of `region` use.
+    pub(crate) fn team_bucket(&self, team: &Team, region: &str, home_region: bool) -> String {
+        if team.console_bucket && home_region {
+            // The console creates one per account and region, `codepipeline-REGION-` and 12
+            // random digits.
+            let mut rng = Rng::keyed(self.seed, &["bucket", &team.home, region]);
+            format!("codepipeline-{region}-{}", rng.digits(12))
+        } else {
+            format!("{}-pipeline-artifacts-{region}", team.name)
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Action {
+    pub(crate) name: String,
+    pub(crate) category: &'static str,
+    pub(crate) owner: &'static str,
+    pub(crate) provider: &'static str,
+    pub(crate) run_order: u64,
+    pub(crate) config: Vec<(&'static str, String)>,
+    pub(crate) outputs: Vec<String>,
+    pub(crate) inputs: Vec<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) namespace: Option<String>,
 }
 
 impl Action {
@@ -119,7 +220,7 @@ impl Action {
         }
     }
 
-    fn config_value(&self, key: &str) -> Option<&String> {
+    pub(crate) fn config_value(&self, key: &str) -> Option<&String> {
         self.config.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
@@ -168,16 +269,16 @@ impl Action {
 }
 
 #[derive(Clone, Debug)]
-struct Stage {
-    name: String,
-    actions: Vec<Action>,
+pub(crate) struct Stage {
+    pub(crate) name: String,
+    pub(crate) actions: Vec<Action>,
 }
 
 #[derive(Clone, Debug)]
-struct Store {
-    region: String,
-    bucket: String,
-    key: String,
+pub(crate) struct Store {
+    pub(crate) region: String,
+    pub(crate) bucket: String,
+    pub(crate) key: String,
 }
 
 /// The kinds of work a deploy stage does; a pipeline favours one platform.
@@ -195,8 +296,8 @@ enum Work {
 /// Everything one pipeline's actions share.
 struct Builder<'a> {
     rng: Rng,
-    pool: &'a [String],
-    team: &'static str,
+    seed: u64,
+    team: &'a str,
     app: String,
     region: &'static str,
     home: String,
@@ -685,8 +786,11 @@ impl Builder<'_> {
                         ));
                     }
                     if self.rng.chance(40) {
+                        // The team's key for deployed objects in that account and region.
+                        let mut keyed =
+                            Rng::keyed(self.seed, &["deploy-key", self.team, account, region]);
                         let key =
-                            format!("arn:aws:kms:{region}:{account}:key/{}", uuid(&mut self.rng));
+                            format!("arn:aws:kms:{region}:{account}:key/{}", uuid(&mut keyed));
                         a.config.push(("KMSEncryptionKeyARN", key));
                     }
                     a.inputs.push(build.to_string());
@@ -771,14 +875,16 @@ const MIXED_PLATFORM: &[(Work, u64)] = &[
 ];
 
 /// The whole pipeline before it is printed.
-struct Model {
-    name: String,
-    role_arn: String,
-    home: String,
-    region: &'static str,
-    stores: Vec<Store>,
-    multi_region: bool,
-    stages: Vec<Stage>,
+pub(crate) struct Model {
+    pub(crate) name: String,
+    /// Index of its team in the world.
+    pub(crate) team: usize,
+    pub(crate) role_arn: String,
+    pub(crate) home: String,
+    pub(crate) region: &'static str,
+    pub(crate) stores: Vec<Store>,
+    pub(crate) multi_region: bool,
+    pub(crate) stages: Vec<Stage>,
     version: u64,
     pipeline_type: &'static str,
     execution_mode: &'static str,
@@ -964,26 +1070,32 @@ impl Model {
     }
 }
 
-/// Generates file `index` of the corpus.
+/// Generates file `index` of the corpus. `taken` holds the pipeline names already used in each
+/// tooling account (`ACCOUNT/name`): a name is unique in its account, as in AWS.
 pub(crate) fn pipeline(
-    seed: u64,
     index: usize,
-    pool: &[String],
+    world: &World,
     mistake_percent: u64,
-) -> GeneratedFile {
-    let mut rng = Rng::for_file(seed, index);
-    let team = rng.pick(TEAMS);
+    taken: &mut HashSet<String>,
+) -> (GeneratedFile, Model) {
+    let mut rng = Rng::for_file(world.seed, index);
+    let team_index = rng.below(world.teams.len());
+    let team = &world.teams[team_index];
     let component = rng.pick(COMPONENTS);
-    let app = format!("{team}-{component}");
-    let region = rng.pick(REGIONS);
-    let home = pool[rng.below(TOOLING_ACCOUNTS)].clone();
+    let app = format!("{}-{component}", team.name);
+    let region = if rng.chance(70) {
+        team.region
+    } else {
+        rng.pick(REGIONS)
+    };
+    let home = team.home.clone();
     let total = rng.range(5, 30);
     let stage_count = rng.range(3, 6.min(total));
-    let environments: &[&str] = match stage_count - 2 {
-        1 => &["Prod"],
-        2 => &["Staging", "Prod"],
-        3 => &["Dev", "Staging", "Prod"],
-        _ => &["Dev", "Test", "Staging", "Prod"],
+    let environments: &[(&str, usize)] = match stage_count - 2 {
+        1 => &[("Prod", 3)],
+        2 => &[("Staging", 2), ("Prod", 3)],
+        3 => &[("Dev", 0), ("Staging", 2), ("Prod", 3)],
+        _ => &[("Dev", 0), ("Test", 1), ("Staging", 2), ("Prod", 3)],
     };
     let second_region = if rng.chance(15) {
         loop {
@@ -1016,11 +1128,24 @@ pub(crate) fn pipeline(
         3 => STATIC_SITE_PLATFORM,
         _ => MIXED_PLATFORM,
     };
-    let name = match rng.below(3) {
+    let base_name = match rng.below(3) {
         0 => app.clone(),
         1 => format!("{app}-pipeline"),
-        _ => format!("{}{}Pipeline", capitalize(team), capitalize(component)),
+        _ => format!(
+            "{}{}Pipeline",
+            capitalize(&team.name),
+            capitalize(component)
+        ),
     };
+    // A second pipeline of the same application gets a suffix, as people name them.
+    let mut name = base_name.clone();
+    let mut n = 2;
+    while !taken.insert(format!("{home}/{name}")) {
+        name = format!("{base_name}-{n}");
+        n += 1;
+    }
+    // The console creates a service role per pipeline; teams that script their setup share one
+    // per application.
     let role_arn = if rng.chance(50) {
         format!("arn:aws:iam::{home}:role/service-role/AWSCodePipelineServiceRole-{region}-{name}")
     } else {
@@ -1028,8 +1153,8 @@ pub(crate) fn pipeline(
     };
     let mut builder = Builder {
         rng,
-        pool,
-        team,
+        seed: world.seed,
+        team: &team.name,
         app,
         region,
         home: home.clone(),
@@ -1041,14 +1166,13 @@ pub(crate) fn pipeline(
             .map(|(name, _, _)| format!("#{{variables.{name}}}")),
         namespaces: HashSet::new(),
         outputs: HashSet::new(),
-        cross_account_role: format!("{team}-codepipeline-cross-account"),
-        cfn_role: format!("{team}-cloudformation-deploy"),
+        cross_account_role: format!("{}-codepipeline-cross-account", team.name),
+        cfn_role: format!("{}-cloudformation-deploy", team.name),
         platform,
     };
     builder.action_regions |= builder.rng.chance(40);
 
     // Every stage gets one action, the source stage up to three, the rest anywhere after it.
-    let deploy_count = environments.len();
     let source_count = (1 + builder.rng.weighted(&[70, 22, 8])).min(total - (stage_count - 1));
     let mut per_stage = vec![1; stage_count];
     per_stage[0] = source_count;
@@ -1056,22 +1180,13 @@ pub(crate) fn pipeline(
         per_stage[builder.rng.range(1, stage_count - 1)] += 1;
     }
 
-    // Workload accounts: 1 to one per environment, so 2 to 5 accounts in all.
-    let foreign_count = builder.rng.range(1, deploy_count);
-    let mut targets: Vec<String> = Vec::new();
-    while targets.len() < foreign_count {
-        let account = builder.pool[builder.rng.range(TOOLING_ACCOUNTS, POOL_SIZE - 1)].clone();
-        if !targets.contains(&account) {
-            targets.push(account);
-        }
-    }
-
     let (source, artifacts) = builder.source_stage(per_stage[0]);
     let (build, build_output, templates) = builder.build_stage(per_stage[1], &artifacts);
     let mut stages = vec![source, build];
     let style = builder.rng.below(3);
-    for (index, environment) in environments.iter().enumerate() {
-        let account = targets[index * foreign_count / deploy_count].clone();
+    for (index, (environment, slot)) in environments.iter().enumerate() {
+        // Each environment deploys into the team's account for it.
+        let account = team.envs[*slot].clone();
         let stage_name = match style {
             0 => format!("Deploy{environment}"),
             1 => environment.to_string(),
@@ -1091,19 +1206,20 @@ pub(crate) fn pipeline(
     let mut rng = builder.rng;
     let mut stores = vec![Store {
         region: region.to_string(),
-        bucket: format!("codepipeline-{region}-{}", rng.digits(12)),
-        key: format!("arn:aws:kms:{region}:{home}:key/{}", uuid(&mut rng)),
+        bucket: world.team_bucket(team, region, true),
+        key: world.team_key(team, region),
     }];
     if let Some(second) = second_region {
         stores.push(Store {
             region: second.to_string(),
-            bucket: format!("{team}-pipeline-artifacts-{second}"),
-            key: format!("arn:aws:kms:{second}:{home}:key/{}", uuid(&mut rng)),
+            bucket: world.team_bucket(team, second, false),
+            key: world.team_key(team, second),
         });
     }
     let year = rng.range(2021, 2025);
     let mut model = Model {
         name,
+        team: team_index,
         role_arn,
         home,
         region,
@@ -1124,7 +1240,7 @@ pub(crate) fn pipeline(
         // Try the drawn mistake, then the next ones: KeyInOtherRegion always fits.
         for offset in 0..Mistake::ALL.len() {
             let candidate = Mistake::ALL[(first + offset) % Mistake::ALL.len()];
-            if model.inject(candidate, &mut rng, pool) {
+            if model.inject(candidate, &mut rng, &world.pool) {
                 mistake = Some(candidate);
                 break;
             }
@@ -1149,12 +1265,16 @@ pub(crate) fn pipeline(
         }
     }
     let accounts = accounts.len();
-    GeneratedFile {
-        name: format!("{index:04}-{}.json", model.name),
+    let file = GeneratedFile {
+        name: format!(
+            "tools-{}/pipelines/{index:05}-{}.json",
+            model.home, model.name
+        ),
         json: to_pretty(&model.to_json()),
         expected_codes: mistake.map_or_else(Vec::new, |m| m.codes().to_vec()),
         mistake,
         actions,
         accounts,
-    }
+    };
+    (file, model)
 }

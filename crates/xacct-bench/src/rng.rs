@@ -17,6 +17,21 @@ impl Rng {
         Rng(mixer.next_u64())
     }
 
+    /// A generator for one named thing of the corpus of `seed` (a team, a key, a policy): the
+    /// same name gives the same stream whatever else the corpus holds.
+    pub(crate) fn keyed(seed: u64, parts: &[&str]) -> Rng {
+        // FNV-1a over the parts, separated so that ("ab", "c") and ("a", "bc") differ.
+        let mut hash: u64 = 0xCBF2_9CE4_8422_2325;
+        for part in parts {
+            for byte in part.bytes().chain(std::iter::once(0xFF)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01B3);
+            }
+        }
+        let mut mixer = Rng(seed ^ hash);
+        Rng(mixer.next_u64())
+    }
+
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
