@@ -2,6 +2,10 @@
 //! configured) reads xacct's compact output into the quickfix list, every entry with the file,
 //! line, column and message xacct printed, and jumping to an entry puts the cursor on the span.
 //!
+//! The compiler plugin in `docs/editors/xacct.vim` reads the same lines with each entry's type,
+//! and lands on the span on lines with non-ASCII characters too, where Vim's byte columns and
+//! xacct's character columns differ.
+//!
 //! Without a Vim that has +eval the test says so and skips, unless `XACCT_REQUIRE_VIM` is set
 //! (`.ci/run` sets it when it could install Vim).
 
@@ -145,5 +149,108 @@ fn vim_default_errorformat_reads_the_compact_format() {
             "{file}:{line}:{col} points at a blank"
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn vim_compiler_plugin_sets_types_and_character_columns() {
+    if !vim_available() {
+        return;
+    }
+    let root = repo_root();
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("vim-compiler-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("runtime/compiler")).unwrap();
+    std::fs::copy(
+        root.join("docs/editors/xacct.vim"),
+        dir.join("runtime/compiler/xacct.vim"),
+    )
+    .unwrap();
+    // The XA203 example with non-ASCII text before the finding on its line.
+    let original = std::fs::read_to_string(
+        root.join("testdata/examples/qa-cloudformation-passrole/pipeline.json"),
+    )
+    .unwrap();
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"RoleArn\""))
+        .unwrap();
+    lines[at] = lines[at].replacen(
+        "\"RoleArn\"",
+        "\"Description\": \"Dépôt légal\", \"RoleArn\"",
+        1,
+    );
+    std::fs::write(dir.join("pipeline.json"), lines.join("\n") + "\n").unwrap();
+    let lint = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(&dir)
+        .args(["lint", "--format", "compact", "pipeline.json"])
+        .output()
+        .unwrap();
+    let compact = String::from_utf8(lint.stdout).unwrap();
+    let xa203 = compact
+        .lines()
+        .find(|l| l.contains("[XA203]"))
+        .unwrap_or_else(|| panic!("{compact}"));
+    let column: usize = xa203.split(':').nth(2).unwrap().parse().unwrap();
+    let source_line = &lines[at];
+    let expected_text: String = source_line.chars().skip(column - 1).take(12).collect();
+    assert!(expected_text.starts_with("\"arn:"), "{expected_text}");
+    std::fs::write(dir.join("xacct.compact"), &compact).unwrap();
+    let script = r#"compiler xacct
+let g:out = {'makeprg': &makeprg, 'entries': []}
+cfile xacct.compact
+for s:i in range(1, len(getqflist()))
+  let s:e = getqflist()[s:i - 1]
+  silent execute 'cc ' . s:i
+  call add(g:out.entries, {'type': s:e.type, 'text': s:e.text, 'lnum': s:e.lnum,
+        \ 'here': strcharpart(getline('.'), charcol('.') - 1, 12)})
+endfor
+call writefile([json_encode(g:out)], 'quickfix.json')
+qall!
+"#;
+    std::fs::write(dir.join("quickfix.vim"), script).unwrap();
+    let vim = Command::new("vim")
+        .current_dir(&dir)
+        .args(["-N", "-u", "NONE", "-i", "NONE", "-n", "-es"])
+        .arg("--cmd")
+        .arg(format!(
+            "set runtimepath^={}",
+            dir.join("runtime").display()
+        ))
+        .args(["-S", "quickfix.vim"])
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    let written = std::fs::read_to_string(dir.join("quickfix.json")).unwrap_or_else(|_| {
+        panic!(
+            "vim wrote nothing: {}",
+            String::from_utf8_lossy(&vim.stderr)
+        )
+    });
+    let quickfix: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        quickfix["makeprg"].as_str(),
+        Some("xacct lint --changed --format compact")
+    );
+    let entries = quickfix["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), compact.lines().count(), "{written}");
+    for (entry, line) in entries.iter().zip(compact.lines()) {
+        let severity = line.split(": ").nth(1).unwrap().split('[').next().unwrap();
+        assert_eq!(entry["type"].as_str(), Some(&severity[..1]), "{entry}");
+        let rest = line.split_once(&format!(": {severity}")).unwrap().1;
+        assert_eq!(entry["text"].as_str(), Some(rest), "{entry}");
+    }
+    let landed = entries
+        .iter()
+        .find(|e| e["text"].as_str().is_some_and(|t| t.starts_with("[XA203]")))
+        .unwrap();
+    assert_eq!(landed["lnum"].as_u64(), Some(at as u64 + 1));
+    assert_eq!(
+        landed["here"].as_str(),
+        Some(expected_text.as_str()),
+        "{written}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
