@@ -219,6 +219,9 @@ struct Lookup<'w> {
         *const xacct_model::policy::Statement,
         *const xacct_model::policy::Statement,
     )>,
+    /// Roles that EC2 may assume, by account (candidates for CodeDeploy instance roles),
+    /// found once rather than per CodeDeploy action.
+    ec2_roles: HashMap<AccountId, Vec<String>>,
 }
 
 impl<'w> Lookup<'w> {
@@ -238,6 +241,7 @@ impl<'w> Lookup<'w> {
         Lookup {
             workspace,
             statement_owner,
+            ec2_roles: ec2_roles(workspace),
         }
     }
 
@@ -567,7 +571,7 @@ impl TrustGraph {
                 );
                 // CodeDeploy agents fetch the revision with the instance role of their account.
                 if action.is("AWS", "CodeDeploy") {
-                    for (instance_role, account) in instance_roles(lookup, acting_account) {
+                    for (instance_role, account) in instance_roles(lookup, acting_account, store) {
                         let principal = PrincipalRef::Role {
                             arn: &instance_role,
                             account,
@@ -839,32 +843,80 @@ impl TrustGraph {
 
 /// Roles of `account` that EC2 instances may assume (their trust policy names
 /// `ec2.amazonaws.com`): the candidates for a CodeDeploy instance profile's role.
-fn instance_roles(lookup: &Lookup<'_>, account: AccountId) -> Vec<(String, AccountId)> {
-    let mut roles: Vec<(String, AccountId)> = lookup
-        .workspace
-        .policies
-        .iter()
-        .filter_map(|unit| match &unit.governs {
-            Some(Governs::RoleTrust(arn)) => {
-                let trusts_ec2 = unit.document().statements.iter().any(|s| {
-                    s.allows()
-                        && s.principal.as_ref().is_some_and(|p| {
-                            !p.negated
-                                && p.entries.iter().any(|e| {
-                                    e.kind == xacct_model::policy::PrincipalKind::Service
-                                        && e.value.value == "ec2.amazonaws.com"
-                                })
+/// Every role that trusts `ec2.amazonaws.com`, by account, sorted.
+fn ec2_roles(workspace: &Workspace) -> HashMap<AccountId, Vec<String>> {
+    let mut roles: HashMap<AccountId, Vec<String>> = HashMap::new();
+    for unit in &workspace.policies {
+        let Some(Governs::RoleTrust(arn)) = &unit.governs else {
+            continue;
+        };
+        let trusts_ec2 = unit.document().statements.iter().any(|s| {
+            s.allows()
+                && s.principal.as_ref().is_some_and(|p| {
+                    !p.negated
+                        && p.entries.iter().any(|e| {
+                            e.kind == xacct_model::policy::PrincipalKind::Service
+                                && e.value.value == "ec2.amazonaws.com"
                         })
-                });
-                let role_account = Arn::parse(arn).ok()?.account_id()?;
-                (trusts_ec2 && role_account == account).then(|| (arn.clone(), role_account))
-            }
-            _ => None,
-        })
-        .collect();
-    roles.sort();
-    roles.dedup();
+                })
+        });
+        let Some(account) = Arn::parse(arn).ok().and_then(|a| a.account_id()) else {
+            continue;
+        };
+        if trusts_ec2 {
+            roles.entry(account).or_default().push(arn.clone());
+        }
+    }
+    for list in roles.values_mut() {
+        list.sort();
+        list.dedup();
+    }
     roles
+}
+
+/// The CodeDeploy instance roles of `account` for a store: roles EC2 may assume that are
+/// about this deployment — named for CodeDeploy, or whose policies speak of CodeDeploy, the
+/// artifact bucket or its key. A bastion's or a build host's EC2 role is none of them (no
+/// deployment group in the input says which profile the instances carry).
+fn instance_roles(
+    lookup: &Lookup<'_>,
+    account: AccountId,
+    store: &xacct_model::ArtifactStore,
+) -> Vec<(String, AccountId)> {
+    let bucket = store.location.as_ref().map(|l| l.value.as_str());
+    let key = store.encryption_key.as_ref().map(|k| k.value.as_str());
+    let about_deployment = |arn: &str| {
+        if arn.to_ascii_lowercase().contains("codedeploy") {
+            return true;
+        }
+        lookup
+            .workspace
+            .governing(&Governs::RoleIdentity(arn.to_string()))
+            .any(|policy| {
+                policy.document().statements.iter().any(|s| {
+                    let names_service = s.action.as_ref().is_some_and(|a| {
+                        a.values
+                            .iter()
+                            .any(|v| v.value.to_ascii_lowercase().starts_with("codedeploy:"))
+                    });
+                    let names_store = s.resource.as_ref().is_some_and(|r| {
+                        r.values.iter().any(|v| {
+                            bucket.is_some_and(|b| v.value.contains(b))
+                                || key.is_some_and(|k| v.value == k)
+                        })
+                    });
+                    names_service || names_store
+                })
+            })
+    };
+    lookup
+        .ec2_roles
+        .get(&account)
+        .into_iter()
+        .flatten()
+        .filter(|arn| about_deployment(arn))
+        .map(|arn| (arn.clone(), account))
+        .collect()
 }
 
 fn key_region(key_arn: &str) -> &str {

@@ -101,6 +101,9 @@ pub struct Workspace {
     /// Bucket ownership settings.
     pub ownership: Vec<OwnershipUnit>,
     index: HashMap<Governs, Vec<usize>>,
+    /// The account of each artifact bucket, from the first pipeline (with a known account)
+    /// that stores in it.
+    store_accounts: HashMap<String, AccountId>,
 }
 
 impl Workspace {
@@ -116,11 +119,31 @@ impl Workspace {
                 index.entry(normalize(governs)).or_default().push(i);
             }
         }
+        // Artifact buckets' accounts, once: XA405 asks per S3 deploy action.
+        let mut store_accounts: HashMap<String, AccountId> = HashMap::new();
+        for unit in &pipelines {
+            let Some(account) = unit.accounts.pipeline_account() else {
+                continue;
+            };
+            let pipeline = &unit.doc.pipeline;
+            let stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
+                pipeline
+                    .artifact_stores
+                    .iter()
+                    .flat_map(|s| s.value.iter().map(|r| &r.store)),
+            );
+            for location in stores.filter_map(|s| s.location.as_ref()) {
+                store_accounts
+                    .entry(location.value.clone())
+                    .or_insert(account);
+            }
+        }
         Workspace {
             pipelines,
             policies,
             ownership,
             index,
+            store_accounts,
         }
     }
 
@@ -149,22 +172,7 @@ impl Workspace {
     /// The account that owns a bucket, when the run says: the pipeline account of a pipeline
     /// whose artifact store it is, else the folder of a file holding its policy.
     pub fn bucket_account(&self, bucket: &str) -> Option<AccountId> {
-        let from_pipeline = self.pipelines.iter().find_map(|unit| {
-            let pipeline = &unit.doc.pipeline;
-            let mut stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
-                pipeline
-                    .artifact_stores
-                    .iter()
-                    .flat_map(|s| s.value.iter().map(|r| &r.store)),
-            );
-            let is_store = stores.any(|s| s.location.as_ref().is_some_and(|l| l.value == bucket));
-            if is_store {
-                unit.accounts.pipeline_account()
-            } else {
-                None
-            }
-        });
-        from_pipeline.or_else(|| {
+        self.store_accounts.get(bucket).copied().or_else(|| {
             self.governing(&Governs::Bucket(bucket.to_string()))
                 .find_map(|p| p.account)
         })
