@@ -64,8 +64,58 @@ pub struct Config {
     pub accounts: BTreeMap<String, AccountId>,
     /// Template parameter values for every template.
     pub parameters: BTreeMap<String, String>,
-    binds: Vec<(Pattern, Binding)>,
-    stacks: Vec<(Pattern, StackFacts)>,
+    binds: PathRules<Binding>,
+    stacks: PathRules<StackFacts>,
+}
+
+/// Values for files, by pattern; the first entry whose pattern matches a file wins. Patterns
+/// without wildcards (most `[[bind]]` entries name one file) are looked up in a map, so a run
+/// over thousands of files and bindings is not files × bindings glob matches.
+#[derive(Debug)]
+struct PathRules<T> {
+    exact: HashMap<PathBuf, (usize, T)>,
+    globs: Vec<(usize, Pattern, T)>,
+    len: usize,
+}
+
+impl<T> Default for PathRules<T> {
+    fn default() -> Self {
+        PathRules {
+            exact: HashMap::new(),
+            globs: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> PathRules<T> {
+    fn push(&mut self, pattern: Pattern, value: T) {
+        let text = pattern.as_str();
+        if text.contains(['*', '?', '[']) {
+            self.globs.push((self.len, pattern, value));
+        } else {
+            self.exact
+                .entry(PathBuf::from(text))
+                .or_insert((self.len, value));
+        }
+        self.len += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value for a normalised absolute path.
+    fn get(&self, absolute: &Path) -> Option<&T> {
+        let exact = self.exact.get(absolute).map(|(i, v)| (*i, v));
+        let glob = self
+            .globs
+            .iter()
+            .take_while(|(i, _, _)| exact.is_none_or(|(e, _)| *i < e))
+            .find(|(_, p, _)| p.matches_path_with(absolute, MATCH))
+            .map(|(i, _, v)| (*i, v));
+        glob.or(exact).map(|(_, v)| v)
+    }
 }
 
 /// A mistake in the config, with the byte range it concerns.
@@ -299,7 +349,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                     "a [[bind]] entry needs `file` and exactly one of `role`, `bucket` or `key`",
                 )),
             };
-        config.binds.push((pattern, binding));
+        config.binds.push(pattern, binding);
     }
     config.parameters = parameter_values(path, &text, raw.parameters)?;
     for stack in raw.stack {
@@ -354,7 +404,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             parameters: parameter_values(path, &text, stack.parameters)?,
             resources: stack.resources,
         };
-        config.stacks.push((pattern, facts));
+        config.stacks.push(pattern, facts);
     }
     Ok(config)
 }
@@ -415,11 +465,7 @@ impl Config {
                 continue;
             };
             let absolute = normalize(&absolute);
-            if let Some((_, binding)) = self
-                .binds
-                .iter()
-                .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
-            {
+            if let Some(binding) = self.binds.get(&absolute) {
                 out.insert(*id, binding.clone());
             }
         }
@@ -434,10 +480,7 @@ impl Config {
             return None;
         }
         let absolute = normalize(&std::path::absolute(path).ok()?);
-        self.stacks
-            .iter()
-            .find(|(p, _)| p.matches_path_with(&absolute, MATCH))
-            .map(|(_, facts)| facts.clone())
+        self.stacks.get(&absolute).cloned()
     }
 }
 
