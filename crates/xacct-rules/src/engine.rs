@@ -467,20 +467,23 @@ pub fn check_all(
     let workspace = Workspace::new(pipelines, policies, ownership);
     // Pipelines are independent of each other for the pipeline rules: check them in
     // parallel; findings are sorted per file below, so the order they arrive in is irrelevant.
-    let per_pipeline: Vec<Vec<Diagnostic>> = workspace
-        .pipelines
-        .par_iter()
-        .map(|unit| {
-            let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
-            let mut out = Vec::new();
-            for rule in RULES {
-                if let Check::Pipeline(check) = rule.check {
-                    check(&cx, &mut out);
-                }
+    let check_pipeline = |unit: &PipelineUnit| {
+        let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
+        let mut out = Vec::new();
+        for rule in RULES {
+            if let Check::Pipeline(check) = rule.check {
+                check(&cx, &mut out);
             }
-            out
-        })
-        .collect();
+        }
+        out
+    };
+    // Handing work to the pool costs more than checking a few pipelines (one file linted on
+    // its own, a pre-commit run): only larger runs go parallel.
+    let per_pipeline: Vec<Vec<Diagnostic>> = if workspace.pipelines.len() >= PARALLEL_FROM {
+        workspace.pipelines.par_iter().map(check_pipeline).collect()
+    } else {
+        workspace.pipelines.iter().map(check_pipeline).collect()
+    };
     found.extend(per_pipeline.into_iter().flatten());
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if always_graph || workspace.has_policies() {
@@ -494,16 +497,18 @@ pub fn check_all(
         strict: options.strict,
     };
     // Workspace rules only read the workspace and the graph: one task per rule.
-    let per_rule: Vec<Vec<Diagnostic>> = RULES
-        .par_iter()
-        .map(|rule| {
-            let mut out = Vec::new();
-            if let Check::Workspace(check) = rule.check {
-                check(&cx, &mut out);
-            }
-            out
-        })
-        .collect();
+    let check_rule = |rule: &&crate::registry::Rule| {
+        let mut out = Vec::new();
+        if let Check::Workspace(check) = rule.check {
+            check(&cx, &mut out);
+        }
+        out
+    };
+    let per_rule: Vec<Vec<Diagnostic>> = if workspace.pipelines.len() >= PARALLEL_FROM {
+        RULES.par_iter().map(check_rule).collect()
+    } else {
+        RULES.iter().map(check_rule).collect()
+    };
     found.extend(per_rule.into_iter().flatten());
     for mut diagnostic in found {
         if let Some((_, (_, condition))) = assumptions.iter().find(|(file, (span, _))| {
@@ -554,6 +559,9 @@ fn suppressed_by(
         })
         .map(|(_, s)| s.reason.clone())
 }
+
+/// Runs with at least this many pipelines check them on rayon's pool.
+const PARALLEL_FROM: usize = 16;
 
 /// Lints one file on its own (no bindings, no other files): phases 1 and 2 together.
 pub fn lint_source(
