@@ -12,7 +12,11 @@ use std::process::Command;
 fn main() {
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    println!("cargo:rerun-if-changed=build.rs");
+    // Cargo reruns a build script whose own source changed. Name a file that exists in the
+    // manifest's folder, so that without git cargo does not rerun this on every change to the
+    // package (the default), nor on every build (as for a missing file: the root package's
+    // folder has no build.rs).
+    println!("cargo:rerun-if-changed=Cargo.toml");
     let revision = from_git(&manifest_dir).or_else(|| from_vcs_info(&manifest_dir));
     let full = match revision {
         Some(revision) => format!("{version} ({revision})"),
