@@ -22,6 +22,7 @@ mod corpus;
 mod emit;
 mod policies;
 mod rng;
+pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
