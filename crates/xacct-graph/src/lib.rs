@@ -166,13 +166,13 @@ pub struct Check {
     /// Who needs it.
     pub need: Need,
     /// The principal: a role ARN or a service name.
-    pub principal: String,
+    pub principal: std::sync::Arc<str>,
     /// The principal's account, when it is a role.
     pub principal_account: Option<AccountId>,
     /// The IAM action asked about.
-    pub iam_action: String,
+    pub iam_action: &'static str,
     /// The resource ARN asked about.
-    pub resource: String,
+    pub resource: std::sync::Arc<str>,
     /// The resource's account, when known.
     pub resource_account: Option<AccountId>,
     /// The answer.
@@ -190,6 +190,9 @@ pub struct TrustGraph {
     /// Every evaluated question.
     pub checks: Vec<Check>,
     nodes: HashMap<NodeKind, NodeIndex>,
+    /// One copy of each principal and resource ARN: a million checks name a few thousand
+    /// roles and buckets.
+    strings: std::collections::HashSet<std::sync::Arc<str>>,
 }
 
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
@@ -206,7 +209,7 @@ impl Check {
             Some(prefix) if prefix.starts_with("arn:aws:s3:::") && prefix.ends_with('/') => {
                 format!("{prefix}*")
             }
-            _ => self.resource.clone(),
+            _ => self.resource.to_string(),
         }
     }
 }
@@ -295,7 +298,7 @@ struct Question<'q> {
     kind: EdgeKind,
     need: Need,
     principal: PrincipalRef<'q>,
-    iam_action: &'q str,
+    iam_action: &'static str,
     resource: String,
     resource_account: Option<AccountId>,
     resource_kind: ResourceKind,
@@ -304,6 +307,15 @@ struct Question<'q> {
 }
 
 impl TrustGraph {
+    fn intern(&mut self, text: &str) -> std::sync::Arc<str> {
+        if let Some(known) = self.strings.get(text) {
+            return known.clone();
+        }
+        let shared: std::sync::Arc<str> = text.into();
+        self.strings.insert(shared.clone());
+        shared
+    }
+
     fn node(&mut self, kind: NodeKind) -> NodeIndex {
         if let Some(&index) = self.nodes.get(&kind) {
             return index;
@@ -319,6 +331,7 @@ impl TrustGraph {
             graph: StableDiGraph::new(),
             checks: Vec::new(),
             nodes: HashMap::new(),
+            strings: std::collections::HashSet::new(),
         }
     }
 
@@ -388,10 +401,10 @@ impl TrustGraph {
         let check = Check {
             kind: q.kind,
             need: q.need,
-            principal,
+            principal: self.intern(&principal),
             principal_account,
-            iam_action: q.iam_action.to_string(),
-            resource: q.resource.clone(),
+            iam_action: q.iam_action,
+            resource: self.intern(&q.resource),
             resource_account: q.resource_account,
             outcome,
             identity_policies: identity_units.iter().map(|(i, _)| *i).collect(),
@@ -416,6 +429,7 @@ impl TrustGraph {
             graph: StableDiGraph::new(),
             checks: Vec::new(),
             nodes: HashMap::new(),
+            strings: std::collections::HashSet::new(),
         };
         let lookup = Lookup::new(workspace);
         for (p, unit) in workspace.pipelines.iter().enumerate() {

@@ -67,7 +67,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             Some((unit.file, statement.anchor()))
         };
         let via_account = grant(&|v| v == root || v == account.as_str());
-        let via_role = grant(&|v| v == c.principal);
+        let via_role = grant(&|v| v == &*c.principal);
         let cross = c.resource_account != Some(account);
         let (why, label) = match (via_account, via_role) {
             (Some(at), _) => (

@@ -29,7 +29,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .pipeline
             .role_arn
             .as_ref()
-            .is_some_and(|r| r.value == c.principal);
+            .is_some_and(|r| *r.value == *c.principal);
         if !(cross || pipeline_role) {
             continue;
         }

@@ -49,7 +49,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
         };
         for proof in proofs.iter().filter(|p| p.side == Side::Resource) {
-            if !seen.insert((proof.file, proof.span, c.iam_action.clone())) {
+            if !seen.insert((proof.file, proof.span, c.iam_action)) {
                 continue;
             }
             let mut diag = cx.diag(&RULE, proof.file, proof.anchor, format!(

@@ -108,7 +108,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
 fn calls_of<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Vec<&'c str> {
     indexes
         .iter()
-        .map(|&i| cx.graph.checks[i].iam_action.as_str())
+        .map(|&i| cx.graph.checks[i].iam_action)
         .collect()
 }
 
@@ -116,7 +116,7 @@ fn calls_of<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Vec<&'c str>
 fn shared_resource<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Option<&'c str> {
     let resources: BTreeSet<&str> = indexes
         .iter()
-        .map(|&i| cx.graph.checks[i].resource.as_str())
+        .map(|&i| &*cx.graph.checks[i].resource)
         .collect();
     if resources.len() == 1 {
         resources.iter().next().copied()

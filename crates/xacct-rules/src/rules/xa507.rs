@@ -34,12 +34,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             EdgeKind::CanList => (
                 "list the artifact bucket",
                 &["s3:ListBucket"],
-                c.resource.clone(),
+                c.resource.to_string(),
             ),
             EdgeKind::CanDecrypt => (
                 "decrypt the revision",
                 &["kms:Decrypt", "kms:DescribeKey"],
-                c.resource.clone(),
+                c.resource.to_string(),
             ),
             _ => continue,
         };

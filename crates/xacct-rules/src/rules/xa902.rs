@@ -96,7 +96,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.principal_account.is_none() || arn_account(&c.principal) == arn_account(&c.resource) {
             continue;
         }
-        let role = c.resource.clone();
+        let role = c.resource.to_string();
         for policy in cx.workspace.governing(&Governs::RoleIdentity(role.clone())) {
             for statement in policy.document().statements.iter().filter(|s| s.allows()) {
                 let Some(through) = statement.action.as_ref().and_then(pass_role_through) else {
