@@ -836,7 +836,7 @@ fn json_check(index: usize, check: &Check, marks: &HashMap<usize, Vec<String>>) 
          \"artifacts\": {}}}}}",
         json_str(check.kind.name()),
         json_str(&check.principal),
-        json_str(&check.iam_action),
+        json_str(check.iam_action),
         json_str(&check.resource),
         json_str(outcome),
         json_opt(missing),
