@@ -44,7 +44,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let (what, actions) = kms_actions(c.kind);
         let (file, span) = cx
-            .identity_anchor(&c.identity_policies, &c.iam_action)
+            .identity_anchor(&c.identity_policies, c.iam_action)
             .unwrap_or(cx.policy_anchor(first));
         // Why the role's own policies must allow: the key policy statement that lets the role
         // in says which (naming the account delegates; naming the role still needs both sides
@@ -56,7 +56,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 s.allows()
                     && s.action
                         .as_ref()
-                        .is_some_and(|a| action_matches(a, &c.iam_action))
+                        .is_some_and(|a| action_matches(a, c.iam_action))
                     && s.principal.as_ref().is_some_and(|p| {
                         !p.negated
                             && p.entries

@@ -38,7 +38,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let (what, actions) = s3_actions(c.kind);
         let (file, span) = cx
-            .identity_anchor(&c.identity_policies, &c.iam_action)
+            .identity_anchor(&c.identity_policies, c.iam_action)
             .unwrap_or(cx.policy_anchor(first));
         let mut diag = cx.diag(
             &RULE,

@@ -57,7 +57,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let (file, span) = cx
-                .identity_anchor(&c.identity_policies, &c.iam_action)
+                .identity_anchor(&c.identity_policies, c.iam_action)
                 .unwrap_or(cx.policy_anchor(first));
             let mut diag = cx.diag(
                 &RULE,

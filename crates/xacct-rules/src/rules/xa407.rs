@@ -44,7 +44,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (file, span) = cx
-            .identity_anchor(&c.identity_policies, &c.iam_action)
+            .identity_anchor(&c.identity_policies, c.iam_action)
             .unwrap_or(cx.policy_anchor(first));
         let mut diag = cx.diag(&RULE, file, span, format!(
             "no policy of `{}` ({}) allows s3:PutObjectAcl on `{}`: CodePipeline's upload of the source output fails with S3 AccessDenied when the role cannot set the object's ACL",

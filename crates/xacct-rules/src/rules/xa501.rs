@@ -42,7 +42,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             None => {
                 let (file, span) = cx
-                    .identity_anchor(&c.identity_policies, &c.iam_action)
+                    .identity_anchor(&c.identity_policies, c.iam_action)
                     .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
                 let diag = cx.diag(&RULE, file, span, message).help(format!(
                     "add to a policy of the pipeline role: {}",

@@ -41,7 +41,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             None => {
                 let (file, span) = cx.policy_anchor(cx.identity_policy_granting(
                     &c.identity_policies,
-                    &[&c.iam_action, "cloudformation:CreateStack"],
+                    &[c.iam_action, "cloudformation:CreateStack"],
                 ));
                 cx.diag(&RULE, file, span, format!(
                     "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",

@@ -50,7 +50,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let calls = calls_of(cx, indexes);
         let provider = cx.action(&first.need).map_or("?", |a| a.provider());
         let (file, span) = cx
-            .identity_anchor(&first.identity_policies, &first.iam_action)
+            .identity_anchor(&first.identity_policies, first.iam_action)
             .unwrap_or(cx.policy_anchor(first.identity_policies[0]));
         let mut diag = cx.diag(
             &RULE,

@@ -88,7 +88,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ),
             (false, _, Some(_)) => (
-                cx.identity_policy_for(&c.identity_policies, &c.iam_action),
+                cx.identity_policy_for(&c.identity_policies, c.iam_action),
                 format!(
                     "add to a policy of the instance role: {}",
                     statement_json(None, actions, Some(&resource))
