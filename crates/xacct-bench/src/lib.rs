@@ -713,14 +713,10 @@ mod tests {
         assert_workspace_matches(&corpus, false);
     }
 
-    /// xacct issue, found by this corpus: XA313 is meant to leave the checks XA312 explains
-    /// to XA312 (a key named by alias in the role's policy), but it leaves out only the first
-    /// such check, because `xa312::findings` reports each policy value once. A role that uses
-    /// the key in two actions then gets XA313 too ("no policy … allows kms:Decrypt"), at
-    /// another file, for the same cause. `Corpus::compare` tolerates it
-    /// (`InjectedPolicyMistake::known_issue`); this test asserts the fixed behaviour.
+    /// Found by this corpus, now fixed: XA313 left to XA312 only the first check of a role whose
+    /// policy names the key by alias, so a role that uses the key in two actions got XA313 too,
+    /// at another file, for the same cause. No finding beyond the injected ones may appear.
     #[test]
-    #[ignore = "xacct issue: XA313 repeats XA312 when the role uses the key in more than one action"]
     fn known_issue_xa313_repeats_xa312() {
         let corpus = generate_with(30, 2, &small(0, 100));
         assert!(corpus

@@ -21,10 +21,12 @@ declare_rule!(
 );
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
-    // Checks whose identity policy names the key wrongly are XA312's, more precise, finding.
-    let named_wrongly: HashSet<usize> = crate::rules::xa312::findings(cx)
+    // Roles whose policy names the key wrongly are XA312's, more precise, finding: XA312
+    // reports each wrong value once, so every check of such a role is left to it, not only
+    // the check that found the value.
+    let named_wrongly: HashSet<std::sync::Arc<str>> = crate::rules::xa312::findings(cx)
         .into_iter()
-        .map(|(i, _)| i)
+        .map(|(i, _)| cx.graph.checks[i].principal.clone())
         .collect();
     let mut seen = HashSet::new();
     for (index, c) in cx
@@ -34,7 +36,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     {
         if !c.outcome.misses(Side::Identity)
             || c.outcome.misses(Side::Resource)
-            || named_wrongly.contains(&index)
+            || named_wrongly.contains(&c.principal)
         {
             continue;
         }
