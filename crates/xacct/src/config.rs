@@ -1,5 +1,8 @@
 //! `xacct.toml`: account names, what policy files govern when they cannot say, the default
-//! region. Found by walking up from the current folder, or named with `--config`.
+//! region, where templates are deployed, and which rules are reported at which severity
+//! (`select`, `extend-select`, `ignore`, `[severity]`, `per-file-ignores`; see [`crate::select`])
+//! and which files are not linted (`exclude`). Found by walking up from each file's folder, or
+//! named with `--config`.
 //!
 //! Every mistake is an error with a span in the config file; an unknown key is never ignored.
 
@@ -13,7 +16,10 @@ use xacct_model::arn::{is_region_name, AccountId, Arn};
 use xacct_model::cfn::StackFacts;
 use xacct_model::workspace::Binding;
 use xacct_model::KeyRef;
+use xacct_rules::Severity;
 use xacct_syntax::FileId;
+
+use crate::select::{Layer, Selector};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "xacct.toml";
@@ -30,6 +36,17 @@ struct RawConfig {
     parameters: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     stack: Vec<Spanned<RawStack>>,
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default, rename = "extend-select")]
+    extend_select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default, rename = "per-file-ignores")]
+    per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// `[[stack]]`: where the templates matching `file` are deployed.
@@ -44,6 +61,16 @@ struct RawStack {
     parameters: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     resources: BTreeMap<String, String>,
+}
+
+/// The keys of rule selection, taken out of [`RawConfig`].
+struct RawRules {
+    select: Option<Vec<Spanned<String>>>,
+    extend_select: Vec<Spanned<String>>,
+    ignore: Vec<Spanned<String>>,
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +93,55 @@ pub struct Config {
     pub parameters: BTreeMap<String, String>,
     binds: PathRules<Binding>,
     stacks: PathRules<StackFacts>,
+    /// `select`, `extend-select` and `ignore`.
+    pub rules: Layer,
+    /// `[severity]`: severities by code or prefix.
+    pub severity: Vec<(Selector, Severity)>,
+    per_file_ignores: Vec<PerFileIgnore>,
+    exclude: Vec<FilePattern>,
+    /// The config's folder (normalised, absolute): its paths are relative to it.
+    folder: PathBuf,
+}
+
+/// A glob of `per-file-ignores` or `exclude`, as ruff reads them: relative to the config's
+/// folder, or, without a `/`, matching a file's (or for `exclude` a folder's) own name
+/// anywhere below it.
+#[derive(Debug)]
+struct FilePattern {
+    /// Matched against the absolute path (the glob joined to the config's folder).
+    absolute: Pattern,
+    /// Matched against names, when the glob has no `/`.
+    name: Option<Pattern>,
+}
+
+impl FilePattern {
+    fn new(base: &Path, glob: &str) -> Result<FilePattern, glob::PatternError> {
+        let absolute = Pattern::new(&normalize(&base.join(glob)).to_string_lossy())?;
+        let name = if glob.contains('/') {
+            None
+        } else {
+            Some(Pattern::new(glob)?)
+        };
+        Ok(FilePattern { absolute, name })
+    }
+
+    fn matches(&self, absolute: &Path) -> bool {
+        self.absolute.matches_path_with(absolute, MATCH)
+            || self.name.as_ref().is_some_and(|name| {
+                absolute
+                    .file_name()
+                    .is_some_and(|n| name.matches_with(&n.to_string_lossy(), MATCH))
+            })
+    }
+}
+
+/// A `per-file-ignores` entry: the rules ignored in files matching the glob (or, for a glob
+/// starting with `!`, in files not matching it).
+#[derive(Debug)]
+struct PerFileIgnore {
+    pattern: FilePattern,
+    negated: bool,
+    ignore: Vec<Selector>,
 }
 
 /// Values for files, by pattern; the first entry whose pattern matches a file wins. Patterns
@@ -195,6 +271,77 @@ impl ConfigSet {
         self.of_file.get(path).map(|&i| &self.configs[i])
     }
 
+    /// Which of the run's configs governs `path` (the same number for files of one config).
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
+        self.of_file.get(path).copied()
+    }
+
+    /// True when `exclude` excludes a walked file, as ruff decides it while walking: each
+    /// entry on the way to the file (a folder, then the file) is matched against the config
+    /// of the folder it is in, so a config's `exclude` can skip a folder that has a config of
+    /// its own.
+    fn excludes(&self, path: &Path) -> bool {
+        let Ok(absolute) = std::path::absolute(path) else {
+            return false;
+        };
+        let absolute = normalize(&absolute);
+        // The configs whose folder holds the file, nearest first (the file's own first).
+        let mut chain: Vec<&Config> = self
+            .configs
+            .iter()
+            .filter(|c| absolute.starts_with(&c.folder))
+            .collect();
+        chain.sort_by_key(|c| std::cmp::Reverse(c.folder.components().count()));
+        if chain.is_empty() {
+            // A config for files outside its folder (`--config`, the current folder's).
+            return self.of(path).is_some_and(|c| {
+                absolute
+                    .ancestors()
+                    .take_while(|a| a.parent().is_some())
+                    .any(|a| c.excluded_entry(a))
+            });
+        }
+        let mut inner: Option<&Path> = None;
+        for config in chain {
+            let governed = absolute
+                .ancestors()
+                .take_while(|a| *a != config.folder.as_path())
+                .filter(|a| inner.is_none_or(|i| !a.starts_with(i) || *a == i));
+            if governed.into_iter().any(|a| config.excluded_entry(a)) {
+                return true;
+            }
+            inner = Some(&config.folder);
+        }
+        false
+    }
+
+    /// Drops the files found by walking that their config's `exclude` matches (files named on
+    /// the command line are always linted, as with `--exclude`). `companions` are indexes
+    /// into `files`: they are renumbered.
+    pub fn drop_excluded(
+        &self,
+        files: &mut Vec<crate::discover::Candidate>,
+        companions: &mut std::collections::HashSet<FileId>,
+    ) {
+        if self.configs.iter().all(|c| c.exclude.is_empty()) {
+            return;
+        }
+        let mut kept = Vec::with_capacity(files.len());
+        let mut renumbered = std::collections::HashSet::new();
+        for (index, candidate) in std::mem::take(files).into_iter().enumerate() {
+            let excluded = !candidate.explicit && self.excludes(&candidate.path);
+            if excluded {
+                continue;
+            }
+            if companions.contains(&FileId(index as u32)) {
+                renumbered.insert(FileId(kept.len() as u32));
+            }
+            kept.push(candidate);
+        }
+        *files = kept;
+        *companions = renumbered;
+    }
+
     /// Every `[accounts]` name, for messages (the first config to name an account wins).
     pub fn account_names(&self) -> Vec<(AccountId, String)> {
         let mut names: Vec<(AccountId, String)> = Vec::new();
@@ -263,6 +410,14 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             e.message().trim().to_string(),
         )
     })?;
+    let rules = RawRules {
+        select: raw.select,
+        extend_select: raw.extend_select,
+        ignore: raw.ignore,
+        severity: raw.severity,
+        per_file_ignores: raw.per_file_ignores,
+        exclude: raw.exclude,
+    };
     let mut config = Config::default();
     if let Some(region) = raw.region {
         if !is_region_name(region.get_ref()) {
@@ -406,7 +561,101 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         };
         config.stacks.push(pattern, facts);
     }
+    rule_settings(&mut config, path, &text, &base, &rules)?;
+    config.folder = base;
     Ok(config)
+}
+
+/// Reads `select`, `extend-select`, `ignore`, `[severity]`, `per-file-ignores` and `exclude`.
+fn rule_settings(
+    config: &mut Config,
+    path: &Path,
+    text: &str,
+    base: &Path,
+    raw: &RawRules,
+) -> Result<(), ConfigError> {
+    let selectors = |key: &str, items: &[Spanned<String>], ignoring: bool| {
+        items
+            .iter()
+            .map(|item| {
+                let parsed = if ignoring {
+                    Selector::parse_ignore(item.get_ref())
+                } else {
+                    Selector::parse(item.get_ref())
+                };
+                parsed.map_err(|e| error(path, text, item.span(), format!("{key}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    config.rules = Layer {
+        select: raw
+            .select
+            .as_deref()
+            .map(|items| selectors("select", items, false))
+            .transpose()?,
+        extend_select: selectors("extend-select", &raw.extend_select, false)?,
+        ignore: selectors("ignore", &raw.ignore, true)?,
+    };
+    let mut seen: HashMap<Selector, std::ops::Range<usize>> = HashMap::new();
+    for (key, value) in &raw.severity {
+        let selector = Selector::parse(key.get_ref())
+            .map_err(|e| error(path, text, key.span(), format!("[severity]: {e}")))?;
+        if seen.insert(selector.clone(), key.span()).is_some() {
+            return Err(error(
+                path,
+                text,
+                key.span(),
+                format!("[severity]: `{selector}` is given twice"),
+            ));
+        }
+        let severity = match value.get_ref().as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            other => {
+                return Err(error(
+                    path,
+                    text,
+                    value.span(),
+                    format!(
+                        "[severity] {selector}: `{other}` is no severity (`error`, `warning` or `info`)"
+                    ),
+                ))
+            }
+        };
+        config.severity.push((selector, severity));
+    }
+    for (glob, codes) in &raw.per_file_ignores {
+        let (negated, pattern_text) = match glob.get_ref().strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, glob.get_ref().as_str()),
+        };
+        let pattern = FilePattern::new(base, pattern_text).map_err(|e| {
+            error(
+                path,
+                text,
+                glob.span(),
+                format!("per-file-ignores: invalid file pattern: {e}"),
+            )
+        })?;
+        config.per_file_ignores.push(PerFileIgnore {
+            pattern,
+            negated,
+            ignore: selectors("per-file-ignores", codes, true)?,
+        });
+    }
+    for glob in &raw.exclude {
+        let pattern = FilePattern::new(base, glob.get_ref()).map_err(|e| {
+            error(
+                path,
+                text,
+                glob.span(),
+                format!("exclude: invalid file pattern: {e}"),
+            )
+        })?;
+        config.exclude.push(pattern);
+    }
+    Ok(())
 }
 
 /// Parameter values as CloudFormation receives them: strings (numbers and booleans as
@@ -474,6 +723,27 @@ impl Config {
 }
 
 impl Config {
+    /// The selectors `per-file-ignores` turns off for `path`.
+    pub fn ignored_in(&self, path: &Path) -> Vec<&Selector> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
+        let Ok(absolute) = std::path::absolute(path) else {
+            return Vec::new();
+        };
+        let absolute = normalize(&absolute);
+        self.per_file_ignores
+            .iter()
+            .filter(|entry| entry.pattern.matches(&absolute) != entry.negated)
+            .flat_map(|entry| &entry.ignore)
+            .collect()
+    }
+
+    /// True when `exclude` matches a file or folder (a normalised absolute path).
+    fn excluded_entry(&self, absolute: &Path) -> bool {
+        self.exclude.iter().any(|p| p.matches(absolute))
+    }
+
     /// Where a template is deployed: the first `[[stack]]` whose pattern matches the file.
     pub fn stack_of(&self, path: &Path) -> Option<StackFacts> {
         if self.stacks.is_empty() {

@@ -8,6 +8,7 @@ mod fingerprint;
 mod graph_cmd;
 mod lint;
 mod render;
+mod select;
 mod stacks;
 
 use std::io::Write;
@@ -77,6 +78,16 @@ struct LintArgs {
     /// findings (text output).
     #[arg(long)]
     statistics: bool,
+    /// Report only these rules: codes or prefixes (`XA5`, `XA503`, `ALL`), comma-separated;
+    /// replaces the config's `select`, `extend-select` and `ignore`.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Also report these rules (codes or prefixes), on top of the selection.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Do not report these rules (codes or prefixes; XA001 is always reported).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
 }
 
 /// What to read: shared by `lint` and `graph`.
@@ -216,6 +227,8 @@ pub struct Prepared {
     pub options: xacct_rules::LintOptions,
     /// With `--changed`: the files read only for context, whose own findings are not reported.
     pub companions: std::collections::HashSet<xacct_syntax::FileId>,
+    /// The configs of the files (rule selection and severities are applied after the run).
+    pub configs: config::ConfigSet,
 }
 
 /// Checks the arguments and the configs and finds the files; an exit status on trouble.
@@ -245,7 +258,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         }
         return Err(EXIT_TROUBLE);
     }
-    let companions = if input.changed {
+    let mut companions = if input.changed {
         changed::add_companions(&mut discovered.files, input.config.as_deref(), &filter)
     } else {
         Default::default()
@@ -255,6 +268,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
             render::text::config_error(&e);
             EXIT_TROUBLE
         })?;
+    configs.drop_excluded(&mut discovered.files, &mut companions);
     let settings = stacks::settings(&mut discovered.files, &configs);
     let options = xacct_rules::LintOptions {
         region: input.region.clone(),
@@ -274,6 +288,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         bindings,
         options,
         companions,
+        configs,
     })
 }
 
@@ -283,11 +298,20 @@ fn run_lint(args: LintArgs) -> u8 {
         eprintln!("error: --statistics is for --format text");
         return EXIT_TROUBLE;
     }
+    let cli_rules =
+        match select::Layer::from_args(args.select.as_deref(), &args.extend_select, &args.ignore) {
+            Ok(layer) => layer,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_TROUBLE;
+            }
+        };
     let prepared = match prepare(&args.input, args.strict) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
     let mut run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
+    select::apply(&mut run, &prepared.configs, &cli_rules);
     changed::report_only_changed(&mut run, &prepared.companions);
     let color = match args.color {
         ColorChoice::Always => true,
