@@ -1,6 +1,7 @@
 //! `xacct`: the command line. Parses arguments, finds files, lints each one, renders the
 //! findings and sets the exit status. Rule internals live in `xacct-rules`.
 
+mod baseline;
 mod changed;
 mod config;
 mod discover;
@@ -88,6 +89,12 @@ struct LintArgs {
     /// Do not report these rules (codes or prefixes; XA001 is always reported).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Report only the findings this baseline file does not record.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this baseline file (instead of reporting them) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 /// What to read: shared by `lint` and `graph`.
@@ -306,6 +313,14 @@ fn run_lint(args: LintArgs) -> u8 {
                 return EXIT_TROUBLE;
             }
         };
+    // A bad baseline stops the run before any work.
+    let baseline = match args.baseline.as_deref().map(baseline::load).transpose() {
+        Ok(baseline) => baseline,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_TROUBLE;
+        }
+    };
     let prepared = match prepare(&args.input, args.strict) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -313,6 +328,23 @@ fn run_lint(args: LintArgs) -> u8 {
     let mut run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
     select::apply(&mut run, &prepared.configs, &cli_rules);
     changed::report_only_changed(&mut run, &prepared.companions);
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &run) {
+            Ok(count) => {
+                eprintln!(
+                    "recorded {count} finding{} in {}",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
+                );
+                EXIT_CLEAN
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_TROUBLE
+            }
+        };
+    }
+    let baselined = baseline.as_ref().map(|b| (b.apply(&mut run), b.path()));
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -343,6 +375,13 @@ fn run_lint(args: LintArgs) -> u8 {
         }
         Format::Github => render::github::write(&mut out, &run),
         Format::Junit => render::junit::write(&mut out, &run),
+    };
+    // The text summary says how many findings the baseline hid.
+    let written = match (&baselined, args.format) {
+        (Some((applied, path)), Format::Text) => {
+            written.and_then(|()| writeln!(out, "{}", baseline::summary(applied, path)))
+        }
+        _ => written,
     };
     if written.and_then(|()| out.flush()).is_err() {
         // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
