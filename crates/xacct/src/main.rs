@@ -7,6 +7,7 @@ mod config;
 mod discover;
 mod fingerprint;
 mod graph_cmd;
+mod init;
 mod lint;
 mod render;
 mod select;
@@ -55,6 +56,13 @@ enum Command {
         /// Write one page per command into this folder instead (xacct.1, xacct-lint.1, ...).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Write a commented starter `xacct.toml` in the current folder, with the accounts,
+    /// region, bindings and stacks its files tell.
+    Init {
+        /// Overwrite an existing `xacct.toml`.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -220,6 +228,7 @@ fn main() -> ExitCode {
             EXIT_CLEAN
         }
         Command::Man { dir } => print_man(dir),
+        Command::Init { force } => init::run(force),
     };
     ExitCode::from(code)
 }

@@ -161,6 +161,7 @@ fn man_pages_are_generated_from_the_options() {
             "xacct-completions.1",
             "xacct-explain.1",
             "xacct-graph.1",
+            "xacct-init.1",
             "xacct-lint.1",
             "xacct-man.1",
             "xacct-rules.1",
