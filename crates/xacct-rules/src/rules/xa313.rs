@@ -29,7 +29,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         .map(|(i, _)| cx.graph.checks[i].principal.clone())
         .collect();
     let mut seen = HashSet::new();
-    for (index, c) in cx
+    for (_, c) in cx
         .graph
         .checks_of(EdgeKind::CanDecrypt)
         .chain(cx.graph.checks_of(EdgeKind::CanEncrypt))
