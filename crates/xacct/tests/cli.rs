@@ -3,49 +3,10 @@
 //!
 //! Snapshots live in `tests/snapshots/`; `XACCT_BLESS=1` rewrites them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn xacct(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("XACCT_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {name}; run with XACCT_BLESS=1"));
-    assert_eq!(expected, actual, "snapshot {name} differs");
-}
-
-/// A scratch folder under the target directory, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::{copy_tree, repo_root, scratch, snapshot, stdout, xacct};
 
 #[test]
 fn text_output_renders_spans_labels_and_help() {
@@ -423,19 +384,6 @@ fn a_missing_grant_in_get_bucket_policy_output_points_inside_the_embedded_string
     // The secondary label is in the other file: where the pipeline names the role.
     assert_eq!(d["labels"][0]["path"], "./tools-111111111111/pipeline.json");
     assert_eq!(d["labels"][0]["start"]["line"], 90);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let dest = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -7,12 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::{copy_tree, repo_root, snapshot};
 
 fn graph(dir: &Path, format: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
@@ -22,32 +18,6 @@ fn graph(dir: &Path, format: &str) -> String {
         .unwrap();
     assert!(output.status.success(), "xacct graph failed: {output:?}");
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("XACCT_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {name}; run with XACCT_BLESS=1"));
-    assert_eq!(expected, actual, "snapshot {name} differs");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let dest = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap();
-        }
-    }
 }
 
 /// The walkthrough setup with the pipeline role's `sts:AssumeRole` grant taken away (the XA501

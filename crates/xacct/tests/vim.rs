@@ -9,15 +9,11 @@
 //! Without a Vim that has +eval the test says so and skips, unless `XACCT_REQUIRE_VIM` is set
 //! (`.ci/run` sets it when it could install Vim).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::repo_root;
 
 fn vim_available() -> bool {
     let found = Command::new("vim")
