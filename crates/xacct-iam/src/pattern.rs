@@ -120,16 +120,41 @@ pub(crate) fn lowercase(tokens: &[Tok]) -> Vec<Tok> {
 }
 
 /// True when `tokens` match the whole of `text`.
-///
-/// The classic linear scan with backtracking to the last `*`: a later `*` can always absorb
-/// what an earlier one would have, so only the last one needs retrying, which keeps this
-/// O(pattern × text) with no recursion.
 pub(crate) fn glob(tokens: &[Tok], text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
+    glob_with(tokens, &text, |&token| token, |a, b| a == b)
+}
+
+/// [`glob`] for ASCII text and a pattern whose only specials are `*` and `?`, on bytes.
+fn glob_ascii(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
+    let piece = |&byte: &u8| match byte {
+        b'*' => Tok::Star,
+        b'?' => Tok::One,
+        other => Tok::Lit(char::from(other)),
+    };
+    glob_with(pattern, text, piece, |c: char, b: u8| {
+        if ignore_case {
+            (c as u8).eq_ignore_ascii_case(&b)
+        } else {
+            c as u8 == b
+        }
+    })
+}
+
+/// The classic linear scan with backtracking to the last `*`: a later `*` can always absorb
+/// what an earlier one would have, so only the last one needs retrying, which keeps this
+/// O(pattern × text) with no recursion. `piece` reads a pattern item, `same` compares a
+/// literal with a text item.
+fn glob_with<P, T: Copy>(
+    pattern: &[P],
+    text: &[T],
+    piece: impl Fn(&P) -> Tok,
+    same: impl Fn(char, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut last_star: Option<(usize, usize)> = None;
     while t < text.len() {
-        match tokens.get(p) {
+        match pattern.get(p).map(&piece) {
             Some(Tok::Star) => {
                 last_star = Some((p, t));
                 p += 1;
@@ -140,7 +165,7 @@ pub(crate) fn glob(tokens: &[Tok], text: &str) -> bool {
                 t += 1;
                 continue;
             }
-            Some(Tok::Lit(c)) if *c == text[t] => {
+            Some(Tok::Lit(c)) if same(c, text[t]) => {
                 p += 1;
                 t += 1;
                 continue;
@@ -156,51 +181,9 @@ pub(crate) fn glob(tokens: &[Tok], text: &str) -> bool {
             None => return false,
         }
     }
-    tokens[p.min(tokens.len())..]
+    pattern[p.min(pattern.len())..]
         .iter()
-        .all(|tok| *tok == Tok::Star)
-}
-
-/// [`glob`] for ASCII text and a pattern whose only specials are `*` and `?`.
-fn glob_ascii(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
-    let same = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut p, mut t) = (0, 0);
-    let mut last_star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                last_star = Some((p, t));
-                p += 1;
-                continue;
-            }
-            Some(b'?') => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            Some(&c) if same(c, text[t]) => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match last_star {
-            Some((star_p, star_t)) => {
-                p = star_p + 1;
-                t = star_t + 1;
-                last_star = Some((star_p, star_t + 1));
-            }
-            None => return false,
-        }
-    }
-    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+        .all(|item| piece(item) == Tok::Star)
 }
 
 /// `Some(true)`/`Some(false)` when `pattern` (with wildcards and variables) does or does not

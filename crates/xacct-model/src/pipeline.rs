@@ -221,6 +221,15 @@ impl Stage {
 }
 
 impl Pipeline {
+    /// Every artifact store: the single `artifactStore`, then each of `artifactStores`.
+    pub fn stores(&self) -> impl Iterator<Item = &ArtifactStore> {
+        self.artifact_store.iter().map(|s| &s.value).chain(
+            self.artifact_stores
+                .iter()
+                .flat_map(|s| s.value.iter().map(|r| &r.store)),
+        )
+    }
+
     /// Every action with its stage index and action index, in declaration order.
     pub fn actions(&self) -> impl Iterator<Item = (usize, usize, &Action)> {
         self.stages.iter().enumerate().flat_map(|(s, stage)| {

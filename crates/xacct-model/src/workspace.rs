@@ -126,12 +126,7 @@ impl Workspace {
                 continue;
             };
             let pipeline = &unit.doc.pipeline;
-            let stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
-                pipeline
-                    .artifact_stores
-                    .iter()
-                    .flat_map(|s| s.value.iter().map(|r| &r.store)),
-            );
+            let stores = pipeline.stores();
             for location in stores.filter_map(|s| s.location.as_ref()) {
                 store_accounts
                     .entry(location.value.clone())

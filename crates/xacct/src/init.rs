@@ -179,12 +179,7 @@ fn stores(
     unit: &xacct_model::workspace::PipelineUnit,
 ) -> impl Iterator<Item = &xacct_model::ArtifactStore> {
     let pipeline = &unit.doc.pipeline;
-    pipeline.artifact_store.iter().map(|s| &s.value).chain(
-        pipeline
-            .artifact_stores
-            .iter()
-            .flat_map(|s| s.value.iter().map(|r| &r.store)),
-    )
+    pipeline.stores()
 }
 
 /// Names for the accounts: the folder's prefix when a folder gives one (the first folder, in

@@ -36,12 +36,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let pipeline = &unit.doc.pipeline;
-        let stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
-            pipeline
-                .artifact_stores
-                .iter()
-                .flat_map(|s| s.value.iter().map(|r| &r.store)),
-        );
+        let stores = pipeline.stores();
         for store in stores {
             if let Some(bucket) = &store.location {
                 bucket_owner.insert(bucket.value.clone(), home);

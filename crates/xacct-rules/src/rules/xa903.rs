@@ -122,12 +122,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for unit in &cx.workspace.pipelines {
         let pipeline = &unit.doc.pipeline;
-        let stores = pipeline.artifact_store.iter().map(|s| &s.value).chain(
-            pipeline
-                .artifact_stores
-                .iter()
-                .flat_map(|s| s.value.iter().map(|r| &r.store)),
-        );
+        let stores = pipeline.stores();
         for bucket in stores.filter_map(|s| s.location.as_ref()) {
             if !seen.insert(bucket.value.clone()) {
                 continue;
