@@ -230,31 +230,10 @@ pub(crate) fn matches_with(
 }
 
 /// Splits an ARN pattern into at most six fields at colons outside `${…}` (a variable such as
-/// `${aws:username}` holds a colon of its own).
+/// `${aws:username}` and a template placeholder such as `${AWS::AccountId}` hold colons of
+/// their own): the same split as for values.
 fn split_arn_pattern(pattern: &str) -> Vec<&str> {
-    let mut fields = Vec::with_capacity(6);
-    let mut start = 0;
-    let mut depth = 0usize;
-    let bytes = pattern.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && fields.len() < 5 {
-        match bytes[i] {
-            // Template placeholders hold colons too (`${AWS::AccountId}`), variables or not.
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth > 0 => depth -= 1,
-            b':' if depth == 0 => {
-                fields.push(&pattern[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    fields.push(&pattern[start..]);
-    fields
+    xacct_model::symbol::split_colons(pattern, 6)
 }
 
 /// `text` with its template placeholders replaced: one that `shared` holds too (the same
