@@ -18,6 +18,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::paths::absolute;
+
 use serde::{Deserialize, Serialize};
 use xacct_syntax::SourceFile;
 
@@ -59,22 +61,6 @@ pub struct Applied {
     pub hidden: usize,
     /// Entries that matched nothing (findings fixed since).
     pub unmatched: usize,
-}
-
-/// Lexically normalised absolute path (`.` dropped, `..` applied).
-fn absolute(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `path` relative to `base` (both absolute and normalised), with `..` where needed; the

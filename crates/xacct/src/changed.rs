@@ -16,7 +16,9 @@
 //! silently, as a file found in a folder is: a hook for JSON and YAML files is handed them all.
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::paths::absolute;
 
 use xacct_rules::Outcome;
 use xacct_syntax::FileId;
@@ -24,22 +26,6 @@ use xacct_syntax::FileId;
 use crate::config;
 use crate::discover::{self, Candidate, Filter};
 use crate::lint::LintRun;
-
-/// Lexically normalised absolute path, for comparing paths written differently.
-fn absolute(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// The folder whose files are `file`'s companions, if a config governs it.
 fn setup_folder(file: &Path, named_config: Option<&Path>) -> Option<PathBuf> {
@@ -121,14 +107,6 @@ pub fn report_only_changed(run: &mut LintRun, companions: &HashSet<FileId>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn absolute_paths_compare_however_written() {
-        assert_eq!(
-            absolute(Path::new("a/./b/../c.json")),
-            absolute(Path::new("a/c.json"))
-        );
-    }
 
     #[test]
     fn display_is_relative_below_the_current_folder() {

@@ -19,6 +19,7 @@ use xacct_model::KeyRef;
 use xacct_rules::Severity;
 use xacct_syntax::FileId;
 
+use crate::paths::normalize;
 use crate::select::{Layer, Selector};
 
 /// The file name looked for.
@@ -752,11 +753,4 @@ impl Config {
         let absolute = normalize(&std::path::absolute(path).ok()?);
         self.stacks.get(&absolute).cloned()
     }
-}
-
-/// Drops `.` components so `./a/b.json` and `a/b.json` match the same pattern.
-fn normalize(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
 }

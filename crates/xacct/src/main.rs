@@ -9,6 +9,7 @@ mod fingerprint;
 mod graph_cmd;
 mod init;
 mod lint;
+mod paths;
 mod render;
 mod select;
 mod stacks;

@@ -13,13 +13,7 @@ use xacct_rules::FileSettings;
 
 use crate::config::ConfigSet;
 use crate::discover::Candidate;
-
-/// Drops `.` components, so `./cdk.out/a.json` and `cdk.out/a.json` are one file.
-fn key(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
-}
+use crate::paths::normalize;
 
 /// The settings of every file among `files`, keyed by the files' own paths. Templates a
 /// manifest lists that are not among `files` yet (a manifest named on its own) are added.
@@ -30,7 +24,7 @@ pub fn settings(files: &mut Vec<Candidate>, configs: &ConfigSet) -> HashMap<Path
         let config = configs.of(&candidate.path);
         let mut stack = config
             .and_then(|c| c.stack_of(&candidate.path))
-            .or_else(|| from_manifests.get(&key(&candidate.path)).cloned())
+            .or_else(|| from_manifests.get(&normalize(&candidate.path)).cloned())
             .unwrap_or_default();
         for (name, value) in config.map(|c| &c.parameters).into_iter().flatten() {
             stack
@@ -59,7 +53,7 @@ fn manifests(files: &mut Vec<Candidate>) -> HashMap<PathBuf, StackFacts> {
         .collect();
     let mut seen = HashSet::new();
     while let Some(manifest) = queue.pop() {
-        if !seen.insert(key(&manifest)) {
+        if !seen.insert(normalize(&manifest)) {
             continue;
         }
         // An unreadable or broken manifest is linted (and reported) as a file like any other.
@@ -75,8 +69,10 @@ fn manifests(files: &mut Vec<Candidate>) -> HashMap<PathBuf, StackFacts> {
         let dir = manifest.parent().unwrap_or(Path::new(""));
         let assembly = read_manifest(dir, &document.root);
         for stack in assembly.stacks {
-            from_manifests.insert(key(&stack.template), stack.facts);
-            if !files.iter().any(|c| key(&c.path) == key(&stack.template))
+            from_manifests.insert(normalize(&stack.template), stack.facts);
+            if !files
+                .iter()
+                .any(|c| normalize(&c.path) == normalize(&stack.template))
                 && stack.template.is_file()
             {
                 files.push(Candidate {
