@@ -164,10 +164,16 @@ impl Workspace {
         !self.policies.is_empty()
     }
 
+    /// The pipeline account of the first pipeline (with a known account) whose artifact store
+    /// `bucket` is.
+    pub fn store_account(&self, bucket: &str) -> Option<AccountId> {
+        self.store_accounts.get(bucket).copied()
+    }
+
     /// The account that owns a bucket, when the run says: the pipeline account of a pipeline
     /// whose artifact store it is, else the folder of a file holding its policy.
     pub fn bucket_account(&self, bucket: &str) -> Option<AccountId> {
-        self.store_accounts.get(bucket).copied().or_else(|| {
+        self.store_account(bucket).or_else(|| {
             self.governing(&Governs::Bucket(bucket.to_string()))
                 .find_map(|p| p.account)
         })

@@ -30,24 +30,11 @@ fn principal_account(value: &str) -> Option<AccountId> {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     // Owners: a key's account is in its ARN; an artifact bucket belongs to its pipeline's account.
-    let mut bucket_owner = std::collections::HashMap::new();
-    for unit in &cx.workspace.pipelines {
-        let Some(home) = unit.accounts.pipeline_account() else {
-            continue;
-        };
-        let pipeline = &unit.doc.pipeline;
-        let stores = pipeline.stores();
-        for store in stores {
-            if let Some(bucket) = &store.location {
-                bucket_owner.insert(bucket.value.clone(), home);
-            }
-        }
-    }
     for unit in &cx.workspace.policies {
         let owner = match (&unit.entry.kind, &unit.governs) {
             (Some(PolicyKind::Key), Some(Governs::Key(arn))) => arn_account(arn),
             (Some(PolicyKind::Bucket), Some(Governs::Bucket(name))) => {
-                bucket_owner.get(name).copied()
+                cx.workspace.store_account(name)
             }
             _ => None,
         };
