@@ -1719,22 +1719,41 @@ impl Injector<'_, '_> {
         }
     }
 
-    fn bucket_grant_removed(&mut self, rng: &mut Rng, bucket: &str, owner: &str) {
+    /// A foreign account of `target` to take a grant from, with the CodeDeploy instance role
+    /// of that account that the removal would also break (for `op`), if any: only accounts
+    /// whose instance role no other mistake has claimed yet, so each recorded finding has one
+    /// cause.
+    fn grant_to_remove(
+        &self,
+        rng: &mut Rng,
+        target: &str,
+        owner: &str,
+        ops: &[Op],
+        op: Op,
+    ) -> Option<(String, Option<String>)> {
         let candidates: Vec<(String, Option<String>)> = self
-            .foreign_accounts(bucket, owner, &[Op::Read, Op::Write])
+            .foreign_accounts(target, owner, ops)
             .into_iter()
             .map(|account| {
-                let instance = self.instance_does(bucket, &account, Op::Read);
+                let instance = self.instance_does(target, &account, op);
                 (account, instance)
             })
             .filter(|(_, instance)| {
-                !matches!(instance, Some(i) if self.claimed.contains(&(i.clone(), Op::Read)))
+                !matches!(instance, Some(i) if self.claimed.contains(&(i.clone(), op)))
             })
             .collect();
         if candidates.is_empty() {
-            return;
+            return None;
         }
-        let (account, instance) = candidates[rng.below(candidates.len())].clone();
+        Some(candidates[rng.below(candidates.len())].clone())
+    }
+
+    fn bucket_grant_removed(&mut self, rng: &mut Rng, bucket: &str, owner: &str) {
+        let Some((account, instance)) =
+            self.grant_to_remove(rng, bucket, owner, &[Op::Read, Op::Write], Op::Read)
+        else {
+            return;
+        };
         let file = self.bucket_file[bucket].clone();
         let marker = format!(":{account}:");
         let statement = self.draft(&file).doc.statement("CrossAccountArtifacts");
@@ -1766,21 +1785,11 @@ impl Injector<'_, '_> {
     }
 
     fn key_grant_removed(&mut self, rng: &mut Rng, arn: &str, owner: &str) {
-        let candidates: Vec<(String, Option<String>)> = self
-            .foreign_accounts(arn, owner, &[Op::Decrypt, Op::Encrypt])
-            .into_iter()
-            .map(|account| {
-                let instance = self.instance_does(arn, &account, Op::Decrypt);
-                (account, instance)
-            })
-            .filter(|(_, instance)| {
-                !matches!(instance, Some(i) if self.claimed.contains(&(i.clone(), Op::Decrypt)))
-            })
-            .collect();
-        if candidates.is_empty() {
+        let Some((account, instance)) =
+            self.grant_to_remove(rng, arn, owner, &[Op::Decrypt, Op::Encrypt], Op::Decrypt)
+        else {
             return;
-        }
-        let (account, instance) = candidates[rng.below(candidates.len())].clone();
+        };
         let file = self.key_file[arn].clone();
         let root = format!("arn:aws:iam::{account}:root");
         let doc = &mut self.draft(&file).doc;
