@@ -78,7 +78,8 @@ Outputs:
       - last
 "#;
 
-fn values(facts: &StackFacts) -> Vec<String> {
+/// The template's `Outputs.Values.Value` list, evaluated.
+fn evaluated(facts: &StackFacts) -> Owned {
     let doc = xacct_syntax::yaml::parse(TEMPLATE).unwrap();
     let template = Template::new(&doc.root, facts);
     let list = doc
@@ -89,8 +90,11 @@ fn values(facts: &StackFacts) -> Vec<String> {
         .unwrap()
         .get("Value")
         .unwrap();
-    let evaluated = template.eval(list).unwrap();
-    evaluated
+    template.eval(list).unwrap()
+}
+
+fn values(facts: &StackFacts) -> Vec<String> {
+    evaluated(facts)
         .as_array()
         .unwrap()
         .iter()
@@ -148,18 +152,7 @@ fn an_unbound_stack_leaves_its_account_and_region_as_placeholders() {
 
 #[test]
 fn evaluated_values_keep_the_span_of_the_template_text() {
-    let doc = xacct_syntax::yaml::parse(TEMPLATE).unwrap();
-    let facts = facts();
-    let template = Template::new(&doc.root, &facts);
-    let list = doc
-        .root
-        .get("Outputs")
-        .unwrap()
-        .get("Values")
-        .unwrap()
-        .get("Value")
-        .unwrap();
-    let evaluated = template.eval(list).unwrap();
+    let evaluated = evaluated(&facts());
     let sub = &evaluated.as_array().unwrap()[3];
     assert_eq!(
         &TEMPLATE[sub.span.range()],
