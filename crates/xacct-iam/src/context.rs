@@ -10,7 +10,7 @@ use crate::{PrincipalRef, Request};
 /// present with values ([`Context::with`]), known to be absent ([`Context::with_absent`], or
 /// `with` and no values), or not mentioned at all, which means *unknown*: a condition on it
 /// makes its statement's match `Maybe`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Context {
     /// Lower-cased key → `Some(values)` when present, `None` when known to be absent.
     keys: BTreeMap<String, Option<Vec<String>>>,

@@ -232,8 +232,8 @@ pub(crate) fn matches_with(
 /// Splits an ARN pattern into at most six fields at colons outside `${…}` (a variable such as
 /// `${aws:username}` and a template placeholder such as `${AWS::AccountId}` hold colons of
 /// their own): the same split as for values.
-fn split_arn_pattern(pattern: &str) -> Vec<&str> {
-    xacct_model::symbol::split_colons(pattern, 6)
+fn split_arn_pattern(pattern: &str) -> xacct_model::symbol::Fields<'_, 6> {
+    xacct_model::symbol::split_colons(pattern)
 }
 
 /// `text` with its template placeholders replaced: one that `shared` holds too (the same
@@ -274,7 +274,7 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
         return Some(true);
     }
     let pattern_fields = split_arn_pattern(pattern);
-    let value_fields = xacct_model::symbol::split_colons(value, 6);
+    let value_fields = xacct_model::symbol::split_colons::<6>(value);
     if pattern_fields.len() == 1 {
         return matches(pattern, value, false, vars);
     }
@@ -282,7 +282,7 @@ pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<
         return Some(false);
     }
     let mut unknown = false;
-    for (p, v) in pattern_fields.iter().zip(&value_fields) {
+    for (p, v) in pattern_fields.iter().zip(value_fields.iter()) {
         // A template placeholder in the value (`${AWS::Region}`, `${KMSKey}`) equals only the
         // same placeholder; any other pattern but `*` may or may not match it once deployed.
         if p == v {
@@ -510,12 +510,12 @@ mod tests {
     #[test]
     fn arn_patterns_split_outside_variables() {
         assert_eq!(
-            split_arn_pattern("arn:aws:s3:::b/${aws:username}/*"),
-            vec!["arn", "aws", "s3", "", "", "b/${aws:username}/*"]
+            *split_arn_pattern("arn:aws:s3:::b/${aws:username}/*"),
+            ["arn", "aws", "s3", "", "", "b/${aws:username}/*"]
         );
         assert_eq!(
-            split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:role/x"),
-            vec!["arn", "aws", "iam", "", "${aws:PrincipalAccount}", "role/x"]
+            *split_arn_pattern("arn:aws:iam::${aws:PrincipalAccount}:role/x"),
+            ["arn", "aws", "iam", "", "${aws:PrincipalAccount}", "role/x"]
         );
     }
 }

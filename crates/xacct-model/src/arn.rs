@@ -95,8 +95,8 @@ impl<'a> Arn<'a> {
     /// Parses an ARN. The account may be empty (S3) or twelve digits; anything else is an error.
     pub fn parse(text: &'a str) -> Result<Arn<'a>, ArnError> {
         let rest = text.strip_prefix("arn:").ok_or(ArnError::NotAnArn)?;
-        let fields = crate::symbol::split_colons(rest, 5);
-        let mut fields = fields.into_iter();
+        let fields = crate::symbol::split_colons::<5>(rest);
+        let mut fields = fields.iter().copied();
         let mut next = || fields.next();
         let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
             (next(), next(), next(), next(), next())

@@ -47,7 +47,7 @@ pub(crate) fn findings(cx: &WorkspaceContext<'_>) -> Vec<(usize, Diagnostic)> {
         if !c.outcome.misses(Side::Identity) {
             continue;
         }
-        for &policy in &c.identity_policies {
+        for &policy in c.identity_policies.iter() {
             let unit = cx.policy(policy);
             for statement in unit.document().statements.iter().filter(|s| s.allows()) {
                 let kms = statement.action.as_ref().is_some_and(|a| {

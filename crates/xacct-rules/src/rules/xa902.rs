@@ -74,8 +74,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     // iam:PassRole on `*` in the policies of roles that pipelines use in other accounts.
     let mut seen = HashSet::new();
+    // A role's policies are read once, for the first check that assumes it from another
+    // account: every later one would find the same statements (a shared role is assumed
+    // thousands of times).
+    let mut roles_read = HashSet::new();
     for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
         if c.principal_account.is_none() || arn_account(&c.principal) == arn_account(&c.resource) {
+            continue;
+        }
+        if !roles_read.insert(c.resource.clone()) {
             continue;
         }
         let role = c.resource.to_string();

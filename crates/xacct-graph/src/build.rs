@@ -1,0 +1,844 @@
+//! Building the graph: the questions each pipeline implies, each evaluated once.
+//!
+//! Pipelines that share roles, buckets and keys ask the same questions again (1,000
+//! generated pipelines ask 75,000 questions, 34,000 of them distinct), and an evaluation is a
+//! pure function of its question. So every question is reduced to an [`AnswerKey`] of interned
+//! parts, compared by address, and evaluated on its first appearance only; the checks that ask
+//! it again share the answer.
+
+use std::sync::Arc;
+
+use petgraph::stable_graph::NodeIndex;
+use xacct_iam::{
+    evaluate, Context, Decision, Known, Policies, PrincipalRef, Request, ResourceKind,
+    UnknownReason,
+};
+use xacct_model::policy::{PolicyDocument, Statement};
+use xacct_model::workspace::{Governs, PipelineUnit, PolicyUnit, Workspace};
+use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef, Spanned};
+
+use crate::{
+    Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof, TrustGraph, SAMPLE_OBJECT_ID,
+};
+
+const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
+
+/// The graph under construction, with what building it needs and the graph does not keep.
+pub(crate) struct Builder<'w> {
+    graph: TrustGraph,
+    lookup: Lookup<'w>,
+    /// One copy of each principal, resource, bucket and key name: a million checks name a
+    /// few thousand roles and buckets, and interned names compare by address.
+    strings: FastSet<Arc<str>>,
+    /// Every pair of nodes with an edge between them (petgraph's `find_edge` scans a node's
+    /// edges, and a shared role has thousands).
+    linked: FastSet<(NodeIndex, NodeIndex)>,
+    answers: FastMap<AnswerKey, Answer>,
+    contexts: Contexts,
+}
+
+/// Everything an evaluation depends on, in interned parts compared by address.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct AnswerKey {
+    principal: usize,
+    principal_account: Option<AccountId>,
+    iam_action: &'static str,
+    resource: usize,
+    resource_account: Option<AccountId>,
+    resource_kind: ResourceKind,
+    resource_policy: Option<(PolicyOf, usize)>,
+    context: usize,
+}
+
+/// Which policy of a resource governs a question, by the resource's interned name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum PolicyOf {
+    Bucket,
+    Key,
+    RoleTrust,
+}
+
+/// What a check learns from the evaluation.
+#[derive(Clone)]
+struct Answer {
+    outcome: Arc<Outcome>,
+    identity_policies: Arc<[usize]>,
+    resource_policy: Option<usize>,
+}
+
+/// The request contexts questions use, each built once and shared (a key compares them by
+/// address).
+#[derive(Default)]
+struct Contexts {
+    none: Arc<Context>,
+    secure: Arc<Context>,
+    pass_to_cloudformation: Arc<Context>,
+    /// Through S3 in a region (`kms:ViaService`), by region.
+    via_s3: FastMap<String, Arc<Context>>,
+    /// A PutObject as CodePipeline makes it, by the store key it names.
+    put: FastMap<Option<Arc<str>>, Arc<Context>>,
+}
+
+impl Contexts {
+    fn new() -> Contexts {
+        Contexts {
+            none: Arc::new(Context::new()),
+            secure: Arc::new(secure()),
+            pass_to_cloudformation: Arc::new(
+                Context::new().with("iam:PassedToService", ["cloudformation.amazonaws.com"]),
+            ),
+            ..Contexts::default()
+        }
+    }
+
+    fn via_s3(&mut self, region: &str) -> Arc<Context> {
+        if let Some(context) = self.via_s3.get(region) {
+            return context.clone();
+        }
+        let context =
+            Arc::new(Context::new().with("kms:ViaService", [format!("s3.{region}.amazonaws.com")]));
+        self.via_s3.insert(region.to_string(), context.clone());
+        context
+    }
+
+    fn put(&mut self, key: Option<&Arc<str>>) -> Arc<Context> {
+        self.put
+            .entry(key.cloned())
+            .or_insert_with(|| {
+                let mut context = secure().with("s3:x-amz-server-side-encryption", ["aws:kms"]);
+                if let Some(key) = key {
+                    context = context.with(
+                        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+                        [key.to_string()],
+                    );
+                }
+                Arc::new(context)
+            })
+            .clone()
+    }
+}
+
+/// What CodePipeline's requests to S3 fix: they use TLS.
+fn secure() -> Context {
+    Context::new().with("aws:SecureTransport", ["true"])
+}
+
+/// Who asks: an interned role ARN with its account, or an interned service name.
+#[derive(Clone)]
+struct Asker {
+    name: Arc<str>,
+    account: Option<AccountId>,
+}
+
+impl Asker {
+    fn principal(&self) -> PrincipalRef<'_> {
+        match self.account {
+            Some(account) => PrincipalRef::Role {
+                arn: &self.name,
+                account,
+            },
+            None => PrincipalRef::Service(&self.name),
+        }
+    }
+}
+
+/// One question to ask.
+struct Question {
+    kind: EdgeKind,
+    need: Need,
+    asker: Asker,
+    iam_action: &'static str,
+    resource: Arc<str>,
+    resource_account: Option<AccountId>,
+    resource_kind: ResourceKind,
+    resource_policy: Option<(PolicyOf, Arc<str>)>,
+    context: Arc<Context>,
+}
+
+/// The documents a question needs, from the workspace.
+struct Lookup<'w> {
+    workspace: &'w Workspace,
+    statement_owner: Vec<(usize, *const Statement, *const Statement)>,
+    /// Roles that EC2 may assume, by account (candidates for CodeDeploy instance roles),
+    /// found once rather than per CodeDeploy action.
+    ec2_roles: FastMap<AccountId, Vec<String>>,
+}
+
+impl<'w> Lookup<'w> {
+    fn new(workspace: &'w Workspace) -> Self {
+        let mut statement_owner: Vec<_> = workspace
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let range = p.document().statements.as_ptr_range();
+                (i, range.start, range.end)
+            })
+            .filter(|(_, start, end)| start != end)
+            .collect();
+        // Sorted by address, so that `proof` finds a statement's policy by binary search.
+        statement_owner.sort_by_key(|&(_, start, _)| start);
+        Lookup {
+            workspace,
+            statement_owner,
+            ec2_roles: ec2_roles(workspace),
+        }
+    }
+
+    fn governing(&self, what: Governs) -> Vec<(usize, &'w PolicyUnit)> {
+        self.workspace.governing_indexed(&what).collect()
+    }
+
+    fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
+        let ptr: *const Statement = evidence.statement;
+        let after = self
+            .statement_owner
+            .partition_point(|&(_, start, _)| start <= ptr);
+        let &(policy, start, end) = self.statement_owner.get(after.checked_sub(1)?)?;
+        if !(start <= ptr && ptr < end) {
+            return None;
+        }
+        Some(Proof {
+            policy,
+            file: self.workspace.policies[policy].file,
+            span: evidence.statement.span,
+            anchor: evidence.statement.anchor(),
+            side: evidence.side,
+            via_account_root: evidence.via_account_root,
+        })
+    }
+
+    /// Evaluates one question against the documents of the workspace.
+    fn evaluate(&self, question: &Question) -> Answer {
+        let principal = question.asker.principal();
+        let identity_units = match principal {
+            PrincipalRef::Role { arn, .. } => self.governing(Governs::RoleIdentity(arn.into())),
+            PrincipalRef::Service(_) => Vec::new(),
+        };
+        let identity_docs: Vec<&PolicyDocument> =
+            identity_units.iter().map(|(_, p)| p.document()).collect();
+        let identity = match principal {
+            // A service has no identity policies: only the resource policy speaks.
+            PrincipalRef::Service(_) => Known::Known(Vec::new()),
+            PrincipalRef::Role { .. } if identity_docs.is_empty() => Known::Unknown,
+            PrincipalRef::Role { .. } => Known::Known(identity_docs),
+        };
+        let resource_units = match &question.resource_policy {
+            Some((of, name)) => {
+                let name = name.to_string();
+                self.governing(match of {
+                    PolicyOf::Bucket => Governs::Bucket(name),
+                    PolicyOf::Key => Governs::Key(name),
+                    PolicyOf::RoleTrust => Governs::RoleTrust(name),
+                })
+            }
+            None => Vec::new(),
+        };
+        let resource = match (&question.resource_policy, resource_units.first()) {
+            (None, _) => Known::Known(None),
+            (Some(_), Some((_, unit))) => Known::Known(Some(unit.document())),
+            (Some(_), None) => Known::Unknown,
+        };
+        let request = Request {
+            principal,
+            action: question.iam_action,
+            resource: &question.resource,
+            resource_account: question.resource_account,
+            kind: question.resource_kind,
+            context: &question.context,
+        };
+        let decision = evaluate(&request, &Policies { identity, resource });
+        let proofs =
+            |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
+        let outcome = match &decision {
+            Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
+            Decision::Denied { by } => Outcome::Denied(proofs(by)),
+            Decision::NotAllowed { missing } => Outcome::NotAllowed(*missing),
+            Decision::Unknown { reasons } => Outcome::Unknown {
+                reasons: reasons.iter().filter_map(describe_reason).collect(),
+                missing: reasons
+                    .iter()
+                    .filter_map(|r| match r {
+                        UnknownReason::MissingDocument(side) => Some(*side),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+        };
+        Answer {
+            outcome: Arc::new(outcome),
+            identity_policies: identity_units.iter().map(|(i, _)| *i).collect(),
+            resource_policy: resource_units.first().map(|(i, _)| *i),
+        }
+    }
+}
+
+fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
+    match reason {
+        UnknownReason::Condition { condition, .. } => Some(format!(
+            "condition `{}` on `{}`",
+            condition.operator.value, condition.key.value
+        )),
+        UnknownReason::PolicyVariable { value, .. } => {
+            Some(format!("policy variable in `{}`", value.value))
+        }
+        UnknownReason::RoleSession { .. } => {
+            Some("a principal that names one role session".to_string())
+        }
+        UnknownReason::ResourceAccount => Some("the resource's account is unknown".to_string()),
+        UnknownReason::DeployTimeValue { value, .. } => Some(format!(
+            "`{}` holds or meets a value fixed only when its stack is deployed",
+            value.value
+        )),
+        UnknownReason::MissingDocument(_) => None,
+    }
+}
+
+/// The address an interned string is compared by.
+fn address(text: &Arc<str>) -> usize {
+    Arc::as_ptr(text) as *const u8 as usize
+}
+
+impl<'w> Builder<'w> {
+    pub(crate) fn new(workspace: &'w Workspace) -> Builder<'w> {
+        Builder {
+            graph: TrustGraph::empty(),
+            lookup: Lookup::new(workspace),
+            strings: FastSet::default(),
+            linked: FastSet::default(),
+            answers: FastMap::default(),
+            contexts: Contexts::new(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> TrustGraph {
+        self.graph
+    }
+
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.strings.get(text) {
+            return known.clone();
+        }
+        let shared: Arc<str> = text.into();
+        self.strings.insert(shared.clone());
+        shared
+    }
+
+    fn node(&mut self, kind: NodeKind) -> NodeIndex {
+        if let Some(&index) = self.graph.nodes.get(&kind) {
+            return index;
+        }
+        let index = self.graph.graph.add_node(kind.clone());
+        self.graph.nodes.insert(kind, index);
+        index
+    }
+
+    fn role(&self, arn: &str) -> NodeKind {
+        NodeKind::Role(arn.to_string())
+    }
+
+    fn asker(&mut self, arn: &str, account: AccountId) -> Asker {
+        Asker {
+            name: self.intern(arn),
+            account: Some(account),
+        }
+    }
+
+    fn ask(&mut self, from: NodeKind, to: NodeKind, q: Question) {
+        let key = AnswerKey {
+            principal: address(&q.asker.name),
+            principal_account: q.asker.account,
+            iam_action: q.iam_action,
+            resource: address(&q.resource),
+            resource_account: q.resource_account,
+            resource_kind: q.resource_kind,
+            resource_policy: q.resource_policy.as_ref().map(|(of, n)| (*of, address(n))),
+            context: Arc::as_ptr(&q.context) as usize,
+        };
+        let answer = match self.answers.get(&key) {
+            Some(answer) => answer.clone(),
+            None => {
+                let answer = self.lookup.evaluate(&q);
+                self.answers.insert(key, answer.clone());
+                answer
+            }
+        };
+        let check = Check {
+            kind: q.kind,
+            need: q.need,
+            principal: q.asker.name,
+            principal_account: q.asker.account,
+            iam_action: q.iam_action,
+            resource: q.resource,
+            resource_account: q.resource_account,
+            outcome: answer.outcome,
+            identity_policies: answer.identity_policies,
+            resource_policy: answer.resource_policy,
+        };
+        let index = self.graph.checks.len();
+        self.graph.checks.push(check);
+        let (a, b) = (self.node(from), self.node(to));
+        self.linked.insert((a, b));
+        self.graph.graph.add_edge(a, b, (q.kind, Some(index)));
+    }
+
+    /// An edge without a check, unless the two nodes are joined already.
+    fn link(&mut self, from: NodeKind, to: NodeKind, kind: EdgeKind) {
+        let (a, b) = (self.node(from), self.node(to));
+        if self.linked.insert((a, b)) {
+            self.graph.graph.add_edge(a, b, (kind, None));
+        }
+    }
+
+    pub(crate) fn add_pipeline(&mut self, p: usize, unit: &PipelineUnit) {
+        let pipeline = &unit.doc.pipeline;
+        let home = unit.accounts.pipeline_account();
+        let pipeline_node = NodeKind::Pipeline(p);
+        if let Some(home) = home {
+            self.link(
+                pipeline_node.clone(),
+                NodeKind::Account(home),
+                EdgeKind::RunsIn,
+            );
+        }
+        let Some(pipeline_role) = pipeline.role_arn.as_ref().map(|r| r.value.as_str()) else {
+            return;
+        };
+        let Some(pipeline_role_account) =
+            Arn::parse(pipeline_role).ok().and_then(|a| a.account_id())
+        else {
+            return;
+        };
+        let pipeline_asker = self.asker(pipeline_role, pipeline_role_account);
+        self.link(
+            pipeline_node.clone(),
+            self.role(pipeline_role),
+            EdgeKind::RunsAs,
+        );
+        self.link(
+            self.role(pipeline_role),
+            NodeKind::Account(pipeline_role_account),
+            EdgeKind::RunsIn,
+        );
+        // CodePipeline must be able to assume the pipeline role.
+        let service = Asker {
+            name: self.intern(PIPELINE_SERVICE),
+            account: None,
+        };
+        self.ask(
+            NodeKind::Service(PIPELINE_SERVICE.to_string()),
+            self.role(pipeline_role),
+            Question {
+                kind: EdgeKind::CanAssume,
+                need: Need {
+                    pipeline: p,
+                    action: None,
+                    artifacts: Arc::default(),
+                    instance_role: false,
+                },
+                asker: service,
+                iam_action: "sts:AssumeRole",
+                resource: pipeline_asker.name.clone(),
+                resource_account: Some(pipeline_role_account),
+                resource_kind: ResourceKind::RoleTrust,
+                resource_policy: Some((PolicyOf::RoleTrust, pipeline_asker.name.clone())),
+                context: self.contexts.none.clone(),
+            },
+        );
+        let pipeline_name = pipeline.name.as_ref().map_or("pipeline", |n| n.as_str());
+        for (s, a, action) in pipeline.actions() {
+            let action_node = NodeKind::Action(p, s, a);
+            let placement = unit.accounts.of(s, a);
+            if let Some(account) = &placement.account {
+                self.link(
+                    action_node.clone(),
+                    NodeKind::Account(account.value),
+                    EdgeKind::RunsIn,
+                );
+            }
+            for output in &action.outputs {
+                self.link(
+                    action_node.clone(),
+                    NodeKind::Artifact(p, output.value.clone()),
+                    EdgeKind::Produces,
+                );
+            }
+            for input in &action.inputs {
+                self.link(
+                    NodeKind::Artifact(p, input.value.clone()),
+                    action_node.clone(),
+                    EdgeKind::Consumes,
+                );
+            }
+            let acting = match &action.role_arn {
+                Some(role) => match Arn::parse(&role.value).ok().and_then(|a| a.account_id()) {
+                    Some(account) => self.asker(&role.value, account),
+                    None => continue,
+                },
+                None => pipeline_asker.clone(),
+            };
+            let acting_account = acting.account.unwrap_or(pipeline_role_account);
+            self.link(
+                action_node.clone(),
+                self.role(&acting.name),
+                EdgeKind::RunsAs,
+            );
+            let need = || Need {
+                pipeline: p,
+                action: Some((s, a)),
+                artifacts: Arc::default(),
+                instance_role: false,
+            };
+            if action.role_arn.is_some() && acting.name != pipeline_asker.name {
+                self.link(
+                    self.role(&acting.name),
+                    NodeKind::Account(acting_account),
+                    EdgeKind::RunsIn,
+                );
+                self.ask(
+                    self.role(pipeline_role),
+                    self.role(&acting.name),
+                    Question {
+                        kind: EdgeKind::CanAssume,
+                        need: need(),
+                        asker: pipeline_asker.clone(),
+                        iam_action: "sts:AssumeRole",
+                        resource: acting.name.clone(),
+                        resource_account: Some(acting_account),
+                        resource_kind: ResourceKind::RoleTrust,
+                        resource_policy: Some((PolicyOf::RoleTrust, acting.name.clone())),
+                        context: self.contexts.none.clone(),
+                    },
+                );
+            }
+            let region = placement.region.as_ref().map(|r| r.value.as_str());
+            let store = store_for(pipeline, region);
+            // A CodeBuild project reads its input artifacts and writes its outputs with its
+            // own service role (the project's, not the action's): the acting role only starts
+            // the build. The project's role is not in a pipeline declaration.
+            let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            if let Some(store) = store.filter(|_| own_artifacts) {
+                let access = StoreAccess {
+                    p,
+                    at: (s, a),
+                    action,
+                    store,
+                    pipeline_name,
+                    home,
+                };
+                self.ask_store(&access, &acting, false);
+                // CodeDeploy agents fetch the revision with the instance role of their account.
+                if action.is("AWS", "CodeDeploy") {
+                    for (instance_role, account) in
+                        instance_roles(&self.lookup, acting_account, store)
+                    {
+                        let asker = self.asker(&instance_role, account);
+                        self.ask_store(&access, &asker, true);
+                    }
+                }
+            }
+            if let Some(region) = region {
+                for (call, resource) in
+                    xacct_model::providers::required_calls(action, region, acting_account.as_str())
+                {
+                    let resource = self.intern(&resource);
+                    self.ask(
+                        self.role(&acting.name),
+                        action_node.clone(),
+                        Question {
+                            kind: EdgeKind::CanCall,
+                            need: need(),
+                            asker: acting.clone(),
+                            iam_action: call,
+                            resource,
+                            resource_account: Some(acting_account),
+                            resource_kind: ResourceKind::Other,
+                            resource_policy: None,
+                            context: self.contexts.none.clone(),
+                        },
+                    );
+                }
+            }
+            if action.is("AWS", "CloudFormation") {
+                if let Some(deploy_role) = action.config("RoleArn") {
+                    let deploy_account = Arn::parse(&deploy_role.value)
+                        .ok()
+                        .and_then(|a| a.account_id());
+                    // A deployment role in another account is XA203's finding; PassRole has no
+                    // resource policy, so only the identity side speaks.
+                    if deploy_account == Some(acting_account) {
+                        let resource = self.intern(&deploy_role.value);
+                        self.ask(
+                            self.role(&acting.name),
+                            self.role(&deploy_role.value),
+                            Question {
+                                kind: EdgeKind::CanPass,
+                                need: need(),
+                                asker: acting.clone(),
+                                iam_action: "iam:PassRole",
+                                resource,
+                                resource_account: deploy_account,
+                                resource_kind: ResourceKind::Other,
+                                resource_policy: None,
+                                context: self.contexts.pass_to_cloudformation.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The artifact accesses of one action: read its inputs, write its outputs, list the
+    /// bucket, decrypt and encrypt with the store key, set the ACL of a CodeCommit source.
+    fn ask_store(&mut self, access: &StoreAccess<'_>, asker: &Asker, instance_role: bool) {
+        let StoreAccess {
+            p,
+            at,
+            action,
+            store,
+            pipeline_name,
+            home,
+        } = *access;
+        let Some(bucket) = store.location.as_ref().map(|b| b.value.as_str()) else {
+            return;
+        };
+        let role_node = self.role(&asker.name);
+        let bucket_node = NodeKind::Bucket(bucket.to_string());
+        if let Some(home) = home {
+            self.link(
+                bucket_node.clone(),
+                NodeKind::Account(home),
+                EdgeKind::RunsIn,
+            );
+        }
+        let bucket_name = self.intern(bucket);
+        // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
+        // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
+        let prefix: String = pipeline_name.chars().take(20).collect();
+        let object = |builder: &mut Builder<'_>, artifact: &str| {
+            let short: String = artifact.chars().take(10).collect();
+            builder.intern(&format!(
+                "arn:aws:s3:::{bucket}/{prefix}/{short}/{SAMPLE_OBJECT_ID}"
+            ))
+        };
+        let key = store
+            .encryption_key
+            .as_ref()
+            .and_then(|k| match KeyRef::parse(&k.value) {
+                Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.as_str(), account)),
+                _ => None,
+            })
+            .map(|(arn, account)| (self.intern(arn), account));
+        let names = |list: &[Spanned<String>]| -> Arc<[String]> {
+            list.iter().map(|a| a.value.clone()).collect()
+        };
+        let (inputs, outputs) = (names(&action.inputs), names(&action.outputs));
+        let need = |artifacts: &Arc<[String]>| Need {
+            pipeline: p,
+            action: Some(at),
+            artifacts: artifacts.clone(),
+            instance_role,
+        };
+        let bucket_policy = Some((PolicyOf::Bucket, bucket_name));
+        let secure = self.contexts.secure.clone();
+        let via_s3 = key
+            .as_ref()
+            .map(|(arn, _)| self.contexts.via_s3(key_region(arn)));
+        let ask_key = |builder: &mut Builder<'_>, kind, iam_action, artifacts: &Arc<[String]>| {
+            let (Some((key_arn, key_account)), Some(via_s3)) = (&key, &via_s3) else {
+                return;
+            };
+            builder.ask(
+                role_node.clone(),
+                NodeKind::Key(key_arn.to_string()),
+                Question {
+                    kind,
+                    need: need(artifacts),
+                    asker: asker.clone(),
+                    iam_action,
+                    resource: key_arn.clone(),
+                    resource_account: *key_account,
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key_arn.clone())),
+                    context: via_s3.clone(),
+                },
+            );
+        };
+        let bucket_question =
+            |kind, artifacts: &Arc<[String]>, iam_action, resource, context| Question {
+                kind,
+                need: need(artifacts),
+                asker: asker.clone(),
+                iam_action,
+                resource,
+                resource_account: home,
+                resource_kind: ResourceKind::S3,
+                resource_policy: bucket_policy.clone(),
+                context,
+            };
+        if let Some(first) = action.inputs.first() {
+            let resource = object(self, &first.value);
+            let question = bucket_question(
+                EdgeKind::CanRead,
+                &inputs,
+                "s3:GetObject",
+                resource,
+                secure.clone(),
+            );
+            self.ask(role_node.clone(), bucket_node.clone(), question);
+            ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", &inputs);
+        }
+        if instance_role {
+            return;
+        }
+        if let Some(first) = action.outputs.first() {
+            let resource = object(self, &first.value);
+            let context = self.contexts.put(key.as_ref().map(|(arn, _)| arn));
+            let question = bucket_question(
+                EdgeKind::CanWrite,
+                &outputs,
+                "s3:PutObject",
+                resource,
+                context,
+            );
+            self.ask(role_node.clone(), bucket_node.clone(), question);
+            ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", &outputs);
+        }
+        if !action.inputs.is_empty() || !action.outputs.is_empty() {
+            let resource = self.intern(&format!("arn:aws:s3:::{bucket}"));
+            let question = bucket_question(
+                EdgeKind::CanList,
+                &Arc::default(),
+                "s3:ListBucket",
+                resource,
+                secure.clone(),
+            );
+            self.ask(role_node.clone(), bucket_node.clone(), question);
+        }
+        if action.category() == "Source"
+            && action.is("AWS", "CodeCommit")
+            && !action.outputs.is_empty()
+        {
+            let resource = object(self, &action.outputs[0].value);
+            let question = bucket_question(
+                EdgeKind::CanPutAcl,
+                &outputs,
+                "s3:PutObjectAcl",
+                resource,
+                secure,
+            );
+            self.ask(role_node, bucket_node, question);
+        }
+    }
+}
+
+/// Which store access an action needs: the same for its own role and for the CodeDeploy
+/// instance roles of its account.
+#[derive(Clone, Copy)]
+struct StoreAccess<'a> {
+    p: usize,
+    at: (usize, usize),
+    action: &'a Action,
+    store: &'a ArtifactStore,
+    pipeline_name: &'a str,
+    home: Option<AccountId>,
+}
+
+/// Roles of `account` that EC2 instances may assume (their trust policy names
+/// `ec2.amazonaws.com`): the candidates for a CodeDeploy instance profile's role.
+/// Every role that trusts `ec2.amazonaws.com`, by account, sorted.
+fn ec2_roles(workspace: &Workspace) -> FastMap<AccountId, Vec<String>> {
+    let mut roles: FastMap<AccountId, Vec<String>> = FastMap::default();
+    for unit in &workspace.policies {
+        let Some(Governs::RoleTrust(arn)) = &unit.governs else {
+            continue;
+        };
+        let trusts_ec2 = unit.document().statements.iter().any(|s| {
+            s.allows()
+                && s.principal.as_ref().is_some_and(|p| {
+                    !p.negated
+                        && p.entries.iter().any(|e| {
+                            e.kind == xacct_model::policy::PrincipalKind::Service
+                                && e.value.value == "ec2.amazonaws.com"
+                        })
+                })
+        });
+        let Some(account) = Arn::parse(arn).ok().and_then(|a| a.account_id()) else {
+            continue;
+        };
+        if trusts_ec2 {
+            roles.entry(account).or_default().push(arn.clone());
+        }
+    }
+    for list in roles.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    roles
+}
+
+/// The CodeDeploy instance roles of `account` for a store: roles EC2 may assume that are
+/// about this deployment — named for CodeDeploy, or whose policies speak of CodeDeploy, the
+/// artifact bucket or its key. A bastion's or a build host's EC2 role is none of them (no
+/// deployment group in the input says which profile the instances carry).
+fn instance_roles(
+    lookup: &Lookup<'_>,
+    account: AccountId,
+    store: &xacct_model::ArtifactStore,
+) -> Vec<(String, AccountId)> {
+    let bucket = store.location.as_ref().map(|l| l.value.as_str());
+    let key = store.encryption_key.as_ref().map(|k| k.value.as_str());
+    let about_deployment = |arn: &str| {
+        if arn.to_ascii_lowercase().contains("codedeploy") {
+            return true;
+        }
+        lookup
+            .workspace
+            .governing(&Governs::RoleIdentity(arn.to_string()))
+            .any(|policy| {
+                policy.document().statements.iter().any(|s| {
+                    let names_service = s.action.as_ref().is_some_and(|a| {
+                        a.values
+                            .iter()
+                            .any(|v| v.value.to_ascii_lowercase().starts_with("codedeploy:"))
+                    });
+                    let names_store = s.resource.as_ref().is_some_and(|r| {
+                        r.values.iter().any(|v| {
+                            bucket.is_some_and(|b| v.value.contains(b))
+                                || key.is_some_and(|k| v.value == k)
+                        })
+                    });
+                    names_service || names_store
+                })
+            })
+    };
+    lookup
+        .ec2_roles
+        .get(&account)
+        .into_iter()
+        .flatten()
+        .filter(|arn| about_deployment(arn))
+        .map(|arn| (arn.clone(), account))
+        .collect()
+}
+
+fn key_region(key_arn: &str) -> &str {
+    Arn::parse(key_arn).map(|a| a.region).unwrap_or("")
+}
+
+/// The artifact store an action in `region` uses.
+fn store_for<'p>(
+    pipeline: &'p xacct_model::Pipeline,
+    region: Option<&str>,
+) -> Option<&'p xacct_model::ArtifactStore> {
+    if let Some(store) = &pipeline.artifact_store {
+        return Some(&store.value);
+    }
+    let stores = &pipeline.artifact_stores.as_ref()?.value;
+    let region = region?;
+    stores
+        .iter()
+        .find(|s| s.region.value == region)
+        .map(|s| &s.store)
+}
