@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 use xacct_iam::{
-    evaluate, Context, Decision, Known, Policies, PrincipalRef, Request, ResourceKind,
-    UnknownReason,
+    evaluate_with, ActionMatches, Context, Decision, Known, Policies, PrincipalRef, Request,
+    ResourceKind, UnknownReason,
 };
-use xacct_model::policy::{PolicyDocument, Statement};
-use xacct_model::workspace::{Governs, PipelineUnit, PolicyUnit, Workspace};
+use xacct_model::policy::Statement;
+use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef, Spanned};
 
 use crate::{
@@ -34,7 +34,16 @@ pub(crate) struct Builder<'w> {
     /// edges, and a shared role has thousands).
     linked: FastSet<(NodeIndex, NodeIndex)>,
     answers: FastMap<AnswerKey, Answer>,
+    /// Which statements match which action, per document: questions repeat the same twenty
+    /// actions over the same documents.
+    action_matches: ActionMatches<'w>,
     contexts: Contexts,
+    /// Role, bucket and key nodes by the address of their interned name.
+    named: FastMap<(u8, usize), NodeIndex>,
+    /// Identity policies by the address of a role's interned ARN.
+    identity_of: FastMap<usize, Arc<[usize]>>,
+    /// A resource's policy by the address of its interned name.
+    resource_of: FastMap<(PolicyOf, usize), Option<usize>>,
 }
 
 /// Everything an evaluation depends on, in interned parts compared by address.
@@ -123,6 +132,16 @@ fn secure() -> Context {
     Context::new().with("aws:SecureTransport", ["true"])
 }
 
+/// One end of an edge: a node by kind, or a role, bucket or key by its interned name, whose
+/// node is found by address (without building a `NodeKind` and hashing its text).
+#[derive(Clone)]
+enum At {
+    Kind(NodeKind),
+    Role(Arc<str>),
+    Bucket(Arc<str>),
+    Key(Arc<str>),
+}
+
 /// Who asks: an interned role ARN with its account, or an interned service name.
 #[derive(Clone)]
 struct Asker {
@@ -185,10 +204,6 @@ impl<'w> Lookup<'w> {
         }
     }
 
-    fn governing(&self, what: Governs) -> Vec<(usize, &'w PolicyUnit)> {
-        self.workspace.governing_indexed(&what).collect()
-    }
-
     fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
         let ptr: *const Statement = evidence.statement;
         let after = self
@@ -209,35 +224,54 @@ impl<'w> Lookup<'w> {
     }
 
     /// Evaluates one question against the documents of the workspace.
-    fn evaluate(&self, question: &Question) -> Answer {
-        let principal = question.asker.principal();
-        let identity_units = match principal {
-            PrincipalRef::Role { arn, .. } => self.governing(Governs::RoleIdentity(arn.into())),
-            PrincipalRef::Service(_) => Vec::new(),
+    /// The identity policies of a role (indexes into the workspace), in workspace order.
+    fn identity_units(&self, role: &str) -> Arc<[usize]> {
+        self.workspace
+            .governing_indexed(&Governs::RoleIdentity(role.to_string()))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The policy that governs a resource, if the workspace has one.
+    fn resource_unit(&self, of: PolicyOf, name: &str) -> Option<usize> {
+        let name = name.to_string();
+        let what = match of {
+            PolicyOf::Bucket => Governs::Bucket(name),
+            PolicyOf::Key => Governs::Key(name),
+            PolicyOf::RoleTrust => Governs::RoleTrust(name),
         };
-        let identity_docs: Vec<&PolicyDocument> =
-            identity_units.iter().map(|(_, p)| p.document()).collect();
+        self.workspace
+            .governing_indexed(&what)
+            .next()
+            .map(|(i, _)| i)
+    }
+
+    /// Evaluates one question, given the principal's identity policies and the resource's
+    /// policy (`None` when the question involves none; `Some(None)` when it is not given).
+    fn evaluate(
+        &self,
+        question: &Question,
+        identity_units: Arc<[usize]>,
+        resource_unit: Option<Option<usize>>,
+        memo: &mut ActionMatches<'w>,
+    ) -> Answer {
+        let principal = question.asker.principal();
+        let policies = &self.workspace.policies;
         let identity = match principal {
             // A service has no identity policies: only the resource policy speaks.
             PrincipalRef::Service(_) => Known::Known(Vec::new()),
-            PrincipalRef::Role { .. } if identity_docs.is_empty() => Known::Unknown,
-            PrincipalRef::Role { .. } => Known::Known(identity_docs),
+            PrincipalRef::Role { .. } if identity_units.is_empty() => Known::Unknown,
+            PrincipalRef::Role { .. } => Known::Known(
+                identity_units
+                    .iter()
+                    .map(|&i| policies[i].document())
+                    .collect(),
+            ),
         };
-        let resource_units = match &question.resource_policy {
-            Some((of, name)) => {
-                let name = name.to_string();
-                self.governing(match of {
-                    PolicyOf::Bucket => Governs::Bucket(name),
-                    PolicyOf::Key => Governs::Key(name),
-                    PolicyOf::RoleTrust => Governs::RoleTrust(name),
-                })
-            }
-            None => Vec::new(),
-        };
-        let resource = match (&question.resource_policy, resource_units.first()) {
-            (None, _) => Known::Known(None),
-            (Some(_), Some((_, unit))) => Known::Known(Some(unit.document())),
-            (Some(_), None) => Known::Unknown,
+        let resource = match resource_unit {
+            None => Known::Known(None),
+            Some(Some(unit)) => Known::Known(Some(policies[unit].document())),
+            Some(None) => Known::Unknown,
         };
         let request = Request {
             principal,
@@ -247,7 +281,7 @@ impl<'w> Lookup<'w> {
             kind: question.resource_kind,
             context: &question.context,
         };
-        let decision = evaluate(&request, &Policies { identity, resource });
+        let decision = evaluate_with(&request, &Policies { identity, resource }, memo);
         let proofs =
             |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
         let outcome = match &decision {
@@ -267,8 +301,8 @@ impl<'w> Lookup<'w> {
         };
         Answer {
             outcome: Arc::new(outcome),
-            identity_policies: identity_units.iter().map(|(i, _)| *i).collect(),
-            resource_policy: resource_units.first().map(|(i, _)| *i),
+            identity_policies: identity_units,
+            resource_policy: resource_unit.flatten(),
         }
     }
 }
@@ -307,7 +341,11 @@ impl<'w> Builder<'w> {
             strings: FastSet::default(),
             linked: FastSet::default(),
             answers: FastMap::default(),
+            action_matches: ActionMatches::default(),
             contexts: Contexts::new(),
+            named: FastMap::default(),
+            identity_of: FastMap::default(),
+            resource_of: FastMap::default(),
         }
     }
 
@@ -333,8 +371,47 @@ impl<'w> Builder<'w> {
         index
     }
 
-    fn role(&self, arn: &str) -> NodeKind {
-        NodeKind::Role(arn.to_string())
+    /// The identity policies of an interned role, looked up once.
+    fn identity_units(&mut self, role: &Arc<str>) -> Arc<[usize]> {
+        if let Some(units) = self.identity_of.get(&address(role)) {
+            return units.clone();
+        }
+        let units = self.lookup.identity_units(role);
+        self.identity_of.insert(address(role), units.clone());
+        units
+    }
+
+    /// The policy of an interned resource, looked up once.
+    fn resource_unit(&mut self, of: PolicyOf, name: &Arc<str>) -> Option<usize> {
+        *self
+            .resource_of
+            .entry((of, address(name)))
+            .or_insert_with(|| self.lookup.resource_unit(of, name))
+    }
+
+    fn role(&self, arn: &Arc<str>) -> At {
+        At::Role(arn.clone())
+    }
+
+    /// The node at `at`, added if new.
+    fn at(&mut self, at: At) -> NodeIndex {
+        let (tag, name) = match at {
+            At::Kind(kind) => return self.node(kind),
+            At::Role(name) => (0, name),
+            At::Bucket(name) => (1, name),
+            At::Key(name) => (2, name),
+        };
+        if let Some(&index) = self.named.get(&(tag, address(&name))) {
+            return index;
+        }
+        let text = name.to_string();
+        let index = self.node(match tag {
+            0 => NodeKind::Role(text),
+            1 => NodeKind::Bucket(text),
+            _ => NodeKind::Key(text),
+        });
+        self.named.insert((tag, address(&name)), index);
+        index
     }
 
     fn asker(&mut self, arn: &str, account: AccountId) -> Asker {
@@ -344,7 +421,7 @@ impl<'w> Builder<'w> {
         }
     }
 
-    fn ask(&mut self, from: NodeKind, to: NodeKind, q: Question) {
+    fn ask(&mut self, from: At, to: At, q: Question) {
         let key = AnswerKey {
             principal: address(&q.asker.name),
             principal_account: q.asker.account,
@@ -358,7 +435,17 @@ impl<'w> Builder<'w> {
         let answer = match self.answers.get(&key) {
             Some(answer) => answer.clone(),
             None => {
-                let answer = self.lookup.evaluate(&q);
+                let identity = match q.asker.account {
+                    Some(_) => self.identity_units(&q.asker.name),
+                    None => Arc::default(),
+                };
+                let resource = q
+                    .resource_policy
+                    .as_ref()
+                    .map(|(of, name)| self.resource_unit(*of, name));
+                let answer = self
+                    .lookup
+                    .evaluate(&q, identity, resource, &mut self.action_matches);
                 self.answers.insert(key, answer.clone());
                 answer
             }
@@ -377,14 +464,14 @@ impl<'w> Builder<'w> {
         };
         let index = self.graph.checks.len();
         self.graph.checks.push(check);
-        let (a, b) = (self.node(from), self.node(to));
+        let (a, b) = (self.at(from), self.at(to));
         self.linked.insert((a, b));
         self.graph.graph.add_edge(a, b, (q.kind, Some(index)));
     }
 
     /// An edge without a check, unless the two nodes are joined already.
-    fn link(&mut self, from: NodeKind, to: NodeKind, kind: EdgeKind) {
-        let (a, b) = (self.node(from), self.node(to));
+    fn link(&mut self, from: At, to: At, kind: EdgeKind) {
+        let (a, b) = (self.at(from), self.at(to));
         if self.linked.insert((a, b)) {
             self.graph.graph.add_edge(a, b, (kind, None));
         }
@@ -396,8 +483,8 @@ impl<'w> Builder<'w> {
         let pipeline_node = NodeKind::Pipeline(p);
         if let Some(home) = home {
             self.link(
-                pipeline_node.clone(),
-                NodeKind::Account(home),
+                At::Kind(pipeline_node.clone()),
+                At::Kind(NodeKind::Account(home)),
                 EdgeKind::RunsIn,
             );
         }
@@ -411,13 +498,13 @@ impl<'w> Builder<'w> {
         };
         let pipeline_asker = self.asker(pipeline_role, pipeline_role_account);
         self.link(
-            pipeline_node.clone(),
-            self.role(pipeline_role),
+            At::Kind(pipeline_node.clone()),
+            self.role(&pipeline_asker.name),
             EdgeKind::RunsAs,
         );
         self.link(
-            self.role(pipeline_role),
-            NodeKind::Account(pipeline_role_account),
+            self.role(&pipeline_asker.name),
+            At::Kind(NodeKind::Account(pipeline_role_account)),
             EdgeKind::RunsIn,
         );
         // CodePipeline must be able to assume the pipeline role.
@@ -426,8 +513,8 @@ impl<'w> Builder<'w> {
             account: None,
         };
         self.ask(
-            NodeKind::Service(PIPELINE_SERVICE.to_string()),
-            self.role(pipeline_role),
+            At::Kind(NodeKind::Service(PIPELINE_SERVICE.to_string())),
+            self.role(&pipeline_asker.name),
             Question {
                 kind: EdgeKind::CanAssume,
                 need: Need {
@@ -451,22 +538,22 @@ impl<'w> Builder<'w> {
             let placement = unit.accounts.of(s, a);
             if let Some(account) = &placement.account {
                 self.link(
-                    action_node.clone(),
-                    NodeKind::Account(account.value),
+                    At::Kind(action_node.clone()),
+                    At::Kind(NodeKind::Account(account.value)),
                     EdgeKind::RunsIn,
                 );
             }
             for output in &action.outputs {
                 self.link(
-                    action_node.clone(),
-                    NodeKind::Artifact(p, output.value.clone()),
+                    At::Kind(action_node.clone()),
+                    At::Kind(NodeKind::Artifact(p, output.value.clone())),
                     EdgeKind::Produces,
                 );
             }
             for input in &action.inputs {
                 self.link(
-                    NodeKind::Artifact(p, input.value.clone()),
-                    action_node.clone(),
+                    At::Kind(NodeKind::Artifact(p, input.value.clone())),
+                    At::Kind(action_node.clone()),
                     EdgeKind::Consumes,
                 );
             }
@@ -479,7 +566,7 @@ impl<'w> Builder<'w> {
             };
             let acting_account = acting.account.unwrap_or(pipeline_role_account);
             self.link(
-                action_node.clone(),
+                At::Kind(action_node.clone()),
                 self.role(&acting.name),
                 EdgeKind::RunsAs,
             );
@@ -492,11 +579,11 @@ impl<'w> Builder<'w> {
             if action.role_arn.is_some() && acting.name != pipeline_asker.name {
                 self.link(
                     self.role(&acting.name),
-                    NodeKind::Account(acting_account),
+                    At::Kind(NodeKind::Account(acting_account)),
                     EdgeKind::RunsIn,
                 );
                 self.ask(
-                    self.role(pipeline_role),
+                    self.role(&pipeline_asker.name),
                     self.role(&acting.name),
                     Question {
                         kind: EdgeKind::CanAssume,
@@ -544,7 +631,7 @@ impl<'w> Builder<'w> {
                     let resource = self.intern(&resource);
                     self.ask(
                         self.role(&acting.name),
-                        action_node.clone(),
+                        At::Kind(action_node.clone()),
                         Question {
                             kind: EdgeKind::CanCall,
                             need: need(),
@@ -570,7 +657,7 @@ impl<'w> Builder<'w> {
                         let resource = self.intern(&deploy_role.value);
                         self.ask(
                             self.role(&acting.name),
-                            self.role(&deploy_role.value),
+                            self.role(&resource),
                             Question {
                                 kind: EdgeKind::CanPass,
                                 need: need(),
@@ -603,16 +690,16 @@ impl<'w> Builder<'w> {
         let Some(bucket) = store.location.as_ref().map(|b| b.value.as_str()) else {
             return;
         };
+        let bucket_name = self.intern(bucket);
         let role_node = self.role(&asker.name);
-        let bucket_node = NodeKind::Bucket(bucket.to_string());
+        let bucket_node = At::Bucket(bucket_name.clone());
         if let Some(home) = home {
             self.link(
                 bucket_node.clone(),
-                NodeKind::Account(home),
+                At::Kind(NodeKind::Account(home)),
                 EdgeKind::RunsIn,
             );
         }
-        let bucket_name = self.intern(bucket);
         // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
         // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
         let prefix: String = pipeline_name.chars().take(20).collect();
@@ -651,7 +738,7 @@ impl<'w> Builder<'w> {
             };
             builder.ask(
                 role_node.clone(),
-                NodeKind::Key(key_arn.to_string()),
+                At::Key(key_arn.clone()),
                 Question {
                     kind,
                     need: need(artifacts),

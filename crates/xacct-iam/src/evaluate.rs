@@ -1,5 +1,7 @@
 //! Statement matching and the combination of identity and resource policies.
 
+use std::collections::HashMap;
+
 use xacct_model::arn::Arn;
 use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
 
@@ -14,6 +16,70 @@ use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, Un
 ///
 /// Never panics, whatever the strings in the request or the policies.
 pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<'a> {
+    evaluate_with(request, policies, &mut ActionMatches::default())
+}
+
+/// Which statements of a document match an action (`Action`/`NotAction` alone), remembered
+/// across evaluations.
+///
+/// A caller that asks many questions of the same documents (the trust graph asks tens of
+/// thousands of a few thousand documents, with about twenty distinct actions) matches each
+/// statement's actions once per action instead of once per question. The documents must
+/// outlive the memo, which the lifetime ensures: it remembers them by address.
+#[derive(Default)]
+pub struct ActionMatches<'a> {
+    /// Document address → the actions asked of it.
+    known: HashMap<usize, Vec<ActionMatch>>,
+    documents: std::marker::PhantomData<&'a PolicyDocument>,
+}
+
+/// An action, and whether each statement's actions match it.
+type ActionMatch = (String, Box<[bool]>);
+
+impl<'a> ActionMatches<'a> {
+    fn of(&mut self, document: &'a PolicyDocument, action: &str) -> &[bool] {
+        let entries = self
+            .known
+            .entry(document as *const PolicyDocument as usize)
+            .or_default();
+        let at = match entries
+            .iter()
+            .position(|(known, _)| known.eq_ignore_ascii_case(action))
+        {
+            Some(at) => at,
+            None => {
+                let matched = document
+                    .statements
+                    .iter()
+                    .map(|statement| action_matches(statement, action))
+                    .collect();
+                entries.push((action.to_string(), matched));
+                entries.len() - 1
+            }
+        };
+        &entries[at].1
+    }
+}
+
+/// True when the statement's `Action` (or `NotAction`) covers `action`. IAM requires one of
+/// them; a statement with neither grants nothing.
+fn action_matches(statement: &Statement, action: &str) -> bool {
+    let Some(block) = &statement.action else {
+        return false;
+    };
+    let any = block
+        .values
+        .iter()
+        .any(|pattern| matches(&pattern.value, action, true, None) == Some(true));
+    any != block.negated
+}
+
+/// [`evaluate`], remembering which statements match which action in `memo`.
+pub fn evaluate_with<'a>(
+    request: &Request<'_>,
+    policies: &Policies<'a>,
+    memo: &mut ActionMatches<'a>,
+) -> Decision<'a> {
     let who = Who::new(&request.principal);
     let resolve = |key: &str| match lookup(request, key) {
         KeyState::Present(values) if values.len() == 1 => VarValue::One(values[0].to_string()),
@@ -35,7 +101,8 @@ pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<
             let mut allow = Outcome::No;
             for document in documents {
                 let vars = matcher.vars(document);
-                for statement in &document.statements {
+                let acts = memo.of(document, request.action);
+                for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
                     let applies = || matcher.rest(statement, Side::Identity, vars);
                     let evidence = Evidence {
                         side: Side::Identity,
@@ -62,7 +129,8 @@ pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<
         Known::Known(Some(document)) => {
             let vars = matcher.vars(document);
             let (mut direct, mut via_root) = (Outcome::No, Outcome::No);
-            for statement in &document.statements {
+            let acts = memo.of(document, request.action);
+            for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
                 if !(statement.allows() || statement.denies()) {
                     continue;
                 }
@@ -212,21 +280,8 @@ impl<'m> Matcher<'m, '_> {
         current.then_some(self.resolve)
     }
 
-    /// Action, resource and conditions of `statement`, which is on `side`.
+    /// Resource and conditions of `statement`, which is on `side` and whose actions match.
     fn rest<'a>(&self, statement: &'a Statement, side: Side, vars: Vars<'_>) -> Tri<'a> {
-        let action = match &statement.action {
-            Some(block) => negate(
-                block,
-                Tri::from_bool(block.values.iter().any(|pattern| {
-                    matches(&pattern.value, self.request.action, true, None) == Some(true)
-                })),
-            ),
-            // IAM requires `Action` or `NotAction`; a statement with neither grants nothing.
-            None => Tri::No,
-        };
-        if action.is_no() {
-            return Tri::No;
-        }
         let resource = match &statement.resource {
             Some(block) => {
                 let any = block.values.iter().fold(Tri::No, |acc, pattern| {
@@ -254,7 +309,7 @@ impl<'m> Matcher<'m, '_> {
             // Identity statements must name a resource; trust policies have none.
             None => Tri::from_bool(side == Side::Resource),
         };
-        let mut result = action.and(resource);
+        let mut result = resource;
         for condition in &statement.conditions {
             if result.is_no() {
                 break;

@@ -6,7 +6,9 @@ mod common;
 use common::{doc, summary, Req, A, B, DEPLOY_ROLE, PIPELINE_ROLE};
 use proptest::prelude::*;
 use proptest::sample::select;
-use xacct_iam::{evaluate, Context, Decision, Known, Policies, ResourceKind};
+use xacct_iam::{
+    evaluate, evaluate_with, ActionMatches, Context, Decision, Known, Policies, ResourceKind,
+};
 use xacct_model::policy::PolicyDocument;
 
 /// One generated statement, rendered with an effect of the caller's choice.
@@ -473,6 +475,24 @@ proptest! {
         }
         if let Decision::Allowed { by } | Decision::Denied { by } = &first {
             prop_assert!(!by.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_shared_action_memo_answers_as_a_fresh_evaluation(scenario in any_scenario()) {
+        // One memo across questions of other actions (and of the same action in another
+        // case) over the same documents, as the trust graph asks them.
+        let (identity, resource) = scenario.documents();
+        let policies = policies(scenario.resource_state, identity.as_deref(), resource.as_ref());
+        let mut memo = ActionMatches::default();
+        let upper = scenario.action.to_uppercase();
+        for action in [scenario.action.as_str(), "kms:Decrypt", upper.as_str(), "s3:getobject", scenario.action.as_str()] {
+            let mut asked = scenario.clone();
+            asked.action = action.to_string();
+            let request = asked.request();
+            let fresh = evaluate(&request.request(), &policies);
+            let remembered = evaluate_with(&request.request(), &policies, &mut memo);
+            prop_assert_eq!(&fresh, &remembered, "action {}", action);
         }
     }
 }
