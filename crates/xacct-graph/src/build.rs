@@ -26,6 +26,8 @@ const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
 /// The graph under construction, with what building it needs and the graph does not keep.
 pub(crate) struct Builder<'w> {
     graph: TrustGraph,
+    /// Whether to build the nodes and edges as well as the checks.
+    draw: bool,
     lookup: Lookup<'w>,
     /// One copy of each principal, resource, bucket and key name: a million checks name a
     /// few thousand roles and buckets, and interned names compare by address.
@@ -334,8 +336,11 @@ fn address(text: &Arc<str>) -> usize {
 }
 
 impl<'w> Builder<'w> {
-    pub(crate) fn new(workspace: &'w Workspace) -> Builder<'w> {
+    /// A builder; with `draw`, it also builds the nodes and edges that `xacct graph` draws
+    /// (the rules read only the checks).
+    pub(crate) fn new(workspace: &'w Workspace, draw: bool) -> Builder<'w> {
         Builder {
+            draw,
             graph: TrustGraph::empty(),
             lookup: Lookup::new(workspace),
             strings: FastSet::default(),
@@ -464,13 +469,18 @@ impl<'w> Builder<'w> {
         };
         let index = self.graph.checks.len();
         self.graph.checks.push(check);
-        let (a, b) = (self.at(from), self.at(to));
-        self.linked.insert((a, b));
-        self.graph.graph.add_edge(a, b, (q.kind, Some(index)));
+        if self.draw {
+            let (a, b) = (self.at(from), self.at(to));
+            self.linked.insert((a, b));
+            self.graph.graph.add_edge(a, b, (q.kind, Some(index)));
+        }
     }
 
     /// An edge without a check, unless the two nodes are joined already.
     fn link(&mut self, from: At, to: At, kind: EdgeKind) {
+        if !self.draw {
+            return;
+        }
         let (a, b) = (self.at(from), self.at(to));
         if self.linked.insert((a, b)) {
             self.graph.graph.add_edge(a, b, (kind, None));
@@ -543,19 +553,22 @@ impl<'w> Builder<'w> {
                     EdgeKind::RunsIn,
                 );
             }
-            for output in &action.outputs {
-                self.link(
-                    At::Kind(action_node.clone()),
-                    At::Kind(NodeKind::Artifact(p, output.value.clone())),
-                    EdgeKind::Produces,
-                );
-            }
-            for input in &action.inputs {
-                self.link(
-                    At::Kind(NodeKind::Artifact(p, input.value.clone())),
-                    At::Kind(action_node.clone()),
-                    EdgeKind::Consumes,
-                );
+            // Artifact nodes only matter to the picture.
+            if self.draw {
+                for output in &action.outputs {
+                    self.link(
+                        At::Kind(action_node.clone()),
+                        At::Kind(NodeKind::Artifact(p, output.value.clone())),
+                        EdgeKind::Produces,
+                    );
+                }
+                for input in &action.inputs {
+                    self.link(
+                        At::Kind(NodeKind::Artifact(p, input.value.clone())),
+                        At::Kind(action_node.clone()),
+                        EdgeKind::Consumes,
+                    );
+                }
             }
             let acting = match &action.role_arn {
                 Some(role) => match Arn::parse(&role.value).ok().and_then(|a| a.account_id()) {

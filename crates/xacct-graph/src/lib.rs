@@ -228,9 +228,20 @@ impl TrustGraph {
         self.nodes.get(kind).copied()
     }
 
-    /// Builds the graph of every pipeline of the workspace.
+    /// Builds the graph of every pipeline of the workspace: its checks, nodes and edges.
     pub fn build(workspace: &Workspace) -> TrustGraph {
-        let mut builder = build::Builder::new(workspace);
+        TrustGraph::build_with(workspace, true)
+    }
+
+    /// Asks every question of every pipeline of the workspace, without the nodes and edges
+    /// ([`TrustGraph::graph`] stays empty): all the rules read. The checks are the same, in
+    /// the same order, as [`TrustGraph::build`]'s.
+    pub fn build_checks(workspace: &Workspace) -> TrustGraph {
+        TrustGraph::build_with(workspace, false)
+    }
+
+    fn build_with(workspace: &Workspace, draw: bool) -> TrustGraph {
+        let mut builder = build::Builder::new(workspace, draw);
         for (p, unit) in workspace.pipelines.iter().enumerate() {
             builder.add_pipeline(p, unit);
         }

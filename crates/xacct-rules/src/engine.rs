@@ -386,13 +386,14 @@ pub fn check(
     check_all(files, bindings, options, false).reports
 }
 
-/// Phase 2, keeping the workspace and the graph. `always_graph` builds the graph even for a
-/// run of pipelines alone (for `xacct graph`).
+/// Phase 2, keeping the workspace and the graph. `draw` builds the graph's nodes and edges as
+/// well as its checks (the rules read only the checks), even for a run of pipelines alone
+/// (for `xacct graph`).
 pub fn check_all(
     files: Vec<LoadedFile>,
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
-    always_graph: bool,
+    draw: bool,
 ) -> Checked {
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut slot: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
@@ -486,8 +487,10 @@ pub fn check_all(
     };
     found.extend(per_pipeline.into_iter().flatten());
     // Without policies every question is unanswerable: skip the graph (and its cost).
-    let graph = if always_graph || workspace.has_policies() {
+    let graph = if draw {
         TrustGraph::build(&workspace)
+    } else if workspace.has_policies() {
+        TrustGraph::build_checks(&workspace)
     } else {
         TrustGraph::empty()
     };

@@ -106,12 +106,12 @@ pub fn lint_all(
 }
 
 /// Lints the files and keeps the workspace and its trust graph (built even without policies
-/// when `always_graph`).
+/// when `draw`, with the nodes and edges `xacct graph` draws).
 pub fn lint_with_graph(
     candidates: Vec<Candidate>,
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
-    always_graph: bool,
+    draw: bool,
 ) -> (LintRun, Workspace, TrustGraph) {
     // Files are independent until the workspace phase: read, decode, parse and load them in
     // parallel. `collect` keeps the input order, so output never depends on the thread count.
@@ -124,7 +124,7 @@ pub fn lint_with_graph(
         reports,
         workspace,
         graph,
-    } = check_all(loaded, bindings, options, always_graph);
+    } = check_all(loaded, bindings, options, draw);
     // Only files with findings or labels are rendered: drop the others' text to bound memory.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
