@@ -40,6 +40,8 @@ pub(crate) struct Builder<'w> {
     /// actions over the same documents.
     action_matches: ActionMatches<'w>,
     contexts: Contexts,
+    /// Store facts by the address of the store in the workspace.
+    stores: FastMap<usize, std::rc::Rc<StoreFacts>>,
     /// Role, bucket and key nodes by the address of their interned name.
     named: FastMap<(u8, usize), NodeIndex>,
     /// Identity policies by the address of a role's interned ARN.
@@ -339,15 +341,21 @@ impl<'w> Builder<'w> {
     /// A builder; with `draw`, it also builds the nodes and edges that `xacct graph` draws
     /// (the rules read only the checks).
     pub(crate) fn new(workspace: &'w Workspace, draw: bool) -> Builder<'w> {
+        // Sized for what the generated organisations ask (75 questions per pipeline, 34 of
+        // them new): growing a table rehashes every entry.
+        let pipelines = workspace.pipelines.len();
+        let mut graph = TrustGraph::empty();
+        graph.checks.reserve(pipelines * 64);
         Builder {
             draw,
-            graph: TrustGraph::empty(),
+            graph,
             lookup: Lookup::new(workspace),
-            strings: FastSet::default(),
+            strings: FastSet::with_capacity_and_hasher(pipelines * 16, Default::default()),
             linked: FastSet::default(),
-            answers: FastMap::default(),
+            answers: FastMap::with_capacity_and_hasher(pipelines * 32, Default::default()),
             action_matches: ActionMatches::default(),
             contexts: Contexts::new(),
+            stores: FastMap::default(),
             named: FastMap::default(),
             identity_of: FastMap::default(),
             resource_of: FastMap::default(),
@@ -689,6 +697,43 @@ impl<'w> Builder<'w> {
         }
     }
 
+    /// What the questions about one artifact store share, found once per pipeline and store:
+    /// `None` when the store names no bucket.
+    fn store_facts(
+        &mut self,
+        store: &ArtifactStore,
+        pipeline_name: &str,
+    ) -> Option<std::rc::Rc<StoreFacts>> {
+        let address = store as *const ArtifactStore as usize;
+        if let Some(facts) = self.stores.get(&address) {
+            return Some(facts.clone());
+        }
+        let bucket = store.location.as_ref()?.value.as_str();
+        let key = store
+            .encryption_key
+            .as_ref()
+            .and_then(|k| match KeyRef::parse(&k.value) {
+                Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.as_str(), account)),
+                _ => None,
+            })
+            .map(|(arn, account)| (self.intern(arn), account));
+        // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
+        // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
+        let prefix: String = pipeline_name.chars().take(20).collect();
+        let facts = std::rc::Rc::new(StoreFacts {
+            bucket: self.intern(bucket),
+            bucket_arn: self.intern(&format!("arn:aws:s3:::{bucket}")),
+            objects: format!("arn:aws:s3:::{bucket}/{prefix}/"),
+            via_s3: key
+                .as_ref()
+                .map(|(arn, _)| self.contexts.via_s3(key_region(arn))),
+            put: self.contexts.put(key.as_ref().map(|(arn, _)| arn)),
+            key,
+        });
+        self.stores.insert(address, facts.clone());
+        Some(facts)
+    }
+
     /// The artifact accesses of one action: read its inputs, write its outputs, list the
     /// bucket, decrypt and encrypt with the store key, set the ACL of a CodeCommit source.
     fn ask_store(&mut self, access: &StoreAccess<'_>, asker: &Asker, instance_role: bool) {
@@ -700,12 +745,11 @@ impl<'w> Builder<'w> {
             pipeline_name,
             home,
         } = *access;
-        let Some(bucket) = store.location.as_ref().map(|b| b.value.as_str()) else {
+        let Some(facts) = self.store_facts(store, pipeline_name) else {
             return;
         };
-        let bucket_name = self.intern(bucket);
         let role_node = self.role(&asker.name);
-        let bucket_node = At::Bucket(bucket_name.clone());
+        let bucket_node = At::Bucket(facts.bucket.clone());
         if let Some(home) = home {
             self.link(
                 bucket_node.clone(),
@@ -713,23 +757,11 @@ impl<'w> Builder<'w> {
                 EdgeKind::RunsIn,
             );
         }
-        // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
-        // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
-        let prefix: String = pipeline_name.chars().take(20).collect();
         let object = |builder: &mut Builder<'_>, artifact: &str| {
             let short: String = artifact.chars().take(10).collect();
-            builder.intern(&format!(
-                "arn:aws:s3:::{bucket}/{prefix}/{short}/{SAMPLE_OBJECT_ID}"
-            ))
+            builder.intern(&format!("{}{short}/{SAMPLE_OBJECT_ID}", facts.objects))
         };
-        let key = store
-            .encryption_key
-            .as_ref()
-            .and_then(|k| match KeyRef::parse(&k.value) {
-                Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.as_str(), account)),
-                _ => None,
-            })
-            .map(|(arn, account)| (self.intern(arn), account));
+        let key = &facts.key;
         let names = |list: &[Spanned<String>]| -> Arc<[String]> {
             list.iter().map(|a| a.value.clone()).collect()
         };
@@ -740,13 +772,10 @@ impl<'w> Builder<'w> {
             artifacts: artifacts.clone(),
             instance_role,
         };
-        let bucket_policy = Some((PolicyOf::Bucket, bucket_name));
+        let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
         let secure = self.contexts.secure.clone();
-        let via_s3 = key
-            .as_ref()
-            .map(|(arn, _)| self.contexts.via_s3(key_region(arn)));
         let ask_key = |builder: &mut Builder<'_>, kind, iam_action, artifacts: &Arc<[String]>| {
-            let (Some((key_arn, key_account)), Some(via_s3)) = (&key, &via_s3) else {
+            let (Some((key_arn, key_account)), Some(via_s3)) = (key, &facts.via_s3) else {
                 return;
             };
             builder.ask(
@@ -794,7 +823,7 @@ impl<'w> Builder<'w> {
         }
         if let Some(first) = action.outputs.first() {
             let resource = object(self, &first.value);
-            let context = self.contexts.put(key.as_ref().map(|(arn, _)| arn));
+            let context = facts.put.clone();
             let question = bucket_question(
                 EdgeKind::CanWrite,
                 &outputs,
@@ -806,7 +835,7 @@ impl<'w> Builder<'w> {
             ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", &outputs);
         }
         if !action.inputs.is_empty() || !action.outputs.is_empty() {
-            let resource = self.intern(&format!("arn:aws:s3:::{bucket}"));
+            let resource = facts.bucket_arn.clone();
             let question = bucket_question(
                 EdgeKind::CanList,
                 &Arc::default(),
@@ -831,6 +860,22 @@ impl<'w> Builder<'w> {
             self.ask(role_node, bucket_node, question);
         }
     }
+}
+
+/// What the questions about one artifact store of one pipeline share.
+struct StoreFacts {
+    /// The bucket's name.
+    bucket: Arc<str>,
+    /// The bucket's ARN (for `s3:ListBucket`).
+    bucket_arn: Arc<str>,
+    /// The ARN prefix of the pipeline's objects: `arn:aws:s3:::bucket/PipelineName/`.
+    objects: String,
+    /// The store key by ARN, and its account.
+    key: Option<(Arc<str>, Option<AccountId>)>,
+    /// The context of key use through S3 in the key's region.
+    via_s3: Option<Arc<Context>>,
+    /// The context of CodePipeline's uploads to the store.
+    put: Arc<Context>,
 }
 
 /// Which store access an action needs: the same for its own role and for the CodeDeploy

@@ -28,36 +28,36 @@ pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<
 /// outlive the memo, which the lifetime ensures: it remembers them by address.
 #[derive(Default)]
 pub struct ActionMatches<'a> {
-    /// Document address → the actions asked of it.
-    known: HashMap<usize, Vec<ActionMatch>>,
+    /// Each action as asked (a few dozen at most), with document address → whether each
+    /// statement's actions match it.
+    known: Vec<(String, Memo<usize, Box<[bool]>>)>,
     documents: std::marker::PhantomData<&'a PolicyDocument>,
 }
 
-/// An action, and whether each statement's actions match it.
-type ActionMatch = (String, Box<[bool]>);
+/// The memo's maps: keys are short strings and addresses.
+type Memo<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl<'a> ActionMatches<'a> {
+    /// Whether each statement of `document` can match `action`. An action asked in another
+    /// case is remembered apart, and matched the same way.
     fn of(&mut self, document: &'a PolicyDocument, action: &str) -> &[bool] {
-        let entries = self
-            .known
-            .entry(document as *const PolicyDocument as usize)
-            .or_default();
-        let at = match entries
-            .iter()
-            .position(|(known, _)| known.eq_ignore_ascii_case(action))
-        {
+        let at = match self.known.iter().position(|(known, _)| known == action) {
             Some(at) => at,
             None => {
-                let matched = document
+                self.known.push((action.to_string(), Memo::default()));
+                self.known.len() - 1
+            }
+        };
+        self.known[at]
+            .1
+            .entry(document as *const PolicyDocument as usize)
+            .or_insert_with(|| {
+                document
                     .statements
                     .iter()
                     .map(|statement| action_matches(statement, action))
-                    .collect();
-                entries.push((action.to_string(), matched));
-                entries.len() - 1
-            }
-        };
-        &entries[at].1
+                    .collect()
+            })
     }
 }
 
