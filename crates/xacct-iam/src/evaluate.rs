@@ -30,11 +30,14 @@ pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<
 pub struct ActionMatches<'a> {
     /// Each action as asked (a few dozen at most), with document address → whether each
     /// statement's actions match it.
-    known: Vec<(String, Memo<usize, Box<[bool]>>)>,
+    known: Vec<(String, Memo<usize, StatementMatches>)>,
     documents: std::marker::PhantomData<&'a PolicyDocument>,
 }
 
-/// The memo's maps: keys are short strings and addresses.
+/// Whether each statement of a document matches.
+type StatementMatches = Box<[bool]>;
+
+/// The memo's maps, keyed by addresses.
 type Memo<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl<'a> ActionMatches<'a> {
