@@ -7,7 +7,7 @@ use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
 
 use crate::condition::condition_match;
 use crate::context::{lookup, KeyState};
-use crate::pattern::{arn_matches, matches, VarValue, Vars};
+use crate::pattern::{arn_matches_fields, matches, Value, VarValue, Vars};
 use crate::principal::{principal_match, Who};
 use crate::tri::{merge, Outcome, Tri};
 use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, UnknownReason};
@@ -92,6 +92,7 @@ pub fn evaluate_with<'a>(
     let matcher = Matcher {
         request,
         resolve: &resolve,
+        resource: Value::new(request.resource),
     };
 
     // A service principal has no identity policies: only the resource policy speaks for it.
@@ -270,6 +271,8 @@ fn either_account<'a>(same: Outcome<'a>, cross: Outcome<'a>) -> Outcome<'a> {
 struct Matcher<'m, 'r> {
     request: &'m Request<'r>,
     resolve: &'m dyn Fn(&str) -> VarValue,
+    /// The requested resource, split into its ARN fields once for every pattern.
+    resource: Value<'r>,
 }
 
 impl<'m> Matcher<'m, '_> {
@@ -289,7 +292,7 @@ impl<'m> Matcher<'m, '_> {
             Some(block) => {
                 let any = block.values.iter().fold(Tri::No, |acc, pattern| {
                     acc.or(
-                        match arn_matches(&pattern.value, self.request.resource, vars) {
+                        match arn_matches_fields(&pattern.value, &self.resource, vars) {
                             Some(hit) => Tri::from_bool(hit),
                             None if xacct_model::symbol::contains_placeholder(
                                 self.request.resource,

@@ -270,11 +270,46 @@ fn replace_placeholders(text: &str, with: &str, shared: &str) -> String {
 /// is matched against the whole value; a pattern and a value with different numbers of fields
 /// do not match (a wildcard must not stand in for a missing field).
 pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<bool> {
+    arn_matches_fields(pattern, &Value::new(value), vars)
+}
+
+/// A value to match ARN patterns against, split once for all the patterns of a statement.
+pub(crate) struct Value<'v> {
+    whole: &'v str,
+    fields: xacct_model::symbol::Fields<'v, 6>,
+    /// True when it holds a template placeholder (`${…}`).
+    placeholder: bool,
+}
+
+impl<'v> Value<'v> {
+    pub(crate) fn new(value: &'v str) -> Value<'v> {
+        Value {
+            whole: value,
+            fields: xacct_model::symbol::split_colons::<6>(value),
+            placeholder: value.contains("${"),
+        }
+    }
+}
+
+/// [`arn_matches`] with the value split already.
+pub(crate) fn arn_matches_fields(pattern: &str, split: &Value<'_>, vars: Vars<'_>) -> Option<bool> {
+    let value = split.whole;
     if pattern == "*" {
         return Some(true);
     }
+    // A pattern without wildcards or variables against a value without placeholders: field by
+    // field equality is equality of the whole.
+    if !split.placeholder && !pattern.contains(['*', '?', '$']) {
+        return Some(pattern == value);
+    }
+    arn_matches_by_field(pattern, split, vars)
+}
+
+/// ARN matching field by field, with no shortcut.
+fn arn_matches_by_field(pattern: &str, split: &Value<'_>, vars: Vars<'_>) -> Option<bool> {
+    let value = split.whole;
     let pattern_fields = split_arn_pattern(pattern);
-    let value_fields = xacct_model::symbol::split_colons::<6>(value);
+    let value_fields = &split.fields;
     if pattern_fields.len() == 1 {
         return matches(pattern, value, false, vars);
     }
@@ -504,6 +539,35 @@ mod tests {
             let _ = matches(&pattern, &text, true, Some(&resolve));
             let _ = arn_matches(&pattern, &text, Some(&resolve));
             let _ = arn_matches(&pattern, &text, None);
+        }
+    }
+
+    #[test]
+    fn the_literal_arn_shortcut_agrees_with_field_by_field_matching() {
+        let texts = [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:s3:::bucket/key:x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam::111111111111:role/a",
+            "arn:aws:iam::111111111111:role/A",
+            "arn:aws:iam:::111111111111:role/a",
+            "arn:aws:kms:us-east-2:111111111111:key/k",
+            "arn:aws",
+            "bucket",
+            "",
+            ":",
+            "arn:aws:s3:::b/${aws:username}",
+            "arn:aws:s3:::b/${Bucket}",
+        ];
+        for pattern in texts {
+            for value in texts {
+                let split = Value::new(value);
+                assert_eq!(
+                    arn_matches_fields(pattern, &split, None),
+                    arn_matches_by_field(pattern, &split, None),
+                    "{pattern} against {value}"
+                );
+            }
         }
     }
 

@@ -78,6 +78,12 @@ pub fn split_colons<const N: usize>(text: &str) -> Fields<'_, N> {
     if N == 0 {
         return fields;
     }
+    if !text.contains("${") {
+        for field in text.splitn(N, ':') {
+            fields.push(field);
+        }
+        return fields;
+    }
     let bytes = text.as_bytes();
     let (mut start, mut depth, mut i) = (0, 0usize, 0);
     while i < bytes.len() {
