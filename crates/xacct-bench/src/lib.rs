@@ -677,7 +677,7 @@ mod tests {
                 .graph
                 .checks
                 .iter()
-                .filter(|c| !matches!(*c.outcome, xacct_graph::Outcome::Allowed(_)))
+                .filter(|c| !matches!(c.outcome, xacct_graph::Outcome::Allowed(_)))
                 .map(|c| {
                     format!(
                         "{} {} {}: {:?}",

@@ -18,7 +18,8 @@ use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef, Spanned};
 
 use crate::{
-    Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof, TrustGraph, SAMPLE_OBJECT_ID,
+    Asked, Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof, TrustGraph,
+    SAMPLE_OBJECT_ID,
 };
 
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
@@ -35,7 +36,7 @@ pub(crate) struct Builder<'w> {
     /// Every pair of nodes with an edge between them (petgraph's `find_edge` scans a node's
     /// edges, and a shared role has thousands).
     linked: FastSet<(NodeIndex, NodeIndex)>,
-    answers: FastMap<AnswerKey, Answer>,
+    answers: FastMap<AnswerKey, Arc<Asked>>,
     /// Which statements match which action, per document: questions repeat the same twenty
     /// actions over the same documents.
     action_matches: ActionMatches<'w>,
@@ -69,14 +70,6 @@ enum PolicyOf {
     Bucket,
     Key,
     RoleTrust,
-}
-
-/// What a check learns from the evaluation.
-#[derive(Clone)]
-struct Answer {
-    outcome: Arc<Outcome>,
-    identity_policies: Arc<[usize]>,
-    resource_policy: Option<usize>,
 }
 
 /// The request contexts questions use, each built once and shared (a key compares them by
@@ -258,7 +251,7 @@ impl<'w> Lookup<'w> {
         identity_units: Arc<[usize]>,
         resource_unit: Option<Option<usize>>,
         memo: &mut ActionMatches<'w>,
-    ) -> Answer {
+    ) -> Asked {
         let principal = question.asker.principal();
         let policies = &self.workspace.policies;
         let identity = match principal {
@@ -303,8 +296,13 @@ impl<'w> Lookup<'w> {
                     .collect(),
             },
         };
-        Answer {
-            outcome: Arc::new(outcome),
+        Asked {
+            principal: question.asker.name.clone(),
+            principal_account: question.asker.account,
+            iam_action: question.iam_action,
+            resource: question.resource.clone(),
+            resource_account: question.resource_account,
+            outcome,
             identity_policies: identity_units,
             resource_policy: resource_unit.flatten(),
         }
@@ -456,9 +454,12 @@ impl<'w> Builder<'w> {
                     .resource_policy
                     .as_ref()
                     .map(|(of, name)| self.resource_unit(*of, name));
-                let answer = self
-                    .lookup
-                    .evaluate(&q, identity, resource, &mut self.action_matches);
+                let answer = Arc::new(self.lookup.evaluate(
+                    &q,
+                    identity,
+                    resource,
+                    &mut self.action_matches,
+                ));
                 self.answers.insert(key, answer.clone());
                 answer
             }
@@ -466,14 +467,7 @@ impl<'w> Builder<'w> {
         let check = Check {
             kind: q.kind,
             need: q.need,
-            principal: q.asker.name,
-            principal_account: q.asker.account,
-            iam_action: q.iam_action,
-            resource: q.resource,
-            resource_account: q.resource_account,
-            outcome: answer.outcome,
-            identity_policies: answer.identity_policies,
-            resource_policy: answer.resource_policy,
+            asked: answer,
         };
         let index = self.graph.checks.len();
         self.graph.checks.push(check);

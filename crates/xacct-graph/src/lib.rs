@@ -156,13 +156,32 @@ pub struct Need {
     pub instance_role: bool,
 }
 
-/// One evaluated question.
+/// One evaluated question: why it was asked, and the question with its answer.
+///
+/// Pipelines that share roles, buckets and keys ask the same questions again: a check is the
+/// need and a shared [`Asked`], whose fields it derefs to (`check.outcome`,
+/// `check.principal`).
 #[derive(Clone, Debug)]
 pub struct Check {
     /// What kind of access.
     pub kind: EdgeKind,
     /// Who needs it.
     pub need: Need,
+    /// The question and its answer, shared by every check that asked the same question.
+    pub asked: Arc<Asked>,
+}
+
+impl std::ops::Deref for Check {
+    type Target = Asked;
+
+    fn deref(&self) -> &Asked {
+        &self.asked
+    }
+}
+
+/// A question and its answer.
+#[derive(Debug)]
+pub struct Asked {
     /// The principal: a role ARN or a service name.
     pub principal: Arc<str>,
     /// The principal's account, when it is a role.
@@ -173,8 +192,8 @@ pub struct Check {
     pub resource: Arc<str>,
     /// The resource's account, when known.
     pub resource_account: Option<AccountId>,
-    /// The answer (shared by every check that asked the same question).
-    pub outcome: Arc<Outcome>,
+    /// The answer.
+    pub outcome: Outcome,
     /// The policies that took part on the identity side (indexes into the workspace).
     pub identity_policies: Arc<[usize]>,
     /// The resource policy that took part, if any.

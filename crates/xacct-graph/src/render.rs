@@ -638,7 +638,7 @@ fn class_of(index: usize, check: Option<&Check>, marks: &HashMap<usize, Vec<Stri
         let codes: BTreeSet<&String> = codes.iter().collect();
         return Class::Marked(codes.into_iter().cloned().collect());
     }
-    match check.map(|c| &*c.outcome) {
+    match check.map(|c| &c.outcome) {
         Some(Outcome::Allowed(_)) => Class::Allowed,
         Some(Outcome::Denied(_)) => Class::Denied,
         Some(Outcome::NotAllowed(_)) => Class::NotAllowed,
@@ -802,7 +802,7 @@ fn side_name(side: Side) -> &'static str {
 }
 
 fn json_check(index: usize, check: &Check, marks: &HashMap<usize, Vec<String>>) -> String {
-    let (outcome, missing, reasons): (&str, Option<&str>, &[String]) = match &*check.outcome {
+    let (outcome, missing, reasons): (&str, Option<&str>, &[String]) = match &check.outcome {
         Outcome::Allowed(_) => ("allowed", None, &[]),
         Outcome::Denied(_) => ("denied", None, &[]),
         Outcome::NotAllowed(side) => ("not-allowed", Some(side_name(*side)), &[]),

@@ -287,7 +287,7 @@ fn verify(corpus: &Corpus, bench: &Bench) -> String {
         .graph
         .checks
         .iter()
-        .filter(|c| matches!(*c.outcome, xacct_graph::Outcome::Allowed(_)))
+        .filter(|c| matches!(c.outcome, xacct_graph::Outcome::Allowed(_)))
         .count();
     let verdict = match corpus.compare(found.iter().copied()) {
         Ok(()) if unchecked == 0 => "every file reports exactly what was injected".to_string(),

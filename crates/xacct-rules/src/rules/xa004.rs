@@ -23,7 +23,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut seen = HashSet::new();
     for c in &cx.graph.checks {
-        let Outcome::Unknown { missing, .. } = &*c.outcome else {
+        let Outcome::Unknown { missing, .. } = &c.outcome else {
             continue;
         };
         for side in missing {

@@ -65,9 +65,11 @@ fn problem(text: &str, expect: Expect) -> Option<String> {
     None
 }
 
+/// Reports `value` when it is not a valid ARN of the kind expected. `field` describes it, and
+/// is worded only for a finding (most ARNs are fine, and every pipeline has dozens).
 fn check_field(
     cx: &PipelineContext<'_>,
-    field: &str,
+    field: impl FnOnce() -> String,
     value: &Spanned<String>,
     expect: Expect,
     out: &mut Vec<Diagnostic>,
@@ -77,7 +79,7 @@ fn check_field(
     }
     if let Some(why) = problem(&value.value, expect) {
         out.push(
-            cx.diag(&RULE, value.span, format!("{field} `{}` is not a valid ARN: {why}", value.value))
+            cx.diag(&RULE, value.span, format!("{} `{}` is not a valid ARN: {why}", field(), value.value))
                 .help("use the full ARN as the console's copy button gives it: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, with a 12-digit account ID"),
         );
     }
@@ -86,10 +88,22 @@ fn check_field(
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let pipeline = cx.pipeline();
     if let Some(arn) = &cx.doc.pipeline_arn {
-        check_field(cx, "`metadata.pipelineArn`", arn, Expect::Pipeline, out);
+        check_field(
+            cx,
+            || "`metadata.pipelineArn`".into(),
+            arn,
+            Expect::Pipeline,
+            out,
+        );
     }
     if let Some(role) = &pipeline.role_arn {
-        check_field(cx, "the pipeline `roleArn`", role, Expect::Role, out);
+        check_field(
+            cx,
+            || "the pipeline `roleArn`".into(),
+            role,
+            Expect::Role,
+            out,
+        );
     }
     let stores = pipeline.artifact_store.iter().map(|s| &s.value);
     let stores = stores.chain(
@@ -117,7 +131,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(role) = &action.role_arn {
             check_field(
                 cx,
-                &format!("the `roleArn` of action `{}`", action.display_name()),
+                || format!("the `roleArn` of action `{}`", action.display_name()),
                 role,
                 Expect::Role,
                 out,
@@ -155,8 +169,8 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 _ if entry.value.value.starts_with("arn:") => Expect::Any,
                 _ => continue,
             };
-            let field = format!("`{key}` of action `{}`", action.display_name());
-            check_field(cx, &field, &entry.value, expect, out);
+            let field = || format!("`{key}` of action `{}`", action.display_name());
+            check_field(cx, field, &entry.value, expect, out);
         }
     }
 }

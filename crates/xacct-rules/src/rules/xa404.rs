@@ -29,7 +29,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         EdgeKind::CanPutAcl,
     ];
     for (check_index, c) in kinds.iter().flat_map(|k| cx.graph.checks_of(*k)) {
-        let Outcome::Denied(proofs) = &*c.outcome else {
+        let Outcome::Denied(proofs) = &c.outcome else {
             continue;
         };
         // The request as the graph asked it: every one over HTTPS; uploads with SSE-KMS, under

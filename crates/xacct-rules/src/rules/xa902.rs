@@ -43,24 +43,27 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
                 continue;
             };
-            let foreign: Vec<AccountId> = principal
+            let Some(account) = principal
                 .entries
                 .iter()
                 .filter(|e| e.kind == PrincipalKind::Aws)
                 .filter_map(|e| principal_account(&e.value.value))
-                .filter(|a| *a != owner)
-                .collect();
-            let Some(account) = foreign.first() else {
+                .find(|a| *a != owner)
+            else {
                 continue;
             };
             let Some(actions) = statement.action.as_ref().filter(|a| !a.negated) else {
                 continue;
             };
             for action in actions.values.iter() {
-                let what = match action.value.to_ascii_lowercase().as_str() {
-                    "*" => "every action",
-                    "s3:*" | "kms:*" => "every action of the service",
-                    _ => continue,
+                let value = action.value.as_str();
+                let what = if value == "*" {
+                    "every action"
+                } else if value.eq_ignore_ascii_case("s3:*") || value.eq_ignore_ascii_case("kms:*")
+                {
+                    "every action of the service"
+                } else {
+                    continue;
                 };
                 out.push(
                     cx.diag(&RULE, unit.file, action.span, format!(
