@@ -16,11 +16,22 @@ declare_rule!(
     Check::Pipeline(check)
 );
 
+/// Each name that repeats an earlier one, with the earliest.
 fn duplicates<'a>(
     names: impl Iterator<Item = &'a Spanned<String>>,
 ) -> Vec<(&'a Spanned<String>, &'a Spanned<String>)> {
-    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+    let names: Vec<&Spanned<String>> = names.collect();
     let mut found = Vec::new();
+    // A stage holds a handful of actions: scanning back is cheaper than hashing them.
+    if names.len() <= 32 {
+        for (i, name) in names.iter().enumerate() {
+            if let Some(first) = names[..i].iter().find(|n| n.value == name.value) {
+                found.push((*first, *name));
+            }
+        }
+        return found;
+    }
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for name in names {
         match seen.get(name.as_str()) {
             Some(first) => found.push((*first, name)),

@@ -82,12 +82,14 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     // thousands of times).
     let mut roles_read = HashSet::new();
     for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
-        if c.principal_account.is_none() || arn_account(&c.principal) == arn_account(&c.resource) {
+        // The accounts were parsed from the same ARNs when the check was asked.
+        if c.principal_account.is_none()
+            || c.principal_account == c.resource_account
+            || roles_read.contains(&c.resource)
+        {
             continue;
         }
-        if !roles_read.insert(c.resource.clone()) {
-            continue;
-        }
+        roles_read.insert(c.resource.clone());
         let role = c.resource.to_string();
         for policy in cx.workspace.governing(&Governs::RoleIdentity(role.clone())) {
             for statement in policy.document().statements.iter().filter(|s| s.allows()) {
