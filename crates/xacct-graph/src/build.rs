@@ -15,11 +15,11 @@ use xacct_iam::{
 };
 use xacct_model::policy::Statement;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
-use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef, Spanned};
+use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
 use crate::{
-    Asked, Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof, TrustGraph,
-    SAMPLE_OBJECT_ID,
+    Artifacts, Asked, Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof,
+    TrustGraph, SAMPLE_OBJECT_ID,
 };
 
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
@@ -43,6 +43,8 @@ pub(crate) struct Builder<'w> {
     contexts: Contexts,
     /// Store facts by the address of the store in the workspace.
     stores: FastMap<usize, std::rc::Rc<StoreFacts>>,
+    /// A buffer for names about to be interned (most are found interned already).
+    scratch: String,
     /// Role, bucket and key nodes by the address of their interned name.
     named: FastMap<(u8, usize), NodeIndex>,
     /// Identity policies by the address of a role's interned ARN.
@@ -354,6 +356,7 @@ impl<'w> Builder<'w> {
             action_matches: ActionMatches::default(),
             contexts: Contexts::new(),
             stores: FastMap::default(),
+            scratch: String::new(),
             named: FastMap::default(),
             identity_of: FastMap::default(),
             resource_of: FastMap::default(),
@@ -469,8 +472,7 @@ impl<'w> Builder<'w> {
             need: q.need,
             asked: answer,
         };
-        let index = self.graph.checks.len();
-        self.graph.checks.push(check);
+        let index = self.graph.push_check(check);
         if self.draw {
             let (a, b) = (self.at(from), self.at(to));
             self.linked.insert((a, b));
@@ -532,7 +534,7 @@ impl<'w> Builder<'w> {
                 need: Need {
                     pipeline: p,
                     action: None,
-                    artifacts: Arc::default(),
+                    artifacts: Artifacts::None,
                     instance_role: false,
                 },
                 asker: service,
@@ -588,7 +590,7 @@ impl<'w> Builder<'w> {
             let need = || Need {
                 pipeline: p,
                 action: Some((s, a)),
-                artifacts: Arc::default(),
+                artifacts: Artifacts::None,
                 instance_role: false,
             };
             if action.role_arn.is_some() && acting.name != pipeline_asker.name {
@@ -640,25 +642,27 @@ impl<'w> Builder<'w> {
                 }
             }
             if let Some(region) = region {
-                for (call, resource) in
+                for (resource, calls) in
                     xacct_model::providers::required_calls(action, region, acting_account.as_str())
                 {
                     let resource = self.intern(&resource);
-                    self.ask(
-                        self.role(&acting.name),
-                        At::Kind(action_node.clone()),
-                        Question {
-                            kind: EdgeKind::CanCall,
-                            need: need(),
-                            asker: acting.clone(),
-                            iam_action: call,
-                            resource,
-                            resource_account: Some(acting_account),
-                            resource_kind: ResourceKind::Other,
-                            resource_policy: None,
-                            context: self.contexts.none.clone(),
-                        },
-                    );
+                    for &call in calls {
+                        self.ask(
+                            self.role(&acting.name),
+                            At::Kind(action_node.clone()),
+                            Question {
+                                kind: EdgeKind::CanCall,
+                                need: need(),
+                                asker: acting.clone(),
+                                iam_action: call,
+                                resource: resource.clone(),
+                                resource_account: Some(acting_account),
+                                resource_kind: ResourceKind::Other,
+                                resource_policy: None,
+                                context: self.contexts.none.clone(),
+                            },
+                        );
+                    }
                 }
             }
             if action.is("AWS", "CloudFormation") {
@@ -713,7 +717,7 @@ impl<'w> Builder<'w> {
             .map(|(arn, account)| (self.intern(arn), account));
         // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
         // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
-        let prefix: String = pipeline_name.chars().take(20).collect();
+        let prefix = first_chars(pipeline_name, 20);
         let facts = std::rc::Rc::new(StoreFacts {
             bucket: self.intern(bucket),
             bucket_arn: self.intern(&format!("arn:aws:s3:::{bucket}")),
@@ -752,23 +756,27 @@ impl<'w> Builder<'w> {
             );
         }
         let object = |builder: &mut Builder<'_>, artifact: &str| {
-            let short: String = artifact.chars().take(10).collect();
-            builder.intern(&format!("{}{short}/{SAMPLE_OBJECT_ID}", facts.objects))
+            let mut name = std::mem::take(&mut builder.scratch);
+            name.clear();
+            name.push_str(&facts.objects);
+            name.push_str(first_chars(artifact, 10));
+            name.push('/');
+            name.push_str(SAMPLE_OBJECT_ID);
+            let interned = builder.intern(&name);
+            builder.scratch = name;
+            interned
         };
         let key = &facts.key;
-        let names = |list: &[Spanned<String>]| -> Arc<[String]> {
-            list.iter().map(|a| a.value.clone()).collect()
-        };
-        let (inputs, outputs) = (names(&action.inputs), names(&action.outputs));
-        let need = |artifacts: &Arc<[String]>| Need {
+        let (inputs, outputs) = (Artifacts::Inputs, Artifacts::Outputs);
+        let need = |artifacts: Artifacts| Need {
             pipeline: p,
             action: Some(at),
-            artifacts: artifacts.clone(),
+            artifacts,
             instance_role,
         };
         let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
         let secure = self.contexts.secure.clone();
-        let ask_key = |builder: &mut Builder<'_>, kind, iam_action, artifacts: &Arc<[String]>| {
+        let ask_key = |builder: &mut Builder<'_>, kind, iam_action, artifacts: Artifacts| {
             let (Some((key_arn, key_account)), Some(via_s3)) = (key, &facts.via_s3) else {
                 return;
             };
@@ -789,7 +797,7 @@ impl<'w> Builder<'w> {
             );
         };
         let bucket_question =
-            |kind, artifacts: &Arc<[String]>, iam_action, resource, context| Question {
+            |kind, artifacts: Artifacts, iam_action, resource, context| Question {
                 kind,
                 need: need(artifacts),
                 asker: asker.clone(),
@@ -804,13 +812,13 @@ impl<'w> Builder<'w> {
             let resource = object(self, &first.value);
             let question = bucket_question(
                 EdgeKind::CanRead,
-                &inputs,
+                inputs,
                 "s3:GetObject",
                 resource,
                 secure.clone(),
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
-            ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", &inputs);
+            ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
         }
         if instance_role {
             return;
@@ -820,19 +828,19 @@ impl<'w> Builder<'w> {
             let context = facts.put.clone();
             let question = bucket_question(
                 EdgeKind::CanWrite,
-                &outputs,
+                outputs,
                 "s3:PutObject",
                 resource,
                 context,
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
-            ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", &outputs);
+            ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", outputs);
         }
         if !action.inputs.is_empty() || !action.outputs.is_empty() {
             let resource = facts.bucket_arn.clone();
             let question = bucket_question(
                 EdgeKind::CanList,
-                &Arc::default(),
+                Artifacts::None,
                 "s3:ListBucket",
                 resource,
                 secure.clone(),
@@ -846,7 +854,7 @@ impl<'w> Builder<'w> {
             let resource = object(self, &action.outputs[0].value);
             let question = bucket_question(
                 EdgeKind::CanPutAcl,
-                &outputs,
+                outputs,
                 "s3:PutObjectAcl",
                 resource,
                 secure,
@@ -960,6 +968,14 @@ fn instance_roles(
         .filter(|arn| about_deployment(arn))
         .map(|arn| (arn.clone(), account))
         .collect()
+}
+
+/// The first `n` characters of `text`.
+fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 fn key_region(key_arn: &str) -> &str {

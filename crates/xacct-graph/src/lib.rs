@@ -19,7 +19,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use xacct_iam::Side;
 use xacct_model::workspace::Workspace;
-use xacct_model::AccountId;
+use xacct_model::{AccountId, Spanned};
 use xacct_syntax::{FileId, Span};
 
 /// A node of the graph.
@@ -75,6 +75,9 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// How many kinds there are.
+    const COUNT: usize = EdgeKind::Consumes as usize + 1;
+
     /// kebab-case name, for output.
     pub fn name(self) -> &'static str {
         match self {
@@ -149,11 +152,45 @@ pub struct Need {
     pub pipeline: usize,
     /// Stage and action index, when an action needs it.
     pub action: Option<(usize, usize)>,
-    /// The artifacts it concerns (for reads and writes).
-    pub artifacts: Arc<[String]>,
+    /// The artifacts of the action it concerns (for reads and writes).
+    pub artifacts: Artifacts,
     /// True when the check is for a CodeDeploy instance role of the action's account (which
     /// fetches the revision itself), not for the role the action runs as.
     pub instance_role: bool,
+}
+
+/// Which artifacts of its action a check concerns: the names stay in the pipeline (seventy
+/// thousand checks would otherwise each hold a copy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Artifacts {
+    /// None in particular.
+    None,
+    /// The action's input artifacts.
+    Inputs,
+    /// The action's output artifacts.
+    Outputs,
+}
+
+impl Need {
+    /// The artifacts the check concerns, as the action in `workspace` declares them.
+    pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
+        let action = self.action.and_then(|(s, a)| {
+            workspace
+                .pipelines
+                .get(self.pipeline)?
+                .doc
+                .pipeline
+                .stages
+                .get(s)?
+                .actions
+                .get(a)
+        });
+        match (action, self.artifacts) {
+            (Some(action), Artifacts::Inputs) => &action.inputs,
+            (Some(action), Artifacts::Outputs) => &action.outputs,
+            _ => &[],
+        }
+    }
 }
 
 /// One evaluated question: why it was asked, and the question with its answer.
@@ -207,6 +244,19 @@ pub struct TrustGraph {
     /// Every evaluated question.
     pub checks: Vec<Check>,
     nodes: FastMap<NodeKind, NodeIndex>,
+    /// The indexes of the checks of each kind, and of those not allowed, in order: twenty
+    /// rules each read one or two kinds of seventy thousand checks, and most read only the
+    /// few hundred that are not allowed.
+    by_kind: [KindIndex; EdgeKind::COUNT],
+    /// The indexes of the checks for CodeDeploy instance roles.
+    instance_roles: Vec<u32>,
+}
+
+/// The checks of one kind, by index.
+#[derive(Clone, Default)]
+struct KindIndex {
+    all: Vec<u32>,
+    not_allowed: Vec<u32>,
 }
 
 /// Maps and sets keyed by short strings and addresses: foldhash is several times faster
@@ -239,7 +289,24 @@ impl TrustGraph {
             graph: StableDiGraph::new(),
             checks: Vec::new(),
             nodes: FastMap::default(),
+            by_kind: Default::default(),
+            instance_roles: Vec::new(),
         }
+    }
+
+    /// Adds a check, indexed by kind.
+    fn push_check(&mut self, check: Check) -> usize {
+        let index = self.checks.len();
+        let at = &mut self.by_kind[check.kind as usize];
+        at.all.push(index as u32);
+        if !matches!(check.outcome, Outcome::Allowed(_)) {
+            at.not_allowed.push(index as u32);
+        }
+        if check.need.instance_role {
+            self.instance_roles.push(index as u32);
+        }
+        self.checks.push(check);
+        index
     }
 
     /// The node of a kind, if present.
@@ -267,19 +334,38 @@ impl TrustGraph {
         builder.finish()
     }
 
-    /// Checks of one kind, for the roles that actions run as.
+    /// Checks of one kind, for the roles that actions run as, in the order they were asked.
     pub fn checks_of(&self, kind: EdgeKind) -> impl Iterator<Item = (usize, &Check)> {
-        self.checks
+        self.indexed(&self.by_kind[kind as usize].all)
+            .filter(|(_, c)| !c.need.instance_role)
+    }
+
+    /// The checks of [`TrustGraph::checks_of`] whose answer is not *allowed* (refused or
+    /// unknown): all that a rule reporting refusals needs to read.
+    pub fn checks_not_allowed_of(&self, kind: EdgeKind) -> impl Iterator<Item = (usize, &Check)> {
+        self.indexed(&self.by_kind[kind as usize].not_allowed)
+            .filter(|(_, c)| !c.need.instance_role)
+    }
+
+    /// Every check whose answer is not *allowed*, in the order they were asked.
+    pub fn checks_not_allowed(&self) -> impl Iterator<Item = &Check> {
+        let mut indexes: Vec<u32> = self
+            .by_kind
             .iter()
-            .enumerate()
-            .filter(move |(_, c)| c.kind == kind && !c.need.instance_role)
+            .flat_map(|k| k.not_allowed.iter().copied())
+            .collect();
+        indexes.sort_unstable();
+        indexes.into_iter().map(|i| &self.checks[i as usize])
     }
 
     /// Checks for CodeDeploy instance roles.
     pub fn instance_role_checks(&self) -> impl Iterator<Item = (usize, &Check)> {
-        self.checks
+        self.indexed(&self.instance_roles)
+    }
+
+    fn indexed<'g>(&'g self, indexes: &'g [u32]) -> impl Iterator<Item = (usize, &'g Check)> {
+        indexes
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.need.instance_role)
+            .map(|&i| (i as usize, &self.checks[i as usize]))
     }
 }

@@ -253,7 +253,7 @@ pub fn to_json(
             out,
             "{}\n    {}",
             if index == 0 { "" } else { "," },
-            json_check(index, check, marks)
+            json_check(index, check, workspace, marks)
         );
     }
     out.push_str(if graph.checks.is_empty() {
@@ -801,7 +801,12 @@ fn side_name(side: Side) -> &'static str {
     }
 }
 
-fn json_check(index: usize, check: &Check, marks: &HashMap<usize, Vec<String>>) -> String {
+fn json_check(
+    index: usize,
+    check: &Check,
+    workspace: &Workspace,
+    marks: &HashMap<usize, Vec<String>>,
+) -> String {
     let (outcome, missing, reasons): (&str, Option<&str>, &[String]) = match &check.outcome {
         Outcome::Allowed(_) => ("allowed", None, &[]),
         Outcome::Denied(_) => ("denied", None, &[]),
@@ -845,7 +850,7 @@ fn json_check(index: usize, check: &Check, marks: &HashMap<usize, Vec<String>>) 
         need.pipeline,
         json_num(need.action.map(|(s, _)| s)),
         json_num(need.action.map(|(_, a)| a)),
-        json_list(need.artifacts.iter().map(String::as_str)),
+        json_list(need.artifact_names(workspace).iter().map(|a| a.as_str())),
     )
 }
 

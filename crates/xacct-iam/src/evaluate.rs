@@ -31,6 +31,10 @@ pub struct ActionMatches<'a> {
     /// Each action as asked (a few dozen at most), with document address → whether each
     /// statement's actions match it.
     known: Vec<(String, Memo<usize, StatementMatches>)>,
+    /// The action asked last, by address and length, and its place in `known`: an
+    /// evaluation asks the same action of each of its documents, and checking that one entry
+    /// is cheaper than comparing the text with every known action.
+    last: Option<(*const u8, usize, usize)>,
     documents: std::marker::PhantomData<&'a PolicyDocument>,
 }
 
@@ -44,11 +48,23 @@ impl<'a> ActionMatches<'a> {
     /// Whether each statement of `document` can match `action`. An action asked in another
     /// case is remembered apart, and matched the same way.
     fn of(&mut self, document: &'a PolicyDocument, action: &str) -> &[bool] {
-        let at = match self.known.iter().position(|(known, _)| known == action) {
-            Some(at) => at,
-            None => {
-                self.known.push((action.to_string(), Memo::default()));
-                self.known.len() - 1
+        let at = match self.last {
+            // The address alone could be a freed action's, reused: the text must agree too.
+            Some((ptr, len, at))
+                if ptr == action.as_ptr() && len == action.len() && self.known[at].0 == action =>
+            {
+                at
+            }
+            _ => {
+                let at = match self.known.iter().position(|(known, _)| known == action) {
+                    Some(at) => at,
+                    None => {
+                        self.known.push((action.to_string(), Memo::default()));
+                        self.known.len() - 1
+                    }
+                };
+                self.last = Some((action.as_ptr(), action.len(), at));
+                at
             }
         };
         self.known[at]

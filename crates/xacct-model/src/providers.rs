@@ -249,20 +249,20 @@ pub fn is_source(category: &str) -> bool {
     category == "Source"
 }
 
-/// The API calls CodePipeline makes with an action's role, with the resource each call
-/// concerns, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
+/// The API calls CodePipeline makes with an action's role, grouped by the resource they
+/// concern, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
 /// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are
 /// concrete ARNs in `region` and `account`, so that scoped policies match as they would in AWS.
 pub fn required_calls(
     action: &crate::Action,
     region: &str,
     account: &str,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(String, &'static [&'static str])> {
     let config = |key: &str| {
-        action
-            .config(key)
-            .map(|v| v.value.clone())
-            .filter(|v| !v.contains("#{") && !crate::symbol::contains_placeholder(v))
+        action.config(key).map(|v| v.value.as_str()).filter(|v| {
+            crate::symbol::find_opening(v, b'#').is_none()
+                && !crate::symbol::contains_placeholder(v)
+        })
     };
     let mut calls = Vec::new();
     if action.is("AWS", "CodeDeploy") {
@@ -270,24 +270,31 @@ pub fn required_calls(
         else {
             return calls;
         };
-        let arn = |resource: String| format!("arn:aws:codedeploy:{region}:{account}:{resource}");
-        let group_arn = arn(format!("deploymentgroup:{app}/{group}"));
-        let app_arn = arn(format!("application:{app}"));
-        calls.push(("codedeploy:CreateDeployment", group_arn.clone()));
-        calls.push(("codedeploy:GetDeployment", group_arn));
+        let arn = |resource: std::fmt::Arguments<'_>| {
+            format!("arn:aws:codedeploy:{region}:{account}:{resource}")
+        };
         calls.push((
-            "codedeploy:GetDeploymentConfig",
-            arn("deploymentconfig:CodeDeployDefault.OneAtATime".into()),
+            arn(format_args!("deploymentgroup:{app}/{group}")),
+            &["codedeploy:CreateDeployment", "codedeploy:GetDeployment"][..],
         ));
-        calls.push(("codedeploy:GetApplicationRevision", app_arn.clone()));
-        calls.push(("codedeploy:RegisterApplicationRevision", app_arn));
+        calls.push((
+            arn(format_args!(
+                "deploymentconfig:CodeDeployDefault.OneAtATime"
+            )),
+            &["codedeploy:GetDeploymentConfig"][..],
+        ));
+        calls.push((
+            arn(format_args!("application:{app}")),
+            &[
+                "codedeploy:GetApplicationRevision",
+                "codedeploy:RegisterApplicationRevision",
+            ][..],
+        ));
     } else if action.is("AWS", "CloudFormation") {
         let Some(stack) = config("StackName") else {
             return calls;
         };
-        let stack_arn = format!("arn:aws:cloudformation:{region}:{account}:stack/{stack}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
-        let mode = config("ActionMode").unwrap_or_default();
-        let needed: &[&'static str] = match mode.as_str() {
+        let needed: &'static [&'static str] = match config("ActionMode").unwrap_or_default() {
             "CREATE_UPDATE" => &[
                 "cloudformation:DescribeStacks",
                 "cloudformation:CreateStack",
@@ -315,14 +322,20 @@ pub fn required_calls(
             ],
             _ => &[],
         };
-        calls.extend(needed.iter().map(|call| (*call, stack_arn.clone())));
+        if !needed.is_empty() {
+            calls.push((
+                format!("arn:aws:cloudformation:{region}:{account}:stack/{stack}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+                needed,
+            ));
+        }
     } else if action.provider() == "CodeBuild" && action.owner() == "AWS" {
         let Some(project) = config("ProjectName") else {
             return calls;
         };
-        let project_arn = format!("arn:aws:codebuild:{region}:{account}:project/{project}");
-        calls.push(("codebuild:StartBuild", project_arn.clone()));
-        calls.push(("codebuild:BatchGetBuilds", project_arn));
+        calls.push((
+            format!("arn:aws:codebuild:{region}:{account}:project/{project}"),
+            &["codebuild:StartBuild", "codebuild:BatchGetBuilds"][..],
+        ));
     }
     calls
 }

@@ -16,10 +16,28 @@ fn is_template_name(inner: &str) -> bool {
         && (!inner.contains(':') || inner.contains("::"))
 }
 
+/// Where `sigil` followed by `{` first appears in `text` (`find("${")` for `b'$'`).
+///
+/// Searching for the brace is a `memchr`, and most texts (ARNs, names) have none; a
+/// two-character pattern would set up a substring searcher on every call, and the lint asks
+/// this of every ARN it reads.
+pub fn find_opening(text: &str, sigil: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(brace) = text[from..].find('{') {
+        let at = from + brace;
+        if at > 0 && bytes[at - 1] == sigil {
+            return Some(at - 1);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// True when `text` holds a template placeholder anywhere.
 pub fn contains_placeholder(text: &str) -> bool {
     let mut rest = text;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = find_opening(rest, b'$') {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
             return false;
@@ -108,6 +126,28 @@ pub fn split_colons<const N: usize>(text: &str) -> Fields<'_, N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_opening_finds_what_a_substring_search_finds() {
+        let texts = [
+            "",
+            "{",
+            "${",
+            "x${a}",
+            "{${a}",
+            "#{Vars.x}${b}",
+            "$ {a}${b}",
+            "é${a}",
+            "${}${",
+            "arn:aws:iam::111111111111:role/x",
+            "$$${{",
+            "#{",
+        ];
+        for text in texts {
+            assert_eq!(find_opening(text, b'$'), text.find("${"), "{text:?}");
+            assert_eq!(find_opening(text, b'#'), text.find("#{"), "{text:?}");
+        }
+    }
 
     #[test]
     fn placeholders() {

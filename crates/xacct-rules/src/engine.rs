@@ -1,9 +1,11 @@
 //! Lints files in two phases:
 //!
 //! 1. [`load`], per file: bytes → text → JSON tree → documents (pipeline or policies), with the
-//!    input findings (XA001–XA003) of that file. Files are independent here.
-//! 2. [`check`], over the whole workspace: ties policies to what they govern, runs the
-//!    pipeline rules on each pipeline and the workspace rules across files.
+//!    input findings (XA001–XA003) of that file and the findings of the pipeline rules on
+//!    its pipelines. Files are independent here, and a pipeline is checked while its model
+//!    is fresh in the cache.
+//! 2. [`check`], over the whole workspace: ties policies to what they govern, builds the trust
+//!    graph and runs the workspace rules across files.
 //!
 //! Nothing here panics on any input, and one broken file never stops the others.
 
@@ -83,6 +85,9 @@ pub struct LoadedFile {
     pub outcome: Outcome,
     /// Its input findings so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings of the pipeline rules on its pipelines (which a template's conditions
+    /// and suppressions still apply to in phase 2).
+    pipeline_findings: Vec<Diagnostic>,
     content: Content,
 }
 
@@ -212,11 +217,12 @@ pub fn load(
     options: &LintOptions,
 ) -> LoadedFile {
     let mut out = Vec::new();
-    let loaded = |outcome, diagnostics, content| LoadedFile {
+    let loaded = |outcome, diagnostics, content: Content| LoadedFile {
         file,
         path: source.path().to_path_buf(),
         outcome,
         diagnostics,
+        pipeline_findings: content.check_pipelines(),
         content,
     };
     if let Some(error) = decode_error {
@@ -353,6 +359,33 @@ pub fn load(
     loaded(outcome, out, content)
 }
 
+impl Content {
+    /// Runs every pipeline rule on the pipelines loaded.
+    fn check_pipelines(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        match self {
+            Content::Pipeline(unit) => check_pipeline(unit, &mut out),
+            Content::Template(template) => {
+                for unit in &template.pipelines {
+                    check_pipeline(unit, &mut out);
+                }
+            }
+            Content::Nothing | Content::Policies(_) | Content::Ownership(_) => {}
+        }
+        out
+    }
+}
+
+/// Runs every pipeline rule on one pipeline: they read the pipeline alone.
+fn check_pipeline(unit: &PipelineUnit, out: &mut Vec<Diagnostic>) {
+    let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
+    for rule in RULES {
+        if let Check::Pipeline(check) = rule.check {
+            check(&cx, out);
+        }
+    }
+}
+
 impl LoadedFile {
     /// A file that could not be read at all, with the finding that says why.
     pub fn unreadable(file: FileId, path: &std::path::Path, error: &std::io::Error) -> LoadedFile {
@@ -361,6 +394,7 @@ impl LoadedFile {
             path: path.to_path_buf(),
             outcome: Outcome::Broken,
             diagnostics: vec![rules::xa001::from_io_error(file, error)],
+            pipeline_findings: Vec::new(),
             content: Content::Nothing,
         }
     }
@@ -405,6 +439,7 @@ pub fn check_all(
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
     for loaded in files {
         slot.insert(loaded.file, reports.len());
+        found.extend(loaded.pipeline_findings);
         let binding = bindings.get(&loaded.file);
         match loaded.content {
             Content::Pipeline(unit) => pipelines.push(*unit),
@@ -466,26 +501,6 @@ pub fn check_all(
         });
     }
     let workspace = Workspace::new(pipelines, policies, ownership);
-    // Pipelines are independent of each other for the pipeline rules: check them in
-    // parallel; findings are sorted per file below, so the order they arrive in is irrelevant.
-    let check_pipeline = |unit: &PipelineUnit| {
-        let cx = PipelineContext::new(unit.file, &unit.doc, &unit.accounts, &unit.shape_issues);
-        let mut out = Vec::new();
-        for rule in RULES {
-            if let Check::Pipeline(check) = rule.check {
-                check(&cx, &mut out);
-            }
-        }
-        out
-    };
-    // Handing work to the pool costs more than checking a few pipelines (one file linted on
-    // its own, a pre-commit run): only larger runs go parallel.
-    let per_pipeline: Vec<Vec<Diagnostic>> = if workspace.pipelines.len() >= PARALLEL_FROM {
-        workspace.pipelines.par_iter().map(check_pipeline).collect()
-    } else {
-        workspace.pipelines.iter().map(check_pipeline).collect()
-    };
-    found.extend(per_pipeline.into_iter().flatten());
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)
@@ -499,7 +514,9 @@ pub fn check_all(
         graph: &graph,
         strict: options.strict,
     };
-    // Workspace rules only read the workspace and the graph: one task per rule.
+    // Workspace rules only read the workspace and the graph: one task per rule. Handing work
+    // to the pool costs more than checking a few pipelines (one file linted on its own, a
+    // pre-commit run): only larger runs go parallel.
     let check_rule = |rule: &&crate::registry::Rule| {
         let mut out = Vec::new();
         if let Check::Workspace(check) = rule.check {

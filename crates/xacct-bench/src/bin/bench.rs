@@ -14,8 +14,9 @@
 //! - per file, over the pipelines alone: xacct's spanned parser (b) and the whole lint of one
 //!   file named on the command line (c), against (a);
 //! - the whole workspace, over every file (pipelines and policies), as `xacct lint DIR` does
-//!   it: each file decoded and loaded on its own, then one `check_all` with the bindings of
-//!   `xacct.toml` (the workspace, the trust graph, every rule) (e), against (d).
+//!   it: each file decoded, loaded and its pipelines checked on its own, then one `check_all`
+//!   with the bindings of `xacct.toml` (the workspace, the trust graph, the workspace rules)
+//!   (e), against (d).
 //!
 //! The machine is shared and noisy, so absolute times mean little from one run to the next; the
 //! ratios do, because the contenders run interleaved, round by round, in the same process, and
@@ -191,8 +192,8 @@ fn serde_all(bench: &Bench) -> Tally {
 
 /// (e) The whole workspace lint, as `xacct lint DIR` runs it (`crates/xacct/src/lint.rs`):
 /// every file read into a source and loaded on its own (found by walking, so not explicit),
-/// then one `check_all` over all of them with the bindings: the workspace, the trust graph,
-/// every pipeline and workspace rule, sorting. The sources are kept until the end, as the CLI
+/// which runs the pipeline rules on its pipelines, then one `check_all` over all of them with
+/// the bindings: the workspace, the trust graph, every workspace rule, sorting. The sources are kept until the end, as the CLI
 /// keeps them to render.
 fn lint_workspace(bench: &Bench) -> Tally {
     let start = Instant::now();
@@ -526,13 +527,13 @@ fn main() {
     let checks: Vec<Duration> = phases.iter().map(|p| p.1).collect();
     let whole = median(&contenders[5].times).as_secs_f64();
     println!(
-        "    (e) phase 1, per file: read_source + load      {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d)",
+        "    (e) phase 1, read_source + load + pipeline rules {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d)",
         ms(median(&loads)),
         100.0 * median(&loads).as_secs_f64() / whole,
         median(&loads).as_secs_f64() / base.as_secs_f64()
     );
     println!(
-        "    (e) phase 2, check_all (graph + all rules)     {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d); {:.1} µs per pipeline",
+        "    (e) phase 2, check_all: graph + workspace rules  {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d); {:.1} µs per pipeline",
         ms(median(&checks)),
         100.0 * median(&checks).as_secs_f64() / whole,
         median(&checks).as_secs_f64() / base.as_secs_f64(),
@@ -585,7 +586,7 @@ fn main() {
         100.0 * parse_ratio / pool_ratio
     );
     println!(
-        "{:<36}  {:.0} µs per file: what calling lint_source from outside rayon's pool adds (check_all hands two loops to the pool and waits)",
+        "{:<36}  {:.0} µs per file: what calling lint_source from outside rayon's pool adds (check_all hands the workspace rules to the pool and waits, from 16 pipelines on)",
         "(c)-(c') the hand-off",
         (median(&contenders[2].times).as_secs_f64() - median(&contenders[3].times).as_secs_f64())
             * 1e6

@@ -1,7 +1,7 @@
 //! One module per rule. Shared facts that several rules read (who produces an artifact, which
 //! actions use which artifact store) are computed here, once per pipeline.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use xacct_graph::{Outcome, Proof};
 use xacct_iam::Side;
@@ -89,8 +89,10 @@ pub struct PipelineContext<'a> {
     pub accounts: &'a Accounts,
     /// Departures from the API model, found by the validator.
     pub shape_issues: &'a [ShapeIssue],
-    /// Output artifact name → the actions that produce it, in declaration order.
-    pub producers: HashMap<&'a str, Vec<(ActionIndex, &'a Spanned<String>)>>,
+    /// Output artifact name → the actions that produce it, in declaration order. Sorted by
+    /// name, so that iterating it is deterministic (and a pipeline has a few dozen names at
+    /// most: cheaper to search than to hash).
+    pub producers: BTreeMap<&'a str, Vec<(ActionIndex, &'a Spanned<String>)>>,
 }
 
 impl<'a> PipelineContext<'a> {
@@ -101,7 +103,7 @@ impl<'a> PipelineContext<'a> {
         accounts: &'a Accounts,
         shape_issues: &'a [ShapeIssue],
     ) -> Self {
-        let mut producers: HashMap<&str, Vec<_>> = HashMap::new();
+        let mut producers: BTreeMap<&str, Vec<_>> = BTreeMap::new();
         for (s, a, action) in doc.pipeline.actions() {
             for output in &action.outputs {
                 producers
@@ -277,7 +279,8 @@ pub fn account_phrase(placement: &Placement, home: Option<AccountId>) -> Option<
 /// True when a value holds a CodePipeline variable (`#{Namespace.Name}`), known only at run
 /// time, or a template placeholder (`${DevAccountId}`), known only once its stack is deployed.
 pub fn has_variable(value: &str) -> bool {
-    value.contains("#{") || xacct_model::symbol::contains_placeholder(value)
+    xacct_model::symbol::find_opening(value, b'#').is_some()
+        || xacct_model::symbol::contains_placeholder(value)
 }
 
 impl<'a> WorkspaceContext<'a> {

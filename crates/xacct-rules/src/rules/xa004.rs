@@ -22,7 +22,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut seen = HashSet::new();
-    for c in &cx.graph.checks {
+    for c in cx.graph.checks_not_allowed() {
         let Outcome::Unknown { missing, .. } = &c.outcome else {
             continue;
         };

@@ -42,8 +42,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for (check_index, c) in cx
         .graph
-        .checks_of(EdgeKind::CanDecrypt)
-        .chain(cx.graph.checks_of(EdgeKind::CanEncrypt))
+        .checks_not_allowed_of(EdgeKind::CanDecrypt)
+        .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
     {
         let Some(key_policy) = c.resource_policy else {
             continue;

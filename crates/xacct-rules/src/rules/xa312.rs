@@ -41,8 +41,8 @@ pub(crate) fn findings(cx: &WorkspaceContext<'_>) -> Vec<(usize, Diagnostic)> {
     let mut seen = HashSet::new();
     for (index, c) in cx
         .graph
-        .checks_of(EdgeKind::CanDecrypt)
-        .chain(cx.graph.checks_of(EdgeKind::CanEncrypt))
+        .checks_not_allowed_of(EdgeKind::CanDecrypt)
+        .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
     {
         if !c.outcome.misses(Side::Identity) {
             continue;

@@ -31,8 +31,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for (_, c) in cx
         .graph
-        .checks_of(EdgeKind::CanDecrypt)
-        .chain(cx.graph.checks_of(EdgeKind::CanEncrypt))
+        .checks_not_allowed_of(EdgeKind::CanDecrypt)
+        .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
     {
         if !c.outcome.misses(Side::Identity)
             || c.outcome.misses(Side::Resource)

@@ -41,8 +41,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for (check_index, c) in cx
         .graph
-        .checks_of(EdgeKind::CanRead)
-        .chain(cx.graph.checks_of(EdgeKind::CanWrite))
+        .checks_not_allowed_of(EdgeKind::CanRead)
+        .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanWrite))
     {
         let Some(bucket_policy) = c.resource_policy else {
             continue;
@@ -62,7 +62,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (what, actions) = s3_actions(c.kind);
-        let artifacts: Vec<String> = c.need.artifacts.iter().map(|a| format!("`{a}`")).collect();
+        let artifacts: Vec<String> = c
+            .need
+            .artifact_names(cx.workspace)
+            .iter()
+            .map(|a| format!("`{}`", a.value))
+            .collect();
         let account = c
             .principal_account
             .map(|a| a.to_string())

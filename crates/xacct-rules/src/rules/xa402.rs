@@ -24,8 +24,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for (check_index, c) in cx
         .graph
-        .checks_of(EdgeKind::CanRead)
-        .chain(cx.graph.checks_of(EdgeKind::CanWrite))
+        .checks_not_allowed_of(EdgeKind::CanRead)
+        .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanWrite))
     {
         let Some(&first) = c.identity_policies.first() else {
             continue;

@@ -28,7 +28,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         EdgeKind::CanList,
         EdgeKind::CanPutAcl,
     ];
-    for (check_index, c) in kinds.iter().flat_map(|k| cx.graph.checks_of(*k)) {
+    for (check_index, c) in kinds
+        .iter()
+        .flat_map(|k| cx.graph.checks_not_allowed_of(*k))
+    {
         let Outcome::Denied(proofs) = &c.outcome else {
             continue;
         };

@@ -21,7 +21,7 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
-    for (check_index, c) in cx.graph.checks_of(EdgeKind::CanPutAcl) {
+    for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanPutAcl) {
         let cross = c.principal_account.is_some() && c.principal_account != c.resource_account;
         let Some(&first) = c.identity_policies.first() else {
             continue;

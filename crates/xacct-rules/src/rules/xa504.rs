@@ -37,7 +37,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
+    for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanAssume) {
         // The service's own question: may CodePipeline assume the pipeline role?
         if c.principal_account.is_some() {
             continue;

@@ -17,7 +17,7 @@ declare_rule!(
 );
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (check_index, c) in cx.graph.checks_of(EdgeKind::CanPass) {
+    for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanPass) {
         if c.identity_policies.is_empty() {
             continue;
         }

@@ -28,7 +28,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     // differs: an added Allow does not override a Deny).
     let mut missing: BTreeMap<(usize, ActionIndex), Vec<usize>> = BTreeMap::new();
     let mut denied: BTreeMap<DeniedBy, Vec<usize>> = BTreeMap::new();
-    for (index, c) in cx.graph.checks_of(EdgeKind::CanCall) {
+    for (index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanCall) {
         let Some(at) = c.need.action else { continue };
         if c.identity_policies.is_empty() {
             continue;
