@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 use xacct_iam::{
-    evaluate_with, ActionMatches, Context, Decision, Known, Policies, PrincipalRef, Request,
-    ResourceKind, UnknownReason,
+    evaluate_actions_with, evaluate_with, ActionMatches, Context, Decision, Known, Policies,
+    PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
@@ -254,6 +254,39 @@ impl<'w> Lookup<'w> {
         resource_unit: Option<Option<usize>>,
         memo: &mut ActionMatches<'w>,
     ) -> Asked {
+        let policies = self.policies(question, &identity_units, resource_unit);
+        let decision = evaluate_with(&request(question), &policies, memo);
+        self.asked(question, &decision, identity_units, resource_unit)
+    }
+
+    /// Evaluates questions that differ only in their IAM action, together.
+    fn evaluate_actions(
+        &self,
+        questions: &[&Question],
+        identity_units: Arc<[usize]>,
+        resource_unit: Option<Option<usize>>,
+        memo: &mut ActionMatches<'w>,
+    ) -> Vec<Asked> {
+        let Some(first) = questions.first() else {
+            return Vec::new();
+        };
+        let policies = self.policies(first, &identity_units, resource_unit);
+        let actions: Vec<&str> = questions.iter().map(|q| q.iam_action).collect();
+        let decisions = evaluate_actions_with(&request(first), &actions, &policies, memo);
+        questions
+            .iter()
+            .zip(&decisions)
+            .map(|(q, decision)| self.asked(q, decision, identity_units.clone(), resource_unit))
+            .collect()
+    }
+
+    /// The documents a question is evaluated against.
+    fn policies(
+        &self,
+        question: &Question,
+        identity_units: &[usize],
+        resource_unit: Option<Option<usize>>,
+    ) -> Policies<'w> {
         let principal = question.asker.principal();
         let policies = &self.workspace.policies;
         let identity = match principal {
@@ -272,18 +305,20 @@ impl<'w> Lookup<'w> {
             Some(Some(unit)) => Known::Known(Some(policies[unit].document())),
             Some(None) => Known::Unknown,
         };
-        let request = Request {
-            principal,
-            action: question.iam_action,
-            resource: &question.resource,
-            resource_account: question.resource_account,
-            kind: question.resource_kind,
-            context: &question.context,
-        };
-        let decision = evaluate_with(&request, &Policies { identity, resource }, memo);
+        Policies { identity, resource }
+    }
+
+    /// The answer to a question, with spans instead of references.
+    fn asked(
+        &self,
+        question: &Question,
+        decision: &Decision<'_>,
+        identity_units: Arc<[usize]>,
+        resource_unit: Option<Option<usize>>,
+    ) -> Asked {
         let proofs =
             |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
-        let outcome = match &decision {
+        let outcome = match decision {
             Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
             Decision::Denied { by } => Outcome::Denied(proofs(by)),
             Decision::NotAllowed { missing } => Outcome::NotAllowed(*missing),
@@ -311,6 +346,18 @@ impl<'w> Lookup<'w> {
     }
 }
 
+/// The request a question makes.
+fn request(question: &Question) -> Request<'_> {
+    Request {
+        principal: question.asker.principal(),
+        action: question.iam_action,
+        resource: &question.resource,
+        resource_account: question.resource_account,
+        kind: question.resource_kind,
+        context: &question.context,
+    }
+}
+
 fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
     match reason {
         UnknownReason::Condition { condition, .. } => Some(format!(
@@ -329,6 +376,20 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
             value.value
         )),
         UnknownReason::MissingDocument(_) => None,
+    }
+}
+
+/// What a question's answer depends on.
+fn answer_key(q: &Question) -> AnswerKey {
+    AnswerKey {
+        principal: address(&q.asker.name),
+        principal_account: q.asker.account,
+        iam_action: q.iam_action,
+        resource: address(&q.resource),
+        resource_account: q.resource_account,
+        resource_kind: q.resource_kind,
+        resource_policy: q.resource_policy.as_ref().map(|(of, n)| (*of, address(n))),
+        context: Arc::as_ptr(&q.context) as usize,
     }
 }
 
@@ -436,27 +497,11 @@ impl<'w> Builder<'w> {
     }
 
     fn ask(&mut self, from: At, to: At, q: Question) {
-        let key = AnswerKey {
-            principal: address(&q.asker.name),
-            principal_account: q.asker.account,
-            iam_action: q.iam_action,
-            resource: address(&q.resource),
-            resource_account: q.resource_account,
-            resource_kind: q.resource_kind,
-            resource_policy: q.resource_policy.as_ref().map(|(of, n)| (*of, address(n))),
-            context: Arc::as_ptr(&q.context) as usize,
-        };
+        let key = answer_key(&q);
         let answer = match self.answers.get(&key) {
             Some(answer) => answer.clone(),
             None => {
-                let identity = match q.asker.account {
-                    Some(_) => self.identity_units(&q.asker.name),
-                    None => Arc::default(),
-                };
-                let resource = q
-                    .resource_policy
-                    .as_ref()
-                    .map(|(of, name)| self.resource_unit(*of, name));
+                let (identity, resource) = self.documents_of(&q);
                 let answer = Arc::new(self.lookup.evaluate(
                     &q,
                     identity,
@@ -467,6 +512,50 @@ impl<'w> Builder<'w> {
                 answer
             }
         };
+        self.record(from, to, q, answer);
+    }
+
+    /// Asks questions that differ only in their IAM action (the API calls an action makes on
+    /// one resource), evaluating the new ones together.
+    fn ask_calls(&mut self, from: &At, to: &At, questions: Vec<Question>) {
+        let keys: Vec<AnswerKey> = questions.iter().map(answer_key).collect();
+        let new: Vec<&Question> = questions
+            .iter()
+            .zip(&keys)
+            .filter(|(_, key)| !self.answers.contains_key(key))
+            .map(|(q, _)| q)
+            .collect();
+        if let Some(first) = new.first() {
+            let (identity, resource) = self.documents_of(first);
+            let answers =
+                self.lookup
+                    .evaluate_actions(&new, identity, resource, &mut self.action_matches);
+            for (q, answer) in new.iter().zip(answers) {
+                self.answers.insert(answer_key(q), Arc::new(answer));
+            }
+        }
+        for (q, key) in questions.into_iter().zip(&keys) {
+            if let Some(answer) = self.answers.get(key).cloned() {
+                self.record(from.clone(), to.clone(), q, answer);
+            }
+        }
+    }
+
+    /// The identity policies of a question's principal and the policy of its resource.
+    fn documents_of(&mut self, q: &Question) -> (Arc<[usize]>, Option<Option<usize>>) {
+        let identity = match q.asker.account {
+            Some(_) => self.identity_units(&q.asker.name),
+            None => Arc::default(),
+        };
+        let resource = q
+            .resource_policy
+            .as_ref()
+            .map(|(of, name)| self.resource_unit(*of, name));
+        (identity, resource)
+    }
+
+    /// Keeps the check of a question answered, and its edge when drawing.
+    fn record(&mut self, from: At, to: At, q: Question, answer: Arc<Asked>) {
         let check = Check {
             kind: q.kind,
             need: q.need,
@@ -646,23 +735,25 @@ impl<'w> Builder<'w> {
                     xacct_model::providers::required_calls(action, region, acting_account.as_str())
                 {
                     let resource = self.intern(&resource);
-                    for &call in calls {
-                        self.ask(
-                            self.role(&acting.name),
-                            At::Kind(action_node.clone()),
-                            Question {
-                                kind: EdgeKind::CanCall,
-                                need: need(),
-                                asker: acting.clone(),
-                                iam_action: call,
-                                resource: resource.clone(),
-                                resource_account: Some(acting_account),
-                                resource_kind: ResourceKind::Other,
-                                resource_policy: None,
-                                context: self.contexts.none.clone(),
-                            },
-                        );
-                    }
+                    let questions = calls
+                        .iter()
+                        .map(|&call| Question {
+                            kind: EdgeKind::CanCall,
+                            need: need(),
+                            asker: acting.clone(),
+                            iam_action: call,
+                            resource: resource.clone(),
+                            resource_account: Some(acting_account),
+                            resource_kind: ResourceKind::Other,
+                            resource_policy: None,
+                            context: self.contexts.none.clone(),
+                        })
+                        .collect();
+                    self.ask_calls(
+                        &self.role(&acting.name),
+                        &At::Kind(action_node.clone()),
+                        questions,
+                    );
                 }
             }
             if action.is("AWS", "CloudFormation") {

@@ -203,6 +203,78 @@ pub fn evaluate_with<'a>(
     memo: &mut ActionMatches<'a>,
 ) -> Decision<'a> {
     let who = Who::new(&request.principal);
+    let resource = Value::new(request.resource);
+    decide(request, &who, &resource, policies, memo, &mut Rests::Off)
+}
+
+/// [`evaluate_with`] for several actions by the same principal on the same resource in the
+/// same context (the calls a CloudFormation or CodeDeploy action makes on its stack or
+/// deployment group): the principal is taken apart, the resource split, and each statement's
+/// resource and conditions matched once for all of them. One decision per action, in order,
+/// each the one [`evaluate_with`] gives for the request with that action.
+pub fn evaluate_actions_with<'a>(
+    request: &Request<'_>,
+    actions: &[&str],
+    policies: &Policies<'a>,
+    memo: &mut ActionMatches<'a>,
+) -> Vec<Decision<'a>> {
+    let who = Who::new(&request.principal);
+    let resource = Value::new(request.resource);
+    let mut rests = Rests::On(Vec::new());
+    actions
+        .iter()
+        .map(|&action| {
+            let request = Request { action, ..*request };
+            decide(&request, &who, &resource, policies, memo, &mut rests)
+        })
+        .collect()
+}
+
+/// What [`Matcher::rest`] answered for the statements of one request, when several requests
+/// differ only in their action: by statement address, side, and whether the action is a KMS
+/// one (`kms:CallerAccount` is known only in requests to KMS; nothing else a statement's
+/// resource or conditions read depends on the action).
+enum Rests<'a> {
+    Off,
+    On(Vec<((usize, Side, bool), Tri<'a>)>),
+}
+
+impl<'a> Rests<'a> {
+    fn get(
+        &mut self,
+        matcher: &Matcher<'_, '_>,
+        statement: &'a Statement,
+        side: Side,
+        vars: Vars<'_>,
+    ) -> Tri<'a> {
+        let Rests::On(known) = self else {
+            return matcher.rest(statement, side, vars);
+        };
+        let kms = matcher
+            .request
+            .action
+            .get(..4)
+            .is_some_and(|service| service.eq_ignore_ascii_case("kms:"));
+        let key = (statement as *const Statement as usize, side, kms);
+        // A few statements per request: a scan beats hashing.
+        if let Some((_, tri)) = known.iter().find(|(k, _)| *k == key) {
+            return tri.clone();
+        }
+        let tri = matcher.rest(statement, side, vars);
+        known.push((key, tri.clone()));
+        tri
+    }
+}
+
+/// One decision, with the principal taken apart and the resource split already.
+fn decide<'a>(
+    request: &Request<'_>,
+    who: &Who<'_>,
+    resource: &Value<'_>,
+    policies: &Policies<'a>,
+    memo: &mut ActionMatches<'a>,
+    rests: &mut Rests<'a>,
+) -> Decision<'a> {
     let resolve = |key: &str| match lookup(request, key) {
         KeyState::Present(values) if values.len() == 1 => VarValue::One(values[0].to_string()),
         KeyState::Absent => VarValue::Absent,
@@ -211,7 +283,7 @@ pub fn evaluate_with<'a>(
     let matcher = Matcher {
         request,
         resolve: &resolve,
-        resource: Value::new(request.resource),
+        resource,
     };
 
     // A service principal has no identity policies: only the resource policy speaks for it.
@@ -226,7 +298,7 @@ pub fn evaluate_with<'a>(
                 let vars = matcher.vars(document);
                 let acts = memo.of(document, request.action);
                 for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
-                    let applies = || matcher.rest(statement, Side::Identity, vars);
+                    let mut applies = || rests.get(&matcher, statement, Side::Identity, vars);
                     let evidence = Evidence {
                         side: Side::Identity,
                         statement,
@@ -261,11 +333,11 @@ pub fn evaluate_with<'a>(
                 let Some(block) = &statement.principal else {
                     continue;
                 };
-                let principal = principal_match(statement, block, &who);
+                let principal = principal_match(statement, block, who);
                 if principal.direct.is_no() && principal.via_root.is_no() {
                     continue;
                 }
-                let rest = matcher.rest(statement, Side::Resource, vars);
+                let rest = rests.get(&matcher, statement, Side::Resource, vars);
                 let evidence = |via_account_root| Evidence {
                     side: Side::Resource,
                     statement,
@@ -291,7 +363,7 @@ pub fn evaluate_with<'a>(
 
     let missing_identity = is_role && identity.is_no();
     let missing_resource = direct.is_no() && via_root.is_no();
-    let allow = match &who {
+    let allow = match who {
         Who::Service(_) => direct,
         Who::Role(role) => {
             let resource_account = request.resource_account.or_else(|| {
@@ -391,7 +463,7 @@ struct Matcher<'m, 'r> {
     request: &'m Request<'r>,
     resolve: &'m dyn Fn(&str) -> VarValue,
     /// The requested resource, split into its ARN fields once for every pattern.
-    resource: Value<'r>,
+    resource: &'m Value<'r>,
 }
 
 impl<'m> Matcher<'m, '_> {
@@ -415,7 +487,7 @@ impl<'m> Matcher<'m, '_> {
                         return acc;
                     }
                     acc.or(
-                        match arn_matches_fields(&pattern.value, &self.resource, vars) {
+                        match arn_matches_fields(&pattern.value, self.resource, vars) {
                             Some(hit) => Tri::from_bool(hit),
                             None if xacct_model::symbol::contains_placeholder(
                                 self.request.resource,

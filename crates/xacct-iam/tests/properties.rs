@@ -7,7 +7,8 @@ use common::{doc, summary, Req, A, B, DEPLOY_ROLE, PIPELINE_ROLE};
 use proptest::prelude::*;
 use proptest::sample::select;
 use xacct_iam::{
-    evaluate, evaluate_with, ActionMatches, Context, Decision, Known, Policies, ResourceKind,
+    evaluate, evaluate_actions_with, evaluate_with, ActionMatches, Context, Decision, Known,
+    Policies, ResourceKind,
 };
 use xacct_model::policy::PolicyDocument;
 
@@ -97,6 +98,7 @@ const CONDITIONS: &[&str] = &[
     r#"{"DateLessThan": {"aws:CurrentTime": "2030-01-01"}}"#,
     r#"{"Null": {"aws:SourceVpc": "true"}}"#,
     r#"{"StringMatches": {"k": "v"}}"#,
+    r#"{"StringEquals": {"kms:CallerAccount": "111111111111"}}"#,
 ];
 
 const OPERATORS: &[&str] = &[
@@ -121,6 +123,7 @@ const KEYS: &[&str] = &[
     "aws:PrincipalAccount",
     "aws:TagKeys",
     "s3:prefix",
+    "kms:CallerAccount",
 ];
 
 /// Text that needs no JSON escaping but holds wildcards, colons and variable syntax.
@@ -493,6 +496,25 @@ proptest! {
             let fresh = evaluate(&request.request(), &policies);
             let remembered = evaluate_with(&request.request(), &policies, &mut memo);
             prop_assert_eq!(&fresh, &remembered, "action {}", action);
+        }
+    }
+
+    #[test]
+    fn actions_evaluated_together_answer_as_each_alone(scenario in any_scenario()) {
+        // The statements' resources and conditions are matched once for all the actions;
+        // `kms:CallerAccount` is known only for the KMS ones, so both kinds are mixed.
+        let (identity, resource) = scenario.documents();
+        let policies = policies(scenario.resource_state, identity.as_deref(), resource.as_ref());
+        let upper = scenario.action.to_uppercase();
+        let actions = [scenario.action.as_str(), "kms:Decrypt", "s3:GetObject", upper.as_str(), "KMS:encrypt", scenario.action.as_str()];
+        let request = scenario.request();
+        let together = evaluate_actions_with(&request.request(), &actions, &policies, &mut ActionMatches::default());
+        prop_assert_eq!(together.len(), actions.len());
+        for (action, decision) in actions.iter().zip(&together) {
+            let mut alone = scenario.clone();
+            alone.action = action.to_string();
+            let fresh = evaluate(&alone.request().request(), &policies);
+            prop_assert_eq!(&fresh, decision, "action {}", action);
         }
     }
 }

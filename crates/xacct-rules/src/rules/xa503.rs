@@ -7,7 +7,7 @@ use xacct_model::policy::PrincipalKind;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{action_matches, arn_account, narrows_caller, statement_json, WorkspaceContext};
+use crate::rules::{action_matches, narrows_caller, statement_json, WorkspaceContext};
 use crate::{Diagnostic, Severity};
 
 declare_rule!(
@@ -32,11 +32,12 @@ const NARROWING_KEYS: &[&str] = &[
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
-        let (Some(trust), Some(home)) = (c.resource_policy, arn_account(&c.principal)) else {
+        // Only action roles, which the pipeline role assumes: the pipeline role's own trust
+        // (of the service, which has no account) is XA504's.
+        let (Some(trust), Some(home)) = (c.resource_policy, c.principal_account) else {
             continue;
         };
-        // Only action roles: the pipeline role's own trust (of the service) is XA504's.
-        if c.principal_account.is_none() || !seen.insert(trust) {
+        if !seen.insert(trust) {
             continue;
         }
         let unit = cx.policy(trust);
