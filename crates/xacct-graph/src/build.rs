@@ -43,6 +43,8 @@ pub(crate) struct Builder<'w> {
     contexts: Contexts,
     /// Store facts by the address of the store in the workspace.
     stores: FastMap<usize, std::rc::Rc<StoreFacts>>,
+    /// The account of each interned role ARN, by address.
+    accounts_of: FastMap<usize, Option<AccountId>>,
     /// A buffer for names about to be interned (most are found interned already).
     scratch: String,
     /// Role, bucket and key nodes by the address of their interned name.
@@ -418,6 +420,7 @@ impl<'w> Builder<'w> {
             contexts: Contexts::new(),
             stores: FastMap::default(),
             scratch: String::new(),
+            accounts_of: FastMap::default(),
             named: FastMap::default(),
             identity_of: FastMap::default(),
             resource_of: FastMap::default(),
@@ -487,6 +490,20 @@ impl<'w> Builder<'w> {
         });
         self.named.insert((tag, address(&name)), index);
         index
+    }
+
+    /// The asker a role ARN stands for, when it names an account: the ARN interned, its
+    /// account parsed once (a pipeline names the same few roles in each of its actions).
+    fn role_asker(&mut self, arn: &str) -> Option<Asker> {
+        let name = self.intern(arn);
+        let account = *self
+            .accounts_of
+            .entry(address(&name))
+            .or_insert_with(|| Arn::parse(&name).ok().and_then(|a| a.account_id()));
+        Some(Asker {
+            name,
+            account: Some(account?),
+        })
     }
 
     fn asker(&mut self, arn: &str, account: AccountId) -> Asker {
@@ -664,8 +681,8 @@ impl<'w> Builder<'w> {
                 }
             }
             let acting = match &action.role_arn {
-                Some(role) => match Arn::parse(&role.value).ok().and_then(|a| a.account_id()) {
-                    Some(account) => self.asker(&role.value, account),
+                Some(role) => match self.role_asker(&role.value) {
+                    Some(asker) => asker,
                     None => continue,
                 },
                 None => pipeline_asker.clone(),

@@ -286,7 +286,7 @@ impl<'v> Value<'v> {
         Value {
             whole: value,
             fields: xacct_model::symbol::split_colons::<6>(value),
-            placeholder: value.contains("${"),
+            placeholder: xacct_model::symbol::find_opening(value, b'$').is_some(),
         }
     }
 }

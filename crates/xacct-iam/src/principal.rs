@@ -154,6 +154,13 @@ fn aws_entry<'a>(
     if value == role.arn {
         return (Tri::Yes, Tri::No);
     }
+    // A trust or bucket policy lists many roles, most of other accounts: a literal account
+    // field that differs rules the entry out (as the parse below would) without parsing it.
+    if literal_account_field(value)
+        .is_some_and(|account| account != role.account.as_str().as_bytes())
+    {
+        return (Tri::No, Tri::No);
+    }
     if xacct_model::symbol::is_placeholder(value) {
         // `!Ref PipelineRoleArn` with no value given: any role or account, once deployed.
         let maybe = || {
@@ -197,6 +204,20 @@ fn aws_entry<'a>(
     (Tri::No, Tri::No)
 }
 
+/// The account field of an ARN without placeholders, when it is twelve digits: the fifth
+/// colon-separated field, as [`Arn::parse`] splits it.
+fn literal_account_field(value: &str) -> Option<&[u8]> {
+    let bytes = value.as_bytes();
+    if !bytes.starts_with(b"arn:") || bytes.contains(&b'$') {
+        return None;
+    }
+    let mut fields = bytes.splitn(6, |&b| b == b':');
+    let account = fields.nth(4)?;
+    // The resource field must be there too, or the value is no ARN at all.
+    fields.next()?;
+    (account.len() == 12 && account.iter().all(u8::is_ascii_digit)).then_some(account)
+}
+
 /// An entry that holds a template placeholder: it may name the role (or its account) once the
 /// stack is deployed, unless the parts that are known already rule it out.
 fn placeholder_entry<'a>(
@@ -225,5 +246,43 @@ fn placeholder_entry<'a>(
             (maybe(), Tri::No)
         }
         _ => (Tri::No, Tri::No),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_literal_account_field_is_the_one_an_arn_parse_finds() {
+        for value in [
+            "arn:aws:iam::111111111111:role/a",
+            "arn:aws:iam::111111111111:root",
+            "arn:aws-cn:sts::222222222222:assumed-role/a/b",
+            "arn:aws:iam::111111111111:role/a:b:c",
+            "arn:unknown:iam::111111111111:role/a",
+        ] {
+            let parsed = Arn::parse(value).ok().map(|a| a.account);
+            let literal = literal_account_field(value).map(|a| std::str::from_utf8(a).unwrap());
+            if parsed.is_some() {
+                assert_eq!(literal, parsed, "{value}");
+            } else {
+                assert!(literal.is_some(), "{value}: no ARN, but an account field");
+            }
+        }
+        // No shortcut where placeholders, a short account or missing fields leave it to the
+        // parse.
+        for value in [
+            "arn:aws:iam::${Account}:role/a",
+            "arn:aws:iam::${AWS::AccountId}:role/x",
+            "arn:aws:iam::11111111111:role/a",
+            "arn:aws:iam::111111111111",
+            "arn:aws:iam:::role/a",
+            "111111111111",
+            "*",
+            "ARN:aws:iam::111111111111:role/a",
+        ] {
+            assert_eq!(literal_account_field(value), None, "{value}");
+        }
     }
 }

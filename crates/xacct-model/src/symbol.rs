@@ -96,7 +96,7 @@ pub fn split_colons<const N: usize>(text: &str) -> Fields<'_, N> {
     if N == 0 {
         return fields;
     }
-    if !text.contains("${") {
+    if find_opening(text, b'$').is_none() {
         for field in text.splitn(N, ':') {
             fields.push(field);
         }
