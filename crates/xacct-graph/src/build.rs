@@ -637,12 +637,7 @@ impl<'w> Builder<'w> {
             self.role(&pipeline_asker.name),
             Question {
                 kind: EdgeKind::CanAssume,
-                need: Need {
-                    pipeline: p,
-                    action: None,
-                    artifacts: Artifacts::None,
-                    instance_role: false,
-                },
+                need: Need::new(p, None, Artifacts::None, false),
                 asker: service,
                 iam_action: "sts:AssumeRole",
                 resource: pipeline_asker.name.clone(),
@@ -693,12 +688,7 @@ impl<'w> Builder<'w> {
                 self.role(&acting.name),
                 EdgeKind::RunsAs,
             );
-            let need = || Need {
-                pipeline: p,
-                action: Some((s, a)),
-                artifacts: Artifacts::None,
-                instance_role: false,
-            };
+            let need = || Need::new(p, Some((s, a)), Artifacts::None, false);
             if action.role_arn.is_some() && acting.name != pipeline_asker.name {
                 self.link(
                     self.role(&acting.name),
@@ -876,12 +866,7 @@ impl<'w> Builder<'w> {
         };
         let key = &facts.key;
         let (inputs, outputs) = (Artifacts::Inputs, Artifacts::Outputs);
-        let need = |artifacts: Artifacts| Need {
-            pipeline: p,
-            action: Some(at),
-            artifacts,
-            instance_role,
-        };
+        let need = |artifacts: Artifacts| Need::new(p, Some(at), artifacts, instance_role);
         let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
         let secure = self.contexts.secure.clone();
         let ask_key = |builder: &mut Builder<'_>, kind, iam_action, artifacts: Artifacts| {

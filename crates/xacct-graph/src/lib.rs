@@ -148,10 +148,11 @@ impl Outcome {
 /// Why a check was asked: which action of which pipeline needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Need {
-    /// Index of the pipeline in the workspace.
-    pub pipeline: usize,
-    /// Stage and action index, when an action needs it.
-    pub action: Option<(usize, usize)>,
+    /// Index of the pipeline in the workspace (see [`Need::pipeline_index`]).
+    pub pipeline: u32,
+    /// Stage and action index, when an action needs it (see [`Need::action_index`]). Kept
+    /// small: a graph holds a check, and its need, per question asked.
+    pub action: Option<(u32, u32)>,
     /// The artifacts of the action it concerns (for reads and writes).
     pub artifacts: Artifacts,
     /// True when the check is for a CodeDeploy instance role of the action's account (which
@@ -172,12 +173,39 @@ pub enum Artifacts {
 }
 
 impl Need {
+    /// Why a check was asked, as the builder says it.
+    pub(crate) fn new(
+        pipeline: usize,
+        action: Option<(usize, usize)>,
+        artifacts: Artifacts,
+        instance_role: bool,
+    ) -> Need {
+        // A workspace holds fewer than 2^32 pipelines, and a pipeline 50 stages of 50 actions.
+        let small = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Need {
+            pipeline: small(pipeline),
+            action: action.map(|(s, a)| (small(s), small(a))),
+            artifacts,
+            instance_role,
+        }
+    }
+
+    /// Index of the pipeline in the workspace.
+    pub fn pipeline_index(&self) -> usize {
+        self.pipeline as usize
+    }
+
+    /// Stage and action index, when an action needs it.
+    pub fn action_index(&self) -> Option<(usize, usize)> {
+        self.action.map(|(s, a)| (s as usize, a as usize))
+    }
+
     /// The artifacts the check concerns, as the action in `workspace` declares them.
     pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
-        let action = self.action.and_then(|(s, a)| {
+        let action = self.action_index().and_then(|(s, a)| {
             workspace
                 .pipelines
-                .get(self.pipeline)?
+                .get(self.pipeline_index())?
                 .doc
                 .pipeline
                 .stages
@@ -369,3 +397,6 @@ impl TrustGraph {
             .map(|&i| (i as usize, &self.checks[i as usize]))
     }
 }
+
+// A graph holds one check per question asked (75,000 for 1,000 pipelines): keep them small.
+const _: () = assert!(std::mem::size_of::<Check>() <= 32);

@@ -848,8 +848,8 @@ fn json_check(
         json_list(reasons.iter().map(String::as_str)),
         json_list(findings),
         need.pipeline,
-        json_num(need.action.map(|(s, _)| s)),
-        json_num(need.action.map(|(_, a)| a)),
+        json_num(need.action_index().map(|(s, _)| s)),
+        json_num(need.action_index().map(|(_, a)| a)),
         json_list(need.artifact_names(workspace).iter().map(|a| a.as_str())),
     )
 }

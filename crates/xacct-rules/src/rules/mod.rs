@@ -286,12 +286,12 @@ pub fn has_variable(value: &str) -> bool {
 impl<'a> WorkspaceContext<'a> {
     /// The pipeline a check was asked for.
     pub fn pipeline(&self, need: &xacct_graph::Need) -> &'a xacct_model::workspace::PipelineUnit {
-        &self.workspace.pipelines[need.pipeline]
+        &self.workspace.pipelines[need.pipeline_index()]
     }
 
     /// The action a check was asked for, if an action needs it.
     pub fn action(&self, need: &xacct_graph::Need) -> Option<&'a Action> {
-        let (s, a) = need.action?;
+        let (s, a) = need.action_index()?;
         self.pipeline(need)
             .doc
             .pipeline

@@ -77,7 +77,7 @@ fn store_key_arn(cx: &WorkspaceContext<'_>, c: &xacct_graph::Check) -> Option<St
     let store = match (&pipeline.artifact_store, &pipeline.artifact_stores) {
         (Some(store), _) => &store.value,
         (None, Some(stores)) => {
-            let (s, a) = c.need.action?;
+            let (s, a) = c.need.action_index()?;
             let region = unit.accounts.of(s, a).region.as_ref()?;
             &stores
                 .value

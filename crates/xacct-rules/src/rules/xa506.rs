@@ -29,18 +29,20 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut missing: BTreeMap<(usize, ActionIndex), Vec<usize>> = BTreeMap::new();
     let mut denied: BTreeMap<DeniedBy, Vec<usize>> = BTreeMap::new();
     for (index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanCall) {
-        let Some(at) = c.need.action else { continue };
+        let Some(at) = c.need.action_index() else {
+            continue;
+        };
         if c.identity_policies.is_empty() {
             continue;
         }
         if let Some(proof) = deny_on(&c.outcome, Side::Identity) {
             denied
-                .entry((c.need.pipeline, at, proof.policy, proof.span))
+                .entry((c.need.pipeline_index(), at, proof.policy, proof.span))
                 .or_default()
                 .push(index);
         } else if c.outcome.misses(Side::Identity) {
             missing
-                .entry((c.need.pipeline, at))
+                .entry((c.need.pipeline_index(), at))
                 .or_default()
                 .push(index);
         }
