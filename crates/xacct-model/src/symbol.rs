@@ -18,20 +18,12 @@ fn is_template_name(inner: &str) -> bool {
 
 /// Where `sigil` followed by `{` first appears in `text` (`find("${")` for `b'$'`).
 ///
-/// Searching for the brace is a `memchr`, and most texts (ARNs, names) have none; a
-/// two-character pattern would set up a substring searcher on every call, and the lint asks
-/// this of every ARN it reads.
+/// A plain loop over the bytes: most texts asked (ARNs, names) are short and have no brace,
+/// and a substring searcher, even `memchr`, costs more to set up than reading them.
 pub fn find_opening(text: &str, sigil: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(brace) = text[from..].find('{') {
-        let at = from + brace;
-        if at > 0 && bytes[at - 1] == sigil {
-            return Some(at - 1);
-        }
-        from = at + 1;
-    }
-    None
+    text.as_bytes()
+        .windows(2)
+        .position(|pair| pair[0] == sigil && pair[1] == b'{')
 }
 
 /// True when `text` holds a template placeholder anywhere.
@@ -96,12 +88,8 @@ pub fn split_colons<const N: usize>(text: &str) -> Fields<'_, N> {
     if N == 0 {
         return fields;
     }
-    if find_opening(text, b'$').is_none() {
-        for field in text.splitn(N, ':') {
-            fields.push(field);
-        }
-        return fields;
-    }
+    // One pass over the bytes: ARNs are short, and looking for a placeholder first and then
+    // for each colon would read them twice.
     let bytes = text.as_bytes();
     let (mut start, mut depth, mut i) = (0, 0usize, 0);
     while i < bytes.len() {
@@ -146,6 +134,24 @@ mod tests {
         for text in texts {
             assert_eq!(find_opening(text, b'$'), text.find("${"), "{text:?}");
             assert_eq!(find_opening(text, b'#'), text.find("#{"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn without_placeholders_colons_split_as_splitn_splits() {
+        for text in [
+            "",
+            ":",
+            "arn:aws:iam::111111111111:role/a",
+            "arn:aws:s3:::bucket/key:with:colons",
+            "a:b",
+            "$:{x}:y",
+            "é:ü::",
+        ] {
+            let expected: Vec<&str> = text.splitn(6, ':').collect();
+            assert_eq!(&*split_colons::<6>(text), &expected[..], "{text:?}");
+            let expected: Vec<&str> = text.splitn(2, ':').collect();
+            assert_eq!(&*split_colons::<2>(text), &expected[..], "{text:?}");
         }
     }
 
