@@ -122,7 +122,41 @@ impl Pattern {
 
     /// The first char of `s` the class does not admit, with its byte offset.
     pub fn first_mismatch(&self, s: &str) -> Option<(usize, char)> {
-        s.char_indices().find(|&(_, c)| !self.allows(c))
+        // ASCII bytes are tested against a bitmap of the class, built from its few ranges:
+        // every ARN and name of a pipeline is checked so.
+        let ascii = self.ascii_mask();
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            if !b.is_ascii() {
+                // Every byte before was a char of its own: `i` starts one.
+                return s[i..]
+                    .char_indices()
+                    .map(|(j, c)| (i + j, c))
+                    .find(|&(_, c)| !self.allows(c));
+            }
+            if ascii & (1u128 << b) == 0 {
+                return Some((i, char::from(b)));
+            }
+        }
+        None
+    }
+
+    /// The ASCII chars the class admits, as bits.
+    fn ascii_mask(&self) -> u128 {
+        let mut mask = 0u128;
+        for &(lo, hi) in self.ranges {
+            let (lo, hi) = (u32::from(lo), u32::from(hi).min(127));
+            if lo > hi {
+                continue;
+            }
+            let width = hi - lo + 1;
+            let bits = if width >= 128 {
+                u128::MAX
+            } else {
+                ((1u128 << width) - 1) << lo
+            };
+            mask |= bits;
+        }
+        mask
     }
 }
 

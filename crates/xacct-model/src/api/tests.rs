@@ -850,3 +850,48 @@ fn shape_table_is_consistent() {
         .collect();
     assert!(unenforced.contains(&"RoleArn") && unenforced.contains(&"PipelineArn"));
 }
+
+#[test]
+fn the_ascii_bitmap_finds_the_first_mismatch_as_the_ranges_do() {
+    let patterns = [
+        Pattern {
+            source: "[A-Za-z0-9.@\\-_]+",
+            ranges: &[('-', '.'), ('0', '9'), ('@', 'Z'), ('_', '_'), ('a', 'z')],
+        },
+        Pattern {
+            source: "[\\u0000-\\uFFFF]+",
+            ranges: &[('\u{0}', '\u{ffff}')],
+        },
+        Pattern {
+            source: "[ -\\u007F]+",
+            ranges: &[(' ', '\u{7f}')],
+        },
+        Pattern {
+            source: "[é-ü]+",
+            ranges: &[('é', 'ü')],
+        },
+    ];
+    let texts = [
+        "",
+        "payments-service",
+        "arn:aws:iam::111111111111:role/x",
+        "a b",
+        "\u{0}\u{7f}",
+        "café",
+        "éü",
+        "ab€c",
+        "~",
+        "\u{10000}",
+    ];
+    for pattern in &patterns {
+        for text in texts {
+            let by_ranges = text.char_indices().find(|&(_, c)| !pattern.allows(c));
+            assert_eq!(
+                pattern.first_mismatch(text),
+                by_ranges,
+                "{} on {text:?}",
+                pattern.source
+            );
+        }
+    }
+}
