@@ -299,7 +299,7 @@ pub(crate) fn arn_matches_fields(pattern: &str, split: &Value<'_>, vars: Vars<'_
     }
     // A pattern without wildcards or variables against a value without placeholders: field by
     // field equality is equality of the whole.
-    if !split.placeholder && !pattern.contains(['*', '?', '$']) {
+    if !split.placeholder && !pattern.bytes().any(|b| matches!(b, b'*' | b'?' | b'$')) {
         return Some(pattern == value);
     }
     arn_matches_by_field(pattern, split, vars)
@@ -323,7 +323,7 @@ fn arn_matches_by_field(pattern: &str, split: &Value<'_>, vars: Vars<'_>) -> Opt
         if p == v {
             continue;
         }
-        if xacct_model::symbol::contains_placeholder(v) {
+        if split.placeholder && xacct_model::symbol::contains_placeholder(v) {
             // The pattern covers the placeholder if it matches whatever stands there: try an
             // empty value and an unusual one (`key/*` covers `key/${KMSKey}`).
             // A placeholder the pattern holds as well (`${Bucket}/*` against `${Bucket}/key`)

@@ -18,10 +18,14 @@ fn is_template_name(inner: &str) -> bool {
 
 /// Where `sigil` followed by `{` first appears in `text` (`find("${")` for `b'$'`).
 ///
-/// A plain loop over the bytes: most texts asked (ARNs, names) are short and have no brace,
-/// and a substring searcher, even `memchr`, costs more to set up than reading them.
+/// Most texts asked (ARNs, names) hold no sigil at all: one `memchr` says so, where a
+/// two-byte substring searcher would be set up on every call.
 pub fn find_opening(text: &str, sigil: u8) -> Option<usize> {
-    text.as_bytes()
+    let bytes = text.as_bytes();
+    if !bytes.contains(&sigil) {
+        return None;
+    }
+    bytes
         .windows(2)
         .position(|pair| pair[0] == sigil && pair[1] == b'{')
 }
@@ -88,9 +92,20 @@ pub fn split_colons<const N: usize>(text: &str) -> Fields<'_, N> {
     if N == 0 {
         return fields;
     }
-    // One pass over the bytes: ARNs are short, and looking for a placeholder first and then
-    // for each colon would read them twice.
+    // Without a `$` there is no placeholder: split on every colon. ARNs are short, and their
+    // fields shorter: a plain loop beats a `memchr` per field.
     let bytes = text.as_bytes();
+    if !bytes.contains(&b'$') {
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b':' && fields.len + 1 < N {
+                fields.push(&text[start..i]);
+                start = i + 1;
+            }
+        }
+        fields.push(&text[start..]);
+        return fields;
+    }
     let (mut start, mut depth, mut i) = (0, 0usize, 0);
     while i < bytes.len() {
         match bytes[i] {
