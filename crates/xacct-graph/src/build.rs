@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 use xacct_iam::{
-    evaluate_actions_with, evaluate_with, ActionMatches, Context, Decision, Known, Policies,
+    evaluate_actions_with, evaluate_with, Context, Decision, EvaluationMemo, Known, Policies,
     PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
@@ -37,9 +37,10 @@ pub(crate) struct Builder<'w> {
     /// edges, and a shared role has thousands).
     linked: FastSet<(NodeIndex, NodeIndex)>,
     answers: FastMap<AnswerKey, Arc<Asked>>,
-    /// Which statements match which action, per document: questions repeat the same twenty
-    /// actions over the same documents.
-    action_matches: ActionMatches<'w>,
+    /// What evaluations of the workspace's documents share (which statements match which
+    /// action, patterns split into fields): questions repeat the same twenty actions over the
+    /// same documents.
+    memo: EvaluationMemo<'w>,
     contexts: Contexts,
     /// Store facts by the address of the store in the workspace.
     stores: FastMap<usize, std::rc::Rc<StoreFacts>>,
@@ -254,7 +255,7 @@ impl<'w> Lookup<'w> {
         question: &Question,
         identity_units: Arc<[usize]>,
         resource_unit: Option<Option<usize>>,
-        memo: &mut ActionMatches<'w>,
+        memo: &mut EvaluationMemo<'w>,
     ) -> Asked {
         let policies = self.policies(question, &identity_units, resource_unit);
         let decision = evaluate_with(&request(question), &policies, memo);
@@ -267,7 +268,7 @@ impl<'w> Lookup<'w> {
         questions: &[&Question],
         identity_units: Arc<[usize]>,
         resource_unit: Option<Option<usize>>,
-        memo: &mut ActionMatches<'w>,
+        memo: &mut EvaluationMemo<'w>,
     ) -> Vec<Asked> {
         let Some(first) = questions.first() else {
             return Vec::new();
@@ -416,7 +417,7 @@ impl<'w> Builder<'w> {
             strings: FastSet::with_capacity_and_hasher(pipelines * 16, Default::default()),
             linked: FastSet::default(),
             answers: FastMap::with_capacity_and_hasher(pipelines * 32, Default::default()),
-            action_matches: ActionMatches::default(),
+            memo: EvaluationMemo::default(),
             contexts: Contexts::new(),
             stores: FastMap::default(),
             scratch: String::new(),
@@ -519,12 +520,7 @@ impl<'w> Builder<'w> {
             Some(answer) => answer.clone(),
             None => {
                 let (identity, resource) = self.documents_of(&q);
-                let answer = Arc::new(self.lookup.evaluate(
-                    &q,
-                    identity,
-                    resource,
-                    &mut self.action_matches,
-                ));
+                let answer = Arc::new(self.lookup.evaluate(&q, identity, resource, &mut self.memo));
                 self.answers.insert(key, answer.clone());
                 answer
             }
@@ -544,9 +540,9 @@ impl<'w> Builder<'w> {
             .collect();
         if let Some(first) = new.first() {
             let (identity, resource) = self.documents_of(first);
-            let answers =
-                self.lookup
-                    .evaluate_actions(&new, identity, resource, &mut self.action_matches);
+            let answers = self
+                .lookup
+                .evaluate_actions(&new, identity, resource, &mut self.memo);
             for (q, answer) in new.iter().zip(answers) {
                 self.answers.insert(answer_key(q), Arc::new(answer));
             }

@@ -7,8 +7,8 @@ use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
 
 use crate::condition::condition_match;
 use crate::context::{lookup, KeyState};
-use crate::pattern::{arn_matches_fields, matches, Value, VarValue, Vars};
-use crate::principal::{principal_match, Who};
+use crate::pattern::{arn_matches_pattern, matches, Value, VarValue, Vars};
+use crate::principal::{principal_match, RoleShapes, Who};
 use crate::tri::{merge, Outcome, Tri};
 use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, UnknownReason};
 
@@ -16,7 +16,7 @@ use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, Un
 ///
 /// Never panics, whatever the strings in the request or the policies.
 pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<'a> {
-    evaluate_with(request, policies, &mut ActionMatches::default())
+    evaluate_with(request, policies, &mut EvaluationMemo::default())
 }
 
 /// Which statements of a document match an action (`Action`/`NotAction` alone), remembered
@@ -30,21 +30,21 @@ pub fn evaluate<'a>(request: &Request<'_>, policies: &Policies<'a>) -> Decision<
 /// 1,000 generated pipelines have 3,000 documents but 55 such shapes. The documents must
 /// outlive the memo, which the lifetime ensures: it remembers them by address.
 #[derive(Default)]
-pub struct ActionMatches<'a> {
+struct ActionMatches<'a> {
     /// Each action as asked (a few dozen at most), with document address → slot of `slots`.
-    known: Vec<(String, Memo<usize, usize>)>,
+    known: Vec<(String, AddressMap<usize, usize>)>,
     /// The action asked last, by address and length, and its place in `known`: an
     /// evaluation asks the same action of each of its documents, and checking that one entry
     /// is cheaper than comparing the text with every known action.
     last: Option<(*const u8, usize, usize)>,
     /// Each shape's documents-to-compare, by a hash of their actions: a hash may collide, so
     /// a shape is the first document seen with those actions, compared in full.
-    shapes: Memo<u64, Vec<(&'a PolicyDocument, usize)>>,
+    shapes: AddressMap<u64, Vec<(&'a PolicyDocument, usize)>>,
     /// The shape of each document seen, by address.
-    shape_of: Memo<usize, usize>,
+    shape_of: AddressMap<usize, usize>,
     shape_count: usize,
     /// The slot of each shape and action (by its place in `known`).
-    by_shape: Memo<(usize, usize), usize>,
+    by_shape: AddressMap<(usize, usize), usize>,
     /// Whether each statement matches, per shape and action.
     slots: Vec<StatementMatches>,
     hasher: foldhash::fast::RandomState,
@@ -54,7 +54,36 @@ pub struct ActionMatches<'a> {
 type StatementMatches = Box<[bool]>;
 
 /// The memo's maps, keyed by addresses.
-type Memo<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type AddressMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// What evaluations of the same documents share, remembered across them: which statements
+/// match each action ([`ActionMatches`]), each ARN pattern taken apart into its fields, and
+/// each requesting role's ARN taken apart.
+///
+/// The trust graph asks tens of thousands of questions of a few thousand documents. The
+/// documents must outlive the memo, which the lifetime ensures: it remembers them by address.
+#[derive(Default)]
+pub struct EvaluationMemo<'a> {
+    actions: ActionMatches<'a>,
+    patterns: PatternFields<'a>,
+    roles: RoleShapes,
+}
+
+/// Resource patterns split into their ARN fields, by address: a pattern is matched against
+/// many resources, and splitting it is most of the work.
+#[derive(Default)]
+pub(crate) struct PatternFields<'a> {
+    known: AddressMap<(usize, usize), xacct_model::symbol::Fields<'a, 6>>,
+}
+
+impl<'a> PatternFields<'a> {
+    /// The fields of `pattern`, a value of a document the memo outlives.
+    pub(crate) fn of(&mut self, pattern: &'a str) -> &xacct_model::symbol::Fields<'a, 6> {
+        self.known
+            .entry((pattern.as_ptr() as usize, pattern.len()))
+            .or_insert_with(|| xacct_model::symbol::split_colons(pattern))
+    }
+}
 
 impl<'a> ActionMatches<'a> {
     /// Whether each statement of `document` can match `action`. An action asked in another
@@ -71,7 +100,7 @@ impl<'a> ActionMatches<'a> {
                 let at = match self.known.iter().position(|(known, _)| known == action) {
                     Some(at) => at,
                     None => {
-                        self.known.push((action.to_string(), Memo::default()));
+                        self.known.push((action.to_string(), AddressMap::default()));
                         self.known.len() - 1
                     }
                 };
@@ -200,9 +229,9 @@ fn other_service(pattern: &str, service: Option<&str>) -> bool {
 pub fn evaluate_with<'a>(
     request: &Request<'_>,
     policies: &Policies<'a>,
-    memo: &mut ActionMatches<'a>,
+    memo: &mut EvaluationMemo<'a>,
 ) -> Decision<'a> {
-    let who = Who::new(&request.principal);
+    let who = Who::new(&request.principal, &mut memo.roles);
     let resource = Value::new(request.resource);
     decide(request, &who, &resource, policies, memo, &mut Rests::Off)
 }
@@ -216,9 +245,9 @@ pub fn evaluate_actions_with<'a>(
     request: &Request<'_>,
     actions: &[&str],
     policies: &Policies<'a>,
-    memo: &mut ActionMatches<'a>,
+    memo: &mut EvaluationMemo<'a>,
 ) -> Vec<Decision<'a>> {
-    let who = Who::new(&request.principal);
+    let who = Who::new(&request.principal, &mut memo.roles);
     let resource = Value::new(request.resource);
     let mut rests = Rests::On(Vec::new());
     actions
@@ -246,9 +275,10 @@ impl<'a> Rests<'a> {
         statement: &'a Statement,
         side: Side,
         vars: Vars<'_>,
+        patterns: &mut PatternFields<'a>,
     ) -> Tri<'a> {
         let Rests::On(known) = self else {
-            return matcher.rest(statement, side, vars);
+            return matcher.rest(statement, side, vars, patterns);
         };
         let kms = matcher
             .request
@@ -260,7 +290,7 @@ impl<'a> Rests<'a> {
         if let Some((_, tri)) = known.iter().find(|(k, _)| *k == key) {
             return tri.clone();
         }
-        let tri = matcher.rest(statement, side, vars);
+        let tri = matcher.rest(statement, side, vars, patterns);
         known.push((key, tri.clone()));
         tri
     }
@@ -272,7 +302,7 @@ fn decide<'a>(
     who: &Who<'_>,
     resource: &Value<'_>,
     policies: &Policies<'a>,
-    memo: &mut ActionMatches<'a>,
+    memo: &mut EvaluationMemo<'a>,
     rests: &mut Rests<'a>,
 ) -> Decision<'a> {
     let resolve = |key: &str| match lookup(request, key) {
@@ -296,9 +326,17 @@ fn decide<'a>(
             let mut allow = Outcome::No;
             for document in documents {
                 let vars = matcher.vars(document);
-                let acts = memo.of(document, request.action);
+                let acts = memo.actions.of(document, request.action);
                 for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
-                    let mut applies = || rests.get(&matcher, statement, Side::Identity, vars);
+                    let mut applies = || {
+                        rests.get(
+                            &matcher,
+                            statement,
+                            Side::Identity,
+                            vars,
+                            &mut memo.patterns,
+                        )
+                    };
                     let evidence = Evidence {
                         side: Side::Identity,
                         statement,
@@ -324,7 +362,7 @@ fn decide<'a>(
         Known::Known(Some(document)) => {
             let vars = matcher.vars(document);
             let (mut direct, mut via_root) = (Outcome::No, Outcome::No);
-            let acts = memo.of(document, request.action);
+            let acts = memo.actions.of(document, request.action);
             for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
                 if !(statement.allows() || statement.denies()) {
                     continue;
@@ -337,7 +375,13 @@ fn decide<'a>(
                 if principal.direct.is_no() && principal.via_root.is_no() {
                     continue;
                 }
-                let rest = rests.get(&matcher, statement, Side::Resource, vars);
+                let rest = rests.get(
+                    &matcher,
+                    statement,
+                    Side::Resource,
+                    vars,
+                    &mut memo.patterns,
+                );
                 let evidence = |via_account_root| Evidence {
                     side: Side::Resource,
                     statement,
@@ -478,7 +522,13 @@ impl<'m> Matcher<'m, '_> {
     }
 
     /// Resource and conditions of `statement`, which is on `side` and whose actions match.
-    fn rest<'a>(&self, statement: &'a Statement, side: Side, vars: Vars<'_>) -> Tri<'a> {
+    fn rest<'a>(
+        &self,
+        statement: &'a Statement,
+        side: Side,
+        vars: Vars<'_>,
+        patterns: &mut PatternFields<'a>,
+    ) -> Tri<'a> {
         let resource = match &statement.resource {
             Some(block) => {
                 let any = block.values.iter().fold(Tri::No, |acc, pattern| {
@@ -487,7 +537,7 @@ impl<'m> Matcher<'m, '_> {
                         return acc;
                     }
                     acc.or(
-                        match arn_matches_fields(&pattern.value, self.resource, vars) {
+                        match arn_matches_pattern(&pattern.value, patterns, self.resource, vars) {
                             Some(hit) => Tri::from_bool(hit),
                             None if xacct_model::symbol::contains_placeholder(
                                 self.request.resource,

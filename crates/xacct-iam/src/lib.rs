@@ -105,7 +105,7 @@ use xacct_model::policy::{Condition, PolicyDocument, PrincipalEntry, Statement};
 use xacct_model::Spanned;
 
 pub use context::{Context, KeyState};
-pub use evaluate::{evaluate, evaluate_actions_with, evaluate_with, ActionMatches};
+pub use evaluate::{evaluate, evaluate_actions_with, evaluate_with, EvaluationMemo};
 
 /// Who makes the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

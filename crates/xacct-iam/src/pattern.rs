@@ -293,6 +293,28 @@ impl<'v> Value<'v> {
 
 /// [`arn_matches`] with the value split already.
 pub(crate) fn arn_matches_fields(pattern: &str, split: &Value<'_>, vars: Vars<'_>) -> Option<bool> {
+    if let Some(settled) = arn_matches_whole(pattern, split) {
+        return Some(settled);
+    }
+    arn_matches_by_field(pattern, &split_arn_pattern(pattern), split, vars)
+}
+
+/// [`arn_matches_fields`] for a document's pattern, split once in `patterns`.
+pub(crate) fn arn_matches_pattern<'a>(
+    pattern: &'a str,
+    patterns: &mut crate::evaluate::PatternFields<'a>,
+    split: &Value<'_>,
+    vars: Vars<'_>,
+) -> Option<bool> {
+    if let Some(settled) = arn_matches_whole(pattern, split) {
+        return Some(settled);
+    }
+    arn_matches_by_field(pattern, patterns.of(pattern), split, vars)
+}
+
+/// The answer when the whole pattern settles it: `*`, or a literal pattern against a value
+/// without placeholders.
+fn arn_matches_whole(pattern: &str, split: &Value<'_>) -> Option<bool> {
     let value = split.whole;
     if pattern == "*" {
         return Some(true);
@@ -302,13 +324,17 @@ pub(crate) fn arn_matches_fields(pattern: &str, split: &Value<'_>, vars: Vars<'_
     if !split.placeholder && !pattern.bytes().any(|b| matches!(b, b'*' | b'?' | b'$')) {
         return Some(pattern == value);
     }
-    arn_matches_by_field(pattern, split, vars)
+    None
 }
 
-/// ARN matching field by field, with no shortcut.
-fn arn_matches_by_field(pattern: &str, split: &Value<'_>, vars: Vars<'_>) -> Option<bool> {
+/// ARN matching field by field, with no shortcut; `pattern_fields` are the pattern's.
+fn arn_matches_by_field(
+    pattern: &str,
+    pattern_fields: &xacct_model::symbol::Fields<'_, 6>,
+    split: &Value<'_>,
+    vars: Vars<'_>,
+) -> Option<bool> {
     let value = split.whole;
-    let pattern_fields = split_arn_pattern(pattern);
     let value_fields = &split.fields;
     if pattern_fields.len() == 1 {
         return matches(pattern, value, false, vars);
@@ -564,7 +590,7 @@ mod tests {
                 let split = Value::new(value);
                 assert_eq!(
                     arn_matches_fields(pattern, &split, None),
-                    arn_matches_by_field(pattern, &split, None),
+                    arn_matches_by_field(pattern, &split_arn_pattern(pattern), &split, None),
                     "{pattern} against {value}"
                 );
             }

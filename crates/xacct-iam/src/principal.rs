@@ -1,6 +1,8 @@
 //! Whether a statement's `Principal` or `NotPrincipal` names the requesting principal, and how:
 //! by name, or through its account.
 
+use std::collections::HashMap;
+
 use xacct_model::arn::{AccountId, Arn};
 use xacct_model::policy::{PrincipalBlock, PrincipalEntry, PrincipalKind, Statement};
 
@@ -31,31 +33,67 @@ pub(crate) struct RoleId<'r> {
 }
 
 impl<'r> Who<'r> {
-    pub(crate) fn new(principal: &PrincipalRef<'r>) -> Who<'r> {
+    /// The principal, its role ARN taken apart as `shapes` remembers it (parsed on first
+    /// sight: the graph asks of a few hundred roles tens of thousands of times).
+    pub(crate) fn new(principal: &PrincipalRef<'r>, shapes: &mut RoleShapes) -> Who<'r> {
         match *principal {
             PrincipalRef::Service(name) => Who::Service(name),
             PrincipalRef::Role { arn, account } => {
-                let mut id = RoleId {
+                let shape = match shapes.known.get(arn) {
+                    Some(shape) => *shape,
+                    None => {
+                        let shape = RoleShape::of(arn);
+                        shapes.known.insert(arn.to_string(), shape);
+                        shape
+                    }
+                };
+                let part = |range: Option<(usize, usize)>| range.map(|(from, to)| &arn[from..to]);
+                Who::Role(RoleId {
                     arn,
                     account,
-                    partition: None,
-                    name: None,
-                    iam_role_arn: false,
-                    session: None,
-                };
-                if let Ok(parsed) = Arn::parse(arn) {
-                    id.partition = Some(parsed.partition);
-                    if let Some((name, _)) = role_arn_name(&parsed) {
-                        id.name = Some(name);
-                        id.iam_role_arn = true;
-                    } else if let Some((name, session)) = session_arn_parts(&parsed) {
-                        id.name = Some(name);
-                        id.session = Some(session);
-                    }
-                }
-                Who::Role(id)
+                    partition: part(shape.partition),
+                    name: part(shape.name),
+                    iam_role_arn: shape.iam_role_arn,
+                    session: part(shape.session),
+                })
             }
         }
+    }
+}
+
+/// Role ARNs taken apart, by ARN.
+#[derive(Default)]
+pub(crate) struct RoleShapes {
+    known: HashMap<String, RoleShape, foldhash::fast::RandomState>,
+}
+
+/// What a role ARN tells of a [`RoleId`], as byte ranges of the ARN.
+#[derive(Clone, Copy, Default)]
+struct RoleShape {
+    partition: Option<(usize, usize)>,
+    name: Option<(usize, usize)>,
+    iam_role_arn: bool,
+    session: Option<(usize, usize)>,
+}
+
+impl RoleShape {
+    fn of(arn: &str) -> RoleShape {
+        let range = |part: &str| {
+            let from = part.as_ptr() as usize - arn.as_ptr() as usize;
+            Some((from, from + part.len()))
+        };
+        let mut shape = RoleShape::default();
+        if let Ok(parsed) = Arn::parse(arn) {
+            shape.partition = range(parsed.partition);
+            if let Some((name, _)) = role_arn_name(&parsed) {
+                shape.name = range(name);
+                shape.iam_role_arn = true;
+            } else if let Some((name, session)) = session_arn_parts(&parsed) {
+                shape.name = range(name);
+                shape.session = range(session);
+            }
+        }
+        shape
     }
 }
 
@@ -204,18 +242,34 @@ fn aws_entry<'a>(
     (Tri::No, Tri::No)
 }
 
-/// The account field of an ARN without placeholders, when it is twelve digits: the fifth
-/// colon-separated field, as [`Arn::parse`] splits it.
+/// The account field of an ARN, when it is twelve digits and no placeholder comes before it:
+/// the fifth colon-separated field, as [`Arn::parse`] splits it, found by one pass over the
+/// bytes up to it.
 fn literal_account_field(value: &str) -> Option<&[u8]> {
     let bytes = value.as_bytes();
-    if !bytes.starts_with(b"arn:") || bytes.contains(&b'$') {
+    if !bytes.starts_with(b"arn:") {
         return None;
     }
-    let mut fields = bytes.splitn(6, |&b| b == b':');
-    let account = fields.nth(4)?;
-    // The resource field must be there too, or the value is no ARN at all.
-    fields.next()?;
-    (account.len() == 12 && account.iter().all(u8::is_ascii_digit)).then_some(account)
+    let (mut colons, mut start) = (1, 0);
+    for (i, &b) in bytes.iter().enumerate().skip(4) {
+        match b {
+            // A placeholder may hold colons (`${AWS::AccountId}`): the fields are not plain.
+            b'$' => return None,
+            b':' => {
+                colons += 1;
+                if colons == 4 {
+                    start = i + 1;
+                } else if colons == 5 {
+                    let account = &bytes[start..i];
+                    return (account.len() == 12 && account.iter().all(u8::is_ascii_digit))
+                        .then_some(account);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Fewer than six fields: no ARN at all.
+    None
 }
 
 /// An entry that holds a template placeholder: it may name the role (or its account) once the
@@ -261,6 +315,7 @@ mod tests {
             "arn:aws-cn:sts::222222222222:assumed-role/a/b",
             "arn:aws:iam::111111111111:role/a:b:c",
             "arn:unknown:iam::111111111111:role/a",
+            "arn:aws:iam::111111111111:role/${Name}",
         ] {
             let parsed = Arn::parse(value).ok().map(|a| a.account);
             let literal = literal_account_field(value).map(|a| std::str::from_utf8(a).unwrap());

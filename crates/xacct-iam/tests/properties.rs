@@ -7,7 +7,7 @@ use common::{doc, summary, Req, A, B, DEPLOY_ROLE, PIPELINE_ROLE};
 use proptest::prelude::*;
 use proptest::sample::select;
 use xacct_iam::{
-    evaluate, evaluate_actions_with, evaluate_with, ActionMatches, Context, Decision, Known,
+    evaluate, evaluate_actions_with, evaluate_with, Context, Decision, EvaluationMemo, Known,
     Policies, ResourceKind,
 };
 use xacct_model::policy::PolicyDocument;
@@ -487,7 +487,7 @@ proptest! {
         // case) over the same documents, as the trust graph asks them.
         let (identity, resource) = scenario.documents();
         let policies = policies(scenario.resource_state, identity.as_deref(), resource.as_ref());
-        let mut memo = ActionMatches::default();
+        let mut memo = EvaluationMemo::default();
         let upper = scenario.action.to_uppercase();
         for action in [scenario.action.as_str(), "kms:Decrypt", upper.as_str(), "s3:getobject", scenario.action.as_str()] {
             let mut asked = scenario.clone();
@@ -508,7 +508,7 @@ proptest! {
         let upper = scenario.action.to_uppercase();
         let actions = [scenario.action.as_str(), "kms:Decrypt", "s3:GetObject", upper.as_str(), "KMS:encrypt", scenario.action.as_str()];
         let request = scenario.request();
-        let together = evaluate_actions_with(&request.request(), &actions, &policies, &mut ActionMatches::default());
+        let together = evaluate_actions_with(&request.request(), &actions, &policies, &mut EvaluationMemo::default());
         prop_assert_eq!(together.len(), actions.len());
         for (action, decision) in actions.iter().zip(&together) {
             let mut alone = scenario.clone();
