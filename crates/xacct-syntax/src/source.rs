@@ -117,6 +117,10 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
     }
     // Text formats never hold NUL; looking at the head is enough and keeps this O(1).
     let head = &bytes[..bytes.len().min(8192)];
+    // `contains` is a `memchr`; the position is wanted only when there is one.
+    if !head.contains(&0) {
+        return None;
+    }
     head.iter()
         .position(|&b| b == 0)
         .map(|at| format!("NUL byte at offset {at}"))

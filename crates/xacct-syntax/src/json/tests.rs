@@ -217,3 +217,42 @@ fn embedded_duplicates_point_into_the_outer_file() {
     assert_eq!(&outer[inner.duplicates[0].second.range()], r#"\"Effect\""#);
     assert!(inner.duplicates[0].first.start < inner.duplicates[0].second.start);
 }
+
+/// The first `"`, `\` or control character, one byte at a time.
+fn naive_string_stop(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map_or(bytes.len(), |at| from + at)
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_word_at_a_time_string_scan_stops_where_a_byte_scan_does(
+        bytes in proptest::collection::vec(proptest::prop_oneof![
+            6 => 0x20u8..0x7f,
+            1 => proptest::sample::select(&[b'"', b'\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0x9f, 0xa0, 0xdc, 0xff][..]),
+            1 => proptest::num::u8::ANY,
+        ], 0..40),
+        from in 0usize..40,
+    ) {
+        let from = from.min(bytes.len());
+        proptest::prop_assert_eq!(string_stop(&bytes, from), naive_string_stop(&bytes, from));
+    }
+}
+
+#[test]
+fn the_string_scan_finds_each_stop_at_every_offset_in_a_word() {
+    for stop in [b'"', b'\\', 0x00, 0x0a, 0x1f] {
+        for at in 0..20 {
+            // Bytes that the word tricks could mistake: just above the control range, high
+            // bits, and neighbours of the quote and the backslash.
+            let mut bytes: Vec<u8> = (0..20)
+                .map(|i| [0x20, 0x21, 0x5b, 0x5d, 0x80, 0xa2, 0xdc][i % 7])
+                .collect();
+            bytes[at] = stop;
+            assert_eq!(string_stop(&bytes, 0), at, "{stop:#x} at {at}");
+        }
+    }
+    assert_eq!(string_stop(b"plain text without a stop", 0), 25);
+}
