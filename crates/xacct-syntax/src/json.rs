@@ -142,6 +142,8 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
         pos: 0,
         depth: 0,
         duplicates: Vec::new(),
+        members: Vec::new(),
+        items: Vec::new(),
     };
     let bom = if text.starts_with('\u{feff}') {
         parser.pos = 3;
@@ -201,6 +203,12 @@ struct Parser<'s> {
     pos: usize,
     depth: usize,
     duplicates: Vec<DuplicateKey>,
+    /// The members of the objects being read, innermost last: an object's members are moved
+    /// into a vector of exactly their number once it closes (growing one per object, member
+    /// by member, reallocated most of them along the way).
+    members: Vec<Member<'s>>,
+    /// The items of the arrays being read, the same way.
+    items: Vec<Node<'s>>,
 }
 
 impl<'s> Parser<'s> {
@@ -284,16 +292,17 @@ impl<'s> Parser<'s> {
     fn array(&mut self) -> Result<Value<'s>, ParseError> {
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
         loop {
             self.skip_whitespace();
-            items.push(self.value()?);
+            let item = self.value()?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -305,18 +314,18 @@ impl<'s> Parser<'s> {
             }
         }
         self.depth -= 1;
-        Ok(Value::Array(items))
+        Ok(Value::Array(self.items.drain(base..).collect()))
     }
 
     fn object(&mut self) -> Result<Value<'s>, ParseError> {
         self.enter()?;
         self.pos += 1;
-        let mut members: Vec<Member<'s>> = Vec::new();
+        let base = self.members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
         loop {
             self.skip_whitespace();
@@ -333,7 +342,7 @@ impl<'s> Parser<'s> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value()?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -349,6 +358,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.depth -= 1;
+        let members: Vec<Member<'s>> = self.members.drain(base..).collect();
         self.find_duplicates(&members);
         Ok(Value::Object(members))
     }
