@@ -57,8 +57,8 @@ type StatementMatches = Box<[bool]>;
 type AddressMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// What evaluations of the same documents share, remembered across them: which statements
-/// match each action ([`ActionMatches`]), each ARN pattern taken apart into its fields, and
-/// each requesting role's ARN taken apart.
+/// match each action, each ARN pattern taken apart into its fields, and each requesting
+/// role's ARN taken apart.
 ///
 /// The trust graph asks tens of thousands of questions of a few thousand documents. The
 /// documents must outlive the memo, which the lifetime ensures: it remembers them by address.
