@@ -155,6 +155,9 @@ fn glob_with<P, T: Copy>(
     let mut last_star: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p).map(&piece) {
+            // A last `*` takes whatever text is left (`bucket/*`, `stack/team-*`): no need to
+            // walk it.
+            Some(Tok::Star) if p + 1 == pattern.len() => return true,
             Some(Tok::Star) => {
                 last_star = Some((p, t));
                 p += 1;
@@ -379,6 +382,24 @@ mod tests {
 
     fn g(pattern: &str, text: &str) -> bool {
         matches(pattern, text, false, None).unwrap()
+    }
+
+    #[test]
+    fn a_last_star_takes_whatever_is_left() {
+        for (pattern, text, expected) in [
+            ("a*", "a", true),
+            ("a*", "abc/d:e", true),
+            ("*", "", true),
+            ("*", "x", true),
+            ("a*", "b", false),
+            ("a?*", "a", false),
+            ("a?*", "ab", true),
+            ("*b*", "xxbyy", true),
+            ("*b*", "xxyy", false),
+            ("a**", "a", true),
+        ] {
+            assert_eq!(g(pattern, text), expected, "{pattern} {text}");
+        }
     }
 
     #[test]
