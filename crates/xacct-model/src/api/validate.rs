@@ -272,11 +272,7 @@ impl Validator {
             return;
         };
 
-        // A template placeholder (`${DevAccountId}`) is a value fixed at deployment: whatever
-        // stands there then is what CloudFormation checks, not this text.
-        if crate::symbol::contains_placeholder(s) {
-            return;
-        }
+        let found_before = self.issues.len();
 
         // Lengths are in chars; a char is 1 to 4 bytes, so the byte length alone often settles
         // it and the count is skipped.
@@ -322,6 +318,13 @@ impl Validator {
                     value: s.to_string(),
                 },
             );
+        }
+
+        // A template placeholder (`${DevAccountId}`) is a value fixed at deployment: whatever
+        // stands there then is what CloudFormation checks, not this text. Asked only of a
+        // value found wanting (nearly every value is fine).
+        if self.issues.len() > found_before && crate::symbol::contains_placeholder(s) {
+            self.issues.truncate(found_before);
         }
     }
 }
