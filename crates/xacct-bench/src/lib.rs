@@ -28,7 +28,34 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 pub use xacct_model::workspace::Binding;
-use xacct_syntax::FileId;
+use xacct_rules::engine::{load, read_source, LoadedFile};
+use xacct_rules::LintOptions;
+use xacct_syntax::{FileId, SourceFile};
+
+/// The per-file phase of `xacct lint DIR` over files already in memory: each file's bytes
+/// copied once (as `std::fs::read` hands them over), decoded and loaded (its pipeline rules
+/// included), found by walking (not named), numbered in order. Gives the sources, which the
+/// CLI keeps to render, and the loaded files for `check_all`.
+pub fn load_each<'f>(
+    files: impl IntoIterator<Item = (&'f Path, &'f [u8])>,
+    options: &LintOptions,
+) -> (Vec<SourceFile>, Vec<LoadedFile>) {
+    let files = files.into_iter();
+    let count = files.size_hint().0;
+    let (mut sources, mut loaded) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    for (index, (path, bytes)) in files.enumerate() {
+        let (source, decode_error) = read_source(path, std::hint::black_box(bytes.to_vec()));
+        loaded.push(load(
+            FileId(index as u32),
+            &source,
+            decode_error.as_ref(),
+            false,
+            options,
+        ));
+        sources.push(source);
+    }
+    (sources, loaded)
+}
 
 /// One generated pipeline file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -395,7 +422,7 @@ pub fn generate_with(pipelines: usize, seed: u64, options: &Options) -> Corpus {
 mod tests {
     use std::collections::HashSet;
 
-    use xacct_rules::engine::{check_all, load, read_source, Checked};
+    use xacct_rules::engine::{check_all, read_source, Checked};
     use xacct_rules::{lint_source, Diagnostic, LintOptions, Outcome};
     use xacct_syntax::FileId;
 
@@ -456,15 +483,12 @@ mod tests {
             strict,
             ..LintOptions::default()
         };
-        let loaded = files
-            .iter()
-            .enumerate()
-            .map(|(i, file)| {
-                let (source, error) =
-                    read_source(Path::new(file.name), file.json.as_bytes().to_vec());
-                load(FileId(i as u32), &source, error.as_ref(), false, &options)
-            })
-            .collect();
+        let (_, loaded) = load_each(
+            files
+                .iter()
+                .map(|file| (Path::new(file.name), file.json.as_bytes())),
+            &options,
+        );
         let checked = check_all(loaded, &corpus.bindings_for(&files), &options, false);
         (files, checked)
     }

@@ -25,12 +25,12 @@
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use xacct_bench::{Binding, Corpus, Options};
-use xacct_rules::engine::{check_all, load, read_source};
+use xacct_bench::{load_each, Binding, Corpus, Options};
+use xacct_rules::engine::{check_all, read_source};
 use xacct_rules::{lint_source, LintOptions, Outcome, Severity};
 use xacct_syntax::{json, FileId};
 
@@ -100,6 +100,15 @@ struct Bench {
     options: LintOptions,
     /// The two phases of the last workspace lint: per-file load, then `check_all`.
     phases: Mutex<Vec<(Duration, Duration)>>,
+}
+
+impl Bench {
+    /// Every file, as `load_each` takes them.
+    fn inputs(&self) -> impl Iterator<Item = (&Path, &[u8])> {
+        self.all
+            .iter()
+            .map(|i| (i.path.as_path(), i.bytes.as_slice()))
+    }
 }
 
 /// What one pass over the corpus leaves behind, so the optimiser cannot drop the work and the
@@ -193,23 +202,11 @@ fn serde_all(bench: &Bench) -> Tally {
 /// (e) The whole workspace lint, as `xacct lint DIR` runs it (`crates/xacct/src/lint.rs`):
 /// every file read into a source and loaded on its own (found by walking, so not explicit),
 /// which runs the pipeline rules on its pipelines, then one `check_all` over all of them with
-/// the bindings: the workspace, the trust graph, every workspace rule, sorting. The sources are kept until the end, as the CLI
-/// keeps them to render.
+/// the bindings: the workspace, the trust graph, every workspace rule, sorting. The sources
+/// are kept until the end, as the CLI keeps them to render.
 fn lint_workspace(bench: &Bench) -> Tally {
     let start = Instant::now();
-    let mut sources = Vec::with_capacity(bench.all.len());
-    let mut loaded = Vec::with_capacity(bench.all.len());
-    for (index, input) in bench.all.iter().enumerate() {
-        let (source, decode_error) = read_source(&input.path, black_box(input.bytes.to_vec()));
-        loaded.push(load(
-            FileId(index as u32),
-            &source,
-            decode_error.as_ref(),
-            false,
-            &bench.options,
-        ));
-        sources.push(source);
-    }
+    let (sources, loaded) = load_each(bench.inputs(), &bench.options);
     let loaded_at = Instant::now();
     let checked = black_box(check_all(loaded, &bench.bindings, &bench.options, false));
     let mut tally = Tally::default();
@@ -260,17 +257,7 @@ fn ms(time: Duration) -> f64 {
 /// generator injected; returns a line for the report.
 fn verify(corpus: &Corpus, bench: &Bench) -> String {
     let files = corpus.files();
-    let mut loaded = Vec::with_capacity(files.len());
-    for (index, input) in bench.all.iter().enumerate() {
-        let (source, decode_error) = read_source(&input.path, input.bytes.clone());
-        loaded.push(load(
-            FileId(index as u32),
-            &source,
-            decode_error.as_ref(),
-            false,
-            &bench.options,
-        ));
-    }
+    let (_, loaded) = load_each(bench.inputs(), &bench.options);
     let checked = check_all(loaded, &bench.bindings, &bench.options, false);
     let found: Vec<(&str, &str)> = checked
         .reports

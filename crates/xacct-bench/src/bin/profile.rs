@@ -12,10 +12,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use xacct_bench::Options;
-use xacct_rules::engine::{check_all, load, read_source};
+use xacct_bench::{load_each, Options};
+use xacct_rules::engine::check_all;
 use xacct_rules::LintOptions;
-use xacct_syntax::FileId;
 
 const USAGE: &str = "usage: profile [--files N (default 1000)] [--accounts N (default 50)] [--rounds R (default 30)] [--seed S (default 1)] [--phase all|load (default all)]";
 
@@ -117,19 +116,10 @@ fn main() {
     let (mut loads, mut checks) = (Vec::new(), Vec::new());
     for _ in 0..args.rounds {
         let start = Instant::now();
-        let mut sources = Vec::with_capacity(inputs.len());
-        let mut loaded = Vec::with_capacity(inputs.len());
-        for (index, (path, bytes)) in inputs.iter().enumerate() {
-            let (source, error) = read_source(path, black_box(bytes.clone()));
-            loaded.push(load(
-                FileId(index as u32),
-                &source,
-                error.as_ref(),
-                false,
-                &options,
-            ));
-            sources.push(source);
-        }
+        let (sources, loaded) = load_each(
+            inputs.iter().map(|(p, b)| (p.as_path(), b.as_slice())),
+            &options,
+        );
         let loaded_at = Instant::now();
         loads.push(loaded_at - start);
         if args.phase == Phase::Load {
