@@ -532,19 +532,18 @@ impl<'w> Builder<'w> {
     /// one resource), evaluating the new ones together.
     fn ask_calls(&mut self, from: &At, to: &At, questions: Vec<Question>) {
         let keys: Vec<AnswerKey> = questions.iter().map(answer_key).collect();
-        let new: Vec<&Question> = questions
+        let (new, new_keys): (Vec<&Question>, Vec<AnswerKey>) = questions
             .iter()
             .zip(&keys)
             .filter(|(_, key)| !self.answers.contains_key(key))
-            .map(|(q, _)| q)
-            .collect();
+            .unzip();
         if let Some(first) = new.first() {
             let (identity, resource) = self.documents_of(first);
             let answers = self
                 .lookup
                 .evaluate_actions(&new, identity, resource, &mut self.memo);
-            for (q, answer) in new.iter().zip(answers) {
-                self.answers.insert(answer_key(q), Arc::new(answer));
+            for (key, answer) in new_keys.into_iter().zip(answers) {
+                self.answers.insert(key, Arc::new(answer));
             }
         }
         for (q, key) in questions.into_iter().zip(&keys) {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use xacct_iam::Side;
 use xacct_model::workspace::Workspace;
-use xacct_model::{AccountId, Spanned};
+use xacct_model::{AccountId, Action, Spanned};
 use xacct_syntax::{FileId, Span};
 
 /// A node of the graph.
@@ -200,20 +200,23 @@ impl Need {
         self.action.map(|(s, a)| (s as usize, a as usize))
     }
 
+    /// The action that needs the check, in `workspace`, if an action needs it.
+    pub fn action_in<'w>(&self, workspace: &'w Workspace) -> Option<&'w Action> {
+        let (s, a) = self.action_index()?;
+        workspace
+            .pipelines
+            .get(self.pipeline_index())?
+            .doc
+            .pipeline
+            .stages
+            .get(s)?
+            .actions
+            .get(a)
+    }
+
     /// The artifacts the check concerns, as the action in `workspace` declares them.
     pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
-        let action = self.action_index().and_then(|(s, a)| {
-            workspace
-                .pipelines
-                .get(self.pipeline_index())?
-                .doc
-                .pipeline
-                .stages
-                .get(s)?
-                .actions
-                .get(a)
-        });
-        match (action, self.artifacts) {
+        match (self.action_in(workspace), self.artifacts) {
             (Some(action), Artifacts::Inputs) => &action.inputs,
             (Some(action), Artifacts::Outputs) => &action.outputs,
             _ => &[],

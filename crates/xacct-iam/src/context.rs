@@ -86,18 +86,21 @@ pub(crate) fn lookup<'c>(request: &'c Request<'c>, key: &str) -> KeyState<'c> {
             KeyState::Present(vec!["false"])
         }
         // The KMS developer guide: the caller's account, in every request to AWS KMS.
-        (PrincipalRef::Role { account, .. }, "kms:calleraccount")
-            if request
-                .action
-                .get(..4)
-                .is_some_and(|service| service.eq_ignore_ascii_case("kms:")) =>
-        {
+        (PrincipalRef::Role { account, .. }, "kms:calleraccount") if is_kms_request(request) => {
             KeyState::Present(vec![account.as_str()])
         }
         (PrincipalRef::Service(name), "aws:principalservicename") => KeyState::Present(vec![name]),
         (PrincipalRef::Service(_), "aws:principalisawsservice") => KeyState::Present(vec!["true"]),
         _ => request.context.get(key),
     }
+}
+
+/// True when the request goes to AWS KMS (its action is `kms:…`, in any case).
+pub(crate) fn is_kms_request(request: &Request<'_>) -> bool {
+    request
+        .action
+        .get(..4)
+        .is_some_and(|service| service.eq_ignore_ascii_case("kms:"))
 }
 
 /// The IAM role ARN a request principal stands for, when it is one (`arn:…:iam::…:role/…`).

@@ -6,7 +6,7 @@ use xacct_model::arn::Arn;
 use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
 
 use crate::condition::condition_match;
-use crate::context::{lookup, KeyState};
+use crate::context::{is_kms_request, lookup, KeyState};
 use crate::pattern::{arn_matches_pattern, matches, Value, VarValue, Vars};
 use crate::principal::{principal_match, RoleShapes, Who};
 use crate::tri::{merge, Outcome, Tri};
@@ -280,12 +280,11 @@ impl<'a> Rests<'a> {
         let Rests::On(known) = self else {
             return matcher.rest(statement, side, vars, patterns);
         };
-        let kms = matcher
-            .request
-            .action
-            .get(..4)
-            .is_some_and(|service| service.eq_ignore_ascii_case("kms:"));
-        let key = (statement as *const Statement as usize, side, kms);
+        let key = (
+            statement as *const Statement as usize,
+            side,
+            is_kms_request(matcher.request),
+        );
         // A few statements per request: a scan beats hashing.
         if let Some((_, tri)) = known.iter().find(|(k, _)| *k == key) {
             return tri.clone();
@@ -600,40 +599,21 @@ mod tests {
                 statements.join(", ")
             ))
         };
+        let (get_decrypt, assume) = (r#"["s3:GetObject*", "kms:Decrypt"]"#, r#""sts:AssumeRole""#);
         let docs = [
             // The same actions as the next, on other resources and with another effect.
             policy(&[
-                statement(
-                    "Allow",
-                    "Action",
-                    r#"["s3:GetObject*", "kms:Decrypt"]"#,
-                    "arn:aws:s3:::a/*",
-                ),
-                statement("Allow", "Action", r#""sts:AssumeRole""#, "*"),
+                statement("Allow", "Action", get_decrypt, "arn:aws:s3:::a/*"),
+                statement("Allow", "Action", assume, "*"),
             ]),
             policy(&[
-                statement(
-                    "Allow",
-                    "Action",
-                    r#"["s3:GetObject*", "kms:Decrypt"]"#,
-                    "arn:aws:s3:::b/*",
-                ),
-                statement(
-                    "Deny",
-                    "Action",
-                    r#""sts:AssumeRole""#,
-                    "arn:aws:iam::1:role/x",
-                ),
+                statement("Allow", "Action", get_decrypt, "arn:aws:s3:::b/*"),
+                statement("Deny", "Action", assume, "arn:aws:iam::1:role/x"),
             ]),
             // NotAction instead of Action.
             policy(&[
-                statement(
-                    "Allow",
-                    "NotAction",
-                    r#"["s3:GetObject*", "kms:Decrypt"]"#,
-                    "*",
-                ),
-                statement("Allow", "Action", r#""sts:AssumeRole""#, "*"),
+                statement("Allow", "NotAction", get_decrypt, "*"),
+                statement("Allow", "Action", assume, "*"),
             ]),
             // One value differs.
             policy(&[
@@ -643,25 +623,15 @@ mod tests {
                     r#"["s3:PutObject*", "kms:Decrypt"]"#,
                     "*",
                 ),
-                statement("Allow", "Action", r#""sts:AssumeRole""#, "*"),
+                statement("Allow", "Action", assume, "*"),
             ]),
             // The statements in the other order.
             policy(&[
-                statement("Allow", "Action", r#""sts:AssumeRole""#, "*"),
-                statement(
-                    "Allow",
-                    "Action",
-                    r#"["s3:GetObject*", "kms:Decrypt"]"#,
-                    "*",
-                ),
+                statement("Allow", "Action", assume, "*"),
+                statement("Allow", "Action", get_decrypt, "*"),
             ]),
             // One statement fewer.
-            policy(&[statement(
-                "Allow",
-                "Action",
-                r#"["s3:GetObject*", "kms:Decrypt"]"#,
-                "*",
-            )]),
+            policy(&[statement("Allow", "Action", get_decrypt, "*")]),
         ];
         let mut memo = ActionMatches::default();
         let shapes: Vec<usize> = docs.iter().map(|d| memo.shape(d)).collect();

@@ -259,10 +259,10 @@ pub fn required_calls(
     account: &str,
 ) -> Vec<(String, &'static [&'static str])> {
     let config = |key: &str| {
-        action.config(key).map(|v| v.value.as_str()).filter(|v| {
-            crate::symbol::find_opening(v, b'#').is_none()
-                && !crate::symbol::contains_placeholder(v)
-        })
+        action
+            .config(key)
+            .map(|v| v.value.as_str())
+            .filter(|v| !crate::symbol::has_variable(v))
     };
     let mut calls = Vec::new();
     if action.is("AWS", "CodeDeploy") {

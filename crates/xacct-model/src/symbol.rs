@@ -46,6 +46,12 @@ pub fn contains_placeholder(text: &str) -> bool {
     false
 }
 
+/// True when a value holds a CodePipeline variable (`#{Namespace.Name}`), known only at run
+/// time, or a template placeholder (`${DevAccountId}`), known only once its stack is deployed.
+pub fn has_variable(value: &str) -> bool {
+    find_opening(value, b'#').is_some() || contains_placeholder(value)
+}
+
 /// True when `text` is exactly one template placeholder (`${KMSKey}`).
 pub fn is_placeholder(text: &str) -> bool {
     text.len() > 3

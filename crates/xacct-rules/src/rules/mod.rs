@@ -276,12 +276,7 @@ pub fn account_phrase(placement: &Placement, home: Option<AccountId>) -> Option<
     })
 }
 
-/// True when a value holds a CodePipeline variable (`#{Namespace.Name}`), known only at run
-/// time, or a template placeholder (`${DevAccountId}`), known only once its stack is deployed.
-pub fn has_variable(value: &str) -> bool {
-    xacct_model::symbol::find_opening(value, b'#').is_some()
-        || xacct_model::symbol::contains_placeholder(value)
-}
+pub use xacct_model::symbol::has_variable;
 
 impl<'a> WorkspaceContext<'a> {
     /// The pipeline a check was asked for.
@@ -291,14 +286,7 @@ impl<'a> WorkspaceContext<'a> {
 
     /// The action a check was asked for, if an action needs it.
     pub fn action(&self, need: &xacct_graph::Need) -> Option<&'a Action> {
-        let (s, a) = need.action_index()?;
-        self.pipeline(need)
-            .doc
-            .pipeline
-            .stages
-            .get(s)?
-            .actions
-            .get(a)
+        need.action_in(self.workspace)
     }
 
     /// Where the pipeline names the role a check is about: the action's `roleArn`, else the
