@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let outer = format!("{{\"Policy\": {:?}}}", text);
     if let Ok(doc) = xacct_syntax::json::parse(&outer) {
         if let Some(policy) = doc.root.get("Policy") {
-            let _ = xacct_syntax::json::parse_embedded(&outer, policy.span);
+            let _ = xacct_syntax::json::parse_embedded(&outer, policy.span, &Default::default());
         }
     }
 });

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 pub use xacct_model::workspace::Binding;
-use xacct_rules::engine::{load, read_source, LoadedFile};
+use xacct_rules::engine::{check_file, LoadedFile};
 use xacct_rules::LintOptions;
 use xacct_syntax::{FileId, SourceFile};
 
@@ -44,14 +44,16 @@ pub fn load_each<'f>(
     let count = files.size_hint().0;
     let (mut sources, mut loaded) = (Vec::with_capacity(count), Vec::with_capacity(count));
     for (index, (path, bytes)) in files.enumerate() {
-        let (source, decode_error) = read_source(path, std::hint::black_box(bytes.to_vec()));
-        loaded.push(load(
+        let (source, decode_issue) =
+            xacct_input::decode(path, std::hint::black_box(bytes.to_vec()));
+        let input = xacct_input::load(
             FileId(index as u32),
             &source,
-            decode_error.as_ref(),
+            decode_issue,
             false,
-            options,
-        ));
+            &options.input,
+        );
+        loaded.push(check_file(input, options));
         sources.push(source);
     }
     (sources, loaded)
@@ -422,19 +424,18 @@ pub fn generate_with(pipelines: usize, seed: u64, options: &Options) -> Corpus {
 mod tests {
     use std::collections::HashSet;
 
-    use xacct_rules::engine::{check_all, read_source, Checked};
-    use xacct_rules::{lint_source, Diagnostic, LintOptions, Outcome};
+    use xacct_rules::engine::{check_all, Checked};
+    use xacct_rules::{lint_bytes, Diagnostic, LintOptions, Outcome};
     use xacct_syntax::FileId;
 
     use super::*;
 
     /// Lints a pipeline exactly as the CLI lints a file named on its command line.
     fn lint(index: usize, file: &GeneratedFile) -> (Outcome, Vec<Diagnostic>) {
-        let (source, error) = read_source(Path::new(&file.name), file.json.clone().into_bytes());
-        let report = lint_source(
+        let (_, report) = lint_bytes(
             FileId(index as u32),
-            &source,
-            error.as_ref(),
+            Path::new(&file.name),
+            file.json.clone().into_bytes(),
             true,
             &LintOptions::default(),
         );

@@ -163,17 +163,24 @@ fn scalar(out: &mut String, node: &Node<'_>, accounts: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xacct_rules::engine::read_source;
-    use xacct_rules::{lint_source, LintOptions};
+    use xacct_rules::{lint_bytes, LintOptions};
     use xacct_syntax::FileId;
 
     fn codes(name: &str, text: &str, region: Option<String>) -> Vec<&'static str> {
-        let (source, error) = read_source(std::path::Path::new(name), text.as_bytes().to_vec());
         let options = LintOptions {
-            region,
+            input: xacct_input::Options {
+                region,
+                ..Default::default()
+            },
             ..LintOptions::default()
         };
-        let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
+        let (_, report) = lint_bytes(
+            FileId(0),
+            std::path::Path::new(name),
+            text.as_bytes().to_vec(),
+            true,
+            &options,
+        );
         let mut codes: Vec<&'static str> = report.diagnostics.iter().map(|d| d.code).collect();
         codes.sort();
         codes.dedup();

@@ -7,8 +7,6 @@
 pub mod accounts;
 pub mod api;
 pub mod arn;
-pub mod cdk;
-pub mod cfn;
 pub mod kms;
 pub mod managed;
 pub mod pipeline;
@@ -21,6 +19,6 @@ pub use accounts::{Accounts, Fact, Origin, Placement};
 pub use arn::{AccountId, Arn, ArnError};
 pub use kms::{KeyRef, KeyRefError};
 pub use pipeline::{
-    Action, ArtifactStore, DocumentKind, Pipeline, PipelineDocument, Spanned, Stage,
+    Action, ArtifactStore, Pipeline, PipelineDocument, Spanned, Stage,
 };
 pub mod workspace;

@@ -71,7 +71,7 @@ pub fn not_given(arn: &str, span: Span) -> PolicyDocument {
 
 /// A copy of `node` with every span set to `span`.
 fn respan(node: &json::Node<'_>, span: Span) -> json::Node<'static> {
-    let mut owned = crate::cfn::eval::to_owned(node);
+    let mut owned = node.to_static();
     fn walk(node: &mut json::Node<'static>, span: Span) {
         node.span = span;
         match &mut node.value {

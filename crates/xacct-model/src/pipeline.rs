@@ -247,50 +247,6 @@ impl Pipeline {
     }
 }
 
-/// What kind of document a file holds, judged by its top-level keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DocumentKind {
-    /// A pipeline declaration, `get-pipeline` output or `create-pipeline` input.
-    Pipeline,
-    /// An IAM policy document or an AWS CLI output that holds one.
-    Policy,
-    /// A CloudFormation template.
-    Template,
-    /// A bucket's object ownership setting.
-    BucketOwnership,
-    /// Nothing xacct knows.
-    Unknown,
-}
-
-impl DocumentKind {
-    /// Classifies a parsed file by content.
-    pub fn detect(root: &Node) -> DocumentKind {
-        let has = |key: &str| root.get(key).is_some();
-        if root
-            .get("pipeline")
-            .is_some_and(|p| p.as_object().is_some())
-            || (has("stages")
-                && (has("name") || has("roleArn") || has("artifactStore") || has("artifactStores")))
-        {
-            DocumentKind::Pipeline
-        } else if has("Statement")
-            || has("AssumeRolePolicyDocument")
-            || has("PolicyDocument")
-            || has("Policy")
-            || has("Role")
-            || has("PolicyVersion")
-        {
-            DocumentKind::Policy
-        } else if has("OwnershipControls") {
-            DocumentKind::BucketOwnership
-        } else if has("Resources") || has("AWSTemplateFormatVersion") {
-            DocumentKind::Template
-        } else {
-            DocumentKind::Unknown
-        }
-    }
-}
-
 fn string(node: &Node) -> Option<Spanned<String>> {
     node.as_str()
         .map(|s| Spanned::new(s.to_string(), node.span))
@@ -300,7 +256,8 @@ fn string_member(node: &Node, key: &str) -> Option<Spanned<String>> {
     node.get(key).and_then(string)
 }
 
-/// Reads a pipeline file. Call only when [`DocumentKind::detect`] says `Pipeline`.
+/// Reads a pipeline declaration: `get-pipeline` output (`{"pipeline": …}`) or the bare
+/// declaration, in the API's shape.
 pub fn load_pipeline(root: &Node) -> PipelineDocument {
     let (declaration, pipeline_arn) = match root.get("pipeline") {
         Some(pipeline) => (

@@ -61,16 +61,6 @@ pub struct OwnershipUnit {
     pub ownership: crate::pipeline::Spanned<String>,
 }
 
-/// Reads `{"OwnershipControls": {"Rules": [{"ObjectOwnership": …}]}}`.
-pub fn load_ownership(root: &xacct_syntax::json::Node) -> Option<crate::pipeline::Spanned<String>> {
-    let rules = root.get("OwnershipControls")?.get("Rules")?.as_array()?;
-    let value = rules.iter().find_map(|r| r.get("ObjectOwnership"))?;
-    Some(crate::pipeline::Spanned::new(
-        value.as_str()?.to_string(),
-        value.span,
-    ))
-}
-
 /// A policy of the workspace.
 #[derive(Debug)]
 pub struct PolicyUnit {

@@ -3,9 +3,11 @@
 //! - [`registry`]: every rule's code, kebab-case name, default severity, summary and page;
 //! - [`rules`]: one module per rule (`xa201.rs` checks XA201);
 //! - [`Diagnostic`]: what a rule reports, with spans, labels and a help line;
-//! - [`engine`]: reads one file's bytes, parses, loads and runs the rules on it.
+//! - [`engine`]: turns loaded inputs into findings: input issues and pipeline rules per file,
+//!   then the workspace rules over all files.
 //!
-//! Depends on `xacct-syntax` and `xacct-model`; knows nothing of the CLI or of output formats.
+//! Depends on `xacct-input` for loaded documents, `xacct-model`, `xacct-iam` and `xacct-graph`;
+//! knows no input format, opens no file, and knows nothing of the CLI or of output formats.
 
 mod diagnostic;
 pub mod engine;
@@ -13,5 +15,5 @@ pub mod registry;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use engine::{lint_source, FileReport, FileSettings, LintOptions, Outcome};
+pub use engine::{lint_bytes, lint_source, FileReport, LintOptions, Outcome};
 pub use registry::{rule, Rule, RULES};

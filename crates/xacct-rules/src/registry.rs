@@ -54,10 +54,15 @@ pub(crate) use declare_rule;
 
 /// Every rule, ordered by code.
 pub static RULES: &[&Rule] = &[
+    &rules::xa000::RULE,
     &rules::xa001::RULE,
     &rules::xa002::RULE,
     &rules::xa003::RULE,
     &rules::xa004::RULE,
+    &rules::xa005::RULE,
+    &rules::xa006::RULE,
+    &rules::xa007::RULE,
+    &rules::xa008::RULE,
     &rules::xa101::RULE,
     &rules::xa102::RULE,
     &rules::xa103::RULE,

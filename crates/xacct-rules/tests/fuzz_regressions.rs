@@ -1,15 +1,17 @@
 //! Replays the inputs that once made a fuzz target fail (fuzz/regressions/): each must now be
 //! parsed and linted, as JSON and as YAML, without a panic and with well-formed spans.
 
-use xacct_rules::engine::read_source;
-use xacct_rules::{lint_source, LintOptions};
+use xacct_rules::{lint_bytes, LintOptions};
 use xacct_syntax::FileId;
 
 #[test]
 fn fuzz_regressions_do_not_fail_any_more() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
     let options = LintOptions {
-        region: Some("us-east-2".into()),
+        input: xacct_input::Options {
+            region: Some("us-east-2".into()),
+            ..Default::default()
+        },
         strict: true,
         ..LintOptions::default()
     };
@@ -25,8 +27,8 @@ fn fuzz_regressions_do_not_fail_any_more() {
             let _ = xacct_syntax::yaml::parse(text);
         }
         for name in ["fuzz.json", "fuzz.yaml"] {
-            let (source, error) = read_source(std::path::Path::new(name), bytes.clone());
-            let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
+            let (source, report) =
+                lint_bytes(FileId(0), std::path::Path::new(name), bytes.clone(), true, &options);
             for d in &report.diagnostics {
                 assert!(d.span.start <= d.span.end, "{}", path.display());
                 let _ = source.line_col(d.span.end);

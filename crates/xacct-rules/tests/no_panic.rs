@@ -2,8 +2,7 @@
 //! (values swapped for other types, fields dropped, strings replaced with odd ARNs).
 
 use proptest::prelude::*;
-use xacct_rules::engine::read_source;
-use xacct_rules::{lint_source, LintOptions};
+use xacct_rules::LintOptions;
 use xacct_syntax::FileId;
 
 const SEED_PIPELINE: &str =
@@ -17,13 +16,16 @@ fn lint_bytes(bytes: Vec<u8>) {
 }
 
 fn lint_bytes_as(name: &str, bytes: Vec<u8>) {
-    let (source, error) = read_source(std::path::Path::new(name), bytes);
     let options = LintOptions {
-        region: Some("us-east-2".into()),
+        input: xacct_input::Options {
+            region: Some("us-east-2".into()),
+            ..Default::default()
+        },
         strict: true,
         ..LintOptions::default()
     };
-    let report = lint_source(FileId(0), &source, error.as_ref(), true, &options);
+    let (source, report) =
+        xacct_rules::lint_bytes(FileId(0), std::path::Path::new(name), bytes, true, &options);
     for d in &report.diagnostics {
         // Every span must be renderable.
         let _ = source.line_col(d.span.start);

@@ -9,8 +9,30 @@ use std::collections::HashMap;
 
 use crate::Span;
 
-/// Nesting deeper than this is an error rather than a risk to the stack.
-pub const MAX_DEPTH: usize = 256;
+/// The default bound on nesting: deeper is an error rather than a risk to the stack.
+pub const DEFAULT_DEPTH: usize = 256;
+
+/// The most nesting any caller may allow: every recursive pass over a tree (here and in the
+/// crates above) is tested at this depth on worker threads with a large stack.
+pub const MAX_DEPTH: usize = 1000;
+
+/// Bounds on what one parse may build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseLimits {
+    /// Arrays and objects nested deeper than this are an error (at most [`MAX_DEPTH`]).
+    pub depth: usize,
+    /// YAML: the most bytes that aliases may expand into (copies of anchored nodes).
+    pub alias_bytes: u64,
+}
+
+impl Default for ParseLimits {
+    fn default() -> ParseLimits {
+        ParseLimits {
+            depth: DEFAULT_DEPTH,
+            alias_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
 
 /// A value with the span of its text (for strings, the span includes the quotes).
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +91,8 @@ pub struct Document<'s> {
     pub duplicates: Vec<DuplicateKey>,
     /// The span of a leading UTF-8 byte-order mark, which JSON forbids (RFC 8259 §8.1).
     pub bom: Option<Span>,
+    /// YAML: where a second document of the stream starts (only the first is read).
+    pub rest: Option<Span>,
 }
 
 /// What went wrong while parsing.
@@ -113,15 +137,21 @@ pub enum ParseErrorKind {
     /// A malformed number such as `01`, `1.` or `-`.
     #[error("invalid number")]
     InvalidNumber,
-    /// Arrays and objects nested deeper than [`MAX_DEPTH`].
-    #[error("nesting is deeper than {MAX_DEPTH} levels")]
-    TooDeep,
+    /// Arrays and objects nested deeper than the limit.
+    #[error("nesting is deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
     /// Malformed YAML, in the YAML parser's words.
     #[error("{0}")]
     Yaml(String),
-    /// YAML aliases that would expand into more than [`crate::yaml::MAX_ALIAS_NODES`] nodes.
-    #[error("aliases expand into more than {} nodes", crate::yaml::MAX_ALIAS_NODES)]
-    TooManyAliasNodes,
+    /// YAML aliases that would expand into more bytes than the limit.
+    #[error("aliases expand into more than {limit} bytes")]
+    AliasExpansion {
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 /// A parse error with the span of the fault.
@@ -134,13 +164,20 @@ pub struct ParseError {
     pub span: Span,
 }
 
-/// Parses a whole file as one JSON value.
+/// Parses a whole file as one JSON value, within the default limits.
 pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
+    parse_with(text, &ParseLimits::default())
+}
+
+/// Parses a whole file as one JSON value; nesting deeper than `limits.depth` (itself capped at
+/// [`MAX_DEPTH`]) is an error.
+pub fn parse_with<'s>(text: &'s str, limits: &ParseLimits) -> Result<Document<'s>, ParseError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        max_depth: limits.depth.min(MAX_DEPTH),
         duplicates: Vec::new(),
         members: Vec::new(),
         items: Vec::new(),
@@ -161,6 +198,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
         root,
         duplicates: parser.duplicates,
         bom,
+        rest: None,
     })
 }
 
@@ -202,6 +240,7 @@ struct Parser<'s> {
     bytes: &'s [u8],
     pos: usize,
     depth: usize,
+    max_depth: usize,
     duplicates: Vec<DuplicateKey>,
     /// The members of the objects being read, innermost last: an object's members are moved
     /// into a vector of exactly their number once it closes (growing one per object, member
@@ -279,10 +318,12 @@ impl<'s> Parser<'s> {
 
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             let at = self.pos as u32;
             return Err(ParseError {
-                kind: ParseErrorKind::TooDeep,
+                kind: ParseErrorKind::TooDeep {
+                    limit: self.max_depth,
+                },
                 span: Span::new(at, at + 1),
             });
         }
@@ -569,18 +610,107 @@ impl<'s> Parser<'s> {
 }
 
 /// Parses JSON held inside a JSON string, as `aws s3api get-bucket-policy` and
-/// `aws kms get-key-policy` print policies: `{"Policy": "{\"Version\": …}"}`.
+/// `aws kms get-key-policy` print policies: `{"Policy": "{\"Version\": …}"}`. A body that is
+/// URL-encoded JSON (`%7B%22Version%22…`, as the IAM API returns policy documents) is decoded
+/// too.
 ///
 /// `string_span` is the span of the string node in `outer` (quotes included). Every span of the
 /// result, and of an error, points at the bytes of `outer` that produced it, escapes included, so
 /// a finding lands on the exact character the user sees in the file.
-pub fn parse_embedded(outer: &str, string_span: Span) -> Result<Document<'static>, ParseError> {
+pub fn parse_embedded(
+    outer: &str,
+    string_span: Span,
+    limits: &ParseLimits,
+) -> Result<Document<'static>, ParseError> {
     let raw_start = string_span.start as usize + 1;
     let raw_end = (string_span.end as usize).saturating_sub(1).max(raw_start);
     let raw = outer.get(raw_start..raw_end).unwrap_or("");
-    let (inner, map) = unescape_with_map(raw, raw_start as u32);
+    let (mut inner, mut map) = unescape_with_map(raw, raw_start as u32);
+    if is_url_encoded_json(&inner) {
+        match url_decode_with_map(&inner, &map) {
+            Ok((decoded, decoded_map)) => {
+                inner = decoded;
+                map = decoded_map;
+            }
+            Err(at) => {
+                return Err(ParseError {
+                    kind: ParseErrorKind::Unexpected {
+                        found: "a percent-escape that is not UTF-8".to_string(),
+                        expected: "URL-encoded UTF-8 JSON",
+                    },
+                    span: Span::new(map[at], map[(at + 3).min(map.len() - 1)]),
+                })
+            }
+        }
+    }
+    parse_mapped(&inner, &map, limits)
+}
+
+/// Parses JSON held in a string whose bytes cannot be mapped back one by one (a YAML scalar,
+/// folded or escaped its own way): every span of the result, and of an error, is `span`, the
+/// string's. A URL-encoded body is decoded first.
+pub fn parse_detached(
+    value: &str,
+    span: Span,
+    limits: &ParseLimits,
+) -> Result<Document<'static>, ParseError> {
+    let decoded;
+    let text = if is_url_encoded_json(value) {
+        let map: Vec<u32> = (0..=value.len() as u32).collect();
+        match url_decode_with_map(value, &map) {
+            Ok((text, _)) => {
+                decoded = text;
+                decoded.as_str()
+            }
+            Err(_) => {
+                return Err(ParseError {
+                    kind: ParseErrorKind::Unexpected {
+                        found: "a percent-escape that is not UTF-8".to_string(),
+                        expected: "URL-encoded UTF-8 JSON",
+                    },
+                    span,
+                })
+            }
+        }
+    } else {
+        value
+    };
+    let whole = |_: Span| span;
+    match parse_with(text, limits) {
+        Ok(doc) => Ok(Document {
+            root: remap(doc.root, &whole),
+            duplicates: doc
+                .duplicates
+                .into_iter()
+                .map(|d| DuplicateKey {
+                    key: d.key,
+                    first: span,
+                    second: span,
+                })
+                .collect(),
+            bom: doc.bom.map(whole),
+            rest: None,
+        }),
+        Err(e) => Err(ParseError { kind: e.kind, span }),
+    }
+}
+
+/// True when a string body is URL-encoded JSON: it opens with `%7B` (`{`) after blanks.
+pub fn is_url_encoded_json(inner: &str) -> bool {
+    let rest = inner.trim_start();
+    rest.get(..3)
+        .is_some_and(|head| head.eq_ignore_ascii_case("%7b"))
+}
+
+/// Parses `inner`, whose byte `i` came from offset `map[i]` of the outer text (`map[len]` is
+/// the end), and moves every span there.
+fn parse_mapped(
+    inner: &str,
+    map: &[u32],
+    limits: &ParseLimits,
+) -> Result<Document<'static>, ParseError> {
     let to_outer = |span: Span| Span::new(map[span.start as usize], map[span.end as usize]);
-    match parse(&inner) {
+    match parse_with(inner, limits) {
         Ok(doc) => Ok(Document {
             root: remap(doc.root, &to_outer),
             duplicates: doc
@@ -593,11 +723,47 @@ pub fn parse_embedded(outer: &str, string_span: Span) -> Result<Document<'static
                 })
                 .collect(),
             bom: doc.bom.map(to_outer),
+            rest: None,
         }),
         Err(e) => Err(ParseError {
             kind: e.kind,
             span: to_outer(e.span),
         }),
+    }
+}
+
+/// Decodes `%XX` escapes (RFC 3986; `+` stays `+`), carrying the map of `text` along: a
+/// decoded byte maps to where its escape starts. Fails (with the index of the escape) when
+/// the decoded bytes are not UTF-8.
+fn url_decode_with_map(text: &str, map: &[u32]) -> Result<(String, Vec<u32>), usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut out_map = Vec::with_capacity(bytes.len() + 1);
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                out_map.push(map[i]);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                out_map.push(map[i]);
+                i += 1;
+            }
+        }
+    }
+    out_map.push(map[bytes.len()]);
+    match String::from_utf8(out) {
+        Ok(decoded) => Ok((decoded, out_map)),
+        Err(e) => {
+            // The escape that produced the first bad byte.
+            let bad = e.utf8_error().valid_up_to();
+            let at = map.iter().position(|&m| m == out_map[bad]).unwrap_or(0);
+            Err(at)
+        }
     }
 }
 
@@ -678,6 +844,31 @@ fn remap(node: Node<'_>, to_outer: &impl Fn(Span) -> Span) -> Node<'static> {
 }
 
 impl<'s> Node<'s> {
+    /// A copy that owns its strings.
+    pub fn to_static(&self) -> Node<'static> {
+        let value = match &self.value {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Number(n) => Value::Number(Cow::Owned(n.to_string())),
+            Value::String(s) => Value::String(Cow::Owned(s.to_string())),
+            Value::Array(items) => Value::Array(items.iter().map(Node::to_static).collect()),
+            Value::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|m| Member {
+                        key: Cow::Owned(m.key.to_string()),
+                        key_span: m.key_span,
+                        value: m.value.to_static(),
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            span: self.span,
+            value,
+        }
+    }
+
     /// The string value, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {

@@ -4,7 +4,8 @@
 //!
 //! This crate knows nothing about AWS. Its invariants:
 //! - a [`Span`] is a half-open byte range into one [`SourceFile`]'s text;
-//! - parsing never panics and never recurses deeper than [`json::MAX_DEPTH`];
+//! - parsing never panics and never recurses deeper than its limit ([`json::ParseLimits`],
+//!   at most [`json::MAX_DEPTH`]);
 //! - duplicate object keys are kept (and reported), never silently merged.
 
 pub mod json;

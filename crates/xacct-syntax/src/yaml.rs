@@ -21,12 +21,24 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::json::{
-    Document, DuplicateKey, Member, Node, ParseError, ParseErrorKind, Value, MAX_DEPTH,
+    Document, DuplicateKey, Member, Node, ParseError, ParseErrorKind, ParseLimits, Value,
+    MAX_DEPTH,
 };
 use crate::Span;
 
-/// The most nodes that alias expansion may create in one file.
-pub const MAX_ALIAS_NODES: usize = 100_000;
+/// What an alias copy of a node costs, in bytes: its nodes and members, and its strings.
+fn weight(node: &Node<'_>) -> u64 {
+    let own = std::mem::size_of::<Node<'_>>() as u64;
+    own + match &node.value {
+        Value::String(s) | Value::Number(s) => s.len() as u64,
+        Value::Array(items) => items.iter().map(weight).sum(),
+        Value::Object(members) => members
+            .iter()
+            .map(|m| m.key.len() as u64 + weight(&m.value))
+            .sum(),
+        Value::Null | Value::Bool(_) => 0,
+    }
+}
 
 /// The CloudFormation short-form tags and the long-form key each stands for.
 const CFN_TAGS: &[(&str, &str)] = &[
@@ -52,37 +64,69 @@ const CFN_TAGS: &[(&str, &str)] = &[
     ("Length", "Fn::Length"),
 ];
 
-/// Parses the first YAML document of `text` (CloudFormation templates hold one).
+/// The flow nesting saphyr's scanner allows (it stops deeper flow collections itself).
+const SCANNER_DEPTH: usize = 255;
+
+/// Parses the first YAML document of `text` (CloudFormation templates hold one), within the
+/// default limits.
 pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
+    parse_with(text, &ParseLimits::default())
+}
+
+/// Parses the first YAML document of `text`; [`Document::rest`] says where a second one starts.
+pub fn parse_with<'s>(text: &'s str, limits: &ParseLimits) -> Result<Document<'s>, ParseError> {
     let positions = Positions::new(text);
     let mut builder = Builder {
         text,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        alias_bytes: 0,
+        limits: ParseLimits {
+            depth: limits.depth.min(MAX_DEPTH),
+            ..*limits
+        },
         duplicates: Vec::new(),
         root: None,
     };
     let bom = text.starts_with('\u{feff}').then(|| Span::new(0, 3));
-    for item in Parser::new_from_str(text) {
-        let (event, span) = item.map_err(|e| {
-            let at = positions.byte(e.marker().index());
-            // The scanner bounds flow nesting itself (255 levels); say it as for block nesting.
-            let kind = match e.info() {
-                "recursion limit exceeded" => ParseErrorKind::TooDeep,
-                info => ParseErrorKind::Yaml(info.to_string()),
-            };
-            ParseError {
-                kind,
-                span: Span::new(at, positions.next_char_end(at)),
-            }
-        })?;
-        let span = Span::new(
+    let error = |e: saphyr_parser::ScanError| {
+        let at = positions.byte(e.marker().index());
+        // The scanner bounds flow nesting itself; say it as for block nesting.
+        let kind = match e.info() {
+            "recursion limit exceeded" => ParseErrorKind::TooDeep {
+                limit: SCANNER_DEPTH.min(builder_depth(limits)),
+            },
+            info => ParseErrorKind::Yaml(info.to_string()),
+        };
+        ParseError {
+            kind,
+            span: Span::new(at, positions.next_char_end(at)),
+        }
+    };
+    let bytes = |span: saphyr_parser::Span| {
+        Span::new(
             positions.byte(span.start.index()),
             positions.byte(span.end.index()),
-        );
-        if builder.event(event, span)? {
+        )
+    };
+    let mut events = Parser::new_from_str(text);
+    for item in events.by_ref() {
+        let (event, span) = item.map_err(error)?;
+        if builder.event(event, bytes(span))? {
             break;
+        }
+    }
+    // A second document: its start, unless it is empty (a trailing `---`). Its faults are not
+    // the first document's: a scan error here only ends the look.
+    let mut rest = None;
+    if let Some(Ok((Event::DocumentStart(_), start))) = events.next() {
+        let empty = matches!(
+            events.next(),
+            Some(Ok((Event::Scalar(ref v, ScalarStyle::Plain, 0, None), _))) if v.is_empty()
+        ) && matches!(events.next(), Some(Ok((Event::DocumentEnd, _))) | None);
+        if !empty {
+            let at = bytes(start);
+            rest = Some(Span::new(at.start, positions.next_char_end(at.start)));
         }
     }
     let root = builder.root.unwrap_or(Node {
@@ -94,7 +138,12 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
         root,
         duplicates: builder.duplicates,
         bom: None,
+        rest,
     })
+}
+
+fn builder_depth(limits: &ParseLimits) -> usize {
+    limits.depth.min(MAX_DEPTH)
 }
 
 /// Character index → byte offset. The parser counts characters; spans are bytes.
@@ -176,13 +225,47 @@ struct TagInfo {
     span: Span,
 }
 
+/// Where an anchored node is: a mapping key is kept as a copy (a scalar), anything else is
+/// found by its path of child indexes from the root, in the tree being built.
+enum Anchor<'s> {
+    Key(Node<'s>),
+    At(Vec<u32>),
+}
+
 struct Builder<'s> {
     text: &'s str,
     stack: Vec<Frame<'s>>,
-    anchors: HashMap<usize, Node<'s>>,
-    alias_nodes: usize,
+    anchors: HashMap<usize, Anchor<'s>>,
+    /// Bytes copied by aliases so far.
+    alias_bytes: u64,
+    limits: ParseLimits,
     duplicates: Vec<DuplicateKey>,
     root: Option<Node<'s>>,
+}
+
+impl<'s> Frame<'s> {
+    /// How many children it has so far: the index of the next one.
+    fn len(&self) -> usize {
+        match self {
+            Frame::Sequence { items, .. } => items.len(),
+            Frame::Mapping { members, .. } => members.len(),
+        }
+    }
+
+    fn child(&self, index: usize) -> Option<&Node<'s>> {
+        match self {
+            Frame::Sequence { items, .. } => items.get(index),
+            Frame::Mapping { members, .. } => members.get(index).map(|m| &m.value),
+        }
+    }
+}
+
+fn child<'n, 's>(node: &'n Node<'s>, index: usize) -> Option<&'n Node<'s>> {
+    match &node.value {
+        Value::Array(items) => items.get(index),
+        Value::Object(members) => members.get(index).map(|m| &m.value),
+        _ => None,
+    }
 }
 
 impl<'s> Builder<'s> {
@@ -192,31 +275,32 @@ impl<'s> Builder<'s> {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
             Event::StreamEnd | Event::DocumentEnd => return Ok(self.root.is_some()),
             Event::Alias(id) => {
-                let Some(node) = self.anchors.get(&id) else {
+                let Some(cost) = self.anchored(id).map(weight) else {
                     return Err(ParseError {
                         kind: ParseErrorKind::Yaml("alias to an unknown anchor".to_string()),
                         span,
                     });
                 };
-                self.alias_nodes += count_nodes(node);
-                if self.alias_nodes > MAX_ALIAS_NODES {
+                // Counted before the copy is made.
+                self.alias_bytes = self.alias_bytes.saturating_add(cost);
+                if self.alias_bytes > self.limits.alias_bytes {
                     return Err(ParseError {
-                        kind: ParseErrorKind::TooManyAliasNodes,
+                        kind: ParseErrorKind::AliasExpansion {
+                            limit: self.limits.alias_bytes,
+                        },
                         span,
                     });
                 }
-                let node = node.clone();
-                self.push(node, span)?;
+                if let Some(node) = self.anchored(id).cloned() {
+                    self.push(node, span, 0)?;
+                }
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = self.tag(tag.as_deref(), span);
                 let node = self.scalar(value, style, tag.as_ref(), span);
                 let whole = Span::new(span.start, node.span.end.max(span.start));
                 let node = wrap(node, tag, whole);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.push(node, span)?;
+                self.push(node, span, anchor)?;
             }
             Event::SequenceStart(anchor, tag) => {
                 self.enter(span)?;
@@ -266,19 +350,42 @@ impl<'s> Builder<'s> {
                     value,
                 };
                 let node = wrap(node, tag, whole);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.push(node, whole)?;
+                self.push(node, whole, anchor)?;
             }
         }
         Ok(false)
     }
 
+    /// The node an anchor names, where it sits in the tree being built.
+    fn anchored(&self, id: usize) -> Option<&Node<'s>> {
+        let path = match self.anchors.get(&id)? {
+            Anchor::Key(node) => return Some(node),
+            Anchor::At(path) => path,
+        };
+        // Down the frames still open while the path leads into the child being built, then
+        // down finished nodes.
+        let mut level = 0;
+        let mut node = loop {
+            let frame = self.stack.get(level)?;
+            let index = *path.get(level)? as usize;
+            match index.cmp(&frame.len()) {
+                std::cmp::Ordering::Less => break frame.child(index)?,
+                std::cmp::Ordering::Equal => level += 1,
+                std::cmp::Ordering::Greater => return None,
+            }
+        };
+        for &index in &path[level + 1..] {
+            node = child(node, index as usize)?;
+        }
+        Some(node)
+    }
+
     fn enter(&self, span: Span) -> Result<(), ParseError> {
-        if self.stack.len() >= MAX_DEPTH {
+        if self.stack.len() >= self.limits.depth {
             return Err(ParseError {
-                kind: ParseErrorKind::TooDeep,
+                kind: ParseErrorKind::TooDeep {
+                    limit: self.limits.depth,
+                },
                 span: Span::new(span.start, span.start.max(span.end)),
             });
         }
@@ -417,8 +524,18 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Adds a finished node to the collection being built, or makes it the root.
-    fn push(&mut self, node: Node<'s>, span: Span) -> Result<(), ParseError> {
+    /// Adds a finished node to the collection being built, or makes it the root, and
+    /// remembers where it is when it carries an anchor.
+    fn push(&mut self, node: Node<'s>, span: Span, anchor: usize) -> Result<(), ParseError> {
+        if anchor > 0 {
+            let is_key = matches!(self.stack.last(), Some(Frame::Mapping { key: None, .. }));
+            let place = if is_key {
+                Anchor::Key(node.clone())
+            } else {
+                Anchor::At(self.stack.iter().map(|f| f.len() as u32).collect())
+            };
+            self.anchors.insert(anchor, place);
+        }
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -493,14 +610,6 @@ fn wrap<'s>(node: Node<'s>, tag: Option<TagInfo>, whole: Span) -> Node<'s> {
             key_span: tag.span,
             value: node,
         }]),
-    }
-}
-
-fn count_nodes(node: &Node<'_>) -> usize {
-    1 + match &node.value {
-        Value::Array(items) => items.iter().map(count_nodes).sum(),
-        Value::Object(members) => members.iter().map(|m| 1 + count_nodes(&m.value)).sum(),
-        _ => 0,
     }
 }
 

@@ -150,14 +150,20 @@ pub fn write(path: &Path, run: &LintRun) -> Result<usize, String> {
     };
     let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     text.push('\n');
-    std::fs::write(path, text)
+    // Whole or not at all, and never through a link or into a FIFO.
+    xacct_input::gate::write_atomic(path, text.as_bytes())
         .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))?;
     Ok(count)
 }
 
+/// The most bytes a baseline may have (it is read whole): a million findings fit.
+const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
+
 /// Reads and checks a baseline file.
 pub fn load(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path)
+    let text = xacct_input::gate::read_followed(path, MAX_BASELINE_SIZE)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string()))
         .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
         format!(

@@ -14,6 +14,8 @@
 //!
 //! A named file that is no document xacct knows (a `package.json`, a workflow YAML) is skipped
 //! silently, as a file found in a folder is: a hook for JSON and YAML files is handed them all.
+//! So is a named file that no longer exists (a commit that deletes it): its companions are
+//! still linted, and findings that involve it cannot exist.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -49,13 +51,20 @@ fn display(path: &Path, cwd: Option<&Path>) -> PathBuf {
         .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
 }
 
-/// Makes the named files walked ones and appends their companions to `files`. Returns the ids
-/// of the companions, which [`report_only_changed`] leaves out of the report.
+/// Makes the named files walked ones, drops those that no longer exist, and appends their
+/// companions to `files` (their folders become lint roots of `gate`). Returns the ids of the
+/// companions, which [`report_only_changed`] leaves out of the report.
 pub fn add_companions(
+    gate: &mut xacct_input::Gate,
     files: &mut Vec<Candidate>,
     named_config: Option<&Path>,
     filter: &Filter,
 ) -> HashSet<FileId> {
+    files.retain(|c| {
+        !c.error
+            .as_ref()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    });
     let mut folders = BTreeSet::new();
     let mut known = HashSet::new();
     for candidate in files.iter_mut() {
@@ -69,6 +78,7 @@ pub fn add_companions(
     let cwd = std::env::current_dir().ok().map(|d| absolute(&d));
     let mut companions = HashSet::new();
     for folder in folders {
+        gate.add_root(&folder);
         let walked = discover::discover(std::slice::from_ref(&folder), filter);
         for candidate in walked.files {
             // A companion that cannot be read concerns no named file: it is not reported.

@@ -9,17 +9,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use glob::{MatchOptions, Pattern};
 use serde::Deserialize;
 use toml::Spanned;
 use xacct_model::arn::{is_region_name, AccountId, Arn};
-use xacct_model::cfn::StackFacts;
+use xacct_input::StackFacts;
 use xacct_model::workspace::Binding;
 use xacct_model::KeyRef;
 use xacct_rules::Severity;
 use xacct_syntax::FileId;
 
 use crate::paths::normalize;
+use crate::patterns::{Pattern, PatternError};
 use crate::select::{Layer, Selector};
 
 /// The file name looked for.
@@ -48,6 +48,8 @@ struct RawConfig {
     per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    limits: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
 /// `[[stack]]`: where the templates matching `file` are deployed.
@@ -102,6 +104,8 @@ pub struct Config {
     exclude: Vec<FilePattern>,
     /// The config's folder (normalised, absolute): its paths are relative to it.
     folder: PathBuf,
+    /// `[limits]`, for the files it governs.
+    pub limits: xacct_input::Limits,
 }
 
 /// A glob of `per-file-ignores` or `exclude`, as ruff reads them: relative to the config's
@@ -116,24 +120,37 @@ struct FilePattern {
 }
 
 impl FilePattern {
-    fn new(base: &Path, glob: &str) -> Result<FilePattern, glob::PatternError> {
-        let absolute = Pattern::new(&normalize(&base.join(glob)).to_string_lossy())?;
+    fn new(base: &Path, glob: &str) -> Result<FilePattern, PatternError> {
+        let absolute = under(base, glob)?;
         let name = if glob.contains('/') {
             None
         } else {
-            Some(Pattern::new(glob)?)
+            Some(Pattern::new(glob, true)?)
         };
         Ok(FilePattern { absolute, name })
     }
 
     fn matches(&self, absolute: &Path) -> bool {
-        self.absolute.matches_path_with(absolute, MATCH)
+        self.absolute.matches(absolute)
             || self.name.as_ref().is_some_and(|name| {
                 absolute
                     .file_name()
-                    .is_some_and(|n| name.matches_with(&n.to_string_lossy(), MATCH))
+                    .is_some_and(|n| name.matches(Path::new(n)))
             })
     }
+}
+
+/// A config glob made absolute: the config's folder (its own characters taken literally, so a
+/// folder named `[prod]` is no class) joined with the glob, `.` segments dropped.
+fn under(base: &Path, glob: &str) -> Result<Pattern, PatternError> {
+    let glob = glob.strip_prefix("./").unwrap_or(glob);
+    let folder = globset::escape(&base.to_string_lossy());
+    let joined = if glob.starts_with('/') {
+        glob.to_string()
+    } else {
+        format!("{}/{glob}", folder.trim_end_matches('/'))
+    };
+    Pattern::new(&joined.replace("/./", "/"), true)
 }
 
 /// A `per-file-ignores` entry: the rules ignored in files matching the glob (or, for a glob
@@ -166,16 +183,18 @@ impl<T> Default for PathRules<T> {
 }
 
 impl<T> PathRules<T> {
-    fn push(&mut self, pattern: Pattern, value: T) {
-        let text = pattern.as_str();
-        if text.contains(['*', '?', '[']) {
-            self.globs.push((self.len, pattern, value));
-        } else {
+    /// Adds the value for the files of `glob` (relative to `base`).
+    fn push(&mut self, base: &Path, glob: &str, value: T) -> Result<(), PatternError> {
+        let pattern = Pattern::new(glob, true)?;
+        if pattern.is_literal() {
             self.exact
-                .entry(PathBuf::from(text))
+                .entry(normalize(&base.join(glob)))
                 .or_insert((self.len, value));
+        } else {
+            self.globs.push((self.len, under(base, glob)?, value));
         }
         self.len += 1;
+        Ok(())
     }
 
     fn is_empty(&self) -> bool {
@@ -189,7 +208,7 @@ impl<T> PathRules<T> {
             .globs
             .iter()
             .take_while(|(i, _, _)| exact.is_none_or(|(e, _)| *i < e))
-            .find(|(_, p, _)| p.matches_path_with(absolute, MATCH))
+            .find(|(_, p, _)| p.matches(absolute))
             .map(|(i, _, v)| (*i, v));
         glob.or(exact).map(|(_, v)| v)
     }
@@ -217,27 +236,58 @@ pub struct ConfigSet {
     configs: Vec<Config>,
     /// The index into `configs` of each file's config, by path.
     of_file: HashMap<PathBuf, usize>,
+    /// Configs below the run's own that could not be read or checked.
+    broken: Vec<BrokenConfig>,
+}
+
+/// A sub-project's config that could not be used.
+#[derive(Debug)]
+pub struct BrokenConfig {
+    /// Its index in the run's configs (a default stands in for it).
+    index: usize,
+    /// What is wrong.
+    pub error: ConfigError,
+    /// How many files it governs (not linted).
+    pub files: usize,
 }
 
 impl ConfigSet {
-    /// Finds and checks the configs of `files`.
+    /// Finds and checks the configs of `files`. A mistake in the run's own config (`--config`,
+    /// or the current folder's) is an error: the run cannot start. A mistake in a config
+    /// below it (a sub-project's) is kept in [`ConfigSet::broken`]: that config's files are
+    /// not linted, and the rest of the run goes on.
     pub fn load(
         named: Option<&Path>,
         files: &[crate::discover::Candidate],
     ) -> Result<ConfigSet, ConfigError> {
         let mut set = ConfigSet::default();
         let mut loaded: HashMap<PathBuf, usize> = HashMap::new();
-        let mut load = |path: PathBuf, set: &mut ConfigSet| -> Result<usize, ConfigError> {
+        let mut load = |path: PathBuf,
+                        found: bool,
+                        top: bool,
+                        set: &mut ConfigSet|
+         -> Result<usize, ConfigError> {
             if let Some(&index) = loaded.get(&path) {
                 return Ok(index);
             }
-            let config = load(&path)?;
+            let config = match load(&path, found) {
+                Ok(config) => config,
+                Err(e) if top => return Err(e),
+                Err(e) => {
+                    set.broken.push(BrokenConfig {
+                        index: set.configs.len(),
+                        error: e,
+                        files: 0,
+                    });
+                    Config::default()
+                }
+            };
             set.configs.push(config);
             loaded.insert(path, set.configs.len() - 1);
             Ok(set.configs.len() - 1)
         };
         if let Some(path) = named {
-            let index = load(path.to_path_buf(), &mut set)?;
+            let index = load(path.to_path_buf(), false, true, &mut set)?;
             for file in files {
                 set.of_file.insert(file.path.clone(), index);
             }
@@ -247,7 +297,7 @@ impl ConfigSet {
         // The current folder's config is checked even when it governs no file: a mistake in
         // it is never silent.
         if let Some(path) = &fallback {
-            load(path.clone(), &mut set)?;
+            load(path.clone(), true, true, &mut set)?;
         }
         let mut by_folder: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         for file in files {
@@ -260,11 +310,53 @@ impl ConfigSet {
                 .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
                 .clone();
             if let Some(path) = found {
-                let index = load(path, &mut set)?;
+                let top = fallback.as_ref() == Some(&path);
+                let index = load(path, true, top, &mut set)?;
                 set.of_file.insert(file.path.clone(), index);
             }
         }
         Ok(set)
+    }
+
+    /// Takes out of `files` those a broken config governs (they cannot be linted as their
+    /// config says), counting them. `companions` are indexes into `files`: they are renumbered.
+    pub fn drop_broken(
+        &mut self,
+        files: &mut Vec<crate::discover::Candidate>,
+        companions: &mut std::collections::HashSet<FileId>,
+    ) {
+        if self.broken.is_empty() {
+            return;
+        }
+        let broken: HashMap<usize, usize> = self
+            .broken
+            .iter()
+            .enumerate()
+            .map(|(at, b)| (b.index, at))
+            .collect();
+        let mut kept = Vec::with_capacity(files.len());
+        let mut renumbered = std::collections::HashSet::new();
+        for (index, candidate) in std::mem::take(files).into_iter().enumerate() {
+            let governed = self
+                .of_file
+                .get(&candidate.path)
+                .and_then(|config| broken.get(config));
+            if let Some(&at) = governed {
+                self.broken[at].files += 1;
+                continue;
+            }
+            if companions.contains(&FileId(index as u32)) {
+                renumbered.insert(FileId(kept.len() as u32));
+            }
+            kept.push(candidate);
+        }
+        *files = kept;
+        *companions = renumbered;
+    }
+
+    /// The configs that could not be used, with what is wrong and how many files they govern.
+    pub fn broken(&self) -> &[BrokenConfig] {
+        &self.broken
     }
 
     /// The config that governs `path`, if any.
@@ -393,16 +485,30 @@ fn error(
     }
 }
 
-/// Reads and checks a config file.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// The most bytes a config may have: far beyond any real one, and it is read whole.
+pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Reads and checks a config file: a regular file (never a FIFO or a device), of at most
+/// [`MAX_CONFIG_SIZE`] bytes, and, when it was found rather than named, not a link out of the
+/// folder it was found in.
+pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
+    let cannot = |e: &dyn std::fmt::Display| {
         error(
             path,
             "",
             0..0,
-            format!("cannot read {}: {e}", path.display()),
+            format!("cannot read {}: {e}", crate::escape::path(path)),
         )
-    })?;
+    };
+    let bytes = if found {
+        let mut gate = xacct_input::Gate::new();
+        gate.add_named(path);
+        gate.read(path, MAX_CONFIG_SIZE)
+    } else {
+        xacct_input::gate::read_followed(path, MAX_CONFIG_SIZE)
+    }
+    .map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| cannot(&format!("it is not UTF-8 text ({e})")))?;
     let raw: RawConfig = toml::from_str(&text).map_err(|e| {
         error(
             path,
@@ -453,15 +559,6 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     for bind in raw.bind {
         let span = bind.span();
         let bind = bind.into_inner();
-        let glob = normalize(&base.join(bind.file.get_ref()));
-        let pattern = Pattern::new(&glob.to_string_lossy()).map_err(|e| {
-            error(
-                path,
-                &text,
-                bind.file.span(),
-                format!("invalid file pattern: {e}"),
-            )
-        })?;
         let binding =
             match (bind.role, bind.bucket, bind.key) {
                 (Some(role), None, None) => {
@@ -505,20 +602,21 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                     "a [[bind]] entry needs `file` and exactly one of `role`, `bucket` or `key`",
                 )),
             };
-        config.binds.push(pattern, binding);
+        config
+            .binds
+            .push(&base, bind.file.get_ref(), binding)
+            .map_err(|e| {
+                error(
+                    path,
+                    &text,
+                    bind.file.span(),
+                    format!("invalid file pattern: {e}"),
+                )
+            })?;
     }
     config.parameters = parameter_values(path, &text, raw.parameters)?;
     for stack in raw.stack {
         let stack = stack.into_inner();
-        let glob = normalize(&base.join(stack.file.get_ref()));
-        let pattern = Pattern::new(&glob.to_string_lossy()).map_err(|e| {
-            error(
-                path,
-                &text,
-                stack.file.span(),
-                format!("invalid file pattern: {e}"),
-            )
-        })?;
         let account = match &stack.account {
             None => None,
             // An account ID, or a name from [accounts].
@@ -560,9 +658,49 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             parameters: parameter_values(path, &text, stack.parameters)?,
             resources: stack.resources,
         };
-        config.stacks.push(pattern, facts);
+        config
+            .stacks
+            .push(&base, stack.file.get_ref(), facts)
+            .map_err(|e| {
+                error(
+                    path,
+                    &text,
+                    stack.file.span(),
+                    format!("invalid file pattern: {e}"),
+                )
+            })?;
     }
     rule_settings(&mut config, path, &text, &base, &rules)?;
+    for (key, value) in &raw.limits {
+        let Some(limit) = xacct_input::Limit::from_key(key.get_ref()) else {
+            let known: Vec<&str> = xacct_input::limits::ALL.iter().map(|l| l.key()).collect();
+            return Err(error(
+                path,
+                &text,
+                key.span(),
+                format!(
+                    "[limits]: unknown limit `{}` (one of {})",
+                    key.get_ref(),
+                    known.join(", ")
+                ),
+            ));
+        };
+        let number = match value.get_ref() {
+            toml::Value::Integer(n) => u64::try_from(*n).ok(),
+            _ => None,
+        };
+        let set = number
+            .ok_or_else(|| "must be a whole number".to_string())
+            .and_then(|n| config.limits.set(limit, n).map_err(|e| e.to_string()));
+        if let Err(reason) = set {
+            return Err(error(
+                path,
+                &text,
+                value.span(),
+                format!("[limits] {}: {reason}", limit.key()),
+            ));
+        }
+    }
     config.folder = base;
     Ok(config)
 }
@@ -697,11 +835,7 @@ fn parameter_values(
     Ok(out)
 }
 
-const MATCH: MatchOptions = MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: true,
-    require_literal_leading_dot: false,
-};
+
 
 impl Config {
     /// What each file is bound to: the first `[[bind]]` whose pattern matches the file.

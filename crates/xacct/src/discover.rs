@@ -1,11 +1,20 @@
 //! Which files to lint: explicit files always; folders walked for `*.json`, `*.yaml`, `*.yml`
-//! and `*.template` (CloudFormation's own extension), skipping VCS,
-//! build and dependency folders and hidden entries, filtered by `--include`/`--exclude`.
+//! and `*.template` (CloudFormation's own extension), skipping VCS, build and dependency folders
+//! and hidden entries, filtered by `--include`/`--exclude`.
+//!
+//! Symlinks are not followed while walking: a link to a file is kept (the read gate then
+//! refuses it if it leads out of the lint roots), a link to a folder is skipped (what it holds
+//! is either in the tree already or outside it). Each file is linted once, however many times
+//! and in whatever form it is named (`p`, `./p`, an absolute path, a folder holding it): the
+//! first form is the one shown. A path that does not exist is a finding on that path, not the
+//! end of the run.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use glob::{MatchOptions, Pattern, PatternError};
 use walkdir::WalkDir;
+
+use crate::patterns::{without_dots, Pattern, PatternError};
 
 /// Folders never worth walking into.
 const SKIPPED_DIRS: &[&str] = &[
@@ -25,32 +34,13 @@ pub struct Filter {
     exclude: Vec<Pattern>,
 }
 
-/// A bad glob.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid glob `{glob}`: {source}")]
-pub struct FilterError {
-    glob: String,
-    source: PatternError,
-}
-
-const MATCH: MatchOptions = MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: false,
-    require_literal_leading_dot: false,
-};
-
 impl Filter {
     /// Compiles the globs.
-    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, FilterError> {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, PatternError> {
         let compile = |globs: &[String]| {
             globs
                 .iter()
-                .map(|g| {
-                    Pattern::new(g).map_err(|source| FilterError {
-                        glob: g.clone(),
-                        source,
-                    })
-                })
+                .map(|g| Pattern::new(g, false))
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(Filter {
@@ -59,11 +49,12 @@ impl Filter {
         })
     }
 
-    fn excluded(&self, path: &Path) -> bool {
+    /// True when an `--exclude` glob matches the path or its name.
+    pub fn excluded(&self, path: &Path) -> bool {
         let name = path.file_name().map(Path::new);
-        self.exclude.iter().any(|p| {
-            p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH))
-        })
+        self.exclude
+            .iter()
+            .any(|p| p.matches(path) || name.is_some_and(|n| p.matches(n)))
     }
 
     fn included(&self, path: &Path) -> bool {
@@ -74,9 +65,9 @@ impl Filter {
                 .is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
         }
         let name = path.file_name().map(Path::new);
-        self.include.iter().any(|p| {
-            p.matches_path_with(path, MATCH) || name.is_some_and(|n| p.matches_path_with(n, MATCH))
-        })
+        self.include
+            .iter()
+            .any(|p| p.matches(path) || name.is_some_and(|n| p.matches(n)))
     }
 }
 
@@ -86,47 +77,69 @@ pub struct Candidate {
     pub path: PathBuf,
     /// True when the user named it (rather than a folder holding it).
     pub explicit: bool,
-    /// A walk error for this entry (e.g. a symlink loop or an unreadable folder).
+    /// A walk error for this entry (e.g. an unreadable folder, or a path that does not exist).
     pub error: Option<std::io::Error>,
 }
 
 /// The result of discovery.
 pub struct Discovered {
-    /// Files, in a stable order.
+    /// Files, in a stable order, each once.
     pub files: Vec<Candidate>,
-    /// Paths the user named that do not exist.
-    pub missing: Vec<PathBuf>,
+}
+
+/// The identity of a file, however it is named: its canonical path, or for a path that cannot
+/// be resolved, the path itself without `.` components.
+fn identity(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .unwrap_or_else(|_| crate::paths::absolute(&without_dots(path)))
+}
+
+/// Adds `candidate`, whose identity is `key`, unless the same file is there already (then a
+/// name on the command line still makes it explicit).
+fn add(
+    files: &mut Vec<Candidate>,
+    seen: &mut HashMap<PathBuf, usize>,
+    key: PathBuf,
+    candidate: Candidate,
+) {
+    match seen.get(&key) {
+        Some(&at) => files[at].explicit |= candidate.explicit,
+        None => {
+            seen.insert(key, files.len());
+            files.push(candidate);
+        }
+    }
 }
 
 /// Finds the files to lint under `paths`.
 pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
     let mut files = Vec::new();
-    let mut missing = Vec::new();
+    let mut seen = HashMap::new();
     for root in paths {
-        let Ok(meta) = std::fs::metadata(root) else {
-            if std::fs::symlink_metadata(root).is_ok() {
-                // A dangling or looping symlink the user named: report it as unreadable.
-                let error = std::fs::metadata(root).err();
-                files.push(Candidate {
+        let meta = std::fs::metadata(root);
+        if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
+            // A file, a dangling or looping link, or nothing at all: the read says which.
+            let error = match meta {
+                Err(e) if std::fs::symlink_metadata(root).is_err() => Some(e),
+                _ => None,
+            };
+            add(
+                &mut files,
+                &mut seen,
+                identity(root),
+                Candidate {
                     path: root.clone(),
                     explicit: true,
                     error,
-                });
-            } else {
-                missing.push(root.clone());
-            }
-            continue;
-        };
-        if !meta.is_dir() {
-            files.push(Candidate {
-                path: root.clone(),
-                explicit: true,
-                error: None,
-            });
+                },
+            );
             continue;
         }
+        // Below a canonical root, a walked path is canonical but for a last component that is
+        // a link: one resolution per root, not one per file.
+        let canonical_root = identity(root);
         let walker = WalkDir::new(root)
-            .follow_links(true)
+            .follow_links(false)
             .sort_by_file_name()
             .into_iter();
         let walker = walker.filter_entry(|entry| {
@@ -141,34 +154,51 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
         });
         for entry in walker {
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    if filter.included(entry.path()) {
-                        files.push(Candidate {
-                            path: entry.into_path(),
-                            explicit: false,
-                            error: None,
-                        });
+                Ok(entry) => {
+                    let kind = entry.file_type();
+                    // A link is taken for a file unless it leads to a folder; where it leads
+                    // is the read gate's to judge.
+                    let file_like = kind.is_file()
+                        || (kind.is_symlink()
+                            && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
+                    if file_like && filter.included(entry.path()) {
+                        let key = match entry.path().strip_prefix(root) {
+                            Ok(relative) if !kind.is_symlink() => canonical_root.join(relative),
+                            _ => identity(entry.path()),
+                        };
+                        add(
+                            &mut files,
+                            &mut seen,
+                            key,
+                            Candidate {
+                                path: entry.into_path(),
+                                explicit: false,
+                                error: None,
+                            },
+                        );
                     }
                 }
-                Ok(_) => {}
                 Err(error) => {
-                    // A loop, or a folder or file that cannot be read: reported, never skipped,
-                    // so a permissions problem cannot hide a pipeline.
+                    // A folder or file that cannot be read: reported, never skipped, so a
+                    // permissions problem cannot hide a pipeline.
                     let path = error.path().map_or_else(|| root.clone(), Path::to_path_buf);
-                    // The finding carries the path already: keep the OS's words only, except
-                    // for a loop, which walkdir describes best.
-                    let io = match (error.loop_ancestor(), error.io_error()) {
-                        (None, Some(io)) => std::io::Error::new(io.kind(), io.to_string()),
-                        _ => std::io::Error::other(error.to_string()),
+                    let io = match error.io_error() {
+                        Some(io) => std::io::Error::new(io.kind(), io.to_string()),
+                        None => std::io::Error::other(error.to_string()),
                     };
-                    files.push(Candidate {
-                        path,
-                        explicit: false,
-                        error: Some(io),
-                    });
+                    add(
+                        &mut files,
+                        &mut seen,
+                        identity(&path),
+                        Candidate {
+                            path,
+                            explicit: false,
+                            error: Some(io),
+                        },
+                    );
                 }
             }
         }
     }
-    Discovered { files, missing }
+    Discovered { files }
 }

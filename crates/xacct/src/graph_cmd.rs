@@ -20,8 +20,13 @@ pub enum GraphFormat {
 
 /// Builds the graph of the files and prints it.
 pub fn run(prepared: Prepared, format: GraphFormat) -> u8 {
-    let (run, workspace, graph) =
-        lint::lint_with_graph(prepared.files, &prepared.bindings, &prepared.options, true);
+    let (run, workspace, graph) = lint::lint_with_graph(
+        &prepared.gate,
+        prepared.files,
+        &prepared.bindings,
+        &prepared.options,
+        true,
+    );
     // The findings that break an edge: check index → codes.
     let mut marks: HashMap<usize, Vec<String>> = HashMap::new();
     for d in run.diagnostics() {

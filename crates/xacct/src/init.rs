@@ -22,7 +22,8 @@ use xacct_model::arn::{AccountId, Arn};
 use xacct_model::policy::PrincipalKind;
 use xacct_model::policy_file::{PolicyKind, Subject};
 use xacct_model::workspace::{account_of_path, Governs, Workspace};
-use xacct_model::{DocumentKind, KeyRef};
+use xacct_input::DocumentKind;
+use xacct_model::KeyRef;
 use xacct_rules::{LintOptions, Outcome};
 use xacct_syntax::FileId;
 
@@ -35,13 +36,14 @@ use crate::{stacks, EXIT_CLEAN, EXIT_TROUBLE};
 /// `xacct init [--force]`.
 pub fn run(force: bool) -> u8 {
     let target = Path::new(FILE_NAME);
-    if target.exists() && !force {
+    if std::fs::symlink_metadata(target).is_ok() && !force {
         eprintln!("error: {FILE_NAME} exists already; `xacct init --force` overwrites it");
         return EXIT_TROUBLE;
     }
     let text = match starter() {
         Ok((text, summary)) => {
-            if let Err(e) = std::fs::write(target, &text) {
+            // Whole or not at all, and never through a link (a dangling one included).
+            if let Err(e) = xacct_input::gate::write_atomic(target, text.as_bytes()) {
                 eprintln!("error: cannot write {FILE_NAME}: {e}");
                 return EXIT_TROUBLE;
             }
@@ -59,8 +61,11 @@ pub fn run(force: bool) -> u8 {
 /// The config for the current folder's files, and a line saying what it holds.
 fn starter() -> Result<(String, String), String> {
     let filter = Filter::new(&[], &[]).map_err(|e| e.to_string())?;
-    let mut discovered = discover::discover(&[PathBuf::from(".")], &filter);
-    let settings = stacks::settings(&mut discovered.files, &ConfigSet::default());
+    let here = PathBuf::from(".");
+    let mut discovered = discover::discover(std::slice::from_ref(&here), &filter);
+    let mut gate = xacct_input::Gate::new();
+    gate.add_named(&here);
+    let settings = stacks::settings(&gate, &mut discovered.files, &ConfigSet::default());
     // Templates whose CDK manifest says where they are deployed need no [[stack]].
     let told: HashSet<PathBuf> = settings
         .iter()
@@ -68,11 +73,14 @@ fn starter() -> Result<(String, String), String> {
         .map(|(path, _)| path.clone())
         .collect();
     let options = LintOptions {
-        files: settings,
+        input: xacct_input::Options {
+            files: settings,
+            ..xacct_input::Options::default()
+        },
         ..LintOptions::default()
     };
     let (run, workspace, _) =
-        lint::lint_with_graph(discovered.files, &HashMap::new(), &options, false);
+        lint::lint_with_graph(&gate, discovered.files, &HashMap::new(), &options, false);
     let inferred = infer(&run, &workspace, &told);
     let summary = inferred.summary(run.files.len());
     Ok((inferred.render(), summary))

@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use xacct_graph::TrustGraph;
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
-use xacct_rules::engine::{check_all, load, read_source, Checked, LoadedFile};
-use xacct_rules::{Diagnostic, LintOptions, Outcome};
+use xacct_input::{Gate, Input, ReadError};
+use xacct_rules::engine::{check_all, check_file, Checked, LoadedFile};
+use xacct_rules::{Diagnostic, FileReport, LintOptions, Outcome};
 use xacct_syntax::{FileId, SourceFile};
 
 use crate::discover::Candidate;
@@ -62,52 +63,123 @@ impl LintRun {
     }
 }
 
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        // Reading a FIFO or a device would block or never end.
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    std::fs::read(path)
-}
-
-/// Phase 1 for one file: read, decode, load.
-fn load_one(id: FileId, candidate: Candidate, options: &LintOptions) -> (SourceFile, LoadedFile) {
-    let read = match candidate.error {
-        Some(error) => Err(error),
-        None => read_file(&candidate.path),
-    };
-    match read {
-        Ok(bytes) => {
-            let (source, decode_error) = read_source(&candidate.path, bytes);
-            let loaded = load(
-                id,
-                &source,
-                decode_error.as_ref(),
-                candidate.explicit,
-                options,
-            );
-            (source, loaded)
-        }
-        Err(error) => (
-            SourceFile::new(&candidate.path, String::new()),
-            LoadedFile::unreadable(id, &candidate.path, &error),
+/// Phase 1 for one file: read through the gate, decode, load, input findings and pipeline
+/// rules. A panic (a bug: no known input reaches one) becomes an XA000 finding on the file, and
+/// the other files go on.
+fn load_one(
+    gate: &Gate,
+    id: FileId,
+    candidate: Candidate,
+    options: &LintOptions,
+) -> (SourceFile, LoadedFile) {
+    let path = candidate.path;
+    let work = std::panic::AssertUnwindSafe(|| {
+        let (source, input) = match candidate.error {
+            Some(error) => (
+                SourceFile::new(&path, String::new()),
+                Input::unreadable(id, &path, &ReadError::from(error)),
+            ),
+            None => {
+                panic_on_request(&path);
+                xacct_input::read_and_load(gate, id, &path, candidate.explicit, &options.input)
+            }
+        };
+        (source, check_file(input, options))
+    });
+    match std::panic::catch_unwind(work) {
+        Ok(loaded) => loaded,
+        Err(panic) => (
+            SourceFile::new(&path, String::new()),
+            internal_error(id, &path, panic_message(&*panic), options),
         ),
     }
 }
 
+/// The run's reports when the workspace phase failed: each file's own findings, and an XA000
+/// finding on the first file saying the cross-file rules could not run.
+fn workspace_failed(
+    so_far: Vec<(Vec<Diagnostic>, Outcome)>,
+    panic: &(dyn std::any::Any + Send),
+) -> Checked {
+    let message = panic_message(panic);
+    let mut reports: Vec<FileReport> = so_far
+        .into_iter()
+        .map(|(mut diagnostics, outcome)| {
+            xacct_rules::engine::sort(&mut diagnostics);
+            FileReport {
+                diagnostics,
+                suppressed: Vec::new(),
+                outcome,
+            }
+        })
+        .collect();
+    if let Some(first) = reports.first_mut() {
+        let issue = xacct_input::Issue::new(
+            xacct_input::IssueKind::Internal,
+            xacct_syntax::Span::empty(0),
+            format!("xacct failed while relating the files to each other (internal error: {message}); the cross-file findings of this run are missing"),
+        )
+        .help("this is a bug in xacct: please report it at https://github.com/xacct/xacct/issues");
+        first
+            .diagnostics
+            .insert(0, xacct_rules::engine::issue_diagnostic(FileId(0), issue));
+    }
+    Checked {
+        reports,
+        workspace: Workspace::default(),
+        graph: TrustGraph::empty(),
+    }
+}
+
+/// Tests of the last net: a debug build panics on a file whose path contains the value of
+/// `XACCT_PANIC_ON` (release builds have no such door).
+fn panic_on_request(path: &Path) {
+    if cfg!(debug_assertions) {
+        if let Some(needle) = std::env::var_os("XACCT_PANIC_ON") {
+            let needle = needle.to_string_lossy();
+            if !needle.is_empty() && path.to_string_lossy().contains(needle.as_ref()) {
+                panic!("XACCT_PANIC_ON matched this file");
+            }
+        }
+    }
+}
+
+/// What a panic said, if it said it in text.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// The file's finding when xacct itself failed on it.
+fn internal_error(id: FileId, path: &Path, message: String, options: &LintOptions) -> LoadedFile {
+    let issue = xacct_input::Issue::new(
+        xacct_input::IssueKind::Internal,
+        xacct_syntax::Span::empty(0),
+        format!("xacct failed on this file (internal error: {message}); its other findings are missing"),
+    )
+    .help("this is a bug in xacct, not in the file: please report it with the file (or a copy with its secrets removed) at https://github.com/xacct/xacct/issues");
+    let mut input = Input::unreadable(id, path, &ReadError::NotFound);
+    input.issues = vec![issue];
+    check_file(input, options)
+}
+
 /// Lints the files: each is loaded on its own, then all are checked together.
 pub fn lint_all(
+    gate: &Gate,
     candidates: Vec<Candidate>,
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
 ) -> LintRun {
-    lint_with_graph(candidates, bindings, options, false).0
+    lint_with_graph(gate, candidates, bindings, options, false).0
 }
 
 /// Lints the files and keeps the workspace and its trust graph (built even without policies
 /// when `draw`, with the nodes and edges `xacct graph` draws).
 pub fn lint_with_graph(
+    gate: &Gate,
     candidates: Vec<Candidate>,
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
@@ -118,13 +190,21 @@ pub fn lint_with_graph(
     let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
         .into_par_iter()
         .enumerate()
-        .map(|(i, candidate)| load_one(FileId(i as u32), candidate, options))
+        .map(|(i, candidate)| load_one(gate, FileId(i as u32), candidate, options))
         .unzip();
+    // The last net for the workspace phase: the per-file findings survive a bug there.
+    let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
+        .iter()
+        .map(|l| (l.findings().cloned().collect(), l.outcome))
+        .collect();
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_all(loaded, bindings, options, draw)
+    }));
     let Checked {
         reports,
         workspace,
         graph,
-    } = check_all(loaded, bindings, options, draw);
+    } = checked.unwrap_or_else(|panic| workspace_failed(so_far, &*panic));
     // Only files with findings or labels are rendered: drop the others' text to bound memory.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
@@ -154,4 +234,33 @@ pub fn lint_with_graph(
         })
         .collect();
     (LintRun { files }, workspace, graph)
+}
+
+/// Adds a file to the run for each sub-project config that could not be used, with its XA008
+/// finding at the fault (the config's files were left out of the run).
+pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConfig]) {
+    for config in broken {
+        let error = &config.error;
+        let id = FileId(run.files.len() as u32);
+        let start = error.span.start.min(error.text.len()) as u32;
+        let end = error.span.end.clamp(error.span.start, error.text.len()) as u32;
+        let issue = xacct_input::Issue::new(
+            xacct_input::IssueKind::Config,
+            xacct_syntax::Span::new(start, end),
+            format!(
+                "invalid config: {}; the {} file{} it governs {} not linted",
+                error.message,
+                config.files,
+                if config.files == 1 { "" } else { "s" },
+                if config.files == 1 { "is" } else { "are" },
+            ),
+        )
+        .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
+        run.files.push(LintedFile {
+            source: SourceFile::new(&error.path, error.text.clone()),
+            diagnostics: vec![xacct_rules::engine::issue_diagnostic(id, issue)],
+            suppressed: Vec::new(),
+            outcome: Outcome::Broken,
+        });
+    }
 }

@@ -5,11 +5,14 @@ mod baseline;
 mod changed;
 mod config;
 mod discover;
+mod escape;
 mod fingerprint;
 mod graph_cmd;
 mod init;
 mod lint;
 mod paths;
+mod patterns;
+mod pool;
 mod render;
 mod select;
 mod stacks;
@@ -121,9 +124,9 @@ struct InputArgs {
     /// Skip files and folders whose path matches one of these globs.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
-    /// Worker threads for reading, parsing and checking files (default: one per core).
-    /// Output is the same whatever the number.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads for reading, parsing and checking files (default: one per core, at
+    /// most 256). Output is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=pool::MAX_THREADS as i64))]
     threads: Option<u16>,
     /// The config file for every file (default: for each file, the nearest `xacct.toml` in its
     /// folder or above, else the one of the current folder).
@@ -199,13 +202,16 @@ pub(crate) const EXIT_FINDINGS: u8 = 1;
 pub(crate) const EXIT_TROUBLE: u8 = 2;
 
 fn main() -> ExitCode {
+    pool::quiet_panics();
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Lint(args) => run_lint(args),
-        Command::Graph(args) => match prepare(&args.input, false) {
-            Ok(prepared) => graph_cmd::run(prepared, args.format),
-            Err(code) => code,
-        },
+        Command::Lint(args) => pool::run(args.input.threads, || run_lint(args)),
+        Command::Graph(args) => pool::run(args.input.threads, || {
+            match prepare(&args.input, false) {
+                Ok(prepared) => graph_cmd::run(prepared, args.format),
+                Err(code) => code,
+            }
+        }),
         Command::Rules { format } => {
             print_rules(format);
             EXIT_CLEAN
@@ -216,7 +222,10 @@ fn main() -> ExitCode {
                 EXIT_CLEAN
             }
             None => {
-                eprintln!("error: no rule `{rule}`; `xacct rules` lists them");
+                eprintln!(
+                    "error: no rule `{}`; `xacct rules` lists them",
+                    escape::line(&rule)
+                );
                 EXIT_TROUBLE
             }
         },
@@ -229,13 +238,15 @@ fn main() -> ExitCode {
             EXIT_CLEAN
         }
         Command::Man { dir } => print_man(dir),
-        Command::Init { force } => init::run(force),
+        Command::Init { force } => pool::run(None, || init::run(force)),
     };
     ExitCode::from(code)
 }
 
 /// Everything a command needs before linting: the files, their bindings, the options.
 pub struct Prepared {
+    /// What may be read: the lint roots.
+    pub gate: xacct_input::Gate,
     /// The files to read.
     pub files: Vec<discover::Candidate>,
     /// What files govern, from the config.
@@ -248,10 +259,12 @@ pub struct Prepared {
     pub configs: config::ConfigSet,
 }
 
-/// Checks the arguments and the configs and finds the files; an exit status on trouble.
+/// Checks the arguments and the configs and finds the files; an exit status when the run
+/// cannot start (a bad argument, or the run's own config is unreadable or invalid). A path
+/// that does not exist, a broken file or a broken sub-project config is a finding instead.
 fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", escape::line(&e.to_string()));
         EXIT_TROUBLE
     })?;
     if let Some(region) = input
@@ -259,39 +272,43 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         .as_deref()
         .filter(|r| !xacct_model::arn::is_region_name(r))
     {
-        eprintln!("error: --region `{region}` is not an AWS region name (e.g. us-east-1)");
+        eprintln!(
+            "error: --region `{}` is not an AWS region name (e.g. us-east-1)",
+            escape::line(region)
+        );
         return Err(EXIT_TROUBLE);
-    }
-    if let Some(threads) = input.threads {
-        // Only fails when a pool already exists, which `prepare` runs too early for.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(usize::from(threads))
-            .build_global();
     }
     let mut discovered = discover::discover(&input.paths, &filter);
-    if !discovered.missing.is_empty() {
-        for path in &discovered.missing {
-            eprintln!("error: {}: no such file or folder", path.display());
-        }
-        return Err(EXIT_TROUBLE);
+    // What may be read: below each folder named, and beside each file named.
+    let mut gate = xacct_input::Gate::new();
+    for path in &input.paths {
+        gate.add_named(path);
     }
     let mut companions = if input.changed {
-        changed::add_companions(&mut discovered.files, input.config.as_deref(), &filter)
+        changed::add_companions(
+            &mut gate,
+            &mut discovered.files,
+            input.config.as_deref(),
+            &filter,
+        )
     } else {
         Default::default()
     };
-    let configs =
+    let mut configs =
         config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
             render::text::config_error(&e);
             EXIT_TROUBLE
         })?;
     configs.drop_excluded(&mut discovered.files, &mut companions);
-    let settings = stacks::settings(&mut discovered.files, &configs);
+    configs.drop_broken(&mut discovered.files, &mut companions);
+    let settings = stacks::settings(&gate, &mut discovered.files, &configs);
     let options = xacct_rules::LintOptions {
-        region: input.region.clone(),
+        input: xacct_input::Options {
+            region: input.region.clone(),
+            files: settings,
+        },
         strict,
         account_names: configs.account_names(),
-        files: settings,
     };
     let paths: Vec<_> = discovered
         .files
@@ -301,6 +318,7 @@ fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         .collect();
     let bindings = configs.bindings(&paths);
     Ok(Prepared {
+        gate,
         files: discovered.files,
         bindings,
         options,
@@ -319,7 +337,7 @@ fn run_lint(args: LintArgs) -> u8 {
         match select::Layer::from_args(args.select.as_deref(), &args.extend_select, &args.ignore) {
             Ok(layer) => layer,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape::line(&e.to_string()));
                 return EXIT_TROUBLE;
             }
         };
@@ -327,7 +345,7 @@ fn run_lint(args: LintArgs) -> u8 {
     let baseline = match args.baseline.as_deref().map(baseline::load).transpose() {
         Ok(baseline) => baseline,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape::line(&e));
             return EXIT_TROUBLE;
         }
     };
@@ -335,7 +353,13 @@ fn run_lint(args: LintArgs) -> u8 {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let mut run = lint::lint_all(prepared.files, &prepared.bindings, &prepared.options);
+    let mut run = lint::lint_all(
+        &prepared.gate,
+        prepared.files,
+        &prepared.bindings,
+        &prepared.options,
+    );
+    lint::add_broken_configs(&mut run, prepared.configs.broken());
     select::apply(&mut run, &prepared.configs, &cli_rules);
     changed::report_only_changed(&mut run, &prepared.companions);
     if let Some(path) = &args.write_baseline {
@@ -344,12 +368,12 @@ fn run_lint(args: LintArgs) -> u8 {
                 eprintln!(
                     "recorded {count} finding{} in {}",
                     if count == 1 { "" } else { "s" },
-                    path.display()
+                    escape::path(path)
                 );
                 EXIT_CLEAN
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape::line(&e));
                 EXIT_TROUBLE
             }
         };
@@ -397,9 +421,7 @@ fn run_lint(args: LintArgs) -> u8 {
         // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
     }
     let threshold = Severity::from(args.fail_on);
-    if run.checked_files() == 0 && run.broken_files() > 0 {
-        EXIT_TROUBLE
-    } else if run.diagnostics().any(|d| d.severity >= threshold) {
+    if run.diagnostics().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

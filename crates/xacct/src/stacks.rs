@@ -1,15 +1,13 @@
 //! What the config near each file says of it, and where templates are deployed: `[[stack]]`
 //! entries, and the manifests of CDK cloud assemblies (`cdk.out/manifest.json`) among the files
-//! to lint. The config wins over a manifest (it is the user's explicit word); the engine falls
+//! to lint. The config wins over a manifest (it is the user's explicit word); the loader falls
 //! back to the folder convention.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use xacct_model::cdk::{is_manifest, read_manifest};
-use xacct_model::cfn::StackFacts;
-
-use xacct_rules::FileSettings;
+use xacct_input::cdk::read_assemblies;
+use xacct_input::{FileSettings, Gate, StackFacts};
 
 use crate::config::ConfigSet;
 use crate::discover::Candidate;
@@ -17,9 +15,13 @@ use crate::paths::normalize;
 
 /// The settings of every file among `files`, keyed by the files' own paths. Templates a
 /// manifest lists that are not among `files` yet (a manifest named on its own) are added.
-pub fn settings(files: &mut Vec<Candidate>, configs: &ConfigSet) -> HashMap<PathBuf, FileSettings> {
-    let from_manifests = manifests(files);
-    let mut out = HashMap::new();
+pub fn settings(
+    gate: &Gate,
+    files: &mut Vec<Candidate>,
+    configs: &ConfigSet,
+) -> HashMap<PathBuf, FileSettings> {
+    let from_manifests = manifests(gate, files, configs);
+    let mut out = HashMap::with_capacity(files.len());
     for candidate in files.iter() {
         let config = configs.of(&candidate.path);
         let mut stack = config
@@ -37,58 +39,50 @@ pub fn settings(files: &mut Vec<Candidate>, configs: &ConfigSet) -> HashMap<Path
             FileSettings {
                 region: config.and_then(|c| c.region.clone()),
                 stack,
+                limits: config.map(|c| c.limits).unwrap_or_default(),
             },
         );
     }
     out
 }
 
-/// The stacks CDK manifests among `files` describe, by template path.
-fn manifests(files: &mut Vec<Candidate>) -> HashMap<PathBuf, StackFacts> {
-    let mut from_manifests: HashMap<PathBuf, StackFacts> = HashMap::new();
-    let mut queue: Vec<PathBuf> = files
+/// The stacks CDK manifests among `files` describe, by template path; the templates they name
+/// that are not among `files` yet are added (in one pass: a set of the paths, not a scan per
+/// stack).
+fn manifests(
+    gate: &Gate,
+    files: &mut Vec<Candidate>,
+    configs: &ConfigSet,
+) -> HashMap<PathBuf, StackFacts> {
+    let manifests: Vec<PathBuf> = files
         .iter()
-        .filter(|c| c.path.file_name().is_some_and(|n| n == "manifest.json"))
+        .filter(|c| c.error.is_none() && c.path.file_name().is_some_and(|n| n == "manifest.json"))
         .map(|c| c.path.clone())
         .collect();
-    let mut seen = HashSet::new();
-    while let Some(manifest) = queue.pop() {
-        if !seen.insert(normalize(&manifest)) {
-            continue;
+    if manifests.is_empty() {
+        return HashMap::new();
+    }
+    let limits = manifests
+        .first()
+        .and_then(|m| configs.of(m))
+        .map(|c| c.limits)
+        .unwrap_or_default();
+    let mut known: HashSet<PathBuf> = files.iter().map(|c| normalize(&c.path)).collect();
+    let mut from_manifests = HashMap::new();
+    for stack in read_assemblies(gate, manifests, &limits) {
+        let template = normalize(&stack.template);
+        // A template outside the lint roots is listed, to be reported as not read; one inside
+        // that does not exist (a partly committed `cdk.out`) is left out, as before.
+        let listed = !gate.lexically_inside(&stack.template)
+            || std::fs::symlink_metadata(&stack.template).is_ok();
+        if listed && known.insert(template.clone()) {
+            files.push(Candidate {
+                path: stack.template,
+                explicit: false,
+                error: None,
+            });
         }
-        // An unreadable or broken manifest is linted (and reported) as a file like any other.
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
-            continue;
-        };
-        let Ok(document) = xacct_syntax::json::parse(&text) else {
-            continue;
-        };
-        if !is_manifest(&document.root) {
-            continue;
-        }
-        let dir = manifest.parent().unwrap_or(Path::new(""));
-        let assembly = read_manifest(dir, &document.root);
-        for stack in assembly.stacks {
-            from_manifests.insert(normalize(&stack.template), stack.facts);
-            if !files
-                .iter()
-                .any(|c| normalize(&c.path) == normalize(&stack.template))
-                && stack.template.is_file()
-            {
-                files.push(Candidate {
-                    path: stack.template,
-                    explicit: false,
-                    error: None,
-                });
-            }
-        }
-        queue.extend(
-            assembly
-                .nested
-                .into_iter()
-                .map(|d| d.join("manifest.json"))
-                .filter(|m| m.is_file()),
-        );
+        from_manifests.insert(template, stack.facts);
     }
     from_manifests
 }

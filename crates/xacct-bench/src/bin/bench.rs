@@ -30,8 +30,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use xacct_bench::{load_each, Binding, Corpus, Options};
-use xacct_rules::engine::{check_all, read_source};
-use xacct_rules::{lint_source, LintOptions, Outcome, Severity};
+use xacct_rules::engine::check_all;
+use xacct_rules::{lint_bytes, LintOptions, Outcome, Severity};
 use xacct_syntax::{json, FileId};
 
 const USAGE: &str = "usage: bench [--files N (pipelines, default 1000)] [--accounts N (default 50)] [--rounds R (default 15)] [--seed S (default 1)] [--threads T (rayon's, default 1)] [--strict]";
@@ -174,11 +174,10 @@ fn spanned_parse(bench: &Bench) -> Tally {
 fn lint_each(bench: &Bench) -> Tally {
     let mut tally = Tally::default();
     for (index, input) in bench.pipelines.iter().enumerate() {
-        let (source, decode_error) = read_source(&input.path, black_box(input.bytes.to_vec()));
-        let report = lint_source(
+        let (_, report) = lint_bytes(
             FileId(index as u32),
-            &source,
-            decode_error.as_ref(),
+            &input.path,
+            black_box(input.bytes.to_vec()),
             true,
             &bench.options,
         );
@@ -414,7 +413,7 @@ fn main() {
             tally: None,
         },
         Contender {
-            label: "(c) lint: read_source + lint_source",
+            label: "(c) lint: lint_bytes (decode, load, rules)",
             run: lint_each,
             times: Vec::new(),
             tally: None,
@@ -514,7 +513,7 @@ fn main() {
     let checks: Vec<Duration> = phases.iter().map(|p| p.1).collect();
     let whole = median(&contenders[5].times).as_secs_f64();
     println!(
-        "    (e) phase 1, read_source + load + pipeline rules {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d)",
+        "    (e) phase 1, decode + load + pipeline rules {:>9.2} ms median ({:.0}% of (e)), {:.2}× (d)",
         ms(median(&loads)),
         100.0 * median(&loads).as_secs_f64() / whole,
         median(&loads).as_secs_f64() / base.as_secs_f64()
@@ -573,7 +572,7 @@ fn main() {
         100.0 * parse_ratio / pool_ratio
     );
     println!(
-        "{:<36}  {:.0} µs per file: what calling lint_source from outside rayon's pool adds (check_all hands the workspace rules to the pool and waits, from 16 pipelines on)",
+        "{:<36}  {:.0} µs per file: what calling lint_bytes from outside rayon's pool adds (check_all hands the workspace rules to the pool and waits, from 16 pipelines on)",
         "(c)-(c') the hand-off",
         (median(&contenders[2].times).as_secs_f64() - median(&contenders[3].times).as_secs_f64())
             * 1e6

@@ -17,10 +17,15 @@ use xacct_syntax::{FileId, Span};
 use crate::registry::Rule;
 use crate::Diagnostic;
 
+pub mod xa000;
 pub mod xa001;
 pub mod xa002;
 pub mod xa003;
 pub mod xa004;
+pub mod xa005;
+pub mod xa006;
+pub mod xa007;
+pub mod xa008;
 pub mod xa101;
 pub mod xa102;
 pub mod xa103;

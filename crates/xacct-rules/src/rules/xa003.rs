@@ -1,7 +1,10 @@
 //! XA003 unrecognized-shape: no document xacct knows, or a field of the wrong type.
+//!
+//! Three sources: the API-model validator's type errors on a pipeline (checked here); shapes
+//! `xacct-input` finds wrong while loading any format (policies, CLI outputs, templates); and
+//! policies nothing ties to a role, bucket or key (the workspace phase, [`unbound_policy`]).
 
-use xacct_syntax::json::Node;
-use xacct_syntax::{FileId, Span};
+use xacct_syntax::Span;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PipelineContext;
@@ -22,18 +25,6 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 .help("the AWS CLI and API reject the whole document; see the CodePipeline API reference for the field"),
         );
     }
-}
-
-/// A policy that breaks the IAM policy grammar.
-pub fn from_policy_issue(file: FileId, issue: &xacct_model::policy::PolicyIssue) -> Diagnostic {
-    Diagnostic::new(&RULE, file, issue.span, format!("invalid policy: {}", issue.message))
-        .help("IAM rejects the policy (MalformedPolicyDocument); see the IAM JSON policy element reference")
-}
-
-/// A property CloudFormation does not know on a resource xacct reads.
-pub fn template_issue(file: FileId, span: xacct_syntax::Span, message: &str) -> Diagnostic {
-    Diagnostic::new(&RULE, file, span, message.to_string())
-        .help("CloudFormation rejects the template (\"Encountered unsupported property\"); see the resource's page in the CloudFormation reference")
 }
 
 /// A policy whose subject neither the file, the config nor the folder tells: rules that need
@@ -68,26 +59,4 @@ pub fn unbound_policy(
             "bind it in xacct.toml so the cross-account rules can use it:\n[[bind]]\nfile = \"{}\"\n{key} = \"{example}\"",
             path.display()
         ))
-}
-
-/// A file the user named that holds no document xacct knows.
-pub fn unknown_document(file: FileId, root: &Node) -> Diagnostic {
-    let what = match root.as_object() {
-        Some(members) if !members.is_empty() => {
-            let keys: Vec<String> = members
-                .iter()
-                .take(4)
-                .map(|m| format!("`{}`", m.key))
-                .collect();
-            format!("an object with keys {}", keys.join(", "))
-        }
-        _ => format!("a JSON {}", root.kind_name()),
-    };
-    Diagnostic::new(
-        &RULE,
-        file,
-        Span::new(root.span.start, root.span.start + 1),
-        format!("not a document xacct knows: found {what}"),
-    )
-    .help("xacct reads pipeline declarations (`aws codepipeline get-pipeline` output or the bare declaration with `stages`); IAM policies and templates are recognised and checked by their own rules")
 }

@@ -111,12 +111,26 @@ fn errors_point_at_the_fault() {
 
 #[test]
 fn nesting_is_bounded() {
-    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    let ok = format!("{}{}", "[".repeat(DEFAULT_DEPTH), "]".repeat(DEFAULT_DEPTH));
     assert!(parse(&ok).is_ok());
     let deep = "[".repeat(100_000);
     let e = err(&deep);
-    assert_eq!(e.kind, ParseErrorKind::TooDeep);
-    assert_eq!(e.span, Span::new(MAX_DEPTH as u32, MAX_DEPTH as u32 + 1));
+    assert_eq!(e.kind, ParseErrorKind::TooDeep { limit: 256 });
+    assert_eq!(
+        e.span,
+        Span::new(DEFAULT_DEPTH as u32, DEFAULT_DEPTH as u32 + 1)
+    );
+    // A raised limit, never above the ceiling.
+    let limits = |depth| ParseLimits {
+        depth,
+        ..ParseLimits::default()
+    };
+    let at_ceiling = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert!(parse_with(&at_ceiling, &limits(MAX_DEPTH)).is_ok());
+    assert_eq!(
+        parse_with(&deep, &limits(usize::MAX)).unwrap_err().kind,
+        ParseErrorKind::TooDeep { limit: MAX_DEPTH }
+    );
 }
 
 #[test]
@@ -182,7 +196,7 @@ fn embedded_json_spans_point_into_the_outer_file() {
     let outer = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"\u00e4\\n\",\"Effect\":\"Allow\"}]}"}"#;
     let doc = parse(outer).unwrap();
     let string = doc.root.get("Policy").unwrap();
-    let inner = parse_embedded(outer, string.span).unwrap();
+    let inner = parse_embedded(outer, string.span, &ParseLimits::default()).unwrap();
     let statement = &inner.root.get("Statement").unwrap().as_array().unwrap()[0];
     let effect = statement.get("Effect").unwrap();
     assert_eq!(effect.as_str(), Some("Allow"));
@@ -199,7 +213,7 @@ fn embedded_json_spans_point_into_the_outer_file() {
 fn embedded_errors_point_into_the_outer_file() {
     let outer = r#"{"Policy": "{\"Version\": \"2012-10-17\",}"}"#;
     let doc = parse(outer).unwrap();
-    let e = parse_embedded(outer, doc.root.get("Policy").unwrap().span).unwrap_err();
+    let e = parse_embedded(outer, doc.root.get("Policy").unwrap().span, &ParseLimits::default()).unwrap_err();
     assert_eq!(&outer[e.span.range()], "}");
     assert_eq!(
         e.span.start as usize,
@@ -212,7 +226,7 @@ fn embedded_errors_point_into_the_outer_file() {
 fn embedded_duplicates_point_into_the_outer_file() {
     let outer = r#"{"Policy": "{\"Effect\": 1, \"Effect\": 2}"}"#;
     let doc = parse(outer).unwrap();
-    let inner = parse_embedded(outer, doc.root.get("Policy").unwrap().span).unwrap();
+    let inner = parse_embedded(outer, doc.root.get("Policy").unwrap().span, &ParseLimits::default()).unwrap();
     assert_eq!(inner.duplicates.len(), 1);
     assert_eq!(&outer[inner.duplicates[0].second.range()], r#"\"Effect\""#);
     assert!(inner.duplicates[0].first.start < inner.duplicates[0].second.start);

@@ -6,18 +6,24 @@
 //! Values are resolved as far as the template, the config (`[parameters]`, `[[stack]]`) and a
 //! CDK manifest allow (see [`eval`]); the rest stays a placeholder that rules treat as unknown.
 
+pub mod dependencies;
 pub mod eval;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
+use xacct_model::api::validate_pipeline_document;
+use xacct_model::arn::AccountId;
+use xacct_model::pipeline::{load_pipeline, Spanned, StackPlacement};
+use xacct_model::policy::load_policy;
+use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
+use xacct_model::workspace::PipelineUnit;
+use xacct_model::Accounts;
 use xacct_syntax::json::{Member, Node, Value};
-use xacct_syntax::Span;
+use xacct_syntax::{FileId, Span};
 
-use crate::arn::AccountId;
-use crate::pipeline::Spanned;
-use crate::policy::load_policy;
-use crate::policy_file::{PolicyEntry, PolicyKind, Subject};
+use crate::{Assumption, Input, Issue, Limits, Options, Ownership, Suppression};
 use eval::{scalar_text, Owned, Template};
 
 /// Where a template is deployed and with which parameter values, as far as anyone says.
@@ -45,19 +51,6 @@ pub struct TemplatePipeline {
     pub root: Owned,
 }
 
-/// `Metadata: {xacct: {ignore: [...], reason: ...}}` on a resource.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    /// The resource's logical ID.
-    pub resource: String,
-    /// The resource, key to end: findings inside it are suppressed.
-    pub span: Span,
-    /// Codes or prefixes (`XA503`, `XA5`), with their spans.
-    pub codes: Vec<Spanned<String>>,
-    /// Why, when given.
-    pub reason: Option<String>,
-}
-
 /// What a template declares that xacct checks.
 #[derive(Debug, Default)]
 pub struct TemplateContents {
@@ -72,8 +65,9 @@ pub struct TemplateContents {
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
     /// condition). What is found inside holds when the condition does.
     pub assumptions: Vec<(Span, String)>,
-    /// Properties CloudFormation does not know on the resources read here: (span, message).
-    pub issues: Vec<(Span, String)>,
+    /// Properties CloudFormation does not know, circular dependencies, values that cannot be
+    /// evaluated, limits reached.
+    pub issues: Vec<Issue>,
 }
 
 /// The properties of `AWS::CodePipeline::Pipeline` (CloudFormation resource reference).
@@ -92,14 +86,108 @@ const PIPELINE_PROPERTIES: &[&str] = &[
     "Variables",
 ];
 
-/// Reads a template. Call when [`crate::DocumentKind::detect`] says `Template`.
-pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
+/// Loads a template into `input`: its pipelines in the API's shape (placed in the stack's
+/// account), its policies, ownership settings, suppressions and issues.
+pub fn load(
+    file: FileId,
+    root: &Node<'_>,
+    path: &Path,
+    options: &Options,
+    limits: &Limits,
+    input: &mut Input,
+) {
+    let settings = options.files.get(path);
+    let mut facts = settings.map(|s| s.stack.clone()).unwrap_or_default();
+    if facts.account.is_none() {
+        facts.account = xacct_model::workspace::account_of_path(path);
+    }
+    if facts.region.is_none() {
+        facts.region = options.default_region(path);
+    }
+    let contents = load_template(root, &facts, limits);
+    // Only what the config or a manifest says is the stack's region; a default region stays
+    // the command line's or the config's, for messages.
+    let stack_region = settings.and_then(|s| s.stack.region.clone());
+    let fallback_region = options.default_region(path);
+    input.issues.extend(contents.issues);
+    for p in contents.pipelines {
+        let mut doc = load_pipeline(&p.root);
+        doc.stack = Some(StackPlacement {
+            account: facts.account,
+            region: stack_region.clone(),
+            span: p.logical_id.span,
+        });
+        let accounts = Accounts::resolve(&doc, fallback_region.as_deref());
+        let shape_issues = validate_pipeline_document(&p.root)
+            .into_iter()
+            .map(|mut issue| {
+                issue.path = template_path(&issue.path);
+                issue
+            })
+            .collect();
+        input.documents.pipelines.push(PipelineUnit {
+            file,
+            doc,
+            accounts,
+            shape_issues,
+        });
+    }
+    input.issues.extend(
+        contents
+            .policies
+            .iter()
+            .flat_map(|entry| entry.issues.iter().map(Issue::policy)),
+    );
+    input.documents.policies.extend(contents.policies);
+    input
+        .documents
+        .ownership
+        .extend(contents.ownership.into_iter().map(|(bucket, setting)| Ownership {
+            bucket: Some(bucket),
+            setting,
+        }));
+    input.documents.suppressions.extend(contents.suppressions);
+    input.documents.assumptions.extend(
+        contents
+            .assumptions
+            .into_iter()
+            .map(|(span, condition)| Assumption { span, condition }),
+    );
+}
+
+/// An API path (`pipeline.stages[1].actions[0].roleArn`) as a template names it
+/// (`Stages[1].Actions[0].RoleArn`): the properties' PascalCase, without `pipeline.`.
+/// Configuration keys are the provider's own and stay as they are.
+fn template_path(path: &str) -> String {
+    let path = path.strip_prefix("pipeline.").unwrap_or(path);
+    let mut out = String::with_capacity(path.len());
+    let mut in_configuration = false;
+    for (i, segment) in path.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if in_configuration {
+            out.push_str(segment);
+            continue;
+        }
+        let mut chars = segment.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        in_configuration = segment == "configuration";
+    }
+    out
+}
+
+/// Reads a template, as far as `facts` and `limits` allow.
+pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> TemplateContents {
     // A pipeline and its service role are in the account of the stack that creates them:
     // when nobody says where the stack is deployed, a pipeline role named by a literal ARN does.
     let derived;
     let facts = match facts.account {
         Some(_) => facts,
-        None => match pipeline_role_account(root, facts) {
+        None => match pipeline_role_account(root, facts, limits) {
             Some(account) => {
                 derived = StackFacts {
                     account: Some(account),
@@ -110,8 +198,11 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
             None => facts,
         },
     };
-    let template = Template::new(root, facts);
-    let mut contents = TemplateContents::default();
+    let template = Template::new(root, facts, limits);
+    let mut contents = TemplateContents {
+        issues: dependencies::cycles(&template),
+        ..TemplateContents::default()
+    };
     // Managed policies the template declares, by what `Ref` of them gives (their ARN), for
     // the roles that attach them by `ManagedPolicyArns`.
     let declared_managed: HashMap<String, Owned> = template
@@ -152,7 +243,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
                             .find(|p| p.eq_ignore_ascii_case(&member.key))
                             .map(|p| format!("; did you mean `{p}`?"))
                             .unwrap_or_default();
-                        contents.issues.push((
+                        contents.issues.push(Issue::template(
                             member.key_span,
                             format!(
                                 "`{}` is no property of AWS::CodePipeline::Pipeline{near}",
@@ -271,19 +362,24 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts) -> TemplateContents {
         }
     }
     contents.assumptions = template.assumptions();
+    contents.issues.extend(template.issues());
     contents
 }
 
 /// The account of the first pipeline's `RoleArn`, when it resolves to one without the stack's
 /// account (a literal ARN, or one built from parameters the config gives).
-fn pipeline_role_account(root: &Node<'_>, facts: &StackFacts) -> Option<AccountId> {
-    let template = Template::new(root, facts);
+fn pipeline_role_account(
+    root: &Node<'_>,
+    facts: &StackFacts,
+    limits: &Limits,
+) -> Option<AccountId> {
+    let template = Template::new(root, facts, limits);
     template.resources.iter().find_map(|(_, _, node)| {
         if node.get("Type")?.as_str()? != "AWS::CodePipeline::Pipeline" {
             return None;
         }
         let role = template.eval_text(node.get("Properties")?.get("RoleArn")?)?;
-        crate::Arn::parse(&role).ok()?.account_id()
+        xacct_model::Arn::parse(&role).ok()?.account_id()
     })
 }
 
@@ -411,7 +507,7 @@ fn role(
             None => contents.policies.push(PolicyEntry {
                 kind: Some(PolicyKind::Identity),
                 subject,
-                document: crate::managed::not_given(&policy_arn, policy.span),
+                document: xacct_model::managed::not_given(&policy_arn, policy.span),
                 name: Some(policy_arn),
                 issues: Vec::new(),
             }),
@@ -477,7 +573,7 @@ fn pipeline(
                 key_span: id.span,
                 value: Node {
                     span: id.span,
-                    value: Value::String(Cow::Owned(crate::symbol::placeholder(&id.value))),
+                    value: Value::String(Cow::Owned(xacct_model::symbol::placeholder(&id.value))),
                 },
             },
         );

@@ -1,12 +1,14 @@
 //! Policy files in each AWS CLI shape: what is read, what it governs, and where spans point.
 
 use xacct_model::policy::{Effect, PrincipalKind};
-use xacct_model::policy_file::{load_policy_file, PolicyKind, Subject};
+use xacct_input::cli::{load_policy_file, PolicyFile};
+use xacct_input::{IssueKind, Syntax};
+use xacct_model::policy_file::{PolicyKind, Subject};
 use xacct_syntax::json::parse;
 
-fn load(text: &str) -> xacct_model::policy_file::PolicyFile {
+fn load(text: &str) -> PolicyFile {
     let doc = parse(text).unwrap();
-    load_policy_file(&doc.root, text)
+    load_policy_file(&doc.root, text, Syntax::Json, &Default::default())
 }
 
 #[test]
@@ -75,7 +77,108 @@ fn a_broken_embedded_policy_is_a_syntax_error_in_the_outer_file() {
     let text = r#"{"Policy": "{\"Version\":\"2012-10-17\",}"}"#;
     let file = load(text);
     assert!(file.entries.is_empty());
-    assert_eq!(&text[file.embedded_errors[0].span.range()], "}");
+    assert_eq!(file.issues.len(), 1);
+    assert_eq!(file.issues[0].kind, IssueKind::Unreadable);
+    assert_eq!(
+        file.issues[0].message,
+        "invalid JSON: unexpected `}`, expected a string key"
+    );
+    assert_eq!(&text[file.issues[0].span.range()], "}");
+}
+
+/// The IAM API (and so SDK and raw API users, and tools built on them) returns policy
+/// documents URL-encoded (RFC 3986); `aws iam get-role` decodes them, scripts often do not.
+#[test]
+fn url_encoded_policies_are_decoded_with_spans_in_the_file() {
+    let text = r#"{"Role": {"Arn": "arn:aws:iam::222222222222:role/Deploy", "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22%2A%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"}}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    let entry = &file.entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Trust));
+    let statement = &entry.document.statements[0];
+    let principal = &statement.principal.as_ref().unwrap().entries[0];
+    assert_eq!(principal.value.value, "*");
+    // The span covers the escapes that spell `"*"` in the file.
+    assert_eq!(&text[principal.value.span.range()], "%22%2A%22");
+    let action = &statement.action.as_ref().unwrap().values[0];
+    assert_eq!(&text[action.span.range()], "%22sts%3AAssumeRole%22");
+    // Broken JSON inside the encoding: the error at its escape.
+    let broken = r#"{"Policy": "%7B%22Version%22%3A%7D"}"#;
+    let file = load(broken);
+    assert_eq!(file.issues.len(), 1);
+    assert_eq!(&broken[file.issues[0].span.range()], "%7D");
+}
+
+/// Values of the wrong type in a shape xacct recognises are reported where they are, never
+/// passed over in silence.
+#[test]
+fn wrong_shapes_are_issues_at_their_spans() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"Role": 5}"#,
+            "5",
+            "`Role` must be an object, as `aws iam get-role` prints it; found a number",
+        ),
+        (
+            r#"{"Policy": null}"#,
+            "null",
+            "`Policy` must be a policy document (an object, or JSON in a string), as `aws s3api get-bucket-policy` prints it; found null",
+        ),
+        (
+            r#"{"Role": {"Arn": ["x"], "AssumeRolePolicyDocument": {"Statement": []}}}"#,
+            r#"["x"]"#,
+            "`Arn` must be a string, as `aws iam get-role` prints it; found a list",
+        ),
+        (
+            r#"{"PolicyVersion": {"Document": 7}}"#,
+            "7",
+            "`Document` must be a policy document (an object, or JSON in a string), as `aws iam get-policy-version` prints it; found a number",
+        ),
+        (
+            r#"{"Policy": "[1, 2]"}"#,
+            "[1, 2]",
+            "`Policy` must be a policy document, as `aws s3api get-bucket-policy` prints it; found a list",
+        ),
+        (
+            r#"{"RoleDetailList": {"Arn": "x"}}"#,
+            r#"{"Arn": "x"}"#,
+            "`RoleDetailList` must be a list, as `aws iam get-account-authorization-details` prints it; found an object",
+        ),
+    ];
+    for (text, at, message) in cases {
+        let file = load(text);
+        assert_eq!(file.issues.len(), 1, "{text}: {:?}", file.issues);
+        let issue = &file.issues[0];
+        assert_eq!(issue.kind, IssueKind::Shape, "{text}");
+        assert_eq!(&issue.message, message, "{text}");
+        assert_eq!(&text[issue.span.range()], *at, "{text}");
+    }
+}
+
+#[test]
+fn account_authorization_details_are_read() {
+    let text = r#"{"RoleDetailList": [{"Arn": "arn:aws:iam::222222222222:role/Deploy",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}],
+        "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::222222222222:policy/Managed"}]}],
+      "Policies": [{"Arn": "arn:aws:iam::222222222222:policy/Managed", "PolicyVersionList": [
+        {"IsDefaultVersion": false, "Document": {"Statement": []}},
+        {"IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]}}]}]}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    let kinds: Vec<_> = file.entries.iter().map(|e| (e.kind, e.name.clone())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Some(PolicyKind::Trust), None),
+            (Some(PolicyKind::Identity), Some("inline".to_string())),
+            (
+                Some(PolicyKind::Identity),
+                Some("arn:aws:iam::222222222222:policy/Managed".to_string())
+            ),
+        ]
+    );
+    assert_eq!(file.entries[2].document.statements.len(), 1);
 }
 
 #[test]

@@ -1,11 +1,18 @@
 //! CDK cloud assemblies (`cdk.out`): which stack template is deployed to which account and
-//! region, from `manifest.json`.
+//! region, from `manifest.json`, nested assemblies (CDK Pipelines stages) included.
+//!
+//! Manifests are read through the gate like any file: a `templateFile` or `directoryName` that
+//! leads out of the lint roots (absolute, or climbing with `../`) is never read, and the
+//! template it names is reported as not read rather than linted.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use xacct_syntax::json::Node;
 
-use crate::arn::{is_region_name, AccountId};
+use crate::gate::Gate;
+
+use xacct_model::arn::{is_region_name, AccountId};
 use crate::cfn::StackFacts;
 
 /// A stack of an assembly.
@@ -77,6 +84,56 @@ pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
         }
     }
     assembly
+}
+
+/// The stacks of every assembly whose manifest is among `manifests` or nested in one, by
+/// template path (as the manifest names it, joined onto its folder). A manifest that cannot
+/// be read or parsed is skipped here: it is linted (and reported) as a file like any other.
+pub fn read_assemblies(
+    gate: &Gate,
+    manifests: Vec<PathBuf>,
+    limits: &crate::Limits,
+) -> Vec<AssemblyStack> {
+    let mut stacks = Vec::new();
+    let mut queue = manifests;
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    while let Some(manifest) = queue.pop() {
+        let Ok(canonical) = gate.admit(&manifest) else {
+            continue;
+        };
+        if !seen.insert(canonical) {
+            continue;
+        }
+        let Ok(bytes) = gate.read(&manifest, limits.file_size) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let Ok(document) = xacct_syntax::json::parse_with(&text, &limits.parse()) else {
+            continue;
+        };
+        if !is_manifest(&document.root) {
+            continue;
+        }
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        let assembly = read_manifest(dir, &document.root);
+        stacks.extend(assembly.stacks);
+        queue.extend(assembly.nested.into_iter().map(|d| d.join("manifest.json")));
+    }
+    // A template two manifests list keeps the facts of the one read last, in its first place.
+    let mut at: HashMap<PathBuf, usize> = HashMap::new();
+    let mut kept: Vec<AssemblyStack> = Vec::with_capacity(stacks.len());
+    for stack in stacks {
+        match at.get(&stack.template) {
+            Some(&i) => kept[i] = stack,
+            None => {
+                at.insert(stack.template.clone(), kept.len());
+                kept.push(stack);
+            }
+        }
+    }
+    kept
 }
 
 /// `aws://123456789012/us-east-1`; `unknown-account`/`unknown-region` stay unknown.

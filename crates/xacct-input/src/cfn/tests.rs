@@ -1,5 +1,6 @@
 use super::*;
-use crate::policy_file::PolicyKind;
+use xacct_model::policy_file::PolicyKind;
+use crate::Limits;
 
 fn facts() -> StackFacts {
     StackFacts {
@@ -81,7 +82,7 @@ Outputs:
 /// The template's `Outputs.Values.Value` list, evaluated.
 fn evaluated(facts: &StackFacts) -> Owned {
     let doc = xacct_syntax::yaml::parse(TEMPLATE).unwrap();
-    let template = Template::new(&doc.root, facts);
+    let template = Template::new(&doc.root, facts, &Limits::default());
     let list = doc
         .root
         .get("Outputs")
@@ -241,7 +242,7 @@ Conditions:
 #[test]
 fn a_pipeline_resource_becomes_the_api_declaration() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts());
+    let contents = load_template(&doc.root, &facts(), &Limits::default());
     assert_eq!(contents.pipelines.len(), 1);
     let root = &contents.pipelines[0].root;
     let pipeline = root.get("pipeline").unwrap();
@@ -293,15 +294,15 @@ fn a_pipeline_resource_becomes_the_api_declaration() {
         Some("App")
     );
     // And the declaration is valid for the API model.
-    assert_eq!(crate::api::validate_pipeline_document(root), Vec::new());
-    let loaded = crate::pipeline::load_pipeline(root);
+    assert_eq!(xacct_model::api::validate_pipeline_document(root), Vec::new());
+    let loaded = xacct_model::pipeline::load_pipeline(root);
     assert_eq!(loaded.pipeline.stages.len(), 1);
 }
 
 #[test]
 fn policies_name_their_subjects() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts());
+    let contents = load_template(&doc.root, &facts(), &Limits::default());
     let summary: Vec<(PolicyKind, String, Option<String>)> = contents
         .policies
         .iter()
@@ -363,7 +364,7 @@ fn policies_name_their_subjects() {
         contents.policies[4].document.statements[0].conditions[0]
             .key
             .value,
-        crate::managed::NOT_GIVEN_KEY
+        xacct_model::managed::NOT_GIVEN_KEY
     );
     assert_eq!(
         contents.ownership,
@@ -380,7 +381,7 @@ fn policies_name_their_subjects() {
 #[test]
 fn suppressions_cover_their_resource() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts());
+    let contents = load_template(&doc.root, &facts(), &Limits::default());
     assert_eq!(contents.suppressions.len(), 1);
     let s = &contents.suppressions[0];
     assert_eq!(s.resource, "Pipeline");
@@ -409,7 +410,7 @@ Resources:
 "#;
     let doc = xacct_syntax::yaml::parse(text).unwrap();
     let facts = StackFacts::default();
-    let template = Template::new(&doc.root, &facts);
+    let template = Template::new(&doc.root, &facts, &Limits::default());
     let properties = doc
         .root
         .get("Resources")

@@ -3,17 +3,32 @@
 //! The result of evaluating a template subtree is a plain tree (no intrinsics left) whose nodes
 //! keep the spans of the template text they came from: a resolved `!Sub` spans the `!Sub`.
 //! What cannot be known before deployment stays a placeholder (`${DevAccountId}`,
-//! `${AWS::AccountId}`, `${KMSKey}`; see [`crate::symbol`]).
+//! `${AWS::AccountId}`, `${KMSKey}`; see [`xacct_model::symbol`]).
+//!
+//! A hostile template must not hang or crash this: what `Ref` and `Fn::GetAtt` of a resource
+//! give is worked out once and remembered (a resource that needs itself, through any chain,
+//! gets a placeholder: the circle is reported by [`super::dependencies`]); every evaluation
+//! counts against a budget of steps ([`Limit::EvalSteps`], text counted by its length) and a
+//! bound on nesting ([`Limit::Depth`]). Past either, values become placeholders and the
+//! template gets one issue naming the limit.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
+use xacct_model::symbol::{contains_placeholder, placeholder};
 use xacct_syntax::json::{Member, Node, Value};
 use xacct_syntax::Span;
 
 use super::StackFacts;
-use crate::symbol::{contains_placeholder, placeholder};
+use crate::{Issue, Limit, Limits};
+
+/// Text a function makes costs one step per this many bytes.
+const TEXT_BYTES_PER_STEP: usize = 16;
+
+/// Intrinsic nesting allowed beyond the file's own nesting limit: a value's tree, plus the
+/// references it follows.
+const REFERENCE_DEPTH: u32 = 64;
 
 /// An owned tree node.
 pub type Owned = Node<'static>;
@@ -36,10 +51,34 @@ pub struct Template<'a, 't> {
     /// `Fn::If` branches taken for conditions that cannot be decided: (the branch's span,
     /// the condition). Findings inside such a branch hold when the condition does.
     assumptions: RefCell<Vec<(Span, String)>>,
+    /// What `Ref` (attribute `None`) and `Fn::GetAtt` of each resource give; `None` while it
+    /// is being worked out (asked again meanwhile: a circle).
+    resolved: RefCell<HashMap<(String, Option<String>), Option<String>>>,
+    /// Steps left.
+    steps: Cell<u64>,
+    /// Nesting now, and the most allowed.
+    depth: Cell<u32>,
+    max_depth: u32,
+    /// Limits reached (one issue each).
+    issues: RefCell<Vec<Issue>>,
+}
+
+/// Leaves one level of nesting when dropped.
+struct Nested<'a>(&'a Cell<u32>);
+
+impl Drop for Nested<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 fn members<'a, 't>(node: Option<&'a Node<'t>>) -> &'a [Member<'t>] {
     node.and_then(Node::as_object).unwrap_or(&[])
+}
+
+/// The value of whatever a limit stopped.
+fn stopped(span: Span) -> Owned {
+    owned_str(placeholder("xacct:limit"), span)
 }
 
 fn owned_str(text: String, span: Span) -> Owned {
@@ -61,27 +100,7 @@ pub fn scalar_text(node: &Node<'_>) -> Option<String> {
 
 /// Copies a tree into an owned one.
 pub fn to_owned(node: &Node<'_>) -> Owned {
-    let value = match &node.value {
-        Value::Null => Value::Null,
-        Value::Bool(b) => Value::Bool(*b),
-        Value::Number(n) => Value::Number(Cow::Owned(n.to_string())),
-        Value::String(s) => Value::String(Cow::Owned(s.to_string())),
-        Value::Array(items) => Value::Array(items.iter().map(to_owned).collect()),
-        Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|m| Member {
-                    key: Cow::Owned(m.key.to_string()),
-                    key_span: m.key_span,
-                    value: to_owned(&m.value),
-                })
-                .collect(),
-        ),
-    };
-    Node {
-        span: node.span,
-        value,
-    }
+    node.to_static()
 }
 
 /// The intrinsic a node is, if it is one: an object of one member `Ref`, `Condition` or
@@ -97,7 +116,7 @@ fn intrinsic<'a, 't>(node: &'a Node<'t>) -> Option<(&'a str, &'a Node<'t>)> {
 
 impl<'a, 't> Template<'a, 't> {
     /// Reads the sections of a template.
-    pub fn new(root: &'a Node<'t>, facts: &'a StackFacts) -> Template<'a, 't> {
+    pub fn new(root: &'a Node<'t>, facts: &'a StackFacts, limits: &Limits) -> Template<'a, 't> {
         let parameters = members(root.get("Parameters"))
             .iter()
             .map(|m| (&*m.key, &m.value))
@@ -125,7 +144,81 @@ impl<'a, 't> Template<'a, 't> {
             condition_values: RefCell::new(HashMap::new()),
             evaluating: RefCell::new(HashSet::new()),
             assumptions: RefCell::new(Vec::new()),
+            resolved: RefCell::new(HashMap::new()),
+            steps: Cell::new(limits.eval_steps),
+            depth: Cell::new(0),
+            max_depth: limits.depth.saturating_add(REFERENCE_DEPTH),
+            issues: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The limits reached so far, one issue each.
+    pub fn issues(&self) -> Vec<Issue> {
+        self.issues.borrow().clone()
+    }
+
+    fn reached(&self, limit: Limit, span: Span, message: String) {
+        let mut issues = self.issues.borrow_mut();
+        if !issues.iter().any(|i| i.kind == crate::IssueKind::Limit(limit)) {
+            issues.push(Issue::limit(limit, span, message));
+        }
+    }
+
+    /// Spends `n` steps; false (and the issue, once) when the budget is spent.
+    fn spend(&self, n: u64, span: Span) -> bool {
+        let left = self.steps.get();
+        if left >= n {
+            self.steps.set(left - n);
+            return true;
+        }
+        self.steps.set(0);
+        self.reached(
+            Limit::EvalSteps,
+            span,
+            "evaluating the template's intrinsic functions takes more steps than the limit; values from here on are left unknown".to_string(),
+        );
+        false
+    }
+
+    /// Spends the steps of `len` bytes of text.
+    fn spend_text(&self, len: usize, span: Span) -> bool {
+        self.spend((len / TEXT_BYTES_PER_STEP) as u64, span)
+    }
+
+    /// One level deeper, or `None` past the bound (and the issue, once).
+    fn nest(&self, span: Span) -> Option<Nested<'_>> {
+        let depth = self.depth.get() + 1;
+        if depth > self.max_depth {
+            self.reached(
+                Limit::Depth,
+                span,
+                format!(
+                    "intrinsic functions and the references they follow nest deeper than {} levels; values from here on are left unknown",
+                    self.max_depth
+                ),
+            );
+            return None;
+        }
+        self.depth.set(depth);
+        Some(Nested(&self.depth))
+    }
+
+    /// What `Ref` (attribute `None`) or `Fn::GetAtt` of resource `id` gives, worked out once.
+    fn resolve(
+        &self,
+        id: &str,
+        attribute: Option<&str>,
+        work: impl FnOnce() -> String,
+    ) -> String {
+        let key = (id.to_string(), attribute.map(str::to_string));
+        if let Some(known) = self.resolved.borrow().get(&key) {
+            // `None`: asked while being worked out, a circle.
+            return known.clone().unwrap_or_else(|| placeholder(id));
+        }
+        self.resolved.borrow_mut().insert(key.clone(), None);
+        let value = work();
+        self.resolved.borrow_mut().insert(key, Some(value.clone()));
+        value
     }
 
     /// The `Fn::If` branches taken on an undecided condition so far.
@@ -165,6 +258,12 @@ impl<'a, 't> Template<'a, 't> {
 
     /// Evaluates a subtree. `None` is `AWS::NoValue`: the member or item disappears.
     pub fn eval(&self, node: &Node<'t>) -> Option<Owned> {
+        if !self.spend(1, node.span) {
+            return Some(stopped(node.span));
+        }
+        let Some(_nested) = self.nest(node.span) else {
+            return Some(stopped(node.span));
+        };
         if let Some((name, argument)) = intrinsic(node) {
             return self.intrinsic(name, argument, node.span);
         }
@@ -199,7 +298,13 @@ impl<'a, 't> Template<'a, 't> {
     }
 
     fn intrinsic(&self, name: &str, argument: &Node<'t>, span: Span) -> Option<Owned> {
-        let text = |t: String| Some(owned_str(t, span));
+        let text = |t: String| {
+            if self.spend_text(t.len(), span) {
+                Some(owned_str(t, span))
+            } else {
+                Some(stopped(span))
+            }
+        };
         match name {
             "Ref" => self.reference(argument.as_str()?, span),
             "Fn::GetAtt" => {
@@ -229,6 +334,11 @@ impl<'a, 't> Template<'a, 't> {
                         .collect(),
                     _ => vec![scalar_text(&list).unwrap_or_else(|| placeholder("Fn::Join"))],
                 };
+                let length = parts.iter().map(String::len).sum::<usize>()
+                    + delimiter.len() * parts.len();
+                if !self.spend_text(length, span) {
+                    return Some(stopped(span));
+                }
                 text(parts.join(&delimiter))
             }
             "Fn::Select" => {
@@ -249,6 +359,9 @@ impl<'a, 't> Template<'a, 't> {
                 let (delimiter, source) = (self.eval_text(delimiter)?, self.eval_text(source)?);
                 if delimiter.is_empty() || contains_placeholder(&source) {
                     return text(placeholder("Fn::Split"));
+                }
+                if !self.spend(source.matches(delimiter.as_str()).count() as u64, span) {
+                    return Some(stopped(span));
                 }
                 Some(Node {
                     span,
@@ -418,6 +531,10 @@ impl<'a, 't> Template<'a, 't> {
         if let Some(physical) = self.facts.resources.get(id) {
             return physical.clone();
         }
+        self.resolve(id, None, || self.work_out_ref(id))
+    }
+
+    fn work_out_ref(&self, id: &str) -> String {
         let Some((kind, properties)) = self.resource(id) else {
             return placeholder(id);
         };
@@ -446,6 +563,10 @@ impl<'a, 't> Template<'a, 't> {
 
     /// `Fn::GetAtt` of the attributes that matter here; anything else is a placeholder.
     pub(crate) fn get_att(&self, id: &str, attribute: &str) -> String {
+        self.resolve(id, Some(attribute), || self.work_out_att(id, attribute))
+    }
+
+    fn work_out_att(&self, id: &str, attribute: &str) -> String {
         let fallback = || placeholder(&format!("{id}.{attribute}"));
         let Some((kind, properties)) = self.resource(id) else {
             return fallback();
@@ -515,6 +636,9 @@ impl<'a, 't> Template<'a, 't> {
                     .and_then(|v| v.get(name))
                     .map(|v| self.eval_text(v).unwrap_or_else(|| placeholder(name)))
                     .unwrap_or_else(|| self.sub_name(name));
+                if !self.spend_text(value.len(), argument.span) {
+                    return placeholder("xacct:limit");
+                }
                 out.push_str(&value);
             }
             rest = &after[end + 1..];
@@ -565,6 +689,10 @@ impl<'a, 't> Template<'a, 't> {
     }
 
     fn condition_expression(&self, node: &Node<'t>) -> Option<bool> {
+        if !self.spend(1, node.span) {
+            return None;
+        }
+        let _nested = self.nest(node.span)?;
         let [member] = node.as_object()? else {
             return None;
         };

@@ -1,0 +1,401 @@
+//! AWS CLI outputs: files that hold IAM policies, in every shape the AWS CLI prints them, and
+//! what each policy governs when the file says so; and a bucket's ownership controls
+//! (`get-bucket-ownership-controls`).
+
+use xacct_model::arn::Arn;
+use xacct_model::pipeline::Spanned;
+use xacct_model::policy::{load_policy, PolicyDocument};
+use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
+use xacct_syntax::json::{parse_detached, parse_embedded, Node, ParseLimits, Value};
+
+use crate::detect::Syntax;
+use crate::issue::{Issue, IssueKind};
+
+/// The top-level keys of the AWS CLI outputs that hold policies.
+pub const POLICY_KEYS: &[&str] = &[
+    "Statement",
+    "AssumeRolePolicyDocument",
+    "PolicyDocument",
+    "Policy",
+    "Role",
+    "PolicyVersion",
+    "RoleDetailList",
+];
+
+/// A policy file's contents, and what is wrong with its shape.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyFile {
+    /// The policies.
+    pub entries: Vec<PolicyEntry>,
+    /// Values of the wrong shape, syntax errors and duplicate keys inside policies given as
+    /// strings, grammar problems of the policies: spans in the outer file.
+    pub issues: Vec<Issue>,
+}
+
+/// Reads one file's policies.
+struct Reader<'a> {
+    /// The file's text, for policies embedded as JSON strings.
+    text: &'a str,
+    syntax: Syntax,
+    limits: ParseLimits,
+    file: PolicyFile,
+}
+
+impl Reader<'_> {
+    fn wrong_shape(&mut self, key: &str, found: &Node, want: &str, command: &str) {
+        self.file.issues.push(Issue::new(
+            IssueKind::Shape,
+            found.span,
+            format!(
+                "`{key}` must be {want}, as `{command}` prints it; found {}",
+                describe(found)
+            ),
+        ).help(format!("write the file as `{command}` prints it, or leave the key out")));
+    }
+
+    /// The object under `key`, reporting a value of another kind.
+    fn object<'n, 's>(
+        &mut self,
+        parent: &'n Node<'s>,
+        key: &str,
+        command: &str,
+    ) -> Option<&'n Node<'s>> {
+        let node = parent.get(key)?;
+        if node.as_object().is_some() {
+            return Some(node);
+        }
+        self.wrong_shape(key, node, "an object", command);
+        None
+    }
+
+    /// The list under `key`, reporting a value of another kind.
+    fn list<'n, 's>(&mut self, parent: &'n Node<'s>, key: &str, command: &str) -> &'n [Node<'s>] {
+        match parent.get(key) {
+            None => &[],
+            Some(node) => match node.as_array() {
+                Some(items) => items,
+                None => {
+                    self.wrong_shape(key, node, "a list", command);
+                    &[]
+                }
+            },
+        }
+    }
+
+    /// The string under `key`, reporting a value of another kind.
+    fn string(&mut self, parent: &Node, key: &str, command: &str) -> Option<Spanned<String>> {
+        let node = parent.get(key)?;
+        match node.as_str() {
+            Some(s) => Some(Spanned::new(s.to_string(), node.span)),
+            None => {
+                self.wrong_shape(key, node, "a string", command);
+                None
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        node: &Node,
+        kind: Option<PolicyKind>,
+        subject: Option<Subject>,
+        name: Option<String>,
+    ) {
+        let (document, issues) = load_policy(node);
+        self.file.issues.extend(issues.iter().map(Issue::policy));
+        let kind = kind.or_else(|| classify(&document));
+        let subject = subject.or_else(|| match kind {
+            Some(PolicyKind::Bucket) => bucket_of(&document).map(Subject::Bucket),
+            _ => None,
+        });
+        self.file.entries.push(PolicyEntry {
+            kind,
+            subject,
+            name,
+            document,
+            issues,
+        });
+    }
+
+    /// The policy document under `key`: an object, or JSON in a string (as `get-bucket-policy`
+    /// and `get-key-policy` print it, and URL-encoded as the IAM API returns it).
+    fn policy(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        command: &str,
+        kind: Option<PolicyKind>,
+        subject: Option<Subject>,
+        name: Option<String>,
+    ) {
+        let Some(node) = parent.get(key) else {
+            return;
+        };
+        match &node.value {
+            Value::Object(_) => self.push(node, kind, subject, name),
+            Value::String(value) => {
+                let parsed = match self.syntax {
+                    Syntax::Json => parse_embedded(self.text, node.span, &self.limits),
+                    Syntax::Yaml => parse_detached(value, node.span, &self.limits),
+                };
+                match parsed {
+                    Ok(doc) => {
+                        self.file
+                            .issues
+                            .extend(doc.duplicates.iter().map(Issue::duplicate));
+                        if doc.root.as_object().is_some() {
+                            self.push(&doc.root, kind, subject, name);
+                        } else {
+                            self.wrong_shape(key, &doc.root, "a policy document", command);
+                        }
+                    }
+                    Err(error) => self.file.issues.push(Issue::json_syntax(&error)),
+                }
+            }
+            _ => self.wrong_shape(
+                key,
+                node,
+                "a policy document (an object, or JSON in a string)",
+                command,
+            ),
+        }
+    }
+}
+
+/// "a number", "null", "an empty list"…, for messages.
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_string(),
+        Value::Array(items) if items.is_empty() => "an empty list".to_string(),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "an object".to_string(),
+        _ => format!("a {}", node.kind_name()),
+    }
+}
+
+/// True when a parsed file holds policies in a shape this module reads.
+pub fn is_policy_file(root: &Node) -> bool {
+    POLICY_KEYS.iter().any(|k| root.get(k).is_some())
+}
+
+/// Reads every policy of a file. `text` is the file's text, for embedded policies.
+pub fn load_policy_file(root: &Node, text: &str, syntax: Syntax, limits: &ParseLimits) -> PolicyFile {
+    let mut reader = Reader {
+        text,
+        syntax,
+        limits: *limits,
+        file: PolicyFile::default(),
+    };
+    let r = &mut reader;
+    if root.get("Statement").is_some() {
+        // A bare policy document.
+        r.push(root, None, None, None);
+    } else if root.get("Role").is_some() {
+        const GET_ROLE: &str = "aws iam get-role";
+        if let Some(role) = r.object(root, "Role", GET_ROLE) {
+            let arn = r.string(role, "Arn", GET_ROLE);
+            r.policy(
+                role,
+                "AssumeRolePolicyDocument",
+                GET_ROLE,
+                Some(PolicyKind::Trust),
+                arn.map(Subject::RoleArn),
+                None,
+            );
+        }
+    } else if root.get("PolicyDocument").is_some() {
+        const GET_ROLE_POLICY: &str = "aws iam get-role-policy";
+        let subject = r.string(root, "RoleName", GET_ROLE_POLICY).map(Subject::RoleName);
+        let name = r.string(root, "PolicyName", GET_ROLE_POLICY).map(|n| n.value);
+        r.policy(
+            root,
+            "PolicyDocument",
+            GET_ROLE_POLICY,
+            Some(PolicyKind::Identity),
+            subject,
+            name,
+        );
+    } else if root.get("PolicyVersion").is_some() {
+        // A managed policy; whom it is attached to needs the config.
+        const GET_POLICY_VERSION: &str = "aws iam get-policy-version";
+        if let Some(version) = r.object(root, "PolicyVersion", GET_POLICY_VERSION) {
+            r.policy(
+                version,
+                "Document",
+                GET_POLICY_VERSION,
+                Some(PolicyKind::Identity),
+                None,
+                None,
+            );
+        }
+    } else if root.get("AssumeRolePolicyDocument").is_some() {
+        // A role declared inline (`create-role` input, where the document is a JSON string).
+        const CREATE_ROLE: &str = "aws iam create-role --generate-cli-skeleton";
+        let subject = r.string(root, "Arn", CREATE_ROLE).map(Subject::RoleArn);
+        r.policy(
+            root,
+            "AssumeRolePolicyDocument",
+            CREATE_ROLE,
+            Some(PolicyKind::Trust),
+            subject,
+            None,
+        );
+    } else if root.get("Policy").is_some() {
+        // `aws s3api get-bucket-policy` or `aws kms get-key-policy` (which names the policy).
+        const GET_POLICY: &str = "aws s3api get-bucket-policy";
+        let name = r.string(root, "PolicyName", "aws kms get-key-policy").map(|n| n.value);
+        let kind = name.as_ref().map(|_| PolicyKind::Key);
+        r.policy(root, "Policy", GET_POLICY, kind, None, name);
+    } else if root.get("RoleDetailList").is_some() {
+        load_authorization_details(r, root);
+    }
+    reader.file
+}
+
+/// `aws iam get-account-authorization-details`: every role with its trust policy, inline
+/// policies and the default versions of attached managed policies.
+fn load_authorization_details(r: &mut Reader<'_>, root: &Node) {
+    const DETAILS: &str = "aws iam get-account-authorization-details";
+    let mut managed: Vec<(&str, &Node)> = Vec::new();
+    for policy in r.list(root, "Policies", DETAILS) {
+        let Some(arn) = policy.get("Arn").and_then(Node::as_str) else {
+            continue;
+        };
+        let default = r
+            .list(policy, "PolicyVersionList", DETAILS)
+            .iter()
+            .find(|v| {
+                v.get("IsDefaultVersion")
+                    .is_some_and(|d| d.value == Value::Bool(true))
+            });
+        if let Some(version) = default {
+            managed.push((arn, version));
+        }
+    }
+    for role in r.list(root, "RoleDetailList", DETAILS) {
+        if role.as_object().is_none() {
+            r.wrong_shape("RoleDetailList", role, "a list of roles", DETAILS);
+            continue;
+        }
+        let Some(arn) = r.string(role, "Arn", DETAILS) else {
+            continue;
+        };
+        r.policy(
+            role,
+            "AssumeRolePolicyDocument",
+            DETAILS,
+            Some(PolicyKind::Trust),
+            Some(Subject::RoleArn(arn.clone())),
+            None,
+        );
+        for inline in r.list(role, "RolePolicyList", DETAILS) {
+            let name = inline
+                .get("PolicyName")
+                .and_then(Node::as_str)
+                .map(str::to_string);
+            r.policy(
+                inline,
+                "PolicyDocument",
+                DETAILS,
+                Some(PolicyKind::Identity),
+                Some(Subject::RoleArn(arn.clone())),
+                name,
+            );
+        }
+        for attached in r.list(role, "AttachedManagedPolicies", DETAILS) {
+            let Some(policy_arn) = attached.get("PolicyArn").and_then(Node::as_str) else {
+                continue;
+            };
+            if let Some((_, version)) = managed.iter().find(|(a, _)| *a == policy_arn) {
+                r.policy(
+                    version,
+                    "Document",
+                    DETAILS,
+                    Some(PolicyKind::Identity),
+                    Some(Subject::RoleArn(arn.clone())),
+                    Some(policy_arn.to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// Tells a policy's kind from its content, when the shape of the file did not.
+fn classify(document: &PolicyDocument) -> Option<PolicyKind> {
+    let has_principal = document.statements.iter().any(|s| s.principal.is_some());
+    if !has_principal {
+        return Some(PolicyKind::Identity);
+    }
+    let actions = || {
+        document
+            .statements
+            .iter()
+            .filter_map(|s| s.action.as_ref())
+            .flat_map(|a| a.values.iter())
+    };
+    let resources = || {
+        document
+            .statements
+            .iter()
+            .filter_map(|s| s.resource.as_ref())
+            .flat_map(|r| r.values.iter())
+    };
+    let lower = |s: &Spanned<String>| s.value.to_ascii_lowercase();
+    if actions().any(|a| lower(a).starts_with("sts:assumerole")) && resources().next().is_none() {
+        return Some(PolicyKind::Trust);
+    }
+    if resources().any(|r| {
+        r.value.starts_with("arn:") && Arn::parse(&r.value).is_ok_and(|a| a.service == "s3")
+    }) {
+        return Some(PolicyKind::Bucket);
+    }
+    if actions().all(|a| lower(a).starts_with("kms:")) && resources().all(|r| r.value == "*") {
+        return Some(PolicyKind::Key);
+    }
+    None
+}
+
+/// The bucket a bucket policy governs: the bucket its `Resource` ARNs name, when they agree.
+fn bucket_of(document: &PolicyDocument) -> Option<String> {
+    let mut bucket: Option<String> = None;
+    for resource in document
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.values.iter())
+    {
+        let Ok(arn) = Arn::parse(&resource.value) else {
+            continue;
+        };
+        if arn.service != "s3" {
+            continue;
+        }
+        let name = arn.resource.split('/').next().unwrap_or_default();
+        if name.is_empty() || name.contains(['*', '?', '$']) {
+            continue;
+        }
+        match &bucket {
+            Some(b) if b != name => return None,
+            _ => bucket = Some(name.to_string()),
+        }
+    }
+    bucket
+}
+
+/// Reads `{"OwnershipControls": {"Rules": [{"ObjectOwnership": …}]}}`
+/// (`aws s3api get-bucket-ownership-controls`), with what is of the wrong shape.
+pub fn load_ownership(root: &Node) -> (Option<Spanned<String>>, Vec<Issue>) {
+    const COMMAND: &str = "aws s3api get-bucket-ownership-controls";
+    let mut reader = Reader {
+        text: "",
+        syntax: Syntax::Json,
+        limits: ParseLimits::default(),
+        file: PolicyFile::default(),
+    };
+    let r = &mut reader;
+    let value = r
+        .object(root, "OwnershipControls", COMMAND)
+        .map(|controls| r.list(controls, "Rules", COMMAND))
+        .and_then(|rules| rules.iter().find_map(|rule| r.string(rule, "ObjectOwnership", COMMAND)));
+    (value, reader.file.issues)
+}
