@@ -1,8 +1,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use line_index::{LineIndex, TextSize, WideEncoding};
-
 use crate::Span;
 
 /// Index of a file in the set of files of one lint run.
@@ -126,6 +124,38 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
         .map(|at| format!("NUL byte at offset {at}"))
 }
 
+/// Where each line of a text starts. A line ends at `\n`, `\r\n` or a lone `\r` (as old Mac
+/// files and some generators write them), so line and column are the ones an editor shows.
+#[derive(Debug)]
+struct LineIndex {
+    /// The byte offset where each line starts; the first is 0.
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut at = 0;
+        while let Some(found) = bytes[at..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            let end = at + found;
+            let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                end + 2
+            } else {
+                end + 1
+            };
+            starts.push(next as u32);
+            at = next;
+        }
+        LineIndex { starts }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: u32) -> u32 {
+        (self.starts.partition_point(|&s| s <= offset) - 1) as u32
+    }
+}
+
 /// One file of a lint run: its path as the user gave it, its text, and a line index built on
 /// first use (most files never need one: only those with findings are rendered).
 #[derive(Debug)]
@@ -164,36 +194,53 @@ impl SourceFile {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// The 1-based line and character column of a byte offset (clamped to the text).
+    /// The 1-based line and character column of a byte offset (clamped to the text, and
+    /// down to a character boundary). Columns count characters, whatever the line's length.
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = self.floor_char_boundary(offset);
-        let index = self.line_index();
-        let lc = index.line_col(TextSize::from(offset));
-        let column = index
-            .to_wide(WideEncoding::Utf32, lc)
-            .map(|wide| wide.col)
-            .unwrap_or(lc.col);
+        let line = self.line_index().line_of(offset);
+        let start = self.line_index().starts[line as usize] as usize;
+        let column = count_chars(&self.text.as_bytes()[start..offset as usize]);
         LineCol {
-            line: lc.line + 1,
+            line: line + 1,
             column: column + 1,
         }
     }
 
+    /// How many lines the text has (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> u32 {
+        self.line_index().starts.len() as u32
+    }
+
     /// The byte offset where 0-based `line` starts, if the file has that line.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_index()
-            .offset(line_index::LineCol { line, col: 0 })
-            .map(u32::from)
+        self.line_index().starts.get(line as usize).copied()
     }
 
     /// The byte range of 0-based `line`, including its line terminator.
     pub fn line_span(&self, line: u32) -> Option<Span> {
-        self.line_index()
-            .line(line)
-            .map(|r| Span::new(r.start().into(), r.end().into()))
+        let starts = &self.line_index().starts;
+        let start = *starts.get(line as usize)?;
+        let end = starts
+            .get(line as usize + 1)
+            .copied()
+            .unwrap_or(self.text.len() as u32);
+        Some(Span::new(start, end))
     }
 
-    fn floor_char_boundary(&self, offset: u32) -> u32 {
+    /// The text of 0-based `line`, without its line terminator.
+    pub fn line_text(&self, line: u32) -> &str {
+        let Some(span) = self.line_span(line) else {
+            return "";
+        };
+        self.text
+            .get(span.range())
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// `offset` clamped to the text and moved down to a character boundary.
+    pub fn floor_char_boundary(&self, offset: u32) -> u32 {
         let mut at = (offset as usize).min(self.text.len());
         while !self.text.is_char_boundary(at) {
             at -= 1;
@@ -202,9 +249,45 @@ impl SourceFile {
     }
 }
 
+/// The characters in UTF-8 bytes: those that do not continue one.
+fn count_chars(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_line_ending_ends_a_line() {
+        // LF, CRLF and a lone CR (old Mac), then text with no ending.
+        let file = SourceFile::new("t.json", "a\nb\r\nc\rd".to_string());
+        let at = |c: char| file.line_col(file.text().find(c).unwrap() as u32);
+        assert_eq!(at('a'), LineCol { line: 1, column: 1 });
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(file.line_count(), 4);
+        assert_eq!(file.line_text(1), "b");
+        assert_eq!(file.line_text(2), "c");
+        // The `\r` of a CRLF belongs to its line.
+        assert_eq!(file.line_col(3), LineCol { line: 2, column: 2 });
+    }
+
+    #[test]
+    fn columns_past_65535_are_exact() {
+        let mut text = "x".repeat(100_000);
+        text.push('é');
+        text.push('y');
+        let file = SourceFile::new("min.json", text);
+        assert_eq!(
+            file.line_col(100_002),
+            LineCol {
+                line: 1,
+                column: 100_002
+            }
+        );
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

@@ -99,6 +99,7 @@ fn keyed(run: &LintRun, folder: &Path) -> Vec<(String, String, String, String)> 
     // Fingerprints are built from the path as the run shows it: show it relative to `folder`.
     // Only files with findings keep their text (the fingerprint covers the finding's text).
     let relative = LintRun {
+        line_widths: Default::default(),
         files: run
             .files
             .iter()

@@ -42,6 +42,10 @@ pub fn run(prepared: Prepared, format: GraphFormat) -> u8 {
         GraphFormat::Mermaid => xacct_graph::render::to_mermaid(&graph, &workspace, &marks),
         GraphFormat::Json => xacct_graph::render::to_json(&graph, &workspace, &marks),
     };
+    // The renderers quote names from the input for their format (control characters among
+    // them); what none of them covers (C1 controls in JSON, reordering marks) becomes a visible
+    // `\u` escape: the same JSON value, a harmless text in DOT and Mermaid labels.
+    let text = crate::escape::json(text);
     let mut out = std::io::stdout().lock();
     if out
         .write_all(text.as_bytes())

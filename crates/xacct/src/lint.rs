@@ -30,12 +30,23 @@ pub struct LintedFile {
 }
 
 /// All files of a run, indexed by [`FileId`].
+#[derive(Default)]
 pub struct LintRun {
     /// The files.
     pub files: Vec<LintedFile>,
+    /// The files whose config sets another `[limits] line-width` than the default.
+    pub line_widths: HashMap<FileId, u32>,
 }
 
 impl LintRun {
+    /// The most characters of a line shown around a finding in `file`.
+    pub fn line_width(&self, file: FileId) -> u32 {
+        self.line_widths
+            .get(&file)
+            .copied()
+            .unwrap_or(xacct_input::Limits::default().line_width)
+    }
+
     /// Every finding, in file order.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.files.iter().flat_map(|f| f.diagnostics.iter())
@@ -215,7 +226,7 @@ pub fn lint_with_graph(
         })
         .flat_map(|d| std::iter::once(d.file).chain(d.labels.iter().map(|l| l.file)))
         .collect();
-    let files = sources
+    let files: Vec<LintedFile> = sources
         .into_iter()
         .zip(reports)
         .enumerate()
@@ -233,7 +244,16 @@ pub fn lint_with_graph(
             }
         })
         .collect();
-    (LintRun { files }, workspace, graph)
+    let default_width = xacct_input::Limits::default().line_width;
+    let line_widths = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f): (usize, &LintedFile)| {
+            let width = options.input.limits(f.source.path()).line_width;
+            (width != default_width).then_some((FileId(i as u32), width))
+        })
+        .collect();
+    (LintRun { files, line_widths }, workspace, graph)
 }
 
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008

@@ -13,12 +13,12 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            source.path().display(),
+            crate::escape::path(source.path()),
             at.line,
             at.column,
             d.severity,
             d.code,
-            d.message
+            crate::escape::line(&d.message)
         )?;
     }
     Ok(())

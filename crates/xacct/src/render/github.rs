@@ -24,7 +24,9 @@ pub fn command(severity: Severity) -> &'static str {
     }
 }
 
-/// Escapes a command's message (`escapeData` in the toolkit).
+/// Escapes a command's message (`escapeData` in the toolkit). Text from the input has had its
+/// other control characters written as escapes before (the runner would pass them raw to the
+/// log viewer).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -48,7 +50,7 @@ pub fn annotation(run: &LintRun, d: &Diagnostic) -> String {
     };
     let end = source.line_col(last);
     let mut properties = vec![
-        ("file", portable_path(source.path())),
+        ("file", crate::escape::line(&portable_path(source.path())).into_owned()),
         ("line", start.line.to_string()),
     ];
     if end.line == start.line {
@@ -63,9 +65,14 @@ pub fn annotation(run: &LintRun, d: &Diagnostic) -> String {
         .into_iter()
         .map(|(key, value)| format!("{key}={}", escape_property(&value)))
         .collect();
+    // The message is one line (an input's newline in it is escaped); the help may span lines.
     let message = match &d.help {
-        Some(help) => format!("{}\nhelp: {help}", d.message),
-        None => d.message.clone(),
+        Some(help) => format!(
+            "{}\nhelp: {}",
+            crate::escape::line(&d.message),
+            crate::escape::lines(help)
+        ),
+        None => crate::escape::line(&d.message).into_owned(),
     };
     format!(
         "::{} {}::{}",
@@ -118,6 +125,7 @@ mod tests {
         let mut d = Diagnostic::new(rule, FileId(0), span, "a message: with, punctuation\n100%");
         d.help = help.map(str::to_string);
         LintRun {
+            line_widths: Default::default(),
             files: vec![LintedFile {
                 source: SourceFile::new(path, text.to_string()),
                 diagnostics: vec![d],
@@ -141,7 +149,7 @@ mod tests {
         assert_eq!(
             annotation(&run, &run.files[0].diagnostics[0]),
             "::error file=dir%2C1/p%3Aq.json,line=2,col=8,endLine=2,endColumn=14,title=XA201\
-             ::a message: with, punctuation%0A100%25%0Ahelp: add `x`"
+             ::a message: with, punctuation\\u{a}100%25%0Ahelp: add `x`"
         );
     }
 
@@ -153,7 +161,7 @@ mod tests {
         let run = one_finding("p.json", text, Span::new(start, end), None);
         assert_eq!(
             annotation(&run, &run.files[0].diagnostics[0]),
-            "::error file=p.json,line=2,endLine=4,title=XA201::a message: with, punctuation%0A100%25"
+            "::error file=p.json,line=2,endLine=4,title=XA201::a message: with, punctuation\\u{a}100%25"
         );
     }
 

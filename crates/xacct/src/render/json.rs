@@ -130,6 +130,6 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
             infos: count(Severity::Info),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(&output).map_err(io::Error::other)?;
+    writeln!(out, "{}", crate::escape::json(text))
 }

@@ -59,7 +59,7 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
     writeln!(out, r#"<testsuites name="xacct" {counts}>"#)?;
     writeln!(out, r#"  <testsuite name="xacct" {counts}>"#)?;
     for file in &run.files {
-        let path = escape(&portable_path(file.source.path()), true);
+        let path = escape(&crate::escape::line(&portable_path(file.source.path())), true);
         let open = format!(r#"    <testcase name="{path}" classname="xacct" file="{path}""#);
         if file.diagnostics.is_empty() {
             if file.outcome == Outcome::NotChecked {
@@ -77,24 +77,24 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
         writeln!(out, "{open}>")?;
         for d in &file.diagnostics {
             let at = file.source.line_col(d.span.start);
+            let message = crate::escape::line(&d.message);
             let mut body = format!(
-                "{}:{}:{}: {}[{}] {}",
-                file.source.path().display(),
+                "{}:{}:{}: {}[{}] {message}",
+                crate::escape::path(file.source.path()),
                 at.line,
                 at.column,
                 d.severity,
                 d.code,
-                d.message
             );
             if let Some(help) = &d.help {
                 body.push_str("\nhelp: ");
-                body.push_str(help);
+                body.push_str(&crate::escape::lines(help));
             }
             writeln!(
                 out,
                 r#"      <failure type="{}" message="{}">{}</failure>"#,
                 escape(d.code, true),
-                escape(&d.message, true),
+                escape(&message, true),
                 escape(&body, false)
             )?;
         }

@@ -482,8 +482,8 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", crate::escape::json(text))
 }
 
 #[cfg(test)]

@@ -1,104 +1,48 @@
-//! Rich text output through miette, with a line-indexed source so that thousands of findings
-//! in one large file render in linear time (miette's stock `SourceCode` for strings rescans the
-//! text from the start for every label).
+//! Rich text output through miette. miette never sees a file's text: each finding gets an
+//! [`Excerpt`] of the lines it marks, escaped and cut to a window (see `excerpt.rs`), and its
+//! message, labels, help and path are escaped too, so nothing from the input reaches the
+//! terminal raw.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use xacct_rules::{Diagnostic, Severity};
-use xacct_syntax::SourceFile;
 
+use super::excerpt::Excerpt;
+use crate::escape;
 use crate::lint::LintRun;
-
-/// A [`SourceCode`] over a [`SourceFile`] that finds lines through its index.
-struct IndexedSource<'a>(&'a SourceFile);
-
-impl SourceCode for IndexedSource<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        context_before: usize,
-        context_after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let file = self.0;
-        let text = file.text();
-        let start = span.offset().min(text.len());
-        let end = (span.offset() + span.len()).min(text.len()).max(start);
-        if span.offset() > text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let at = file.line_col(start as u32);
-        let first = at.line - 1;
-        if context_before == 0 && context_after == 0 {
-            // miette asks for the bare span to print `path:line:column` in the header.
-            return Ok(Box::new(MietteSpanContents::new_named(
-                file.path().display().to_string(),
-                &text.as_bytes()[start..end],
-                (start, end - start).into(),
-                first as usize,
-                at.column as usize - 1,
-                text[start..end].lines().count().max(1),
-            )));
-        }
-        // A span ending right after a newline belongs to the line it ends.
-        let last_offset = if end > start { end - 1 } else { end };
-        let last = file.line_col(last_offset as u32).line - 1;
-        let from_line = (first as usize).saturating_sub(context_before) as u32;
-        let to_line = last + context_after as u32;
-        let from = file.line_start(from_line).unwrap_or(0) as usize;
-        let to = (to_line..=to_line)
-            .find_map(|l| file.line_span(l))
-            .map(|s| s.end as usize)
-            .unwrap_or(text.len())
-            .min(text.len());
-        // Drop the final line break, as miette's own implementation does.
-        let to = if text[from..to].ends_with("\r\n") {
-            to - 2
-        } else if text[from..to].ends_with('\n') {
-            to - 1
-        } else {
-            to
-        };
-        let line_count = text[from..to].lines().count().max(1);
-        Ok(Box::new(MietteSpanContents::new_named(
-            file.path().display().to_string(),
-            &text.as_bytes()[from..to],
-            (from, to - from).into(),
-            from_line as usize,
-            0,
-            line_count,
-        )))
-    }
-}
 
 /// One finding dressed for miette.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: IndexedSource<'a>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
+    /// The lines of the finding's file, and where its spans lie in them (primary first, then
+    /// the labels in the same file); `None` when the file has no text to show.
+    source: Option<(Excerpt, Vec<(usize, usize)>)>,
+    /// The labels in the same file, escaped, in the order of their spans above.
+    labels: Vec<Cow<'a, str>>,
     /// Labels in other files, each shown as a note with its own excerpt.
     elsewhere: Vec<Elsewhere<'a>>,
 }
 
 /// A label in another file than the finding's.
 struct Elsewhere<'a> {
-    message: &'a str,
-    source: IndexedSource<'a>,
-    span: (usize, usize),
+    message: Cow<'a, str>,
+    source: Option<(Excerpt, (usize, usize))>,
 }
 
 impl fmt::Debug for Elsewhere<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Elsewhere<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -110,28 +54,28 @@ impl miette::Diagnostic for Elsewhere<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        (!self.source.0.text().is_empty()).then_some(&self.source as &dyn SourceCode)
+        self.source
+            .as_ref()
+            .map(|(excerpt, _)| excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.0.text().is_empty() {
-            return None;
-        }
+        let (_, span) = self.source.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, self.span),
+            LabeledSpan::new_primary_with_span(None, *span),
         )))
     }
 }
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -154,18 +98,15 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        if self.source.0.text().is_empty() {
-            None
-        } else {
-            Some(&self.source)
-        }
+        self.source
+            .as_ref()
+            .map(|(excerpt, _)| excerpt as &dyn SourceCode)
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
@@ -178,21 +119,51 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.0.text().is_empty() {
-            return None;
-        }
-        let d = self.diagnostic;
-        let primary = LabeledSpan::new_primary_with_span(
-            None,
-            (d.span.start as usize, d.span.len() as usize),
-        );
-        let secondary = d.labels.iter().filter(|l| l.file == d.file).map(|l| {
-            LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                (l.span.start as usize, l.span.len() as usize),
-            )
-        });
+        let (_, placed) = self.source.as_ref()?;
+        let primary = LabeledSpan::new_primary_with_span(None, placed[0]);
+        let secondary = placed[1..]
+            .iter()
+            .zip(&self.labels)
+            .map(|(span, message)| LabeledSpan::new_with_span(Some(message.to_string()), *span));
         Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+impl<'a> Report<'a> {
+    fn new(run: &'a LintRun, d: &'a Diagnostic) -> Report<'a> {
+        let file = run.source(d.file);
+        let width = run.line_width(d.file);
+        let same: Vec<_> = d.labels.iter().filter(|l| l.file == d.file).collect();
+        let source = (!file.text().is_empty()).then(|| {
+            let spans: Vec<_> = std::iter::once(d.span)
+                .chain(same.iter().map(|l| l.span))
+                .collect();
+            Excerpt::new(file, &spans, width)
+        });
+        let elsewhere = d
+            .labels
+            .iter()
+            .filter(|l| l.file != d.file)
+            .map(|l| {
+                let other = run.source(l.file);
+                Elsewhere {
+                    message: escape::line(&l.message),
+                    source: (!other.text().is_empty()).then(|| {
+                        let (excerpt, placed) =
+                            Excerpt::new(other, &[l.span], run.line_width(l.file));
+                        (excerpt, placed[0])
+                    }),
+                }
+            })
+            .collect();
+        Report {
+            diagnostic: d,
+            message: escape::line(&d.message),
+            help: d.help.as_deref().map(escape::lines),
+            source,
+            labels: same.iter().map(|l| escape::line(&l.message)).collect(),
+            elsewhere,
+        }
     }
 }
 
@@ -234,34 +205,20 @@ fn write_findings(out: &mut impl Write, run: &LintRun, color: bool) -> io::Resul
     let mut rendered = String::new();
     for d in run.diagnostics() {
         let source = run.source(d.file);
-        let elsewhere = d
-            .labels
-            .iter()
-            .filter(|l| l.file != d.file)
-            .map(|l| Elsewhere {
-                message: &l.message,
-                source: IndexedSource(run.source(l.file)),
-                span: (l.span.start as usize, l.span.len() as usize),
-            })
-            .collect();
-        let report = Report {
-            diagnostic: d,
-            source: IndexedSource(source),
-            elsewhere,
-        };
+        let report = Report::new(run, d);
         rendered.clear();
         if handler.render_report(&mut rendered, &report).is_err() {
             rendered = format!(
                 "{}: {}[{}] {}\n",
-                source.path().display(),
+                escape::path(source.path()),
                 d.severity,
                 d.code,
-                d.message
+                report.message
             );
         }
         // Without a source excerpt miette does not say which file: add it.
         if source.text().is_empty() {
-            writeln!(out, "{}:", source.path().display())?;
+            writeln!(out, "{}:", escape::path(source.path()))?;
         }
         write!(out, "{rendered}")?;
         writeln!(out)?;
@@ -330,15 +287,23 @@ pub fn summary(run: &LintRun, elapsed: Option<std::time::Duration>) -> String {
     )
 }
 
-/// Prints a config mistake to stderr with the config excerpt.
+/// Prints a config mistake to stderr with the config excerpt (escaped and windowed, as a
+/// finding's).
 pub fn config_error(error: &crate::config::ConfigError) {
-    let diagnostic = miette::MietteDiagnostic::new(format!("invalid config: {}", error.message))
-        .with_code("config")
-        .with_label(LabeledSpan::new_primary_with_span(None, error.span.clone()));
-    let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
-        error.path.display().to_string(),
-        error.text.clone(),
-    ));
+    let file = xacct_syntax::SourceFile::new(&error.path, error.text.clone());
+    let len = error.text.len();
+    let span = xacct_syntax::Span::new(
+        error.span.start.min(len) as u32,
+        error.span.end.clamp(error.span.start.min(len), len) as u32,
+    );
+    let (excerpt, placed) = Excerpt::new(&file, &[span], xacct_input::Limits::default().line_width);
+    let diagnostic = miette::MietteDiagnostic::new(format!(
+        "invalid config: {}",
+        escape::line(&error.message)
+    ))
+    .with_code("config")
+    .with_label(LabeledSpan::new_primary_with_span(None, placed[0]));
+    let report = miette::Report::new(diagnostic).with_source_code(excerpt);
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
     let theme = if color {
@@ -351,8 +316,8 @@ pub fn config_error(error: &crate::config::ConfigError) {
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!(
             "{}: invalid config: {}\n",
-            error.path.display(),
-            error.message
+            escape::path(&error.path),
+            escape::line(&error.message)
         );
     }
     eprint!("{out}");
@@ -376,6 +341,7 @@ mod tests {
             })
             .collect();
         LintRun {
+            line_widths: Default::default(),
             files: vec![
                 LintedFile {
                     source: SourceFile::new("a.json", "{}".to_string()),
