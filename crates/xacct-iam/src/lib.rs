@@ -95,6 +95,7 @@
 mod condition;
 mod context;
 mod evaluate;
+mod expand;
 mod pattern;
 mod principal;
 mod tri;
@@ -292,11 +293,44 @@ pub enum UnknownReason<'a> {
         /// The principal entry or resource pattern.
         value: &'a Spanned<String>,
     },
+    /// A case the AWS documentation does not settle (its texts disagree, or say nothing), in
+    /// this principal entry or resource pattern: it may or may not apply.
+    Undocumented {
+        /// The statement.
+        statement: &'a Statement,
+        /// The principal entry or resource pattern.
+        value: &'a Spanned<String>,
+        /// Which case.
+        case: Undocumented,
+    },
     /// A document whose allow is needed is not available.
     MissingDocument(Side),
     /// The resource's account is unknown, and the same-account and cross-account rules give
     /// different answers.
     ResourceAccount,
+}
+
+/// The cases the AWS documentation leaves open, which evaluation answers as unknown rather than
+/// guess (a guess is a definite answer AWS may contradict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Undocumented {
+    /// `NotPrincipal` in an `Allow` statement lists the requesting role's account but not the
+    /// role: the IAM user guide says such a statement "allows all principals except the one
+    /// named", and that AWS "might validate the account first, then the role", so whether the
+    /// role counts as excluded with its account is not said.
+    NotPrincipalAccount,
+    /// `{"AWS": "*"}` and a service principal: the user guide calls `{"AWS": "*"}` equivalent to
+    /// `"*"` for anonymous users only, and says some services treat the two differently.
+    AwsWildcardForService,
+    /// A role ARN that differs from the requesting role's only in the case of its path or name:
+    /// role names "are not distinguished by case" (no two roles of an account differ so), but
+    /// the user guide says a role ARN is case sensitive when assuming it and says nothing of
+    /// role ARNs in a `Principal` element.
+    RoleNameCase,
+    /// A `NotResource` pattern holds a policy variable with no value: the user guide says such a
+    /// pattern "will not match any resource", and also that a value that is not present "causes
+    /// the statement to be invalid".
+    NotResourceWithoutValue,
 }
 
 /// What about a condition is unknown.
@@ -309,6 +343,15 @@ pub enum ConditionCause {
     /// A value cannot be compared: not a number, date or IP address, or it holds a policy
     /// variable whose value is not known.
     Unresolved,
+    /// A negated operator (`StringNotEquals`, `ArnNotLike`…) against a policy value holding a
+    /// policy variable with no value: the IAM user guide says both that negated operators
+    /// "do match against a null value" and that matching a value that is not present "fails
+    /// and causes the statement to be invalid".
+    VariableWithoutValue,
+    /// The key is absent and the operator is `ForAnyValue:` with `…IfExists` or a negation:
+    /// the user guide says `ForAnyValue` over no values "returns false", and also that a
+    /// missing key makes `…IfExists` and negated conditions true.
+    AbsentKeyForAnyValue,
 }
 
 impl PartialEq for UnknownReason<'_> {
@@ -347,6 +390,28 @@ impl PartialEq for UnknownReason<'_> {
                     entry: e2,
                 },
             ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*e1, *e2),
+            (
+                R::Undocumented {
+                    statement: s1,
+                    value: v1,
+                    case: c1,
+                },
+                R::Undocumented {
+                    statement: s2,
+                    value: v2,
+                    case: c2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2) && c1 == c2,
+            (
+                R::DeployTimeValue {
+                    statement: s1,
+                    value: v1,
+                },
+                R::DeployTimeValue {
+                    statement: s2,
+                    value: v2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2),
             (R::MissingDocument(a), R::MissingDocument(b)) => a == b,
             (R::ResourceAccount, R::ResourceAccount) => true,
             _ => false,
