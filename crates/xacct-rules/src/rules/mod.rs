@@ -62,6 +62,7 @@ pub mod xa504;
 pub mod xa505;
 pub mod xa506;
 pub mod xa507;
+pub mod xa508;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
