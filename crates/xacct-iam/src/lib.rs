@@ -28,27 +28,39 @@
 //!   both.
 //! - A service principal (`codepipeline.amazonaws.com`) has no identity policies: the resource
 //!   policy alone decides.
-//! - Principals: `"*"` names everyone; `{"AWS": "*"}` every AWS principal but not services; a
-//!   role ARN names that role exactly (a session ARN, one session of it); wildcards inside
-//!   principal ARNs are not wildcards. A `NotPrincipal` excludes a role only when it lists the
-//!   role's account as well as the role (the user guide: AWS may check the account, then the
-//!   role, then the session).
+//! - Principals: `"*"` names everyone; `{"AWS": "*"}` every AWS principal, and maybe a service
+//!   (the user guide calls it equivalent to `"*"` "for anonymous users" only); a role ARN names
+//!   that role exactly (a session ARN, one session of it), and maybe the role when it differs
+//!   only in case (names are unique regardless of case, matching so is not documented);
+//!   wildcards inside principal ARNs are not wildcards. With `Deny`, a `NotPrincipal` excludes
+//!   a role only when it lists the role's account as well as the role (the user guide: AWS may
+//!   check the account, then the role, then the session); with `Allow` ("allows all principals
+//!   except the one named") it excludes the role it names, and maybe the roles of an account it
+//!   names.
 //! - `Action` matches case-insensitively, `Resource` case-sensitively and ARN field by field,
-//!   `*` and `?` as wildcards; `Not…` forms invert. Identity statements need a `Resource`;
-//!   resource-policy statements without one (trust policies) apply to the resource at hand.
+//!   `*` and `?` as wildcards, except that a `*` ending one of the first five segments of a
+//!   `Resource` pattern may run on past colons ("it can expand to match beyond the colon
+//!   boundaries": `arn:aws:kms:*` covers every KMS ARN); `ArnLike` checks "each of the six
+//!   colon-delimited components" separately. `Not…` forms invert. Identity statements need a
+//!   `Resource`; resource-policy statements without one (trust policies) apply to the resource
+//!   at hand.
 //! - Conditions: every operator of the user guide, `…IfExists`, `ForAnyValue:`/`ForAllValues:`;
 //!   values of one key are OR-ed (NOR-ed for negated operators), keys and operators AND-ed; a
 //!   key absent from the request makes a condition false, except that negated operators,
-//!   `…IfExists` and `ForAllValues` are then true. The request fixes `aws:PrincipalAccount`,
+//!   `…IfExists` and `ForAllValues` are then true, and `ForAnyValue:` with `…IfExists` or a
+//!   negation is unknown (the guide's texts disagree). The request fixes `aws:PrincipalAccount`,
 //!   `aws:PrincipalArn` (an IAM role ARN), `aws:PrincipalType` (`AssumedRole`),
 //!   `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName` (absent for roles) and, for KMS
 //!   actions, `kms:CallerAccount`; every other key comes from the [`Context`]. Policy variables
 //!   (`${aws:username}`, `${key, 'default'}`, `${*}`) are substituted in documents of version
-//!   2012-10-17.
+//!   2012-10-17. A variable with no value matches nothing in `Resource` and positive
+//!   operators; in `NotResource` and negated operators the guide's texts disagree ("do match
+//!   against a null value" and "causes the statement to be invalid"), so those are unknown.
 //! - Unknown stays unknown: a condition key whose value the [`Context`] does not hold, a
-//!   policy variable that cannot be resolved, a missing document whose allow is needed, or an
-//!   unknown resource account when the same- and cross-account rules disagree all give
-//!   [`Decision::Unknown`] with their reasons.
+//!   policy variable that cannot be resolved, a missing document whose allow is needed, an
+//!   unknown resource account when the same- and cross-account rules disagree, and a case the
+//!   documentation does not settle ([`Undocumented`]) all give [`Decision::Unknown`] with their
+//!   reasons. No definite answer is given where AWS's documented behaviour could contradict it.
 //!
 //! Not modelled: permissions boundaries, session policies, SCPs and RCPs, KMS grants, S3 ACLs
 //! and Object Ownership, VPC endpoint policies. A missing document is assumed to hold no deny
