@@ -361,25 +361,70 @@ fn request(question: &Question) -> Request<'_> {
     }
 }
 
+/// What an unknown answer depends on, in words a user can act on: the condition key whose
+/// value would settle it, the policy variable, the value fixed at deployment, the case the
+/// AWS documentation leaves open. Missing documents are told apart (`missing`).
 fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
-    match reason {
-        UnknownReason::Condition { condition, .. } => Some(format!(
-            "condition `{}` on `{}`",
-            condition.operator.value, condition.key.value
-        )),
-        UnknownReason::PolicyVariable { value, .. } => {
-            Some(format!("policy variable in `{}`", value.value))
+    use xacct_iam::{ConditionCause, Undocumented};
+    Some(match reason {
+        UnknownReason::Condition {
+            condition, cause, ..
+        } => {
+            let (operator, key) = (&condition.operator.value, &condition.key.value);
+            match cause {
+                ConditionCause::UnknownKey => {
+                    format!("condition `{operator}` on `{key}`: the request's `{key}` is not known")
+                }
+                ConditionCause::UnknownOperator => {
+                    format!("condition `{operator}` on `{key}`: `{operator}` is no IAM operator")
+                }
+                ConditionCause::Unresolved => format!(
+                    "condition `{operator}` on `{key}`: a value cannot be compared (not of the \
+                     operator's type, or a policy variable whose value is not known)"
+                ),
+                ConditionCause::VariableWithoutValue => format!(
+                    "condition `{operator}` on `{key}`: a negated operator against a policy \
+                     variable with no value, which the AWS documentation answers both ways"
+                ),
+                ConditionCause::AbsentKeyForAnyValue => format!(
+                    "condition `{operator}` on `{key}`: `{key}` is absent, and the AWS \
+                     documentation answers `ForAnyValue` with IfExists or a negation both ways"
+                ),
+            }
         }
-        UnknownReason::RoleSession { .. } => {
-            Some("a principal that names one role session".to_string())
-        }
-        UnknownReason::ResourceAccount => Some("the resource's account is unknown".to_string()),
-        UnknownReason::DeployTimeValue { value, .. } => Some(format!(
+        UnknownReason::PolicyVariable { value, .. } => format!(
+            "the value of the policy variable in `{}` is not known",
+            value.value
+        ),
+        UnknownReason::RoleSession { .. } => "a principal that names one role session".to_string(),
+        UnknownReason::ResourceAccount => "the resource's account is unknown".to_string(),
+        UnknownReason::DeployTimeValue { value, .. } => format!(
             "`{}` holds or meets a value fixed only when its stack is deployed",
             value.value
-        )),
-        UnknownReason::MissingDocument(_) => None,
-    }
+        ),
+        UnknownReason::Undocumented { value, case, .. } => {
+            let value = &value.value;
+            match case {
+                Undocumented::NotPrincipalAccount => format!(
+                    "an Allow's `NotPrincipal` lists the account `{value}` but not the role: the \
+                     AWS documentation does not say whether that excludes the role"
+                ),
+                Undocumented::AwsWildcardForService => format!(
+                    "`{{\"AWS\": \"{value}\"}}`: the AWS documentation does not say whether it \
+                     names a service principal"
+                ),
+                Undocumented::RoleNameCase => format!(
+                    "`{value}` names the role in other case: the AWS documentation does not say \
+                     whether a principal matches so"
+                ),
+                Undocumented::NotResourceWithoutValue => format!(
+                    "`NotResource` `{value}` holds a policy variable with no value, which the AWS \
+                     documentation answers both ways"
+                ),
+            }
+        }
+        UnknownReason::MissingDocument(_) => return None,
+    })
 }
 
 /// What a question's answer depends on.

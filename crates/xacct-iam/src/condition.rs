@@ -4,7 +4,7 @@
 use xacct_model::policy::{Condition, Statement};
 
 use crate::context::{lookup, KeyState};
-use crate::pattern::{arn_matches, matches_with, Vars};
+use crate::pattern::{arn_matches, matches_with, variable_without_value, Vars};
 use crate::tri::Tri;
 use crate::values::{date, in_cidr, number};
 use crate::{ConditionCause, Request, UnknownReason};
@@ -229,6 +229,11 @@ pub(crate) fn condition_match<'a>(
         return maybe(ConditionCause::UnknownOperator);
     };
     let policy_values = &condition.values;
+    // Policy variables are substituted in string, ARN and Bool values only.
+    let vars = match operator.base {
+        Base::String { .. } | Base::Arn | Base::Bool => vars,
+        _ => None,
+    };
     let result = match lookup(request, &condition.key.value) {
         KeyState::Unknown => return maybe(ConditionCause::UnknownKey),
         KeyState::Absent if operator.base == Base::Null => policy_values
@@ -240,26 +245,32 @@ pub(crate) fn condition_match<'a>(
             .map(|p| null_check(&p.value, false))
             .fold(Some(false), or3),
         // The user guide: a missing key makes a condition false, except that negated operators
-        // are then true, `…IfExists` is true, and `ForAllValues` over nothing is true.
-        KeyState::Absent => Some(
-            operator.if_exists
-                || match operator.set {
-                    Some(SetOp::AllValues) => true,
-                    Some(SetOp::AnyValue) => false,
-                    None => operator.negated,
-                },
-        ),
+        // are then true, `…IfExists` is true, and `ForAllValues` over nothing is true. For
+        // `ForAnyValue`, "a condition operator modified by ForAnyValue returns false" over no
+        // values: with `…IfExists` or a negation the texts disagree.
+        KeyState::Absent => match operator.set {
+            Some(SetOp::AllValues) => Some(true),
+            Some(SetOp::AnyValue) if operator.if_exists || operator.negated => {
+                return maybe(ConditionCause::AbsentKeyForAnyValue)
+            }
+            Some(SetOp::AnyValue) => Some(false),
+            None => Some(operator.if_exists || operator.negated),
+        },
         KeyState::Present(context_values) => {
-            // Policy variables are substituted in string, ARN and Bool values only.
-            let vars = match operator.base {
-                Base::String { .. } | Base::Arn | Base::Bool => vars,
-                _ => None,
-            };
+            // The user guide, "Policy variables with no value": "Inverted condition operators
+            // like StringNotEquals or StringNotLike do match against a null value", yet a value
+            // that is not present makes "any attempt to match it" fail and "the statement to
+            // be invalid". A negated operator leaves such a value open (another value that
+            // matches still settles it).
+            let open = |policy: &str| operator.negated && variable_without_value(policy, vars);
             // Several policy values for one key are OR-ed (NOR for a negated operator).
             let matches_any = |context: &str| {
                 policy_values
                     .iter()
-                    .map(|p| compare(operator.base, context, &p.value, vars))
+                    .map(|p| match open(&p.value) {
+                        true => None,
+                        false => compare(operator.base, context, &p.value, vars),
+                    })
                     .fold(Some(false), or3)
             };
             let each = |context: &str| {
@@ -295,6 +306,13 @@ pub(crate) fn condition_match<'a>(
     };
     match result {
         Some(value) => Tri::from_bool(value),
+        None if operator.negated
+            && policy_values
+                .iter()
+                .any(|p| variable_without_value(&p.value, vars)) =>
+        {
+            maybe(ConditionCause::VariableWithoutValue)
+        }
         None => maybe(ConditionCause::Unresolved),
     }
 }

@@ -7,10 +7,12 @@ use xacct_model::policy::{PolicyDocument, Statement, ValueBlock};
 
 use crate::condition::condition_match;
 use crate::context::{is_kms_request, lookup, KeyState};
-use crate::pattern::{arn_matches_pattern, matches, Value, VarValue, Vars};
+use crate::pattern::{arn_matches_pattern, matches, variable_without_value, Value, VarValue, Vars};
 use crate::principal::{principal_match, RoleShapes, Who};
 use crate::tri::{merge, Outcome, Tri};
-use crate::{Decision, Evidence, Known, Policies, Request, ResourceKind, Side, UnknownReason};
+use crate::{
+    Decision, Evidence, Known, Policies, Request, ResourceKind, Side, Undocumented, UnknownReason,
+};
 
 /// Decides `request` under `policies`; see the crate documentation for the rules.
 ///
@@ -534,6 +536,17 @@ impl<'m> Matcher<'m, '_> {
                     // Once a pattern matches, the others cannot change the answer.
                     if matches!(acc, Tri::Yes) {
                         return acc;
+                    }
+                    // The IAM user guide, "Policy variables with no value": a pattern with such
+                    // a variable "will not match any resource", yet a value that is not present
+                    // also "causes the statement to be invalid". For `Resource` both readings
+                    // agree that the statement does not apply; for `NotResource` they do not.
+                    if block.negated && variable_without_value(&pattern.value, vars) {
+                        return acc.or(Tri::maybe(UnknownReason::Undocumented {
+                            statement,
+                            value: pattern,
+                            case: Undocumented::NotResourceWithoutValue,
+                        }));
                     }
                     acc.or(
                         match arn_matches_pattern(&pattern.value, patterns, self.resource, vars) {

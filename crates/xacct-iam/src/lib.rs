@@ -28,27 +28,39 @@
 //!   both.
 //! - A service principal (`codepipeline.amazonaws.com`) has no identity policies: the resource
 //!   policy alone decides.
-//! - Principals: `"*"` names everyone; `{"AWS": "*"}` every AWS principal but not services; a
-//!   role ARN names that role exactly (a session ARN, one session of it); wildcards inside
-//!   principal ARNs are not wildcards. A `NotPrincipal` excludes a role only when it lists the
-//!   role's account as well as the role (the user guide: AWS may check the account, then the
-//!   role, then the session).
+//! - Principals: `"*"` names everyone; `{"AWS": "*"}` every AWS principal, and maybe a service
+//!   (the user guide calls it equivalent to `"*"` "for anonymous users" only); a role ARN names
+//!   that role exactly (a session ARN, one session of it), and maybe the role when it differs
+//!   only in case (names are unique regardless of case, matching so is not documented);
+//!   wildcards inside principal ARNs are not wildcards. With `Deny`, a `NotPrincipal` excludes
+//!   a role only when it lists the role's account as well as the role (the user guide: AWS may
+//!   check the account, then the role, then the session); with `Allow` ("allows all principals
+//!   except the one named") it excludes the role it names, and maybe the roles of an account it
+//!   names.
 //! - `Action` matches case-insensitively, `Resource` case-sensitively and ARN field by field,
-//!   `*` and `?` as wildcards; `Not…` forms invert. Identity statements need a `Resource`;
-//!   resource-policy statements without one (trust policies) apply to the resource at hand.
+//!   `*` and `?` as wildcards, except that a `*` ending one of the first five segments of a
+//!   `Resource` pattern may run on past colons ("it can expand to match beyond the colon
+//!   boundaries": `arn:aws:kms:*` covers every KMS ARN); `ArnLike` checks "each of the six
+//!   colon-delimited components" separately. `Not…` forms invert. Identity statements need a
+//!   `Resource`; resource-policy statements without one (trust policies) apply to the resource
+//!   at hand.
 //! - Conditions: every operator of the user guide, `…IfExists`, `ForAnyValue:`/`ForAllValues:`;
 //!   values of one key are OR-ed (NOR-ed for negated operators), keys and operators AND-ed; a
 //!   key absent from the request makes a condition false, except that negated operators,
-//!   `…IfExists` and `ForAllValues` are then true. The request fixes `aws:PrincipalAccount`,
+//!   `…IfExists` and `ForAllValues` are then true, and `ForAnyValue:` with `…IfExists` or a
+//!   negation is unknown (the guide's texts disagree). The request fixes `aws:PrincipalAccount`,
 //!   `aws:PrincipalArn` (an IAM role ARN), `aws:PrincipalType` (`AssumedRole`),
 //!   `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName` (absent for roles) and, for KMS
 //!   actions, `kms:CallerAccount`; every other key comes from the [`Context`]. Policy variables
 //!   (`${aws:username}`, `${key, 'default'}`, `${*}`) are substituted in documents of version
-//!   2012-10-17.
+//!   2012-10-17. A variable with no value matches nothing in `Resource` and positive
+//!   operators; in `NotResource` and negated operators the guide's texts disagree ("do match
+//!   against a null value" and "causes the statement to be invalid"), so those are unknown.
 //! - Unknown stays unknown: a condition key whose value the [`Context`] does not hold, a
-//!   policy variable that cannot be resolved, a missing document whose allow is needed, or an
-//!   unknown resource account when the same- and cross-account rules disagree all give
-//!   [`Decision::Unknown`] with their reasons.
+//!   policy variable that cannot be resolved, a missing document whose allow is needed, an
+//!   unknown resource account when the same- and cross-account rules disagree, and a case the
+//!   documentation does not settle ([`Undocumented`]) all give [`Decision::Unknown`] with their
+//!   reasons. No definite answer is given where AWS's documented behaviour could contradict it.
 //!
 //! Not modelled: permissions boundaries, session policies, SCPs and RCPs, KMS grants, S3 ACLs
 //! and Object Ownership, VPC endpoint policies. A missing document is assumed to hold no deny
@@ -95,6 +107,7 @@
 mod condition;
 mod context;
 mod evaluate;
+mod expand;
 mod pattern;
 mod principal;
 mod tri;
@@ -292,11 +305,44 @@ pub enum UnknownReason<'a> {
         /// The principal entry or resource pattern.
         value: &'a Spanned<String>,
     },
+    /// A case the AWS documentation does not settle (its texts disagree, or say nothing), in
+    /// this principal entry or resource pattern: it may or may not apply.
+    Undocumented {
+        /// The statement.
+        statement: &'a Statement,
+        /// The principal entry or resource pattern.
+        value: &'a Spanned<String>,
+        /// Which case.
+        case: Undocumented,
+    },
     /// A document whose allow is needed is not available.
     MissingDocument(Side),
     /// The resource's account is unknown, and the same-account and cross-account rules give
     /// different answers.
     ResourceAccount,
+}
+
+/// The cases the AWS documentation leaves open, which evaluation answers as unknown rather than
+/// guess (a guess is a definite answer AWS may contradict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Undocumented {
+    /// `NotPrincipal` in an `Allow` statement lists the requesting role's account but not the
+    /// role: the IAM user guide says such a statement "allows all principals except the one
+    /// named", and that AWS "might validate the account first, then the role", so whether the
+    /// role counts as excluded with its account is not said.
+    NotPrincipalAccount,
+    /// `{"AWS": "*"}` and a service principal: the user guide calls `{"AWS": "*"}` equivalent to
+    /// `"*"` for anonymous users only, and says some services treat the two differently.
+    AwsWildcardForService,
+    /// A role ARN that differs from the requesting role's only in the case of its path or name:
+    /// role names "are not distinguished by case" (no two roles of an account differ so), but
+    /// the user guide says a role ARN is case sensitive when assuming it and says nothing of
+    /// role ARNs in a `Principal` element.
+    RoleNameCase,
+    /// A `NotResource` pattern holds a policy variable with no value: the user guide says such a
+    /// pattern "will not match any resource", and also that a value that is not present "causes
+    /// the statement to be invalid".
+    NotResourceWithoutValue,
 }
 
 /// What about a condition is unknown.
@@ -309,6 +355,15 @@ pub enum ConditionCause {
     /// A value cannot be compared: not a number, date or IP address, or it holds a policy
     /// variable whose value is not known.
     Unresolved,
+    /// A negated operator (`StringNotEquals`, `ArnNotLike`…) against a policy value holding a
+    /// policy variable with no value: the IAM user guide says both that negated operators
+    /// "do match against a null value" and that matching a value that is not present "fails
+    /// and causes the statement to be invalid".
+    VariableWithoutValue,
+    /// The key is absent and the operator is `ForAnyValue:` with `…IfExists` or a negation:
+    /// the user guide says `ForAnyValue` over no values "returns false", and also that a
+    /// missing key makes `…IfExists` and negated conditions true.
+    AbsentKeyForAnyValue,
 }
 
 impl PartialEq for UnknownReason<'_> {
@@ -347,6 +402,28 @@ impl PartialEq for UnknownReason<'_> {
                     entry: e2,
                 },
             ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*e1, *e2),
+            (
+                R::Undocumented {
+                    statement: s1,
+                    value: v1,
+                    case: c1,
+                },
+                R::Undocumented {
+                    statement: s2,
+                    value: v2,
+                    case: c2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2) && c1 == c2,
+            (
+                R::DeployTimeValue {
+                    statement: s1,
+                    value: v1,
+                },
+                R::DeployTimeValue {
+                    statement: s2,
+                    value: v2,
+                },
+            ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2),
             (R::MissingDocument(a), R::MissingDocument(b)) => a == b,
             (R::ResourceAccount, R::ResourceAccount) => true,
             _ => false,

@@ -72,6 +72,12 @@ pub(crate) fn compile(pattern: &str, wildcards: bool, vars: Vars<'_>) -> Compile
     }
 }
 
+/// True when `pattern` holds a policy variable whose key is known to have no value and that
+/// gives no default (with `vars`; without, `${…}` is text).
+pub(crate) fn variable_without_value(pattern: &str, vars: Vars<'_>) -> bool {
+    vars.is_some() && pattern.contains("${") && compile(pattern, false, vars) == Compiled::Never
+}
+
 /// The text `${inner}` stands for: the special characters `${*}`, `${?}`, `${$}`, a key's
 /// value, or the default of `${key, 'default'}` when the key is absent.
 fn variable(inner: &str, resolve: &dyn Fn(&str) -> VarValue) -> Option<String> {
@@ -266,12 +272,13 @@ fn replace_placeholders(text: &str, with: &str, shared: &str) -> String {
     out
 }
 
-/// ARN matching as `Resource` and `ArnLike` do it: `*` alone matches anything; otherwise the
-/// six colon-separated fields are matched one by one, so a wildcard never crosses from one
-/// field into the next (the last field, the resource, may itself hold colons and slashes).
-/// Case-sensitive (the IAM user guide, "ARN condition operators"). A pattern without any colon
+/// ARN matching as `ArnLike` does it: `*` alone matches anything; otherwise the six
+/// colon-separated fields are matched one by one, so a wildcard never crosses from one field
+/// into the next (the last field, the resource, may itself hold colons and slashes).
+/// Case-sensitive (the IAM user guide, "ARN condition operators": "Each of the six
+/// colon-delimited components of the ARN is checked separately"). A pattern without any colon
 /// is matched against the whole value; a pattern and a value with different numbers of fields
-/// do not match (a wildcard must not stand in for a missing field).
+/// do not match. `Resource` patterns match so too, and more: see [`arn_matches_pattern`].
 pub(crate) fn arn_matches(pattern: &str, value: &str, vars: Vars<'_>) -> Option<bool> {
     arn_matches_fields(pattern, &Value::new(value), vars)
 }
@@ -302,7 +309,9 @@ pub(crate) fn arn_matches_fields(pattern: &str, split: &Value<'_>, vars: Vars<'_
     arn_matches_by_field(pattern, &split_arn_pattern(pattern), split, vars)
 }
 
-/// [`arn_matches_fields`] for a document's pattern, split once in `patterns`.
+/// A `Resource`/`NotResource` pattern of a document, split once in `patterns`, against the
+/// requested resource: [`arn_matches_fields`], and where that finds no match, the match a
+/// segment-final `*` finds by running on past colons (see [`crate::expand`]).
 pub(crate) fn arn_matches_pattern<'a>(
     pattern: &'a str,
     patterns: &mut crate::evaluate::PatternFields<'a>,
@@ -312,7 +321,32 @@ pub(crate) fn arn_matches_pattern<'a>(
     if let Some(settled) = arn_matches_whole(pattern, split) {
         return Some(settled);
     }
-    arn_matches_by_field(pattern, patterns.of(pattern), split, vars)
+    let fields = patterns.of(pattern);
+    let by_field = arn_matches_by_field(pattern, fields, split, vars);
+    if by_field != Some(false) || !crate::expand::may_expand(fields) {
+        return by_field;
+    }
+    if !split.placeholder {
+        // Most patterns that may expand (`arn:aws:iam::*:role/*`) name another service or
+        // account than the resource: their literal start settles it without building anything.
+        let literal = &pattern[..pattern.find(['*', '?', '$']).unwrap_or(pattern.len())];
+        if !split.whole.starts_with(literal) {
+            return Some(false);
+        }
+        return crate::expand::expanded_match(fields, split.whole, vars);
+    }
+    // A placeholder in the resource stands for any value: the pattern covers it when it does
+    // whatever stands there, and is ruled out when it covers none of the stand-ins.
+    let answers = ["", "\u{1}x\u{1}"].map(|stand_in| {
+        let value = replace_placeholders(split.whole, stand_in, pattern);
+        let own = replace_placeholders(pattern, "\u{3}", split.whole);
+        crate::expand::expanded_match(&split_arn_pattern(&own), &value, vars)
+    });
+    match answers {
+        [Some(true), Some(true)] => Some(true),
+        [Some(false), Some(false)] => Some(false),
+        _ => None,
+    }
 }
 
 /// The answer when the whole pattern settles it: `*`, or a literal pattern against a value
@@ -548,7 +582,8 @@ mod tests {
             "arn:aws:iam::*:role/*",
             "arn:aws:iam::111111111111:role/x"
         ));
-        // A wildcard does not run on from the account field into the resource field.
+        // For `ArnLike`, a wildcard does not run on from the account field into the resource
+        // field (`Resource` patterns may: see `expand.rs`).
         assert!(!arn("arn:aws:iam::*", "arn:aws:iam::111111111111:role/x"));
         assert!(arn("*role*", "arn:aws:iam::111111111111:role/x"));
         assert!(!arn(

@@ -7,7 +7,7 @@ use xacct_model::arn::{AccountId, Arn};
 use xacct_model::policy::{PrincipalBlock, PrincipalEntry, PrincipalKind, Statement};
 
 use crate::tri::Tri;
-use crate::{PrincipalRef, UnknownReason};
+use crate::{PrincipalRef, Undocumented, UnknownReason};
 
 /// The requesting principal, taken apart once per evaluation.
 #[derive(Clone, Debug)]
@@ -126,17 +126,30 @@ pub(crate) fn principal_match<'a>(
 ) -> PrincipalMatch<'a> {
     let mut direct = Tri::No;
     let mut via_root = Tri::No;
+    // For an Allow's `NotPrincipal`: an entry naming the account, which may or may not
+    // exclude the role.
+    let mut account_listed = Tri::No;
     for entry in &block.entries {
         let (d, r) = entry_match(statement, entry, who);
+        if block.negated && statement.allows() && !r.is_no() {
+            account_listed = account_listed.or(Tri::maybe(UnknownReason::Undocumented {
+                statement,
+                value: &entry.value,
+                case: Undocumented::NotPrincipalAccount,
+            }));
+        }
         direct = direct.or(d);
         via_root = via_root.or(r);
     }
     if !block.negated {
         return PrincipalMatch { direct, via_root };
     }
-    // NotPrincipal: the IAM user guide ("NotPrincipal") says AWS may check the account, then
-    // the role, then the session, so a role is excluded only when its account is listed too.
     let excluded = match who {
+        // The IAM user guide, "NotPrincipal": with Allow, the statement "allows all principals
+        // except the one named", so naming the role (or everyone) excludes it.
+        Who::Role(_) if statement.allows() => direct.or(account_listed),
+        // With Deny, AWS "might validate the account first, then the role", so a role is
+        // excluded only when its account is listed as well (or everyone is).
         Who::Role(_) => {
             let wildcard = block.entries.iter().any(|e| is_wildcard(e, who));
             Tri::from_bool(wildcard).or(via_root.and(direct))
@@ -169,6 +182,17 @@ fn entry_match<'a>(
     }
     let value = entry.value.value.as_str();
     match (entry.kind, who) {
+        // The user guide, "AWS JSON policy elements: Principal", calls `{"AWS": "*"}` and `"*"`
+        // equivalent "for anonymous users" only; whether the former names a service is not
+        // said.
+        (PrincipalKind::Aws, Who::Service(_)) if value == "*" => (
+            Tri::maybe(UnknownReason::Undocumented {
+                statement,
+                value: &entry.value,
+                case: Undocumented::AwsWildcardForService,
+            }),
+            Tri::No,
+        ),
         (PrincipalKind::Service, Who::Service(name)) => {
             (Tri::from_bool(value.eq_ignore_ascii_case(name)), Tri::No)
         }
@@ -223,15 +247,36 @@ fn aws_entry<'a>(
     if arn.service == "iam" && arn.resource == "root" {
         return (Tri::No, Tri::Yes);
     }
-    if let Some((name, _)) = role_arn_name(&arn) {
+    let differs_in_case = || {
+        Tri::maybe(UnknownReason::Undocumented {
+            statement,
+            value: &entry.value,
+            case: Undocumented::RoleNameCase,
+        })
+    };
+    if let Some((name, path)) = role_arn_name(&arn) {
         // Equal ARNs returned above; a session ARN does not carry the role's path, so for
         // one the name and account decide.
-        let named = !role.iam_role_arn && role.name == Some(name);
-        return (Tri::from_bool(named), Tri::No);
+        if !role.iam_role_arn {
+            return match role.name {
+                Some(own) if own == name => (Tri::Yes, Tri::No),
+                Some(own) if own.eq_ignore_ascii_case(name) => (differs_in_case(), Tri::No),
+                _ => (Tri::No, Tri::No),
+            };
+        }
+        // The same role in other case: role names are unique regardless of case, so no other
+        // role can be meant, yet whether IAM matches it so is not documented.
+        let own_path = role.arn.rsplit_once(":role/").map(|(_, path)| path);
+        if own_path.is_some_and(|own| own.eq_ignore_ascii_case(path)) {
+            return (differs_in_case(), Tri::No);
+        }
+        return (Tri::No, Tri::No);
     }
     if let Some((name, session)) = session_arn_parts(&arn) {
-        if role.name != Some(name) {
-            return (Tri::No, Tri::No);
+        match role.name {
+            Some(own) if own == name => {}
+            Some(own) if own.eq_ignore_ascii_case(name) => return (differs_in_case(), Tri::No),
+            _ => return (Tri::No, Tri::No),
         }
         let direct = match role.session {
             Some(known) => Tri::from_bool(known == session),

@@ -191,11 +191,23 @@ fn resource_arns_match_field_by_field() {
             "yes",
         ),
         (
-            "a wildcard does not reach across fields",
+            // The IAM user guide, "IAM JSON policy elements: Resource": "If the * wildcard is
+            // the last character of a resource ARN segment, it can expand to match beyond the
+            // colon boundaries."
+            "a wildcard that ends a segment reaches across fields",
             allows(
                 &on("arn:aws:kms:us-east-2:111111111111:key/k"),
                 get,
                 r#""arn:aws:kms:*:key/*""#,
+            ),
+            "yes",
+        ),
+        (
+            "a wildcard inside a segment does not reach across fields",
+            allows(
+                &on("arn:aws:kms:us-east-2:111111111111:key/k"),
+                get,
+                r#""arn:aws:kms:us-*2:key/*""#,
             ),
             "no",
         ),

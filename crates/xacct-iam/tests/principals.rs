@@ -194,9 +194,12 @@ fn principal_forms_for_a_service() {
             "Allowed(R:Bucket)",
         ),
         (
-            "AWS * names AWS principals, not services",
+            // The IAM user guide, "AWS JSON policy elements: Principal": "For anonymous users,
+            // the following elements are equivalent" ("*" and {"AWS": "*"}); nothing says
+            // whether {"AWS": "*"} names a service.
+            "AWS * may or may not name a service",
             named(&service, r#"{"AWS": "*"}"#),
-            "NotAllowed(Resource)",
+            "Unknown(Bucket/AwsWildcardForService)",
         ),
         (
             "an account does not name a service",

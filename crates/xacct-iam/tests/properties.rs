@@ -62,6 +62,12 @@ const PRINCIPALS: &[&str] = &[
     r#""Principal": {"Service": "codepipeline.amazonaws.com"}"#,
     r#""NotPrincipal": {"AWS": ["arn:aws:iam::111111111111:role/service-role/Pipeline", "111111111111"]}"#,
     r#""NotPrincipal": {"AWS": "222222222222"}"#,
+    // The forms issue 13 found answered unsoundly: a role in other case, NotPrincipal
+    // naming the role or its account alone, a session in other case.
+    r#""Principal": {"AWS": "arn:aws:iam::111111111111:role/service-role/PIPELINE"}"#,
+    r#""NotPrincipal": {"AWS": "arn:aws:iam::111111111111:role/service-role/Pipeline"}"#,
+    r#""NotPrincipal": {"AWS": "111111111111"}"#,
+    r#""Principal": {"AWS": "arn:aws:sts::111111111111:assumed-role/pipeline/s1"}"#,
 ];
 
 const ACTIONS: &[&str] = &[
@@ -84,6 +90,12 @@ const RESOURCES: &[&str] = &[
     "arn:aws:kms:*:111111111111:key/*",
     "arn:aws:s3:::artifacts/${aws:PrincipalAccount}/*",
     "arn:aws:s3:::${aws:username}/*",
+    // Segment-final stars that run past colons.
+    "arn:aws:kms:*",
+    "arn:aws:*",
+    "arn:aws:iam::222222222222*",
+    "arn:aws:kms:*:key/*",
+    "arn:aws:s3:::${aws:PrincipalTag/team}/*",
 ];
 
 const CONDITIONS: &[&str] = &[
@@ -99,6 +111,10 @@ const CONDITIONS: &[&str] = &[
     r#"{"Null": {"aws:SourceVpc": "true"}}"#,
     r#"{"StringMatches": {"k": "v"}}"#,
     r#"{"StringEquals": {"kms:CallerAccount": "111111111111"}}"#,
+    r#"{"ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": "a"}}"#,
+    r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": "a*"}}"#,
+    r#"{"StringNotEquals": {"aws:SourceIp": "${aws:PrincipalTag/team}"}}"#,
+    r#"{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/${aws:username}"}}"#,
 ];
 
 const OPERATORS: &[&str] = &[
@@ -345,6 +361,7 @@ impl Scenario {
                 .with_absent("aws:SourceIp")
                 .with_absent("aws:TagKeys")
                 .with_absent("aws:username")
+                .with_absent("aws:PrincipalTag/team")
                 .with("aws:CurrentTime", ["2025-06-01T00:00:00Z"]),
         };
         base.action(&self.action)
@@ -450,6 +467,43 @@ proptest! {
         if class(&after) == "Denied" {
             prop_assert_eq!(class(&before), "Denied", "{} became {}", before, after);
         }
+    }
+
+    #[test]
+    fn unrelated_statements_never_change_the_answer(
+        scenario in any_scenario(), extra in stmt(), allow in any::<bool>(), resource_side in any::<bool>(),
+    ) {
+        // A statement about a service no request here uses: an Unknown must stay Unknown (for
+        // the same reasons), and every other answer the same.
+        let unrelated = Stmt { not_action: false, actions: vec!["sqs:*".to_string(), "sns:Publish".to_string()], ..extra };
+        let before = scenario.decide();
+        let after = scenario.with_statement(allow, &unrelated, resource_side).decide();
+        if scenario.action.to_ascii_lowercase().starts_with("sqs:")
+            || scenario.action.to_ascii_lowercase().starts_with("sns:")
+        {
+            return Ok(());
+        }
+        prop_assert_eq!(&before, &after);
+    }
+
+    #[test]
+    fn cross_account_access_needs_both_sides(scenario in any_scenario()) {
+        // A role of another account than the resource's: allowed only if it is allowed with
+        // each side alone kept, and never with either side's allows taken away.
+        let mut cross = scenario.clone();
+        cross.account = Some(match cross.who { 1 => A, _ => B });
+        if cross.who == 3 || class(&cross.decide()) != "Allowed" {
+            return Ok(());
+        }
+        let mut no_identity = cross.clone();
+        no_identity.identity = Some(vec![]);
+        let without_identity = no_identity.decide();
+        prop_assert_ne!(class(&without_identity), "Allowed");
+        let mut no_resource = cross.clone();
+        no_resource.resource_state = 1;
+        no_resource.resource.clear();
+        let without_resource = no_resource.decide();
+        prop_assert_ne!(class(&without_resource), "Allowed");
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa505::RULE,
     &rules::xa506::RULE,
     &rules::xa507::RULE,
+    &rules::xa508::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,

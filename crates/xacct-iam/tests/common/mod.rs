@@ -218,6 +218,9 @@ fn reason(r: &UnknownReason<'_>, documents: &[&PolicyDocument]) -> String {
         UnknownReason::DeployTimeValue { statement, .. } => {
             format!("{}/deploy-time", name(statement, documents))
         }
+        UnknownReason::Undocumented {
+            statement, case, ..
+        } => format!("{}/{case:?}", name(statement, documents)),
         UnknownReason::MissingDocument(side) => format!("missing:{side:?}"),
         UnknownReason::ResourceAccount => "account".to_string(),
     }

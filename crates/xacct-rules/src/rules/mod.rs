@@ -67,6 +67,7 @@ pub mod xa504;
 pub mod xa505;
 pub mod xa506;
 pub mod xa507;
+pub mod xa508;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
@@ -430,6 +431,50 @@ impl WorkspaceContext<'_> {
             diag = diag.label_in(file, span, text);
         }
         diag
+    }
+}
+
+impl WorkspaceContext<'_> {
+    /// For a rule that checks a grant of the role's own policies: the finding when an explicit
+    /// Deny in those policies (a guardrail such as `Deny` with `NotAction` or `NotResource`)
+    /// defeats the check, at that Deny, naming it, with a label where the pipeline names the
+    /// role. `what` says what the role then cannot do ("read its input artifacts").
+    pub fn identity_deny(
+        &self,
+        rule: &Rule,
+        c: &xacct_graph::Check,
+        what: &str,
+    ) -> Option<Diagnostic> {
+        let proof = deny_on(&c.outcome, Side::Identity)?;
+        let request = format!("{} on `{}`", c.iam_action, c.resource_shown());
+        Some(self.at_deny(
+            rule,
+            proof,
+            &c.need,
+            format!(
+                "{} in a policy of `{}` ({}) denies {request}, so it cannot {what}: an explicit Deny overrides every Allow",
+                self.statement_name(proof),
+                c.principal,
+                self.who(&c.need),
+            ),
+            &request,
+        ))
+    }
+
+    /// "the Deny `Sid`", or "a Deny statement" when it has no `Sid`, for messages.
+    pub fn statement_name(&self, proof: &Proof) -> String {
+        let sid = self
+            .policy(proof.policy)
+            .document()
+            .statements
+            .iter()
+            .find(|s| s.span == proof.span)
+            .and_then(|s| s.sid.as_ref())
+            .filter(|sid| !sid.value.is_empty());
+        match sid {
+            Some(sid) => format!("the Deny `{}`", sid.value),
+            None => "a Deny statement".to_string(),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! XA004 unverified-check: with `--strict`, a check that needed a document that was not given.
+//! XA004 unverified-check: with `--strict`, a check that could not be decided, with what would
+//! settle it: a document that was not given, or what in the given ones is unknown.
 
 use std::collections::HashSet;
 
@@ -13,7 +14,7 @@ declare_rule!(
     "XA004",
     "unverified-check",
     Info,
-    "With --strict: a check that needed a document that was not given (names the document that would settle it).",
+    "With --strict: a check that could not be decided (names the document, condition key, policy variable or undocumented case that would settle it).",
     Check::Workspace(check)
 );
 
@@ -23,9 +24,25 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut seen = HashSet::new();
     for c in cx.graph.checks_not_allowed() {
-        let Outcome::Unknown { missing, .. } = &c.outcome else {
+        let Outcome::Unknown { missing, reasons } = &c.outcome else {
             continue;
         };
+        // Undecided with every document at hand: say what in them is unknown (a condition
+        // key's value, a policy variable, a value fixed at deployment, a case the AWS
+        // documentation leaves open), once per role and set of reasons.
+        if missing.is_empty() && !reasons.is_empty() {
+            let Some((file, span, _)) = cx.role_site(&c.need) else {
+                continue;
+            };
+            if !seen.insert(format!("{}\n{}", c.principal, reasons.join("\n"))) {
+                continue;
+            }
+            out.push(
+                cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {}", c.principal, c.iam_action, c.resource_shown(), reasons.join("; ")))
+                    .help("the answer depends on what the policies leave to run time or to an undocumented case: make the statement independent of it to have the access verified"),
+            );
+            continue;
+        }
         for side in missing {
             let document = match (side, c.kind) {
                 (Side::Identity, _) => format!("the identity policies of `{}`", c.principal),

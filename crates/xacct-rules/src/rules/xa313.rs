@@ -9,7 +9,7 @@ use xacct_model::policy::PrincipalKind;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::xa311::kms_actions;
-use crate::rules::{action_matches, statement_json, WorkspaceContext};
+use crate::rules::{action_matches, statement_json, PushAbout, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -29,11 +29,19 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         .map(|(i, _)| cx.graph.checks[i].principal.clone())
         .collect();
     let mut seen = HashSet::new();
-    for (_, c) in cx
+    for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanDecrypt)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
     {
+        // A Deny of the role's own (a guardrail `Deny` with `NotAction` on KMS, say) defeats
+        // whatever the key policy and the role's allows say.
+        if let Some(diag) = cx.identity_deny(&RULE, c, kms_actions(c.kind).0) {
+            if seen.insert((c.kind, c.principal.clone())) {
+                out.push_about(check_index, diag);
+            }
+            continue;
+        }
         if !c.outcome.misses(Side::Identity)
             || c.outcome.misses(Side::Resource)
             || named_wrongly.contains(&c.principal)

@@ -30,13 +30,20 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
+        let (what, actions) = s3_actions(c.kind);
+        // A Deny of the role's own (a guardrail) defeats whatever allows the access.
+        if let Some(diag) = cx.identity_deny(&RULE, c, what) {
+            if seen.insert((c.kind, c.principal.clone(), bucket_objects(&c.resource))) {
+                out.push_about(check_index, diag);
+            }
+            continue;
+        }
         // Once per role, direction and bucket: each artifact bucket needs its own allow.
         if !c.outcome.misses(Side::Identity)
             || !seen.insert((c.kind, c.principal.clone(), bucket_objects(&c.resource)))
         {
             continue;
         }
-        let (what, actions) = s3_actions(c.kind);
         let (file, span) = cx
             .identity_anchor(&c.identity_policies, c.iam_action)
             .unwrap_or(cx.policy_anchor(first));

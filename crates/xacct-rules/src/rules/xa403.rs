@@ -33,6 +33,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if !(cross || pipeline_role) {
             continue;
         }
+        // A Deny of the role's own (a guardrail) defeats whatever allows the listing.
+        if let Some(diag) = cx.identity_deny(&RULE, c, "list the artifact bucket") {
+            if seen.insert((c.principal.clone(), c.resource.clone())) {
+                out.push_about(check_index, diag);
+            }
+            continue;
+        }
         let (diag, help) = if cross && c.outcome.misses(Side::Resource) {
             let Some(policy) = c.resource_policy else {
                 continue;

@@ -26,7 +26,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
-        if !cross || !c.outcome.misses(Side::Identity) {
+        let denied = cx.identity_deny(
+            &RULE,
+            c,
+            "set the ACL of the source output it uploads (S3 AccessDenied)",
+        );
+        if !cross || (denied.is_none() && !c.outcome.misses(Side::Identity)) {
             continue;
         }
         // With BucketOwnerEnforced ACLs are disabled and no longer affect permissions: the bucket
@@ -41,6 +46,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             o.bucket.as_deref() == Some(bucket) && o.ownership.value == "BucketOwnerEnforced"
         });
         if enforced || !seen.insert(c.principal.clone()) {
+            continue;
+        }
+        if let Some(diag) = denied {
+            out.push_about(check_index, diag);
             continue;
         }
         let (file, span) = cx
