@@ -366,3 +366,18 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod operator_list {
+    /// The loader's list of valid operators (what IAM accepts) and this table (what each
+    /// means) name the same operators.
+    #[test]
+    fn the_model_and_the_evaluator_know_the_same_operators() {
+        let here: Vec<&str> = super::OPERATORS.iter().map(|(name, _, _)| *name).collect();
+        let mut model = xacct_model::policy::CONDITION_OPERATORS.to_vec();
+        let mut mine = here.clone();
+        model.sort_unstable();
+        mine.sort_unstable();
+        assert_eq!(mine, model);
+    }
+}

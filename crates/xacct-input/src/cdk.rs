@@ -12,8 +12,8 @@ use xacct_syntax::json::Node;
 
 use crate::gate::Gate;
 
-use xacct_model::arn::{is_region_name, AccountId};
 use crate::cfn::StackFacts;
+use xacct_model::arn::{is_region_name, AccountId};
 
 /// A stack of an assembly.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,14 +43,19 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn wrong_shape(&mut self, key: &str, found: &Node, want: &str, command: &str) {
-        self.file.issues.push(Issue::new(
-            IssueKind::Shape,
-            found.span,
-            format!(
-                "`{key}` must be {want}, as `{command}` prints it; found {}",
-                describe(found)
-            ),
-        ).help(format!("write the file as `{command}` prints it, or leave the key out")));
+        self.file.issues.push(
+            Issue::new(
+                IssueKind::Shape,
+                found.span,
+                format!(
+                    "`{key}` must be {want}, as `{command}` prints it; found {}",
+                    describe(found)
+                ),
+            )
+            .help(format!(
+                "write the file as `{command}` prints it, or leave the key out"
+            )),
+        );
     }
 
     /// The object under `key`, reporting a value of another kind.
@@ -179,7 +184,12 @@ pub fn is_policy_file(root: &Node) -> bool {
 }
 
 /// Reads every policy of a file. `text` is the file's text, for embedded policies.
-pub fn load_policy_file(root: &Node, text: &str, syntax: Syntax, limits: &ParseLimits) -> PolicyFile {
+pub fn load_policy_file(
+    root: &Node,
+    text: &str,
+    syntax: Syntax,
+    limits: &ParseLimits,
+) -> PolicyFile {
     let mut reader = Reader {
         text,
         syntax,
@@ -205,8 +215,12 @@ pub fn load_policy_file(root: &Node, text: &str, syntax: Syntax, limits: &ParseL
         }
     } else if root.get("PolicyDocument").is_some() {
         const GET_ROLE_POLICY: &str = "aws iam get-role-policy";
-        let subject = r.string(root, "RoleName", GET_ROLE_POLICY).map(Subject::RoleName);
-        let name = r.string(root, "PolicyName", GET_ROLE_POLICY).map(|n| n.value);
+        let subject = r
+            .string(root, "RoleName", GET_ROLE_POLICY)
+            .map(Subject::RoleName);
+        let name = r
+            .string(root, "PolicyName", GET_ROLE_POLICY)
+            .map(|n| n.value);
         r.policy(
             root,
             "PolicyDocument",
@@ -243,7 +257,9 @@ pub fn load_policy_file(root: &Node, text: &str, syntax: Syntax, limits: &ParseL
     } else if root.get("Policy").is_some() {
         // `aws s3api get-bucket-policy` or `aws kms get-key-policy` (which names the policy).
         const GET_POLICY: &str = "aws s3api get-bucket-policy";
-        let name = r.string(root, "PolicyName", "aws kms get-key-policy").map(|n| n.value);
+        let name = r
+            .string(root, "PolicyName", "aws kms get-key-policy")
+            .map(|n| n.value);
         let kind = name.as_ref().map(|_| PolicyKind::Key);
         r.policy(root, "Policy", GET_POLICY, kind, None, name);
     } else if root.get("RoleDetailList").is_some() {
@@ -396,6 +412,10 @@ pub fn load_ownership(root: &Node) -> (Option<Spanned<String>>, Vec<Issue>) {
     let value = r
         .object(root, "OwnershipControls", COMMAND)
         .map(|controls| r.list(controls, "Rules", COMMAND))
-        .and_then(|rules| rules.iter().find_map(|rule| r.string(rule, "ObjectOwnership", COMMAND)));
+        .and_then(|rules| {
+            rules
+                .iter()
+                .find_map(|rule| r.string(rule, "ObjectOwnership", COMMAND))
+        });
     (value, reader.file.issues)
 }

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(syntax_of(Path::new("a.json"), "x: 1"), Syntax::Json);
         assert_eq!(syntax_of(Path::new("a.yml"), "{}"), Syntax::Yaml);
         assert_eq!(syntax_of(Path::new("a.template"), " \n{}"), Syntax::Json);
-        assert_eq!(syntax_of(Path::new("a.template"), "\u{feff}["), Syntax::Json);
+        assert_eq!(
+            syntax_of(Path::new("a.template"), "\u{feff}["),
+            Syntax::Json
+        );
         assert_eq!(
             syntax_of(Path::new("a.template"), "Resources: {}"),
             Syntax::Yaml
@@ -101,9 +104,13 @@ mod tests {
 
     #[test]
     fn kinds_by_top_level_keys() {
-        let kind = |text: &str| DocumentKind::detect(&xacct_syntax::json::parse(text).unwrap().root);
+        let kind =
+            |text: &str| DocumentKind::detect(&xacct_syntax::json::parse(text).unwrap().root);
         assert_eq!(kind(r#"{"pipeline": {}}"#), DocumentKind::Pipeline);
-        assert_eq!(kind(r#"{"stages": [], "name": "p"}"#), DocumentKind::Pipeline);
+        assert_eq!(
+            kind(r#"{"stages": [], "name": "p"}"#),
+            DocumentKind::Pipeline
+        );
         assert_eq!(kind(r#"{"Statement": []}"#), DocumentKind::Policy);
         assert_eq!(kind(r#"{"RoleDetailList": []}"#), DocumentKind::Policy);
         assert_eq!(

@@ -162,9 +162,9 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         .open(path)
         .map_err(|e| match e.raw_os_error() {
             // O_NOFOLLOW on a symlink.
-            Some(libc::ELOOP) => ReadError::Io(std::io::Error::other(
-                "it is a symlink (or a loop of them)",
-            )),
+            Some(libc::ELOOP) => {
+                ReadError::Io(std::io::Error::other("it is a symlink (or a loop of them)"))
+            }
             _ => ReadError::from(e),
         })?;
     let meta = file.metadata()?;

@@ -56,10 +56,7 @@ pub struct FileSettings {
 impl Options {
     /// The limits of the file at `path`.
     pub fn limits(&self, path: &Path) -> Limits {
-        self.files
-            .get(path)
-            .map(|s| s.limits)
-            .unwrap_or_default()
+        self.files.get(path).map(|s| s.limits).unwrap_or_default()
     }
 
     /// The region of a file that does not say: `--region`, else its config's.
@@ -160,9 +157,11 @@ impl Input {
     /// A file that could not be read at all, with the issue that says why.
     pub fn unreadable(file: FileId, path: &Path, error: &ReadError) -> Input {
         let issue = match error {
-            ReadError::TooLarge { .. } => {
-                Issue::limit(Limit::FileSize, Span::empty(0), format!("cannot read the file: {error}"))
-            }
+            ReadError::TooLarge { .. } => Issue::limit(
+                Limit::FileSize,
+                Span::empty(0),
+                format!("cannot read the file: {error}"),
+            ),
             ReadError::OutsideRoots => Issue::new(
                 IssueKind::Unreadable,
                 Span::empty(0),

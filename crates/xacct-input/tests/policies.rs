@@ -1,8 +1,8 @@
 //! Policy files in each AWS CLI shape: what is read, what it governs, and where spans point.
 
-use xacct_model::policy::{Effect, PrincipalKind};
 use xacct_input::cli::{load_policy_file, PolicyFile};
 use xacct_input::{IssueKind, Syntax};
+use xacct_model::policy::{Effect, PrincipalKind};
 use xacct_model::policy_file::{PolicyKind, Subject};
 use xacct_syntax::json::parse;
 
@@ -166,7 +166,11 @@ fn account_authorization_details_are_read() {
         {"IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]}}]}]}"#;
     let file = load(text);
     assert!(file.issues.is_empty(), "{:?}", file.issues);
-    let kinds: Vec<_> = file.entries.iter().map(|e| (e.kind, e.name.clone())).collect();
+    let kinds: Vec<_> = file
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.name.clone()))
+        .collect();
     assert_eq!(
         kinds,
         [

@@ -236,6 +236,74 @@ fn principal_block(stmt: &Node, issues: &mut Vec<PolicyIssue>) -> Option<Princip
     })
 }
 
+/// The condition operators IAM knows (IAM JSON policy elements: Condition operators), before
+/// the `ForAllValues:`/`ForAnyValue:` prefixes and the `IfExists` suffix. `xacct-iam` gives
+/// each its meaning; a test there keeps its table and this list equal.
+pub const CONDITION_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+];
+
+/// Why IAM refuses a condition operator as written, if it does ("Invalid Condition type"):
+/// names are exact (case included), `Null` takes neither a set prefix nor `IfExists`.
+pub fn operator_problem(text: &str) -> Option<String> {
+    let (prefix, rest) = ["ForAllValues:", "ForAnyValue:"]
+        .iter()
+        .find_map(|p| text.strip_prefix(p).map(|rest| (*p, rest)))
+        .unwrap_or(("", text));
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) if CONDITION_OPERATORS.contains(&base) => (base, true),
+        _ => (rest, false),
+    };
+    if CONDITION_OPERATORS.contains(&base) {
+        if base == "Null" && (if_exists || !prefix.is_empty()) {
+            return Some(format!(
+                "condition operator `{text}`: `Null` takes neither a set prefix nor `IfExists`"
+            ));
+        }
+        return None;
+    }
+    let wanted = text.to_ascii_lowercase();
+    let near = ["", "ForAllValues:", "ForAnyValue:"]
+        .iter()
+        .flat_map(|p| {
+            CONDITION_OPERATORS
+                .iter()
+                .flat_map(move |o| [format!("{p}{o}"), format!("{p}{o}IfExists")])
+        })
+        .find(|candidate| candidate.to_ascii_lowercase() == wanted)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    Some(format!(
+        "unknown condition operator `{text}`: IAM refuses the policy (\"Invalid Condition type\"){near}"
+    ))
+}
+
 fn conditions(stmt: &Node, issues: &mut Vec<PolicyIssue>) -> Vec<Condition> {
     let Some(block) = stmt.get("Condition") else {
         return Vec::new();
@@ -249,6 +317,12 @@ fn conditions(stmt: &Node, issues: &mut Vec<PolicyIssue>) -> Vec<Condition> {
     };
     let mut out = Vec::new();
     for operator in operators {
+        if let Some(message) = operator_problem(&operator.key) {
+            issues.push(PolicyIssue {
+                span: operator.key_span,
+                message,
+            });
+        }
         let Some(keys) = operator.value.as_object() else {
             issues.push(PolicyIssue {
                 span: operator.value.span,

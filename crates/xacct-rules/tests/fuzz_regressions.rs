@@ -27,8 +27,13 @@ fn fuzz_regressions_do_not_fail_any_more() {
             let _ = xacct_syntax::yaml::parse(text);
         }
         for name in ["fuzz.json", "fuzz.yaml"] {
-            let (source, report) =
-                lint_bytes(FileId(0), std::path::Path::new(name), bytes.clone(), true, &options);
+            let (source, report) = lint_bytes(
+                FileId(0),
+                std::path::Path::new(name),
+                bytes.clone(),
+                true,
+                &options,
+            );
             for d in &report.diagnostics {
                 assert!(d.span.start <= d.span.end, "{}", path.display());
                 let _ = source.line_col(d.span.end);

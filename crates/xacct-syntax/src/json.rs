@@ -742,7 +742,11 @@ fn url_decode_with_map(text: &str, map: &[u32]) -> Result<(String, Vec<u32>), us
     let hex = |b: u8| (b as char).to_digit(16);
     let mut i = 0;
     while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
             (b'%', Some(high), Some(low)) => {
                 out.push((high * 16 + low) as u8);
                 out_map.push(map[i]);

@@ -21,8 +21,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::json::{
-    Document, DuplicateKey, Member, Node, ParseError, ParseErrorKind, ParseLimits, Value,
-    MAX_DEPTH,
+    Document, DuplicateKey, Member, Node, ParseError, ParseErrorKind, ParseLimits, Value, MAX_DEPTH,
 };
 use crate::Span;
 

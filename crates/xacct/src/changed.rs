@@ -20,7 +20,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::paths::absolute;
+use crate::paths::{absolute, display};
 
 use xacct_rules::Outcome;
 use xacct_syntax::FileId;
@@ -44,13 +44,6 @@ fn setup_folder(file: &Path, named_config: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-/// Shows `path` relative to the current folder when it is below it, as walking `.` would.
-fn display(path: &Path, cwd: Option<&Path>) -> PathBuf {
-    cwd.and_then(|cwd| path.strip_prefix(cwd).ok())
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
-}
-
 /// Makes the named files walked ones, drops those that no longer exist, and appends their
 /// companions to `files` (their folders become lint roots of `gate`). Returns the ids of the
 /// companions, which [`report_only_changed`] leaves out of the report.
@@ -61,9 +54,9 @@ pub fn add_companions(
     filter: &Filter,
 ) -> HashSet<FileId> {
     files.retain(|c| {
-        !c.error
+        c.error
             .as_ref()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            .is_none_or(|e| e.kind() != std::io::ErrorKind::NotFound)
     });
     let mut folders = BTreeSet::new();
     let mut known = HashSet::new();
@@ -119,15 +112,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_is_relative_below_the_current_folder() {
+    fn companions_are_shown_relative_below_the_current_folder() {
         let cwd = Path::new("/work/repo");
         assert_eq!(
             display(Path::new("/work/repo/infra/a.json"), Some(cwd)),
             PathBuf::from("infra/a.json")
-        );
-        assert_eq!(
-            display(Path::new("/elsewhere/a.json"), Some(cwd)),
-            PathBuf::from("/elsewhere/a.json")
         );
     }
 }

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
-use xacct_model::arn::{is_region_name, AccountId, Arn};
 use xacct_input::StackFacts;
+use xacct_model::arn::{is_region_name, AccountId, Arn};
 use xacct_model::workspace::Binding;
 use xacct_model::KeyRef;
 use xacct_rules::Severity;
@@ -508,7 +508,8 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
         xacct_input::gate::read_followed(path, MAX_CONFIG_SIZE)
     }
     .map_err(|e| cannot(&e))?;
-    let text = String::from_utf8(bytes).map_err(|e| cannot(&format!("it is not UTF-8 text ({e})")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| cannot(&format!("it is not UTF-8 text ({e})")))?;
     let raw: RawConfig = toml::from_str(&text).map_err(|e| {
         error(
             path,
@@ -834,8 +835,6 @@ fn parameter_values(
     }
     Ok(out)
 }
-
-
 
 impl Config {
     /// What each file is bound to: the first `[[bind]]` whose pattern matches the file.

@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn controls_and_reordering_marks_are_escaped() {
-        assert_eq!(line("plain `x` ünïcode\tand tab"), "plain `x` ünïcode\tand tab");
+        assert_eq!(
+            line("plain `x` ünïcode\tand tab"),
+            "plain `x` ünïcode\tand tab"
+        );
         assert_eq!(line("a\u{1b}[31mred\r\nb"), "a\\u{1b}[31mred\\u{d}\\u{a}b");
         assert_eq!(lines("a\nb\u{7}"), "a\nb\\u{7}");
         assert_eq!(line("\u{9b}2J \u{202e}evil"), "\\u{9b}2J \\u{202e}evil");
@@ -96,7 +99,8 @@ mod tests {
 
     #[test]
     fn json_keeps_its_value() {
-        let raw = serde_json::to_string(&serde_json::json!({"k": "a\u{1b}b\u{9b}c\u{202e}d"})).unwrap();
+        let raw =
+            serde_json::to_string(&serde_json::json!({"k": "a\u{1b}b\u{9b}c\u{202e}d"})).unwrap();
         let safe = json(raw.clone());
         assert!(!safe.chars().any(|c| is_unsafe(c, false)), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();

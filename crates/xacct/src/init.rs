@@ -18,11 +18,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use xacct_input::DocumentKind;
 use xacct_model::arn::{AccountId, Arn};
 use xacct_model::policy::PrincipalKind;
 use xacct_model::policy_file::{PolicyKind, Subject};
 use xacct_model::workspace::{account_of_path, Governs, Workspace};
-use xacct_input::DocumentKind;
 use xacct_model::KeyRef;
 use xacct_rules::{LintOptions, Outcome};
 use xacct_syntax::FileId;

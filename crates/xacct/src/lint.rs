@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use xacct_graph::TrustGraph;
+use xacct_input::{Gate, Input, ReadError};
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
-use xacct_input::{Gate, Input, ReadError};
 use xacct_rules::engine::{check_all, check_file, Checked, LoadedFile};
 use xacct_rules::{Diagnostic, FileReport, LintOptions, Outcome};
 use xacct_syntax::{FileId, SourceFile};
@@ -62,14 +62,6 @@ impl LintRun {
         self.files
             .iter()
             .filter(|f| matches!(f.outcome, Outcome::Checked(_)))
-            .count()
-    }
-
-    /// Files that could not be read or parsed.
-    pub fn broken_files(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.outcome == Outcome::Broken)
             .count()
     }
 }
@@ -259,6 +251,9 @@ pub fn lint_with_graph(
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008
 /// finding at the fault (the config's files were left out of the run).
 pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConfig]) {
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| crate::paths::absolute(&d));
     for config in broken {
         let error = &config.error;
         let id = FileId(run.files.len() as u32);
@@ -277,7 +272,10 @@ pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConf
         )
         .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
         run.files.push(LintedFile {
-            source: SourceFile::new(&error.path, error.text.clone()),
+            source: SourceFile::new(
+                crate::paths::display(&crate::paths::absolute(&error.path), cwd.as_deref()),
+                error.text.clone(),
+            ),
             diagnostics: vec![xacct_rules::engine::issue_diagnostic(id, issue)],
             suppressed: Vec::new(),
             outcome: Outcome::Broken,

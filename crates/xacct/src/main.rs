@@ -206,12 +206,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Lint(args) => pool::run(args.input.threads, || run_lint(args)),
-        Command::Graph(args) => pool::run(args.input.threads, || {
-            match prepare(&args.input, false) {
+        Command::Graph(args) => {
+            pool::run(args.input.threads, || match prepare(&args.input, false) {
                 Ok(prepared) => graph_cmd::run(prepared, args.format),
                 Err(code) => code,
-            }
-        }),
+            })
+        }
         Command::Rules { format } => {
             print_rules(format);
             EXIT_CLEAN

@@ -25,9 +25,29 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// Shows `path` relative to the current folder when it is below it, as walking `.` would.
+pub fn display(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    cwd.and_then(|cwd| path.strip_prefix(cwd).ok())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_is_relative_below_the_current_folder() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(
+            display(Path::new("/work/repo/infra/a.json"), Some(cwd)),
+            PathBuf::from("infra/a.json")
+        );
+        assert_eq!(
+            display(Path::new("/elsewhere/a.json"), Some(cwd)),
+            PathBuf::from("/elsewhere/a.json")
+        );
+    }
 
     #[test]
     fn paths_compare_however_written() {

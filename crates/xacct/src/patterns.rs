@@ -45,11 +45,6 @@ impl Pattern {
         }
     }
 
-    /// The pattern as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     /// True when it has no wildcard: it names one path.
     pub fn is_literal(&self) -> bool {
         !self.text.contains(['*', '?', '[', '{', '\\'])
@@ -79,11 +74,19 @@ mod tests {
         assert!(p.matches(Path::new("a.yml")));
         assert!(!p.matches(Path::new("a.json")));
         // On the command line `*` crosses folders; in the config only `**` does.
-        assert!(Pattern::new("a/*", false).unwrap().matches(Path::new("a/b/c.json")));
-        assert!(!Pattern::new("a/*", true).unwrap().matches(Path::new("a/b/c.json")));
-        assert!(Pattern::new("a/**", true).unwrap().matches(Path::new("a/b/c.json")));
+        assert!(Pattern::new("a/*", false)
+            .unwrap()
+            .matches(Path::new("a/b/c.json")));
+        assert!(!Pattern::new("a/*", true)
+            .unwrap()
+            .matches(Path::new("a/b/c.json")));
+        assert!(Pattern::new("a/**", true)
+            .unwrap()
+            .matches(Path::new("a/b/c.json")));
         // A walked `./a/p.json` is `a/p.json`.
-        assert!(Pattern::new("a/*", true).unwrap().matches(Path::new("./a/p.json")));
+        assert!(Pattern::new("a/*", true)
+            .unwrap()
+            .matches(Path::new("./a/p.json")));
         assert!(Pattern::new("x[", true).is_err());
     }
 

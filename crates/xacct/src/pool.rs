@@ -23,16 +23,16 @@ pub fn run<T: Send>(threads: Option<u16>, work: impl FnOnce() -> T + Send) -> T 
     };
     let pool = build(wanted).or_else(|error| {
         if wanted > 1 {
-            eprintln!(
-                "warning: cannot start {wanted} threads ({error}); running on one thread"
-            );
+            eprintln!("warning: cannot start {wanted} threads ({error}); running on one thread");
         }
         build(1)
     });
     match pool {
         Ok(pool) => pool.install(work),
         Err(error) => {
-            eprintln!("warning: cannot start a worker thread ({error}); running on the main thread");
+            eprintln!(
+                "warning: cannot start a worker thread ({error}); running on the main thread"
+            );
             work()
         }
     }

@@ -98,7 +98,12 @@ fn a_missing_path_is_a_finding_and_the_other_paths_are_linted() {
         lines[0],
         "does/not/exist.json:1:1: error[XA001] cannot read the file: No such file or directory (os error 2)"
     );
-    assert!(lines[1].starts_with("testdata/examples/qa-cloudformation-passrole/pipeline.json:97:26: error[XA203]"), "{text}");
+    assert!(
+        lines[1].starts_with(
+            "testdata/examples/qa-cloudformation-passrole/pipeline.json:97:26: error[XA203]"
+        ),
+        "{text}"
+    );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 

@@ -97,7 +97,8 @@ fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
 /// A multi-file fixture: a folder with a `BASE` file whose first line names a setup (relative
 /// to the folder) and whose other lines `-path` name files of the setup to leave out; the
 /// folder's other files replace or add to the setup's, except `ARGS`, which holds extra
-/// arguments of `xacct lint`, one a line. Builds the setup in a scratch folder.
+/// arguments of `xacct lint`, one a line, and `ENV`, variables of the run (`NAME=value`).
+/// Builds the setup in a scratch folder.
 fn assemble(fixture: &Path) -> PathBuf {
     let base_spec = std::fs::read_to_string(fixture.join("BASE")).unwrap();
     let mut lines = base_spec.lines();
@@ -118,6 +119,7 @@ fn assemble(fixture: &Path) -> PathBuf {
     copy_tree(fixture, &target);
     let _ = std::fs::remove_file(target.join("BASE"));
     let _ = std::fs::remove_file(target.join("ARGS"));
+    let _ = std::fs::remove_file(target.join("ENV"));
     for removed in lines.filter_map(|l| l.trim().strip_prefix('-')) {
         std::fs::remove_file(target.join(removed.trim())).unwrap();
     }
@@ -134,8 +136,11 @@ fn lint_fixture(fixture: &Path) -> Outcome {
             fixture.to_path_buf()
         };
         let args = std::fs::read_to_string(fixture.join("ARGS")).unwrap_or_default();
+        // `ENV`: variables for the run, `NAME=value` a line.
+        let env = std::fs::read_to_string(fixture.join("ENV")).unwrap_or_default();
         let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
             .current_dir(&dir)
+            .envs(env.lines().filter_map(|l| l.trim().split_once('=')))
             .args(["lint", "--format", "json"])
             .args(args.lines().map(str::trim).filter(|l| !l.is_empty()))
             .arg(".")

@@ -22,7 +22,15 @@ pub const DEPLOY_ROLE: &str = "arn:aws:iam::222222222222:role/Deploy";
 /// Loads a policy document from JSON text, insisting it is well formed.
 pub fn doc(text: &str) -> PolicyDocument {
     let (document, issues) = doc_with_issues(text);
-    assert!(issues.is_empty(), "{issues:?} in {text}");
+    // An operator IAM does not know is the loader's finding (XA003); what evaluation makes of
+    // it is still worth pinning, so it is the one issue let through.
+    assert!(
+        issues
+            .iter()
+            .all(|i| i.message.starts_with("unknown condition operator")
+                || i.message.contains("takes neither a set prefix")),
+        "{issues:?} in {text}"
+    );
     document
 }
 

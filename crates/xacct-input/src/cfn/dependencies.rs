@@ -102,10 +102,7 @@ pub fn cycles(template: &Template<'_, '_>) -> Vec<Issue> {
 
 /// A shortest circle through the group's first resource: each step is a resource and the
 /// reference it makes to the next (the last one back to the first).
-fn circle(
-    graph: &DiGraph<usize, Reference>,
-    group: &[NodeIndex],
-) -> Vec<(NodeIndex, Reference)> {
+fn circle(graph: &DiGraph<usize, Reference>, group: &[NodeIndex]) -> Vec<(NodeIndex, Reference)> {
     let start = group[0];
     let in_group = |n: NodeIndex| group.binary_search_by_key(&graph[n], |g| graph[*g]).is_ok();
     // Breadth first from `start` within the group, until an edge leads back to it.

@@ -53,7 +53,7 @@ pub struct Template<'a, 't> {
     assumptions: RefCell<Vec<(Span, String)>>,
     /// What `Ref` (attribute `None`) and `Fn::GetAtt` of each resource give; `None` while it
     /// is being worked out (asked again meanwhile: a circle).
-    resolved: RefCell<HashMap<(String, Option<String>), Option<String>>>,
+    resolved: RefCell<HashMap<ResourceValue, Option<String>>>,
     /// Steps left.
     steps: Cell<u64>,
     /// Nesting now, and the most allowed.
@@ -62,6 +62,9 @@ pub struct Template<'a, 't> {
     /// Limits reached (one issue each).
     issues: RefCell<Vec<Issue>>,
 }
+
+/// A resource's logical ID and the attribute asked (`None` for `Ref`).
+type ResourceValue = (String, Option<String>);
 
 /// Leaves one level of nesting when dropped.
 struct Nested<'a>(&'a Cell<u32>);
@@ -78,7 +81,7 @@ fn members<'a, 't>(node: Option<&'a Node<'t>>) -> &'a [Member<'t>] {
 
 /// The value of whatever a limit stopped.
 fn stopped(span: Span) -> Owned {
-    owned_str(placeholder("xacct:limit"), span)
+    owned_str(placeholder("xacct::limit"), span)
 }
 
 fn owned_str(text: String, span: Span) -> Owned {
@@ -159,7 +162,10 @@ impl<'a, 't> Template<'a, 't> {
 
     fn reached(&self, limit: Limit, span: Span, message: String) {
         let mut issues = self.issues.borrow_mut();
-        if !issues.iter().any(|i| i.kind == crate::IssueKind::Limit(limit)) {
+        if !issues
+            .iter()
+            .any(|i| i.kind == crate::IssueKind::Limit(limit))
+        {
             issues.push(Issue::limit(limit, span, message));
         }
     }
@@ -204,12 +210,7 @@ impl<'a, 't> Template<'a, 't> {
     }
 
     /// What `Ref` (attribute `None`) or `Fn::GetAtt` of resource `id` gives, worked out once.
-    fn resolve(
-        &self,
-        id: &str,
-        attribute: Option<&str>,
-        work: impl FnOnce() -> String,
-    ) -> String {
+    fn resolve(&self, id: &str, attribute: Option<&str>, work: impl FnOnce() -> String) -> String {
         let key = (id.to_string(), attribute.map(str::to_string));
         if let Some(known) = self.resolved.borrow().get(&key) {
             // `None`: asked while being worked out, a circle.
@@ -334,8 +335,8 @@ impl<'a, 't> Template<'a, 't> {
                         .collect(),
                     _ => vec![scalar_text(&list).unwrap_or_else(|| placeholder("Fn::Join"))],
                 };
-                let length = parts.iter().map(String::len).sum::<usize>()
-                    + delimiter.len() * parts.len();
+                let length =
+                    parts.iter().map(String::len).sum::<usize>() + delimiter.len() * parts.len();
                 if !self.spend_text(length, span) {
                     return Some(stopped(span));
                 }
@@ -637,7 +638,7 @@ impl<'a, 't> Template<'a, 't> {
                     .map(|v| self.eval_text(v).unwrap_or_else(|| placeholder(name)))
                     .unwrap_or_else(|| self.sub_name(name));
                 if !self.spend_text(value.len(), argument.span) {
-                    return placeholder("xacct:limit");
+                    return placeholder("xacct::limit");
                 }
                 out.push_str(&value);
             }

@@ -142,10 +142,15 @@ pub fn load(
     input
         .documents
         .ownership
-        .extend(contents.ownership.into_iter().map(|(bucket, setting)| Ownership {
-            bucket: Some(bucket),
-            setting,
-        }));
+        .extend(
+            contents
+                .ownership
+                .into_iter()
+                .map(|(bucket, setting)| Ownership {
+                    bucket: Some(bucket),
+                    setting,
+                }),
+        );
     input.documents.suppressions.extend(contents.suppressions);
     input.documents.assumptions.extend(
         contents
@@ -398,6 +403,10 @@ fn ref_node(id: &str, span: Span) -> Node<'static> {
     }
 }
 
+/// Adds a policy. Where the policy's grammar is broken by a value known only at deployment
+/// (`Fn::Transform`, a parameter without a value in `Effect`...), that is no mistake of the
+/// template: the policy stands as unknown (an allow nobody can decide, so no rule reports a
+/// missing grant on it) and the value is reported as not evaluated (XA006, with `--strict`).
 fn push_policy(
     contents: &mut TemplateContents,
     document: &Owned,
@@ -405,14 +414,57 @@ fn push_policy(
     subject: Option<Subject>,
     name: Option<String>,
 ) {
-    let (document, issues) = load_policy(document);
+    let (loaded, issues) = load_policy(document);
+    let mut deferred = Vec::new();
+    deferred_values(document, &mut deferred);
+    let within = |issue: &xacct_model::policy::PolicyIssue, span: &Span| {
+        span.start <= issue.span.start && issue.span.end <= span.end
+    };
+    let (unevaluated, issues): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .partition(|issue| deferred.iter().any(|(span, _)| within(issue, span)));
+    if unevaluated.is_empty() {
+        contents.policies.push(PolicyEntry {
+            kind: Some(kind),
+            subject,
+            name,
+            document: loaded,
+            issues,
+        });
+        return;
+    }
+    for issue in &unevaluated {
+        let Some((span, value)) = deferred.iter().find(|(span, _)| within(issue, span)) else {
+            continue;
+        };
+        contents.issues.push(Issue::cannot_evaluate(
+            *span,
+            format!(
+                "`{value}` is known only when the stack is deployed, so this {} cannot be checked: the checks that need it stay unknown",
+                kind.describe()
+            ),
+        ).help("give the value in xacct.toml (`[parameters]`, or `[[stack]]` `parameters`/`resources`) if it is a parameter or a resource; what a macro or `Fn::Transform` makes, only CloudFormation knows"));
+    }
+    let what = format!("{} not evaluated", kind.describe());
     contents.policies.push(PolicyEntry {
         kind: Some(kind),
         subject,
         name,
-        document,
-        issues,
+        document: xacct_model::managed::not_given(&what, document.span),
+        issues: Vec::new(),
     });
+}
+
+/// The string values of an evaluated tree that hold a placeholder, with their spans.
+fn deferred_values(node: &Owned, out: &mut Vec<(Span, String)>) {
+    match &node.value {
+        Value::String(s) if xacct_model::symbol::contains_placeholder(s) => {
+            out.push((node.span, s.to_string()));
+        }
+        Value::Array(items) => items.iter().for_each(|i| deferred_values(i, out)),
+        Value::Object(members) => members.iter().for_each(|m| deferred_values(&m.value, out)),
+        _ => {}
+    }
 }
 
 /// The ARNs of the roles an `AWS::IAM::Policy` lists: a `Ref` to a role of the template gives

@@ -1,6 +1,6 @@
 use super::*;
-use xacct_model::policy_file::PolicyKind;
 use crate::Limits;
+use xacct_model::policy_file::PolicyKind;
 
 fn facts() -> StackFacts {
     StackFacts {
@@ -294,7 +294,10 @@ fn a_pipeline_resource_becomes_the_api_declaration() {
         Some("App")
     );
     // And the declaration is valid for the API model.
-    assert_eq!(xacct_model::api::validate_pipeline_document(root), Vec::new());
+    assert_eq!(
+        xacct_model::api::validate_pipeline_document(root),
+        Vec::new()
+    );
     let loaded = xacct_model::pipeline::load_pipeline(root);
     assert_eq!(loaded.pipeline.stages.len(), 1);
 }

@@ -222,7 +222,12 @@ fn embedded_json_spans_point_into_the_outer_file() {
 fn embedded_errors_point_into_the_outer_file() {
     let outer = r#"{"Policy": "{\"Version\": \"2012-10-17\",}"}"#;
     let doc = parse(outer).unwrap();
-    let e = parse_embedded(outer, doc.root.get("Policy").unwrap().span, &ParseLimits::default()).unwrap_err();
+    let e = parse_embedded(
+        outer,
+        doc.root.get("Policy").unwrap().span,
+        &ParseLimits::default(),
+    )
+    .unwrap_err();
     assert_eq!(&outer[e.span.range()], "}");
     assert_eq!(
         e.span.start as usize,
@@ -235,7 +240,12 @@ fn embedded_errors_point_into_the_outer_file() {
 fn embedded_duplicates_point_into_the_outer_file() {
     let outer = r#"{"Policy": "{\"Effect\": 1, \"Effect\": 2}"}"#;
     let doc = parse(outer).unwrap();
-    let inner = parse_embedded(outer, doc.root.get("Policy").unwrap().span, &ParseLimits::default()).unwrap();
+    let inner = parse_embedded(
+        outer,
+        doc.root.get("Policy").unwrap().span,
+        &ParseLimits::default(),
+    )
+    .unwrap();
     assert_eq!(inner.duplicates.len(), 1);
     assert_eq!(&outer[inner.duplicates[0].second.range()], r#"\"Effect\""#);
     assert!(inner.duplicates[0].first.start < inner.duplicates[0].second.start);

@@ -205,9 +205,7 @@ impl Excerpt {
 
     /// The region holding excerpt offset `at`.
     fn region(&self, at: usize) -> Option<&Region> {
-        self.regions
-            .iter()
-            .find(|r| r.start <= at && at <= r.end)
+        self.regions.iter().find(|r| r.start <= at && at <= r.end)
     }
 }
 
@@ -255,9 +253,7 @@ impl SourceCode for Excerpt {
         context_before: usize,
         context_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let region = self
-            .region(span.offset())
-            .ok_or(MietteError::OutOfBounds)?;
+        let region = self.region(span.offset()).ok_or(MietteError::OutOfBounds)?;
         let line_in = |at: usize| region.line_starts.partition_point(|&s| s <= at) - 1;
         let first = line_in(span.offset());
         let end = (span.offset() + span.len()).min(region.end);
@@ -332,7 +328,13 @@ mod tests {
         assert_eq!(shown.len(), 42, "{}", e.text);
         assert!(e.text.starts_with('…') && e.text.ends_with('…'));
         assert_eq!(&e.text[placed[0].0..placed[0].0 + placed[0].1], "TARGET");
-        assert_eq!(e.positions[0].1, LineCol { line: 1, column: 5001 });
+        assert_eq!(
+            e.positions[0].1,
+            LineCol {
+                line: 1,
+                column: 5001
+            }
+        );
     }
 
     #[test]
@@ -350,7 +352,15 @@ mod tests {
         let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
         let a = text.find("line 3\n").unwrap() as u32;
         let b = text.find("line 90").unwrap() as u32;
-        let (e, placed) = excerpt(&text, &[Span::new(a, a + 6), Span::new(b, b + 7), Span::new(99_999, 5)], 80);
+        let (e, placed) = excerpt(
+            &text,
+            &[
+                Span::new(a, a + 6),
+                Span::new(b, b + 7),
+                Span::new(99_999, 5),
+            ],
+            80,
+        );
         assert_eq!(e.regions.len(), 3, "{}", e.text);
         assert_eq!(&e.text[placed[1].0..placed[1].0 + placed[1].1], "line 90");
         // An out-of-range span lands at the end of the text, on its last line.

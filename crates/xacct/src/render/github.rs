@@ -50,7 +50,10 @@ pub fn annotation(run: &LintRun, d: &Diagnostic) -> String {
     };
     let end = source.line_col(last);
     let mut properties = vec![
-        ("file", crate::escape::line(&portable_path(source.path())).into_owned()),
+        (
+            "file",
+            crate::escape::line(&portable_path(source.path())).into_owned(),
+        ),
         ("line", start.line.to_string()),
     ];
     if end.line == start.line {

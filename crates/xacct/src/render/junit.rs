@@ -59,7 +59,10 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
     writeln!(out, r#"<testsuites name="xacct" {counts}>"#)?;
     writeln!(out, r#"  <testsuite name="xacct" {counts}>"#)?;
     for file in &run.files {
-        let path = escape(&crate::escape::line(&portable_path(file.source.path())), true);
+        let path = escape(
+            &crate::escape::line(&portable_path(file.source.path())),
+            true,
+        );
         let open = format!(r#"    <testcase name="{path}" classname="xacct" file="{path}""#);
         if file.diagnostics.is_empty() {
             if file.outcome == Outcome::NotChecked {

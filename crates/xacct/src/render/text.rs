@@ -297,12 +297,10 @@ pub fn config_error(error: &crate::config::ConfigError) {
         error.span.end.clamp(error.span.start.min(len), len) as u32,
     );
     let (excerpt, placed) = Excerpt::new(&file, &[span], xacct_input::Limits::default().line_width);
-    let diagnostic = miette::MietteDiagnostic::new(format!(
-        "invalid config: {}",
-        escape::line(&error.message)
-    ))
-    .with_code("config")
-    .with_label(LabeledSpan::new_primary_with_span(None, placed[0]));
+    let diagnostic =
+        miette::MietteDiagnostic::new(format!("invalid config: {}", escape::line(&error.message)))
+            .with_code("config")
+            .with_label(LabeledSpan::new_primary_with_span(None, placed[0]));
     let report = miette::Report::new(diagnostic).with_source_code(excerpt);
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
