@@ -63,6 +63,18 @@ pub(crate) fn expanded_match(fields: &[&str], value: &str, vars: Vars<'_>) -> Op
 /// Simulates the pattern as an automaton over `text`: wildcards that may not take a colon
 /// rule out the greedy one-star backtracking of [`crate::pattern::glob`].
 fn run(pieces: &[Piece], text: &str) -> bool {
+    if pieces.len().saturating_mul(text.len()) > crate::automaton::SIMPLE_UP_TO {
+        use crate::automaton::Item;
+        let items: Vec<Item> = pieces
+            .iter()
+            .map(|piece| match *piece {
+                Piece::Lit(c) => Item::Lit(c),
+                Piece::One { colons } => Item::One { colons },
+                Piece::Any { colons } => Item::Any { colons },
+            })
+            .collect();
+        return crate::automaton::matches(&items, text.chars());
+    }
     let mut states = vec![false; pieces.len() + 1];
     states[0] = true;
     skip_stars(&mut states, pieces);

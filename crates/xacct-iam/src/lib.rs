@@ -104,6 +104,7 @@
 
 #![warn(missing_docs)]
 
+mod automaton;
 mod condition;
 mod context;
 mod evaluate;

@@ -1,6 +1,8 @@
 //! Patterns: `*` and `?` wildcards, policy variables (`${aws:username}`), and ARNs matched
 //! field by field.
 
+use crate::automaton::{self, Item};
+
 /// One element of a compiled pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
@@ -127,12 +129,41 @@ pub(crate) fn lowercase(tokens: &[Tok]) -> Vec<Tok> {
 
 /// True when `tokens` match the whole of `text`.
 pub(crate) fn glob(tokens: &[Tok], text: &str) -> bool {
+    if tokens.len().saturating_mul(text.len()) > automaton::SIMPLE_UP_TO {
+        let items: Vec<Item> = tokens
+            .iter()
+            .map(|token| match *token {
+                Tok::Lit(c) => Item::Lit(c),
+                Tok::Star => Item::Any { colons: true },
+                Tok::One => Item::One { colons: true },
+            })
+            .collect();
+        return automaton::matches(&items, text.chars());
+    }
     let text: Vec<char> = text.chars().collect();
     glob_with(tokens, &text, |&token| token, |a, b| a == b)
 }
 
 /// [`glob`] for ASCII text and a pattern whose only specials are `*` and `?`, on bytes.
 fn glob_ascii(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
+    if pattern.len().saturating_mul(text.len()) > automaton::SIMPLE_UP_TO {
+        let fold = |b: u8| {
+            char::from(if ignore_case {
+                b.to_ascii_lowercase()
+            } else {
+                b
+            })
+        };
+        let items: Vec<Item> = pattern
+            .iter()
+            .map(|&b| match b {
+                b'*' => Item::Any { colons: true },
+                b'?' => Item::One { colons: true },
+                other => Item::Lit(fold(other)),
+            })
+            .collect();
+        return automaton::matches(&items, text.iter().map(|&b| fold(b)));
+    }
     let piece = |&byte: &u8| match byte {
         b'*' => Tok::Star,
         b'?' => Tok::One,
@@ -149,7 +180,7 @@ fn glob_ascii(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
 
 /// The classic linear scan with backtracking to the last `*`: a later `*` can always absorb
 /// what an earlier one would have, so only the last one needs retrying, which keeps this
-/// O(pattern × text) with no recursion. `piece` reads a pattern item, `same` compares a
+/// O(pattern × text) with no recursion (larger inputs go to [`automaton`]). `piece` reads a pattern item, `same` compares a
 /// literal with a text item.
 fn glob_with<P, T: Copy>(
     pattern: &[P],

@@ -372,6 +372,7 @@ fn statement(node: &Node, issues: &mut Vec<PolicyIssue>) -> Option<Statement> {
             None
         }
     };
+    unknown_elements(node, STATEMENT_ELEMENTS, "a statement", issues);
     let action = block(node, "Action", "NotAction", issues);
     if action.is_none() {
         issues.push(PolicyIssue {
@@ -390,6 +391,43 @@ fn statement(node: &Node, issues: &mut Vec<PolicyIssue>) -> Option<Statement> {
         resource: block(node, "Resource", "NotResource", issues),
         conditions: conditions(node, issues),
     })
+}
+
+/// The elements of a policy document and of a statement (IAM JSON policy element reference).
+const DOCUMENT_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// Members of `node` that are no element IAM knows: IAM refuses the policy
+/// (MalformedPolicyDocument), and what such a member was meant to say is not read.
+fn unknown_elements(node: &Node, known: &[&str], what: &str, issues: &mut Vec<PolicyIssue>) {
+    for member in node.as_object().unwrap_or_default() {
+        if known.contains(&&*member.key) {
+            continue;
+        }
+        let near = known
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(&member.key))
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        issues.push(PolicyIssue {
+            span: member.key_span,
+            message: format!(
+                "`{}` is no element of {what} (one of {}){near}",
+                member.key,
+                known.join(", ")
+            ),
+        });
+    }
 }
 
 /// Reads a policy document object. Shape problems are returned beside it; the document keeps
@@ -438,6 +476,7 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
             Vec::new()
         }
     };
+    unknown_elements(node, DOCUMENT_ELEMENTS, "a policy", &mut issues);
     if let Some(version) = node.get("Version") {
         if !matches!(version.as_str(), Some("2012-10-17" | "2008-10-17")) {
             issues.push(PolicyIssue {

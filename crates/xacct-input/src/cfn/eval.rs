@@ -38,7 +38,7 @@ pub struct Template<'a, 't> {
     /// `Parameters`.
     parameters: HashMap<&'a str, &'a Node<'t>>,
     /// `Mappings`.
-    mappings: Option<&'a Node<'t>>,
+    pub(crate) mappings: Option<&'a Node<'t>>,
     /// `Conditions`.
     conditions: HashMap<&'a str, &'a Node<'t>>,
     /// `Resources`, by logical ID.
@@ -433,8 +433,10 @@ impl<'a, 't> Template<'a, 't> {
                     .and_then(|m| m.get(&map))
                     .and_then(|m| m.get(&top))
                     .and_then(|m| m.get(&second));
+                // Mapping values are literals: CloudFormation allows no intrinsic function in
+                // `Mappings` (one there is reported by the loader), so none is evaluated.
                 match found {
-                    Some(value) => self.eval(value),
+                    Some(value) => Some(to_owned(value)),
                     None => text(placeholder(&format!("Fn::FindInMap {map}"))),
                 }
             }

@@ -208,6 +208,9 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
         issues: dependencies::cycles(&template),
         ..TemplateContents::default()
     };
+    if let Some(mappings) = template.mappings {
+        intrinsics_in_mappings(mappings, &mut contents.issues);
+    }
     // Managed policies the template declares, by what `Ref` of them gives (their ARN), for
     // the roles that attach them by `ManagedPolicyArns`.
     let declared_managed: HashMap<String, Owned> = template
@@ -223,6 +226,16 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
         })
         .collect();
     for (id, id_span, node) in &template.resources {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            contents.issues.push(
+                Issue::new(
+                    crate::IssueKind::Shape,
+                    *id_span,
+                    format!("the logical ID `{id}` is not alphanumeric: CloudFormation refuses the template (\"Resource name … is non alphanumeric\")"),
+                )
+                .help("name the resource with letters A-Z, a-z and digits 0-9 only"),
+            );
+        }
         let Some(kind) = node.get("Type").and_then(Node::as_str) else {
             continue;
         };
@@ -369,6 +382,36 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
+}
+
+/// An intrinsic function inside `Mappings`, which CloudFormation refuses ("Every Mappings
+/// attribute must be a String or a List").
+fn intrinsics_in_mappings(node: &Node<'_>, issues: &mut Vec<Issue>) {
+    match &node.value {
+        Value::Object(members) => {
+            if let [member] = members.as_slice() {
+                if member.key == "Ref" || member.key.starts_with("Fn::") {
+                    issues.push(
+                        Issue::new(
+                            crate::IssueKind::Shape,
+                            member.key_span,
+                            format!(
+                                "`{}` in `Mappings`: mapping values are literals, CloudFormation allows no intrinsic function there",
+                                member.key
+                            ),
+                        )
+                        .help("write the value itself in the mapping, or apply the function where the mapping is read (around `!FindInMap`)"),
+                    );
+                    return;
+                }
+            }
+            members
+                .iter()
+                .for_each(|m| intrinsics_in_mappings(&m.value, issues));
+        }
+        Value::Array(items) => items.iter().for_each(|i| intrinsics_in_mappings(i, issues)),
+        _ => {}
+    }
 }
 
 /// The account of the first pipeline's `RoleArn`, when it resolves to one without the stack's
