@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(doc) = xacct_syntax::json::parse(text) {
-        let _ = xacct_model::policy_file::load_policy_file(&doc.root, text);
+        let _ = xacct_input::cli::load_policy_file(&doc.root, text, xacct_input::Syntax::Json, &Default::default());
         let _ = xacct_model::policy::load_policy(&doc.root);
     }
 });

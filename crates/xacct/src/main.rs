@@ -1,21 +1,12 @@
 //! `xacct`: the command line. Parses arguments, finds files, lints each one, renders the
-//! findings and sets the exit status. Rule internals live in `xacct-rules`.
+//! findings and sets the exit status; the work is in the `xacct` library beside this file
+//! (`lib.rs`). Rule internals live in `xacct-rules`.
 
-mod baseline;
-mod changed;
-mod config;
-mod discover;
-mod escape;
-mod fingerprint;
-mod graph_cmd;
-mod init;
-mod lint;
-mod paths;
-mod patterns;
-mod pool;
-mod render;
-mod select;
-mod stacks;
+use xacct::baseline;
+use xacct::{
+    changed, config, discover, escape, graph_cmd, init, lint, pool, render, select, stacks,
+    Prepared, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE,
+};
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -196,11 +187,6 @@ impl From<FailOn> for Severity {
     }
 }
 
-/// Exit statuses: a contract for CI scripts.
-pub(crate) const EXIT_CLEAN: u8 = 0;
-pub(crate) const EXIT_FINDINGS: u8 = 1;
-pub(crate) const EXIT_TROUBLE: u8 = 2;
-
 fn main() -> ExitCode {
     pool::quiet_panics();
     let cli = Cli::parse();
@@ -241,22 +227,6 @@ fn main() -> ExitCode {
         Command::Init { force } => pool::run(None, || init::run(force)),
     };
     ExitCode::from(code)
-}
-
-/// Everything a command needs before linting: the files, their bindings, the options.
-pub struct Prepared {
-    /// What may be read: the lint roots.
-    pub gate: xacct_input::Gate,
-    /// The files to read.
-    pub files: Vec<discover::Candidate>,
-    /// What files govern, from the config.
-    pub bindings: std::collections::HashMap<xacct_syntax::FileId, xacct_model::workspace::Binding>,
-    /// Lint options.
-    pub options: xacct_rules::LintOptions,
-    /// With `--changed`: the files read only for context, whose own findings are not reported.
-    pub companions: std::collections::HashSet<xacct_syntax::FileId>,
-    /// The configs of the files (rule selection and severities are applied after the run).
-    pub configs: config::ConfigSet,
 }
 
 /// Checks the arguments and the configs and finds the files; an exit status when the run

@@ -119,7 +119,10 @@ fn class_01_invalid_utf8_never_breaks_text_output() {
     assert!(shown.contains(
         "× cannot read the file: the file is not valid UTF-8 (invalid byte 0xff at offset 2215)"
     ));
-    assert!(shown.contains("[testdata/hostile/invalid-utf8.json:85:31]"), "{shown}");
+    assert!(
+        shown.contains("[testdata/hostile/invalid-utf8.json:85:31]"),
+        "{shown}"
+    );
     // The other file's finding is still there.
     assert!(shown.contains("[testdata/examples/qa-cloudformation-passrole/pipeline.json:97:26]"));
     assert!(shown.ends_with("2 errors, 0 warnings, 0 infos in 2 files (1 checked)\n"));
@@ -145,7 +148,10 @@ fn class_02_intrinsic_cycles_and_chains_do_not_overflow() {
     chain.push_str("  R10000: {Type: AWS::IAM::Role, Properties: {RoleName: last}}\n");
     chain.push_str("  Top: {Type: AWS::IAM::Role, Properties: {RoleName: top, AssumeRolePolicyDocument: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {AWS: !GetAtt R0.Arn}, Action: sts:AssumeRole}]}}}\n");
     std::fs::write(dir.join("chain.yaml"), chain).unwrap();
-    let out = run(&dir, &["lint", "--format", "compact", "--region", "us-east-1", "."]);
+    let out = run(
+        &dir,
+        &["lint", "--format", "compact", "--region", "us-east-1", "."],
+    );
     assert_eq!(
         text(&out.stdout),
         "\
@@ -156,7 +162,10 @@ fn class_02_intrinsic_cycles_and_chains_do_not_overflow() {
 "
     );
     assert_eq!(out.status.code(), Some(1));
-    let graph = run(&dir, &["graph", "--format", "json", "--region", "us-east-1", "."]);
+    let graph = run(
+        &dir,
+        &["graph", "--format", "json", "--region", "us-east-1", "."],
+    );
     assert_eq!(graph.status.code(), Some(0), "{}", text(&graph.stderr));
     let init = run(&dir, &["init"]);
     assert_eq!(init.status.code(), Some(0), "{}", text(&init.stderr));
@@ -169,7 +178,14 @@ fn class_03_intrinsics_are_worked_out_once_within_a_budget() {
     let started = Instant::now();
     let out = run(
         &repo_root(),
-        &["lint", "--format", "compact", "--region", "us-east-1", &hostile("cfn-sub-doubling.yaml")],
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--region",
+            "us-east-1",
+            &hostile("cfn-sub-doubling.yaml"),
+        ],
     );
     assert_eq!(
         text(&out.stdout),
@@ -192,7 +208,10 @@ testdata/hostile/minified-long-line.json:1:71404: error[XA203] `RoleArn` of Clou
 "
     );
     let shown = text(&run(&repo_root(), &["lint", "--format", "text", &file]).stdout);
-    assert!(shown.contains("[testdata/hostile/minified-long-line.json:1:71404]"), "{shown}");
+    assert!(
+        shown.contains("[testdata/hostile/minified-long-line.json:1:71404]"),
+        "{shown}"
+    );
     let sarif: serde_json::Value =
         serde_json::from_slice(&run(&repo_root(), &["lint", "--format", "sarif", &file]).stdout)
             .unwrap();
@@ -212,7 +231,10 @@ fn class_05_alias_expansion_is_bounded_in_bytes() {
     let mut nested = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nMetadata:\n");
     nested.push_str(&format!("  l0: &l0 [\"{}\"]\n", "z".repeat(20_000)));
     for level in 1..20 {
-        nested.push_str(&format!("  l{level}: &l{level} [*l{0}, *l{0}, *l{0}, *l{0}]\n", level - 1));
+        nested.push_str(&format!(
+            "  l{level}: &l{level} [*l{0}, *l{0}, *l{0}, *l{0}]\n",
+            level - 1
+        ));
     }
     nested.push_str("Resources: {}\n");
     std::fs::write(dir.join("nested.yaml"), nested).unwrap();
@@ -342,13 +364,33 @@ fn class_07_control_characters_are_escaped_in_every_output() {
     let escaped = OsStr::from_bytes(b"\x1b[2J\x07");
     for args in [
         vec![OsStr::new("explain"), escaped],
-        vec![OsStr::new("lint"), OsStr::new("--select"), escaped, OsStr::new(".")],
-        vec![OsStr::new("lint"), OsStr::new("--region"), escaped, OsStr::new(".")],
-        vec![OsStr::new("lint"), OsStr::new("--exclude"), OsStr::from_bytes(b"[\x1b"), OsStr::new(".")],
+        vec![
+            OsStr::new("lint"),
+            OsStr::new("--select"),
+            escaped,
+            OsStr::new("."),
+        ],
+        vec![
+            OsStr::new("lint"),
+            OsStr::new("--region"),
+            escaped,
+            OsStr::new("."),
+        ],
+        vec![
+            OsStr::new("lint"),
+            OsStr::new("--exclude"),
+            OsStr::from_bytes(b"[\x1b"),
+            OsStr::new("."),
+        ],
     ] {
         let err = stderr_of(&args);
         assert!(!err.is_empty(), "{args:?}");
-        assert_eq!(raw_controls(&err), Vec::<char>::new(), "{args:?}: {}", String::from_utf8_lossy(&err));
+        assert_eq!(
+            raw_controls(&err),
+            Vec::<char>::new(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&err)
+        );
     }
     let config_dir = scratch("hostile-controls-config");
     std::fs::write(config_dir.join("xacct.toml"), "\"\x1b[31mkey\" = 1\n").unwrap();
@@ -360,12 +402,29 @@ fn class_07_control_characters_are_escaped_in_every_output() {
 // 8. `--threads` took 65,535, and rayon panicked when the system refused a thread.
 #[test]
 fn class_08_threads_are_bounded_and_a_refusal_falls_back() {
-    let out = run(&repo_root(), &["lint", "--threads", "65535", "testdata/examples"]);
+    let out = run(
+        &repo_root(),
+        &["lint", "--threads", "65535", "testdata/examples"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("65535 is not in 1..=256"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("65535 is not in 1..=256"),
+        "{}",
+        text(&out.stderr)
+    );
     // With 4 GiB of address space, 256 threads of 64 MiB stacks cannot start: one thread does
     // the work, says so, and finds the same.
-    let one = run(&repo_root(), &["lint", "--format", "compact", "--threads", "1", "testdata/examples"]);
+    let one = run(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--threads",
+            "1",
+            "testdata/examples",
+        ],
+    );
     let refused = Command::new("sh")
         .current_dir(repo_root())
         .arg("-c")
@@ -406,7 +465,10 @@ fn class_09_special_files_never_block_or_exhaust() {
     let walked = run(&dir, &["lint", "--format", "compact", "."]);
     assert_eq!(walked.status.code(), Some(1));
     assert!(text(&walked.stdout).starts_with("./pipeline.json:97:26: error[XA203]"));
-    let named = run(&dir, &["lint", "--format", "compact", "cdk.out/manifest.json"]);
+    let named = run(
+        &dir,
+        &["lint", "--format", "compact", "cdk.out/manifest.json"],
+    );
     assert_eq!(
         text(&named.stdout),
         "cdk.out/manifest.json:1:1: error[XA001] cannot read the file: it is a FIFO (named pipe), not a regular file\n"
@@ -425,13 +487,22 @@ fn class_09_special_files_never_block_or_exhaust() {
             "it is a FIFO (named pipe), not a regular file",
         ),
         (
-            vec!["lint", "--write-baseline", "fifo-baseline.json", "pipeline.json"],
+            vec![
+                "lint",
+                "--write-baseline",
+                "fifo-baseline.json",
+                "pipeline.json",
+            ],
             "it is not a regular file",
         ),
     ] {
         let out = run(&dir, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains(want), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(want),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
 }
 
@@ -452,7 +523,10 @@ fn class_10_file_patterns_are_linear_and_take_braces() {
         ),
     )
     .unwrap();
-    let out = run(&dir, &["lint", "--format", "compact", "--exclude", &hostile, "."]);
+    let out = run(
+        &dir,
+        &["lint", "--format", "compact", "--exclude", &hostile, "."],
+    );
     // The brace glob excluded x.json and y.yaml; the long name is linted (no pattern matches it).
     assert_eq!(
         text(&out.stdout),
@@ -500,7 +574,10 @@ fn class_11_large_inputs_cost_linear_work_and_bounded_memory() {
     }
     std::fs::write(
         cdk.join("cdk.out/manifest.json"),
-        format!(r#"{{"version": "36.0.0", "artifacts": {{{}}}}}"#, artifacts.join(",")),
+        format!(
+            r#"{{"version": "36.0.0", "artifacts": {{{}}}}}"#,
+            artifacts.join(",")
+        ),
     )
     .unwrap();
     let out = run(&cdk, &["lint", "--format", "json", "cdk.out/manifest.json"]);
@@ -524,8 +601,13 @@ fn class_11_large_inputs_cost_linear_work_and_bounded_memory() {
 fn class_12_output_is_bounded_per_finding() {
     let dir = scratch("hostile-output-size");
     // One line of 59 KB holding 2,000 duplicate keys.
-    let members: Vec<String> = (0..2_000).map(|_| format!("\"k\": \"{}\"", "v".repeat(20))).collect();
-    let line = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [], {}}}", members.join(", "));
+    let members: Vec<String> = (0..2_000)
+        .map(|_| format!("\"k\": \"{}\"", "v".repeat(20)))
+        .collect();
+    let line = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [], {}}}",
+        members.join(", ")
+    );
     std::fs::write(dir.join("one-line.json"), &line).unwrap();
     let out = run(&dir, &["lint", "--format", "text", "--color", "never", "."]);
     let findings = text(&out.stdout).matches("XA002(duplicate-key)").count();
@@ -533,7 +615,11 @@ fn class_12_output_is_bounded_per_finding() {
     // Each finding shows at most a window of its line (240 characters), not the whole line.
     let per_finding = out.stdout.len() / findings;
     assert!(per_finding < 2_000, "{per_finding} bytes per finding");
-    let longest = text(&out.stdout).lines().map(|l| l.chars().count()).max().unwrap();
+    let longest = text(&out.stdout)
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap();
     assert!(longest < 300, "a line of {longest} characters");
 }
 
@@ -544,7 +630,13 @@ fn class_13_one_bad_path_or_config_never_ends_the_run() {
     let root = repo_root();
     let out = run(
         &root,
-        &["lint", "--format", "compact", "missing.json", "testdata/examples/qa-cloudformation-passrole/pipeline.json"],
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "missing.json",
+            "testdata/examples/qa-cloudformation-passrole/pipeline.json",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).starts_with(
@@ -554,9 +646,21 @@ fn class_13_one_bad_path_or_config_never_ends_the_run() {
     let dir = walkthrough("hostile-changed");
     let out = run(
         &dir,
-        &["lint", "--changed", "--format", "compact", "tools-111111111111/deleted.json", "tools-111111111111/pipeline.json"],
+        &[
+            "lint",
+            "--changed",
+            "--format",
+            "compact",
+            "tools-111111111111/deleted.json",
+            "tools-111111111111/pipeline.json",
+        ],
     );
-    assert_eq!((out.status.code(), text(&out.stdout).as_str()), (Some(0), ""), "{}", text(&out.stderr));
+    assert_eq!(
+        (out.status.code(), text(&out.stdout).as_str()),
+        (Some(0), ""),
+        "{}",
+        text(&out.stderr)
+    );
     // A monorepo whose one sub-project config is broken.
     let mono = scratch("hostile-monorepo");
     copy_tree(&root.join("testdata/rules/XA008/fail"), &mono);
@@ -615,7 +719,10 @@ testdata/hostile/cfn-transform-policy.yaml:21:25: info[XA006] `${ReadEffect}` is
         dir.join("prod-222222222222/CrossAccount_Role.json"),
     )
     .unwrap();
-    let out = run(&dir, &["lint", "--format", "compact", "--select", "XA503", "."]);
+    let out = run(
+        &dir,
+        &["lint", "--format", "compact", "--select", "XA503", "."],
+    );
     assert_eq!(
         text(&out.stdout),
         "./prod-222222222222/CrossAccount_Role.json:5:179: error[XA503] the trust policy of `arn:aws:iam::222222222222:role/CrossAccount_Role` lets everyone (`*`) assume it, where the pipeline role `arn:aws:iam::111111111111:role/service-role/CodePipeline_Service_Role` alone needs to\n"
@@ -625,13 +732,37 @@ testdata/hostile/cfn-transform-policy.yaml:21:25: info[XA006] `${ReadEffect}` is
 // 15. CR-only line endings gave wrong lines and columns.
 #[test]
 fn class_15_every_line_ending_counts() {
-    let cr = run(&repo_root(), &["lint", "--format", "compact", &hostile("cr-only-line-endings.json")]);
+    let cr = run(
+        &repo_root(),
+        &[
+            "lint",
+            "--format",
+            "compact",
+            &hostile("cr-only-line-endings.json"),
+        ],
+    );
     assert_eq!(
         text(&cr.stdout),
         "testdata/hostile/cr-only-line-endings.json:97:26: error[XA203] `RoleArn` of CloudFormation action `my-stack` is in account 000000000000, but the action runs in the pipeline account 111111111111: CloudFormation will fail with \"Cross-account pass role is not allowed\"\n"
     );
-    let shown = text(&run(&repo_root(), &["lint", "--format", "text", &hostile("cr-only-line-endings.json")]).stdout);
-    assert!(shown.contains(" 97 │               \"RoleArn\": \"arn:aws:iam::000000000000:role/role-to-assume\",\n"), "{shown}");
+    let shown = text(
+        &run(
+            &repo_root(),
+            &[
+                "lint",
+                "--format",
+                "text",
+                &hostile("cr-only-line-endings.json"),
+            ],
+        )
+        .stdout,
+    );
+    assert!(
+        shown.contains(
+            " 97 │               \"RoleArn\": \"arn:aws:iam::000000000000:role/role-to-assume\",\n"
+        ),
+        "{shown}"
+    );
 }
 
 // 16. The same file given twice (or as a folder, `p`, `./p` and an absolute path) was reported
@@ -667,7 +798,11 @@ fn class_16_each_file_once_and_writes_that_cannot_be_redirected() {
     );
     // `init` refuses a dangling link where it would write, and writes nothing elsewhere.
     let init_dir = scratch("hostile-init-link");
-    std::os::unix::fs::symlink("/tmp/xacct-init-target-must-not-exist.toml", init_dir.join("xacct.toml")).unwrap();
+    std::os::unix::fs::symlink(
+        "/tmp/xacct-init-target-must-not-exist.toml",
+        init_dir.join("xacct.toml"),
+    )
+    .unwrap();
     let out = run(&init_dir, &["init", "--force"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("it is a symlink; xacct does not write through symlinks"));
@@ -675,9 +810,15 @@ fn class_16_each_file_once_and_writes_that_cannot_be_redirected() {
     // The baseline is replaced whole, never through a link, and leaves no temporary file.
     std::fs::write(dir.join("elsewhere.json"), "keep").unwrap();
     std::os::unix::fs::symlink("elsewhere.json", dir.join("baseline-link.json")).unwrap();
-    let out = run(&dir, &["lint", "--write-baseline", "baseline-link.json", "p"]);
+    let out = run(
+        &dir,
+        &["lint", "--write-baseline", "baseline-link.json", "p"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(dir.join("elsewhere.json")).unwrap(), "keep");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("elsewhere.json")).unwrap(),
+        "keep"
+    );
     let out = run(&dir, &["lint", "--write-baseline", "baseline.json", "p"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = run(&dir, &["lint", "--write-baseline", "baseline.json", "p"]);
@@ -700,9 +841,23 @@ fn the_hostile_corpus_lints_end_to_end() {
         let started = Instant::now();
         let out = run(
             &repo_root(),
-            &["lint", "--color", "always", "--strict", "--format", format, "testdata/hostile", "testdata/bad"],
+            &[
+                "lint",
+                "--color",
+                "always",
+                "--strict",
+                "--format",
+                format,
+                "testdata/hostile",
+                "testdata/bad",
+            ],
         );
-        assert_eq!(out.status.code(), Some(1), "{format}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            text(&out.stderr)
+        );
         assert!(started.elapsed() < Duration::from_secs(60), "{format}");
         // Colour comes only as SGR sequences xacct writes itself (text output).
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -711,7 +866,11 @@ fn the_hostile_corpus_lints_end_to_end() {
         } else {
             stdout.clone()
         };
-        assert_eq!(raw_controls(without_colour.as_bytes()), Vec::<char>::new(), "{format}");
+        assert_eq!(
+            raw_controls(without_colour.as_bytes()),
+            Vec::<char>::new(),
+            "{format}"
+        );
         assert_eq!(raw_controls(&out.stderr), Vec::<char>::new(), "{format}");
         assert!(!stdout.contains("XA000"), "{format}");
     }
@@ -725,7 +884,11 @@ fn strip_sgr(text: &str) -> String {
         out.push_str(&rest[..at]);
         let after = &rest[at + 2..];
         match after.find('m') {
-            Some(end) if after[..end].bytes().all(|b| b.is_ascii_digit() || b == b';') => {
+            Some(end)
+                if after[..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b';') =>
+            {
                 rest = &after[end + 1..];
             }
             _ => {
@@ -750,6 +913,8 @@ fn a_panic_is_a_finding_on_its_file_and_the_others_go_on() {
         .unwrap();
     let shown = text(&out.stdout);
     assert!(shown.contains("testdata/examples/walkthrough-codedeploy/pipeline.json:1:1: error[XA000] xacct failed on this file (internal error: XACCT_PANIC_ON matched this file); its other findings are missing"), "{shown}");
-    assert!(shown.contains("testdata/examples/qa-cloudformation-passrole/pipeline.json:97:26: error[XA203]"));
+    assert!(shown.contains(
+        "testdata/examples/qa-cloudformation-passrole/pipeline.json:97:26: error[XA203]"
+    ));
     assert_eq!(out.status.code(), Some(1));
 }
