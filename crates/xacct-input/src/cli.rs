@@ -9,7 +9,7 @@ use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
 use xacct_syntax::json::{parse_detached, parse_embedded, Node, ParseLimits, Value};
 
 use crate::detect::Syntax;
-use crate::issue::{Issue, IssueKind};
+use crate::issue::{describe, Issue, IssueKind};
 
 /// The top-level keys of the AWS CLI outputs that hold policies.
 pub const POLICY_KEYS: &[&str] = &[
@@ -164,17 +164,6 @@ impl Reader<'_> {
                 command,
             ),
         }
-    }
-}
-
-/// "a number", "null", "an empty list"…, for messages.
-fn describe(node: &Node) -> String {
-    match &node.value {
-        Value::Null => "null".to_string(),
-        Value::Array(items) if items.is_empty() => "an empty list".to_string(),
-        Value::Array(_) => "a list".to_string(),
-        Value::Object(_) => "an object".to_string(),
-        _ => format!("a {}", node.kind_name()),
     }
 }
 

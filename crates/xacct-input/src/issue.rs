@@ -189,3 +189,15 @@ impl Issue {
         Issue::new(IssueKind::CannotEvaluate, span, message)
     }
 }
+
+/// "a number", "null", "an empty list"…: what a value is, for messages.
+pub fn describe(node: &xacct_syntax::json::Node) -> String {
+    use xacct_syntax::json::Value;
+    match &node.value {
+        Value::Null => "null".to_string(),
+        Value::Array(items) if items.is_empty() => "an empty list".to_string(),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "an object".to_string(),
+        _ => format!("a {}", node.kind_name()),
+    }
+}

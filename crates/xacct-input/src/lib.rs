@@ -175,6 +175,11 @@ impl Input {
             )
             .help("check that the path exists, is a regular file and is readable"),
         };
+        Input::broken(file, path, issue)
+    }
+
+    /// A file that could not be read or loaded, with the issue that says why.
+    pub fn broken(file: FileId, path: &Path, issue: Issue) -> Input {
         Input {
             outcome: Outcome::Broken,
             issues: vec![issue],

@@ -164,9 +164,7 @@ fn internal_error(id: FileId, path: &Path, message: String, options: &LintOption
         format!("xacct failed on this file (internal error: {message}); its other findings are missing"),
     )
     .help("this is a bug in xacct, not in the file: please report it with the file (or a copy with its secrets removed) at https://github.com/xacct/xacct/issues");
-    let mut input = Input::unreadable(id, path, &ReadError::NotFound);
-    input.issues = vec![issue];
-    check_file(input, options)
+    check_file(Input::broken(id, path, issue), options)
 }
 
 /// Lints the files: each is loaded on its own, then all are checked together.

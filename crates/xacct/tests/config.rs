@@ -403,3 +403,49 @@ fn mistakes_are_errors_pointing_into_the_config() {
     let out = lint(&dir, &["--extend-select", ""]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn limits_are_checked_against_their_ceilings() {
+    let dir = broken_walkthrough("config-limits");
+    let case = |config: &str| {
+        configure(&dir, config);
+        let out = lint(&dir, &["--color", "never"]);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        stderr(&out)
+    };
+    let line = own_lines() + 3;
+    let message = case("[limits]\ndepth = 5000");
+    assert!(
+        message.contains("invalid config: [limits] depth: must be between 1 and 1000"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("xacct.toml:{line}:9")),
+        "{message}"
+    );
+    let message = case("[limits]\nfile-size = 0");
+    assert!(
+        message.contains("[limits] file-size: must be between 1 and 4294967295"),
+        "{message}"
+    );
+    let message = case("[limits]\neval-steps = \"many\"");
+    assert!(
+        message.contains("[limits] eval-steps: must be a whole number"),
+        "{message}"
+    );
+    let message = case("[limits]\nfilesize = 10");
+    assert!(
+        message.contains("[limits]: unknown limit `filesize` (one of file-size, depth, alias-bytes, eval-steps, line-width)"),
+        "{message}"
+    );
+    // A limit in range applies to the files the config governs: here every file is too large.
+    configure(&dir, "[limits]\nfile-size = 100");
+    let out = lint(&dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .all(|l| l.contains("error[XA005] cannot read the file: the file is")),
+        "{text}"
+    );
+}

@@ -696,6 +696,7 @@ fn class_14_every_wrong_shape_is_reported_at_its_span() {
             &hostile("unknown-operator.json"),
             &hostile("yaml-second-document.yaml"),
             &hostile("cfn-transform-policy.yaml"),
+            &hostile("cfn-wrong-shapes.yaml"),
         ],
     );
     assert_eq!(
@@ -709,6 +710,11 @@ testdata/hostile/unknown-operator.json:12:9: error[XA003] invalid policy: unknow
 testdata/hostile/yaml-second-document.yaml:3:1: error[XA003] a second YAML document: a template, policy or pipeline file holds one, and xacct checked only the first
 testdata/hostile/cfn-transform-policy.yaml:12:9: info[XA006] `${Fn::Transform}` is known only when the stack is deployed, so this trust policy cannot be checked: the checks that need it stay unknown
 testdata/hostile/cfn-transform-policy.yaml:21:25: info[XA006] `${ReadEffect}` is known only when the stack is deployed, so this identity policy cannot be checked: the checks that need it stay unknown
+testdata/hostile/cfn-wrong-shapes.yaml:2:6: error[XA003] resource `A` must be an object with `Type` and `Properties`; found a number
+testdata/hostile/cfn-wrong-shapes.yaml:3:13: error[XA003] `Type` of `B` must be a resource type name; found a number
+testdata/hostile/cfn-wrong-shapes.yaml:4:41: error[XA003] `Properties` of `C` must be an object; found a list
+testdata/hostile/cfn-wrong-shapes.yaml:5:3: error[XA003] resource `D` has no `Type`
+testdata/hostile/cfn-wrong-shapes.yaml:6:13: error[XA003] `Parameters` must be an object (a map from logical IDs); found an empty list
 "
     );
     // The URL-encoded trust policy (as the IAM API returns it) of the deploy role, granting

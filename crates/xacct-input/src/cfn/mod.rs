@@ -211,6 +211,24 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
     if let Some(mappings) = template.mappings {
         intrinsics_in_mappings(mappings, &mut contents.issues);
     }
+    for section in [
+        "Resources",
+        "Parameters",
+        "Mappings",
+        "Conditions",
+        "Outputs",
+    ] {
+        if let Some(node) = root.get(section).filter(|n| n.as_object().is_none()) {
+            contents.issues.push(
+                Issue::new(
+                    crate::IssueKind::Shape,
+                    node.span,
+                    format!("`{section}` must be an object (a map from logical IDs); found {}", crate::issue::describe(node)),
+                )
+                .help("CloudFormation refuses the template (\"Template format error\"); see the template anatomy in the CloudFormation reference"),
+            );
+        }
+    }
     // Managed policies the template declares, by what `Ref` of them gives (their ARN), for
     // the roles that attach them by `ManagedPolicyArns`.
     let declared_managed: HashMap<String, Owned> = template
@@ -236,7 +254,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                 .help("name the resource with letters A-Z, a-z and digits 0-9 only"),
             );
         }
-        let Some(kind) = node.get("Type").and_then(Node::as_str) else {
+        let Some(kind) = resource_shape(id, *id_span, node, &mut contents.issues) else {
             continue;
         };
         if let Some(condition) = node.get("Condition").and_then(Node::as_str) {
@@ -382,6 +400,66 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
+}
+
+/// A resource's `Type`, when the resource has the shape CloudFormation requires: an object
+/// with a string `Type` and, if any, object `Properties`. Anything else is reported (XA003)
+/// rather than passed over: CloudFormation refuses the template.
+fn resource_shape<'n>(
+    id: &str,
+    id_span: Span,
+    node: &'n Node<'_>,
+    issues: &mut Vec<Issue>,
+) -> Option<&'n str> {
+    let refused = |span: Span, message: String| {
+        Issue::new(crate::IssueKind::Shape, span, message)
+            .help("CloudFormation refuses the template (\"Template format error\"); see Resources in the CloudFormation template reference")
+    };
+    if node.as_object().is_none() {
+        issues.push(refused(
+            node.span,
+            format!(
+                "resource `{id}` must be an object with `Type` and `Properties`; found {}",
+                crate::issue::describe(node)
+            ),
+        ));
+        return None;
+    }
+    if let Some(properties) = node.get("Properties") {
+        if properties.as_object().is_none() && !is_intrinsic(properties) {
+            issues.push(refused(
+                properties.span,
+                format!(
+                    "`Properties` of `{id}` must be an object; found {}",
+                    crate::issue::describe(properties)
+                ),
+            ));
+        }
+    }
+    match node.get("Type") {
+        Some(kind) => match kind.as_str() {
+            Some(kind) => Some(kind),
+            None => {
+                issues.push(refused(
+                    kind.span,
+                    format!(
+                        "`Type` of `{id}` must be a resource type name; found {}",
+                        crate::issue::describe(kind)
+                    ),
+                ));
+                None
+            }
+        },
+        None => {
+            issues.push(refused(id_span, format!("resource `{id}` has no `Type`")));
+            None
+        }
+    }
+}
+
+/// True for `{"Ref": …}` or `{"Fn::…": …}`.
+fn is_intrinsic(node: &Node<'_>) -> bool {
+    matches!(node.as_object(), Some([m]) if m.key == "Ref" || m.key.starts_with("Fn::"))
 }
 
 /// An intrinsic function inside `Mappings`, which CloudFormation refuses ("Every Mappings
