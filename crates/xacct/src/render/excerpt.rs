@@ -55,6 +55,8 @@ pub struct Excerpt {
     regions: Vec<Region>,
     /// The file's line and column of each span's start, by its excerpt offset.
     positions: Vec<(usize, LineCol)>,
+    /// True when a line was cut to its window.
+    pub cut: bool,
 }
 
 impl Excerpt {
@@ -92,6 +94,7 @@ impl Excerpt {
             text: String::new(),
             regions: Vec::new(),
             positions: Vec::new(),
+            cut: false,
         };
         let mut lines: Vec<(u32, ShownLine)> = Vec::with_capacity(shown.len());
         // The window of the last line that had a span, for context lines next to it.
@@ -177,6 +180,7 @@ impl Excerpt {
             _ => (0, count),
         };
         let mut points = Vec::with_capacity(take.min(count) + 1);
+        self.cut |= count > take;
         if from > 0 {
             self.text.push('…');
         }

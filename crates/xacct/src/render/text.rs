@@ -130,6 +130,15 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 impl<'a> Report<'a> {
+    /// True when a line of an excerpt was cut to its window.
+    fn cut(&self) -> bool {
+        self.source.as_ref().is_some_and(|(e, _)| e.cut)
+            || self
+                .elsewhere
+                .iter()
+                .any(|e| e.source.as_ref().is_some_and(|(x, _)| x.cut))
+    }
+
     fn new(run: &'a LintRun, d: &'a Diagnostic) -> Report<'a> {
         let file = run.source(d.file);
         let width = run.line_width(d.file);
@@ -221,6 +230,13 @@ fn write_findings(out: &mut impl Write, run: &LintRun, color: bool) -> io::Resul
             writeln!(out, "{}:", escape::path(source.path()))?;
         }
         write!(out, "{rendered}")?;
+        if report.cut() {
+            writeln!(
+                out,
+                "  note: long lines are shown {} characters around the finding (`[limits] line-width` in xacct.toml shows more)",
+                run.line_width(d.file)
+            )?;
+        }
         writeln!(out)?;
     }
     Ok(())
