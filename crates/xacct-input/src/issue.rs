@@ -75,28 +75,24 @@ impl Issue {
 
     /// A JSON syntax error at its span.
     pub fn json_syntax(error: &ParseError) -> Issue {
-        if let Some(issue) = Issue::parse_limit(error) {
-            return issue;
-        }
-        Issue::new(
-            IssueKind::Unreadable,
-            error.span,
-            format!("invalid JSON: {}", error.kind),
-        )
-        .help("fix the JSON syntax at this position; xacct reads strict JSON (RFC 8259): no comments, no trailing commas")
+        Issue::syntax(error, "JSON", "fix the JSON syntax at this position; xacct reads strict JSON (RFC 8259): no comments, no trailing commas")
     }
 
     /// A YAML syntax error at its span.
     pub fn yaml_syntax(error: &ParseError) -> Issue {
-        if let Some(issue) = Issue::parse_limit(error) {
-            return issue;
-        }
-        Issue::new(
-            IssueKind::Unreadable,
-            error.span,
-            format!("invalid YAML: {}", error.kind),
-        )
-        .help("fix the YAML syntax at this position (CloudFormation reads YAML 1.1 and its short-form tags such as `!Sub`)")
+        Issue::syntax(error, "YAML", "fix the YAML syntax at this position (CloudFormation reads YAML 1.1 and its short-form tags such as `!Sub`)")
+    }
+
+    /// A syntax error of `language`, or the limit a parse stopped at.
+    fn syntax(error: &ParseError, language: &str, help: &str) -> Issue {
+        Issue::parse_limit(error).unwrap_or_else(|| {
+            Issue::new(
+                IssueKind::Unreadable,
+                error.span,
+                format!("invalid {language}: {}", error.kind),
+            )
+            .help(help)
+        })
     }
 
     /// A parse that stopped at a limit rather than at a fault.

@@ -633,13 +633,10 @@ pub fn parse_embedded(
                 map = decoded_map;
             }
             Err(at) => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::Unexpected {
-                        found: "a percent-escape that is not UTF-8".to_string(),
-                        expected: "URL-encoded UTF-8 JSON",
-                    },
-                    span: Span::new(map[at], map[(at + 3).min(map.len() - 1)]),
-                })
+                return Err(not_utf8_escapes(Span::new(
+                    map[at],
+                    map[(at + 3).min(map.len() - 1)],
+                )))
             }
         }
     }
@@ -654,44 +651,22 @@ pub fn parse_detached(
     span: Span,
     limits: &ParseLimits,
 ) -> Result<Document<'static>, ParseError> {
-    let decoded;
-    let text = if is_url_encoded_json(value) {
+    if is_url_encoded_json(value) {
         let map: Vec<u32> = (0..=value.len() as u32).collect();
-        match url_decode_with_map(value, &map) {
-            Ok((text, _)) => {
-                decoded = text;
-                decoded.as_str()
-            }
-            Err(_) => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::Unexpected {
-                        found: "a percent-escape that is not UTF-8".to_string(),
-                        expected: "URL-encoded UTF-8 JSON",
-                    },
-                    span,
-                })
-            }
-        }
-    } else {
-        value
-    };
-    let whole = |_: Span| span;
-    match parse_with(text, limits) {
-        Ok(doc) => Ok(Document {
-            root: remap(doc.root, &whole),
-            duplicates: doc
-                .duplicates
-                .into_iter()
-                .map(|d| DuplicateKey {
-                    key: d.key,
-                    first: span,
-                    second: span,
-                })
-                .collect(),
-            bom: doc.bom.map(whole),
-            rest: None,
-        }),
-        Err(e) => Err(ParseError { kind: e.kind, span }),
+        let (decoded, _) = url_decode_with_map(value, &map).map_err(|_| not_utf8_escapes(span))?;
+        return parse_moved(&decoded, limits, &|_| span);
+    }
+    parse_moved(value, limits, &|_| span)
+}
+
+/// The error of URL-encoded text whose escapes do not make UTF-8.
+fn not_utf8_escapes(span: Span) -> ParseError {
+    ParseError {
+        kind: ParseErrorKind::Unexpected {
+            found: "a percent-escape that is not UTF-8".to_string(),
+            expected: "URL-encoded UTF-8 JSON",
+        },
+        span,
     }
 }
 
@@ -709,7 +684,17 @@ fn parse_mapped(
     map: &[u32],
     limits: &ParseLimits,
 ) -> Result<Document<'static>, ParseError> {
-    let to_outer = |span: Span| Span::new(map[span.start as usize], map[span.end as usize]);
+    parse_moved(inner, limits, &|span: Span| {
+        Span::new(map[span.start as usize], map[span.end as usize])
+    })
+}
+
+/// Parses `inner` and moves every span of the result, and of an error, with `to_outer`.
+fn parse_moved(
+    inner: &str,
+    limits: &ParseLimits,
+    to_outer: &dyn Fn(Span) -> Span,
+) -> Result<Document<'static>, ParseError> {
     match parse_with(inner, limits) {
         Ok(doc) => Ok(Document {
             root: remap(doc.root, &to_outer),
