@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         vec![assembly.join("manifest.json")],
         &xacct_input::Limits::default(),
     );
-    for stack in stacks {
+    for stack in stacks.stacks {
         // A listed template is only ever read through the same gate.
         let _ = gate.read(&stack.template, 1 << 20);
     }

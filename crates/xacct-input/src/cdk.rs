@@ -86,14 +86,21 @@ pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
     assembly
 }
 
-/// The stacks of every assembly whose manifest is among `manifests` or nested in one, by
-/// template path (as the manifest names it, joined onto its folder). A manifest that cannot
-/// be read or parsed is skipped here: it is linted (and reported) as a file like any other.
-pub fn read_assemblies(
-    gate: &Gate,
-    manifests: Vec<PathBuf>,
-    limits: &crate::Limits,
-) -> Vec<AssemblyStack> {
+/// What [`read_assemblies`] found.
+#[derive(Debug, Default)]
+pub struct Assemblies {
+    /// The stacks, by template path (as the manifest names it, joined onto its folder).
+    pub stacks: Vec<AssemblyStack>,
+    /// The bytes of each manifest read, by canonical path: a manifest that is also linted is
+    /// not read again.
+    pub read: HashMap<PathBuf, Vec<u8>>,
+}
+
+/// The stacks of every assembly whose manifest is among `manifests` or nested in one. A
+/// manifest that cannot be read or parsed is skipped here: it is linted (and reported) as a
+/// file like any other.
+pub fn read_assemblies(gate: &Gate, manifests: Vec<PathBuf>, limits: &crate::Limits) -> Assemblies {
+    let mut read = HashMap::new();
     let mut stacks = Vec::new();
     let mut queue = manifests;
     let mut seen: HashSet<PathBuf> = HashSet::new();
@@ -101,23 +108,31 @@ pub fn read_assemblies(
         let Ok(canonical) = gate.admit(&manifest) else {
             continue;
         };
-        if !seen.insert(canonical) {
+        if !seen.insert(canonical.clone()) {
             continue;
         }
         let Ok(bytes) = gate.read(&manifest, limits.file_size) else {
             continue;
         };
-        let Ok(text) = String::from_utf8(bytes) else {
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                read.insert(canonical, e.into_bytes());
+                continue;
+            }
+        };
+        let document = xacct_syntax::json::parse_with(&text, &limits.parse());
+        let assembly = match document {
+            Ok(document) if is_manifest(&document.root) => {
+                let dir = manifest.parent().unwrap_or(Path::new(""));
+                Some(read_manifest(dir, &document.root))
+            }
+            _ => None,
+        };
+        read.insert(canonical, text.into_bytes());
+        let Some(assembly) = assembly else {
             continue;
         };
-        let Ok(document) = xacct_syntax::json::parse_with(&text, &limits.parse()) else {
-            continue;
-        };
-        if !is_manifest(&document.root) {
-            continue;
-        }
-        let dir = manifest.parent().unwrap_or(Path::new(""));
-        let assembly = read_manifest(dir, &document.root);
         stacks.extend(assembly.stacks);
         queue.extend(assembly.nested.into_iter().map(|d| d.join("manifest.json")));
     }
@@ -133,7 +148,7 @@ pub fn read_assemblies(
             }
         }
     }
-    kept
+    Assemblies { stacks: kept, read }
 }
 
 /// `aws://123456789012/us-east-1`; `unknown-account`/`unknown-region` stay unknown.

@@ -79,6 +79,9 @@ pub struct Candidate {
     pub explicit: bool,
     /// A walk error for this entry (e.g. an unreadable folder, or a path that does not exist).
     pub error: Option<std::io::Error>,
+    /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
+    /// is read once.
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// The result of discovery.
@@ -131,6 +134,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                     path: root.clone(),
                     explicit: true,
                     error,
+                    bytes: None,
                 },
             );
             continue;
@@ -174,6 +178,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                                 path: entry.into_path(),
                                 explicit: false,
                                 error: None,
+                                bytes: None,
                             },
                         );
                     }
@@ -194,6 +199,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                             path,
                             explicit: false,
                             error: Some(io),
+                            bytes: None,
                         },
                     );
                 }

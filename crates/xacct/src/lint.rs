@@ -84,7 +84,27 @@ fn load_one(
             ),
             None => {
                 panic_on_request(&path);
-                xacct_input::read_and_load(gate, id, &path, candidate.explicit, &options.input)
+                match candidate.bytes {
+                    // Read already (a CDK manifest, for its stacks).
+                    Some(bytes) => {
+                        let (source, issue) = xacct_input::decode(&path, bytes);
+                        let input = xacct_input::load(
+                            id,
+                            &source,
+                            issue,
+                            candidate.explicit,
+                            &options.input,
+                        );
+                        (source, input)
+                    }
+                    None => xacct_input::read_and_load(
+                        gate,
+                        id,
+                        &path,
+                        candidate.explicit,
+                        &options.input,
+                    ),
+                }
             }
         };
         (source, check_file(input, options))

@@ -69,7 +69,20 @@ fn manifests(
         .unwrap_or_default();
     let mut known: HashSet<PathBuf> = files.iter().map(|c| normalize(&c.path)).collect();
     let mut from_manifests = HashMap::new();
-    for stack in read_assemblies(gate, manifests, &limits) {
+    let mut assemblies = read_assemblies(gate, manifests, &limits);
+    // A manifest among the files is linted from the bytes read here: each file is read once.
+    for candidate in files.iter_mut() {
+        if candidate
+            .path
+            .file_name()
+            .is_some_and(|n| n == "manifest.json")
+        {
+            if let Ok(canonical) = gate.admit(&candidate.path) {
+                candidate.bytes = assemblies.read.remove(&canonical);
+            }
+        }
+    }
+    for stack in assemblies.stacks {
         let template = normalize(&stack.template);
         // A template outside the lint roots is listed, to be reported as not read; one inside
         // that does not exist (a partly committed `cdk.out`) is left out, as before.
@@ -80,6 +93,7 @@ fn manifests(
                 path: stack.template,
                 explicit: false,
                 error: None,
+                bytes: None,
             });
         }
         from_manifests.insert(template, stack.facts);
