@@ -35,6 +35,14 @@ pub(crate) fn may_expand(fields: &[&str]) -> bool {
 /// segment-final stars expanding past colons: `Some(false)` also when a policy variable in it
 /// has no value (such a pattern matches no resource), `None` when a variable is unknown.
 pub(crate) fn expanded_match(fields: &[&str], value: &str, vars: Vars<'_>) -> Option<bool> {
+    // Most patterns asked here differ from the value before their first wildcard (another
+    // service, another account): no automaton is needed to say so.
+    if !literal_prefix_fits(fields, value)
+        || !literal_suffix_fits(fields, value)
+        || !literal_runs_fit(fields, value)
+    {
+        return Some(false);
+    }
     let mut pieces = Vec::with_capacity(value.len() + fields.len());
     for (at, field) in fields.iter().enumerate() {
         if at > 0 {
@@ -60,6 +68,78 @@ pub(crate) fn expanded_match(fields: &[&str], value: &str, vars: Vars<'_>) -> Op
     Some(run(&pieces, value))
 }
 
+/// True unless the pattern's text before its first wildcard or variable (`*`, `?`, `$`) is
+/// not how `value` starts: then no expansion can match.
+fn literal_prefix_fits(fields: &[&str], value: &str) -> bool {
+    let mut value = value.as_bytes();
+    for (at, field) in fields.iter().enumerate() {
+        if at > 0 {
+            match value.split_first() {
+                Some((b':', rest)) => value = rest,
+                _ => return false,
+            }
+        }
+        let literal = field
+            .find(['*', '?', '$'])
+            .map_or(*field, |stop| &field[..stop]);
+        if !value.starts_with(literal.as_bytes()) {
+            return false;
+        }
+        if literal.len() < field.len() {
+            return true;
+        }
+        value = &value[literal.len()..];
+    }
+    true
+}
+
+/// True unless the pattern's text after its last wildcard (with no variable in it) is not how
+/// `value` ends: then no expansion can match either.
+fn literal_suffix_fits(fields: &[&str], value: &str) -> bool {
+    let mut value = value.as_bytes();
+    for (at, field) in fields.iter().enumerate().rev() {
+        let literal = match field.rfind(['*', '?']) {
+            Some(stop) => &field[stop + 1..],
+            None => field,
+        };
+        if literal.contains('$') {
+            return true;
+        }
+        if !value.ends_with(literal.as_bytes()) {
+            return false;
+        }
+        if literal.len() < field.len() {
+            return true;
+        }
+        value = &value[..value.len() - literal.len()];
+        if at > 0 {
+            match value.split_last() {
+                Some((b':', rest)) => value = rest,
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// True unless a run of the pattern's literal text (between wildcards) cannot be found in
+/// `value` after the runs before it: each must appear, in order, in any match. A pattern with a
+/// variable is not judged here.
+fn literal_runs_fit(fields: &[&str], value: &str) -> bool {
+    let pattern = fields.join(":");
+    if pattern.contains('$') {
+        return true;
+    }
+    let mut rest = value;
+    for run in pattern.split(['*', '?']).filter(|r| !r.is_empty()) {
+        match rest.find(run) {
+            Some(at) => rest = &rest[at + run.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Simulates the pattern as an automaton over `text`: wildcards that may not take a colon
 /// rule out the greedy one-star backtracking of [`crate::pattern::glob`].
 fn run(pieces: &[Piece], text: &str) -> bool {
@@ -78,8 +158,9 @@ fn run(pieces: &[Piece], text: &str) -> bool {
     let mut states = vec![false; pieces.len() + 1];
     states[0] = true;
     skip_stars(&mut states, pieces);
+    let mut next = vec![false; pieces.len() + 1];
     for c in text.chars() {
-        let mut next = vec![false; pieces.len() + 1];
+        next.fill(false);
         for (i, piece) in pieces.iter().enumerate() {
             if !states[i] {
                 continue;
@@ -95,7 +176,7 @@ fn run(pieces: &[Piece], text: &str) -> bool {
         if !next.contains(&true) {
             return false;
         }
-        states = next;
+        std::mem::swap(&mut states, &mut next);
     }
     states[pieces.len()]
 }
@@ -155,5 +236,43 @@ mod tests {
         assert!(may_expand(&fields("arn:aws:iam::1*:role/x")));
         assert!(!may_expand(&fields("arn:aws:s3:::bucket/*")));
         assert!(!may_expand(&fields("arn:aws:iam::111111111111:role/*")));
+    }
+}
+
+#[cfg(test)]
+mod prefix {
+    use super::*;
+
+    #[test]
+    fn the_literal_prefix_rules_out_only_what_cannot_match() {
+        let fits = |pattern: &str, value: &str| {
+            literal_prefix_fits(&xacct_model::symbol::split_colons::<6>(pattern), value)
+        };
+        let key = "arn:aws:kms:us-east-2:111111111111:key/k";
+        assert!(fits("arn:aws:kms:*", key));
+        assert!(fits("arn:aws:*", key));
+        assert!(fits("arn:aws:kms:us-east-2:111111111111*", key));
+        assert!(!fits("arn:aws:s3:*", key));
+        assert!(!fits("arn:aws:kms:us-east-2:222222222222*", key));
+        assert!(fits("arn:aws:kms:us-*-2:key/k", key));
+        assert!(fits("arn:aws:kms:${aws:x}:*", key));
+        assert!(!fits("arn:aws:kms:us-east-2:111111111111:key/k:extra", key));
+        let ends = |pattern: &str, value: &str| {
+            literal_suffix_fits(&xacct_model::symbol::split_colons::<6>(pattern), value)
+        };
+        let role = "arn:aws:iam::222222222222:role/other";
+        assert!(!ends("arn:aws:iam::*:role/deploy", role));
+        assert!(ends("arn:aws:iam::*:role/other", role));
+        assert!(ends("arn:aws:iam::*", role));
+        assert!(ends("arn:aws:iam::*:role/${aws:username}", role));
+        assert!(ends("arn:aws:iam::222222222222:role/other", role));
+        assert!(!ends("x:arn:aws:iam::222222222222:role/other", role));
+        let runs = |pattern: &str, value: &str| {
+            literal_runs_fit(&xacct_model::symbol::split_colons::<6>(pattern), value)
+        };
+        let key = "arn:aws:kms:us-east-2:222222222222:key/k";
+        assert!(!runs("arn:aws:kms:*:111111111111:key/*", key));
+        assert!(runs("arn:aws:kms:*:222222222222:key/*", key));
+        assert!(runs("arn:aws:kms:*:${aws:PrincipalAccount}:key/*", key));
     }
 }

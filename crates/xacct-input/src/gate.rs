@@ -60,12 +60,22 @@ pub struct Gate {
     /// outside all of these and all of `roots` is refused before anything is looked up, so
     /// not even its existence is learnt.
     named: Vec<PathBuf>,
+    /// The current folder, read once, for paths given relative to it.
+    cwd: Option<PathBuf>,
 }
 
 /// `path` made absolute and normalised lexically (`.` dropped, `..` applied), without
 /// touching the file system.
 pub fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    lexical_from(std::env::current_dir().ok().as_deref(), path)
+}
+
+/// [`lexical`] with the current folder given.
+fn lexical_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
+    let absolute = match cwd {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {
@@ -82,14 +92,17 @@ pub fn lexical(path: &Path) -> PathBuf {
 impl Gate {
     /// A gate with no roots yet: it admits nothing.
     pub fn new() -> Gate {
-        Gate::default()
+        Gate {
+            cwd: std::env::current_dir().ok(),
+            ..Gate::default()
+        }
     }
 
     /// Admits everything below `folder` (canonicalised; a folder that does not exist adds
     /// nothing).
     pub fn add_root(&mut self, folder: &Path) {
         if let Ok(canonical) = folder.canonicalize() {
-            self.named.push(lexical(folder));
+            self.named.push(lexical_from(self.cwd.as_deref(), folder));
             if !self.roots.iter().any(|r| canonical.starts_with(r)) {
                 self.roots.retain(|r| !r.starts_with(&canonical));
                 self.roots.push(canonical);
@@ -99,7 +112,7 @@ impl Gate {
 
     /// True when `path`, as written, lies in a root: the first test of [`Gate::admit`].
     pub fn lexically_inside(&self, path: &Path) -> bool {
-        let path = lexical(path);
+        let path = lexical_from(self.cwd.as_deref(), path);
         self.named
             .iter()
             .chain(&self.roots)
@@ -144,6 +157,22 @@ impl Gate {
     pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         let canonical = self.admit(path)?;
         read_regular(&canonical, limit)
+    }
+
+    /// [`Gate::read`] for a file whose canonical path is known already: one that a walk found
+    /// below a canonical root, through folders that are no links, and that is no link itself.
+    /// It must still lie in a root, and is opened without following a link (so one put in its
+    /// place since is refused); this saves resolving every path again, component by component.
+    pub fn read_resolved(
+        &self,
+        path: &Path,
+        canonical: &Path,
+        limit: u64,
+    ) -> Result<Vec<u8>, ReadError> {
+        if canonical.is_absolute() && self.roots.iter().any(|r| canonical.starts_with(r)) {
+            return read_regular(canonical, limit);
+        }
+        self.read(path, limit)
     }
 }
 

@@ -53,7 +53,38 @@ pub struct FileSettings {
     pub limits: Limits,
 }
 
+/// What the run says of one file: its settings, looked up once.
+#[derive(Clone, Copy, Debug)]
+pub struct FileView<'o> {
+    /// The config's and manifest's word on the file, if any.
+    pub settings: Option<&'o FileSettings>,
+    /// `--region`.
+    region: Option<&'o String>,
+}
+
+impl FileView<'_> {
+    /// The file's limits.
+    pub fn limits(&self) -> Limits {
+        self.settings.map(|s| s.limits).unwrap_or_default()
+    }
+
+    /// The region of a file that does not say: `--region`, else its config's.
+    pub fn default_region(&self) -> Option<String> {
+        self.region
+            .or_else(|| self.settings.and_then(|s| s.region.as_ref()))
+            .cloned()
+    }
+}
+
 impl Options {
+    /// What the run says of the file at `path` (one lookup).
+    pub fn file(&self, path: &Path) -> FileView<'_> {
+        FileView {
+            settings: self.files.get(path),
+            region: self.region.as_ref(),
+        }
+    }
+
     /// The limits of the file at `path`.
     pub fn limits(&self, path: &Path) -> Limits {
         self.files.get(path).map(|s| s.limits).unwrap_or_default()
@@ -205,18 +236,26 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> (SourceFile, Option<Issue>) {
     }
 }
 
-/// Reads a file through the gate and loads it: the whole per-file read path.
+/// Reads a file through the gate and loads it: the whole per-file read path. `canonical` is
+/// the file's canonical path when a walk knows it (see [`Gate::read_resolved`]).
 pub fn read_and_load(
     gate: &Gate,
     file: FileId,
     path: &Path,
+    canonical: Option<&Path>,
     explicit: bool,
     options: &Options,
 ) -> (SourceFile, Input) {
-    match gate.read(path, options.limits(path).file_size) {
+    let view = options.file(path);
+    let limit = view.limits().file_size;
+    let read = match canonical {
+        Some(canonical) => gate.read_resolved(path, canonical, limit),
+        None => gate.read(path, limit),
+    };
+    match read {
         Ok(bytes) => {
             let (source, decode_issue) = decode(path, bytes);
-            let input = load(file, &source, decode_issue, explicit, options);
+            let input = load_as(file, &source, decode_issue, explicit, &view);
             (source, input)
         }
         Err(error) => (
@@ -235,6 +274,23 @@ pub fn load(
     explicit: bool,
     options: &Options,
 ) -> Input {
+    load_as(
+        file,
+        source,
+        decode_issue,
+        explicit,
+        &options.file(source.path()),
+    )
+}
+
+/// [`load`], with what the run says of the file looked up already.
+fn load_as(
+    file: FileId,
+    source: &SourceFile,
+    decode_issue: Option<Issue>,
+    explicit: bool,
+    view: &FileView<'_>,
+) -> Input {
     let path = source.path();
     let mut input = Input::new(file, path);
     if let Some(issue) = decode_issue {
@@ -242,7 +298,7 @@ pub fn load(
         input.outcome = Outcome::Broken;
         return input;
     }
-    let limits = options.limits(path);
+    let limits = view.limits();
     let text = source.text();
     let syntax = detect::syntax_of(path, text);
     let parsed = match syntax {
@@ -274,7 +330,7 @@ pub fn load(
     input.outcome = Outcome::Checked(kind);
     match kind {
         DocumentKind::Pipeline => {
-            let region = options.default_region(path);
+            let region = view.default_region();
             input
                 .documents
                 .pipelines
@@ -298,7 +354,7 @@ pub fn load(
             }
         }
         DocumentKind::Template => {
-            cfn::load(file, root, path, options, &limits, &mut input);
+            cfn::load(file, root, path, view, &mut input);
         }
         // Read by discovery for where its templates are deployed; nothing to check in it.
         DocumentKind::CdkManifest => input.outcome = Outcome::NotChecked,

@@ -136,16 +136,19 @@ impl LineIndex {
     fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut at = 0;
-        while let Some(found) = bytes[at..].iter().position(|&b| b == b'\n' || b == b'\r') {
-            let end = at + found;
-            let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-                end + 2
-            } else {
+        let mut after_cr = usize::MAX;
+        for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // The `\n` of a `\r\n` ends the line the `\r` ended.
+            if bytes[end] == b'\n' && end == after_cr {
+                *starts.last_mut().unwrap_or(&mut 0) = end as u32 + 1;
+                continue;
+            }
+            starts.push(end as u32 + 1);
+            after_cr = if bytes[end] == b'\r' {
                 end + 1
+            } else {
+                usize::MAX
             };
-            starts.push(next as u32);
-            at = next;
         }
         LineIndex { starts }
     }
@@ -272,6 +275,25 @@ mod tests {
         assert_eq!(file.line_text(2), "c");
         // The `\r` of a CRLF belongs to its line.
         assert_eq!(file.line_col(3), LineCol { line: 2, column: 2 });
+    }
+
+    /// Line starts the plain way: after each `\n`, and after each `\r` not followed by `\n`.
+    fn naive_starts(text: &str) -> Vec<u32> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i as u32 + 1);
+            }
+        }
+        starts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_agree_with_the_plain_way(text in "[a\r\né]{0,40}") {
+            proptest::prop_assert_eq!(LineIndex::new(&text).starts, naive_starts(&text));
+        }
     }
 
     #[test]

@@ -185,8 +185,8 @@ impl<T> Default for PathRules<T> {
 impl<T> PathRules<T> {
     /// Adds the value for the files of `glob` (relative to `base`).
     fn push(&mut self, base: &Path, glob: &str, value: T) -> Result<(), PatternError> {
-        let pattern = Pattern::new(glob, true)?;
-        if pattern.is_literal() {
+        // Most entries name one file: no pattern to compile for those.
+        if crate::patterns::is_literal(glob) {
             self.exact
                 .entry(normalize(&base.join(glob)))
                 .or_insert((self.len, value));

@@ -82,6 +82,9 @@ pub struct Candidate {
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
+    /// Its canonical path, when the walk knows it: a file (no link) below a canonical root,
+    /// reached through folders that are no links.
+    pub canonical: Option<PathBuf>,
 }
 
 /// The result of discovery.
@@ -101,10 +104,13 @@ fn identity(path: &Path) -> PathBuf {
 /// name on the command line still makes it explicit).
 fn add(
     files: &mut Vec<Candidate>,
-    seen: &mut HashMap<PathBuf, usize>,
+    seen: &mut HashMap<std::ffi::OsString, usize>,
     key: PathBuf,
     candidate: Candidate,
 ) {
+    // Keyed by the path's bytes: identities are normalised, and hashing a `Path` walks its
+    // components, which costs more than the rest of discovery.
+    let key = key.into_os_string();
     match seen.get(&key) {
         Some(&at) => files[at].explicit |= candidate.explicit,
         None => {
@@ -135,6 +141,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                     explicit: true,
                     error,
                     bytes: None,
+                    canonical: None,
                 },
             );
             continue;
@@ -166,10 +173,13 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                         || (kind.is_symlink()
                             && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
                     if file_like && filter.included(entry.path()) {
-                        let key = match entry.path().strip_prefix(root) {
-                            Ok(relative) if !kind.is_symlink() => canonical_root.join(relative),
-                            _ => identity(entry.path()),
-                        };
+                        let walked = entry
+                            .path()
+                            .strip_prefix(root)
+                            .ok()
+                            .filter(|_| !kind.is_symlink() && canonical_root.is_absolute())
+                            .map(|relative| canonical_root.join(relative));
+                        let key = walked.clone().unwrap_or_else(|| identity(entry.path()));
                         add(
                             &mut files,
                             &mut seen,
@@ -179,6 +189,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                                 explicit: false,
                                 error: None,
                                 bytes: None,
+                                canonical: walked,
                             },
                         );
                     }
@@ -200,6 +211,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                             explicit: false,
                             error: Some(io),
                             bytes: None,
+                            canonical: None,
                         },
                     );
                 }

@@ -101,6 +101,7 @@ fn load_one(
                         gate,
                         id,
                         &path,
+                        candidate.canonical.as_deref(),
                         candidate.explicit,
                         &options.input,
                     ),
@@ -255,14 +256,23 @@ pub fn lint_with_graph(
         })
         .collect();
     let default_width = xacct_input::Limits::default().line_width;
-    let line_widths = files
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f): (usize, &LintedFile)| {
-            let width = options.input.limits(f.source.path()).line_width;
-            (width != default_width).then_some((FileId(i as u32), width))
-        })
-        .collect();
+    let other_widths = options
+        .input
+        .files
+        .values()
+        .any(|s| s.limits.line_width != default_width);
+    let line_widths = if other_widths {
+        files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f): (usize, &LintedFile)| {
+                let width = options.input.limits(f.source.path()).line_width;
+                (width != default_width).then_some((FileId(i as u32), width))
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
     (LintRun { files, line_widths }, workspace, graph)
 }
 

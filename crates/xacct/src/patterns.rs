@@ -20,7 +20,6 @@ pub struct PatternError {
 /// One compiled pattern.
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    text: String,
     matcher: GlobMatcher,
 }
 
@@ -35,7 +34,6 @@ impl Pattern {
             .build();
         match compiled {
             Ok(g) => Ok(Pattern {
-                text: glob.to_string(),
                 matcher: g.compile_matcher(),
             }),
             Err(e) => Err(PatternError {
@@ -45,15 +43,15 @@ impl Pattern {
         }
     }
 
-    /// True when it has no wildcard: it names one path.
-    pub fn is_literal(&self) -> bool {
-        !self.text.contains(['*', '?', '[', '{', '\\'])
-    }
-
     /// True when `path` matches (`./` components are ignored on both sides).
     pub fn matches(&self, path: &Path) -> bool {
         self.matcher.is_match(without_dots(path))
     }
+}
+
+/// True when a glob has no wildcard (nor escape): it names one path.
+pub fn is_literal(glob: &str) -> bool {
+    !glob.contains(['*', '?', '[', '{', '\\'])
 }
 
 /// `path` without `.` components: `./a/p.json` is `a/p.json`, as patterns are written.

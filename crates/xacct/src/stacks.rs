@@ -94,6 +94,7 @@ fn manifests(
                 explicit: false,
                 error: None,
                 bytes: None,
+                canonical: None,
             });
         }
         from_manifests.insert(template, stack.facts);

@@ -23,7 +23,7 @@ use xacct_model::Accounts;
 use xacct_syntax::json::{Member, Node, Value};
 use xacct_syntax::{FileId, Span};
 
-use crate::{Assumption, Input, Issue, Limits, Options, Ownership, Suppression};
+use crate::{Assumption, FileView, Input, Issue, Limits, Ownership, Suppression};
 use eval::{scalar_text, Owned, Template};
 
 /// Where a template is deployed and with which parameter values, as far as anyone says.
@@ -88,27 +88,20 @@ const PIPELINE_PROPERTIES: &[&str] = &[
 
 /// Loads a template into `input`: its pipelines in the API's shape (placed in the stack's
 /// account), its policies, ownership settings, suppressions and issues.
-pub fn load(
-    file: FileId,
-    root: &Node<'_>,
-    path: &Path,
-    options: &Options,
-    limits: &Limits,
-    input: &mut Input,
-) {
-    let settings = options.files.get(path);
+pub fn load(file: FileId, root: &Node<'_>, path: &Path, view: &FileView<'_>, input: &mut Input) {
+    let settings = view.settings;
+    let fallback_region = view.default_region();
     let mut facts = settings.map(|s| s.stack.clone()).unwrap_or_default();
     if facts.account.is_none() {
         facts.account = xacct_model::workspace::account_of_path(path);
     }
     if facts.region.is_none() {
-        facts.region = options.default_region(path);
+        facts.region = fallback_region.clone();
     }
-    let contents = load_template(root, &facts, limits);
+    let contents = load_template(root, &facts, &view.limits());
     // Only what the config or a manifest says is the stack's region; a default region stays
     // the command line's or the config's, for messages.
     let stack_region = settings.and_then(|s| s.stack.region.clone());
-    let fallback_region = options.default_region(path);
     input.issues.extend(contents.issues);
     for p in contents.pipelines {
         let mut doc = load_pipeline(&p.root);
