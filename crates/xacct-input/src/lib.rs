@@ -298,6 +298,10 @@ fn load_as(
         input.outcome = Outcome::Broken;
         return input;
     }
+    // Terraform (HCL) is not read yet: no syntax error for what is not JSON or YAML.
+    if path.extension().is_some_and(|e| e == "tf" || e == "hcl") {
+        return input;
+    }
     let limits = view.limits();
     let text = source.text();
     let syntax = detect::syntax_of(path, text);
