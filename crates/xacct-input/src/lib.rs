@@ -358,7 +358,7 @@ fn load_as(
             }
         }
         DocumentKind::Template => {
-            cfn::load(file, root, path, view, &mut input);
+            cfn::load(file, root, text, path, view, &mut input);
         }
         // Read by discovery for where its templates are deployed; nothing to check in it.
         DocumentKind::CdkManifest => input.outcome = Outcome::NotChecked,

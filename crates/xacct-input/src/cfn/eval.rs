@@ -61,6 +61,12 @@ pub struct Template<'a, 't> {
     max_depth: u32,
     /// Limits reached (one issue each).
     issues: RefCell<Vec<Issue>>,
+    /// The template's text, for strings whose spans map into it.
+    text: Option<&'a str>,
+    /// The template as written.
+    pub(crate) root: &'a Node<'t>,
+    /// Nesting and alias bounds for JSON parsed out of strings.
+    parse_limits: xacct_syntax::json::ParseLimits,
 }
 
 /// A resource's logical ID and the attribute asked (`None` for `Ref`).
@@ -152,7 +158,26 @@ impl<'a, 't> Template<'a, 't> {
             depth: Cell::new(0),
             max_depth: limits.depth.saturating_add(REFERENCE_DEPTH),
             issues: RefCell::new(Vec::new()),
+            text: None,
+            root,
+            parse_limits: limits.parse(),
         }
+    }
+
+    /// The same, knowing the template's text (spans of JSON in strings point into it).
+    pub fn with_text(mut self, text: Option<&'a str>) -> Template<'a, 't> {
+        self.text = text;
+        self
+    }
+
+    /// The template's text, when given.
+    pub(crate) fn text(&self) -> Option<&'a str> {
+        self.text
+    }
+
+    /// Bounds for JSON parsed out of strings.
+    pub(crate) fn parse_limits(&self) -> xacct_syntax::json::ParseLimits {
+        self.parse_limits
     }
 
     /// The limits reached so far, one issue each.
