@@ -65,7 +65,7 @@ fn starter() -> Result<(String, String), String> {
     let mut discovered = discover::discover(std::slice::from_ref(&here), &filter);
     let mut gate = xacct_input::Gate::new();
     gate.add_named(&here);
-    let settings = stacks::settings(&gate, &mut discovered.files, &ConfigSet::default());
+    let settings = stacks::settings(&gate, &mut discovered.files, &ConfigSet::default(), None);
     // Templates whose CDK manifest says where they are deployed need no [[stack]].
     let told: HashSet<PathBuf> = settings
         .iter()

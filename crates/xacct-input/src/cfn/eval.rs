@@ -467,7 +467,11 @@ impl<'a, 't> Template<'a, 't> {
             }
             "Fn::ImportValue" => {
                 let export = self.eval_text(argument).unwrap_or_default();
-                text(placeholder(&format!("ImportValue {export}")))
+                // Another template of the run exports it (only a name fully known can match).
+                match self.facts.exports.get(&export) {
+                    Some(value) if !contains_placeholder(&export) => text(value.clone()),
+                    _ => text(placeholder(&format!("ImportValue {export}"))),
+                }
             }
             "Fn::ToJsonString" => {
                 let value = self.eval(argument)?;
@@ -596,6 +600,9 @@ impl<'a, 't> Template<'a, 't> {
 
     fn work_out_att(&self, id: &str, attribute: &str) -> String {
         let fallback = || placeholder(&format!("{id}.{attribute}"));
+        if let Some(output) = self.facts.nested_outputs.get(&format!("{id}.{attribute}")) {
+            return output.clone();
+        }
         let Some((kind, properties)) = self.resource(id) else {
             return fallback();
         };

@@ -8,6 +8,7 @@
 
 pub mod dependencies;
 pub mod eval;
+pub mod stacks;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -40,6 +41,12 @@ pub struct StackFacts {
     /// Physical IDs of resources, by logical ID (`[[stack]] resources`): what `Ref` gives
     /// once deployed, such as the key ID CloudFormation chose for an `AWS::KMS::Key`.
     pub resources: BTreeMap<String, String>,
+    /// What the other templates of the run export (`Outputs.*.Export.Name` → value), for
+    /// `Fn::ImportValue`: one map shared by every template of the run.
+    pub exports: std::sync::Arc<BTreeMap<String, String>>,
+    /// What the stacks this template nests (`AWS::CloudFormation::Stack` with a local
+    /// `TemplateURL`) output, by `Logical.Outputs.Name`, for `Fn::GetAtt`.
+    pub nested_outputs: BTreeMap<String, String>,
 }
 
 /// A pipeline declared in a template.

@@ -13,6 +13,7 @@ fn facts() -> StackFacts {
             "1234abcd-12ab-34cd-56ef-1234567890ab".to_string(),
         )]
         .into(),
+        ..StackFacts::default()
     }
 }
 
