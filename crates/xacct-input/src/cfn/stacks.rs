@@ -320,3 +320,44 @@ mod tests {
         );
     }
 }
+
+/// A template parameter with no default, as `xacct init` proposes a value for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenParameter {
+    /// Its name.
+    pub name: String,
+    /// True when it holds an account ID: named `…AccountId` (any case) or constrained to
+    /// twelve digits.
+    pub account: bool,
+}
+
+/// The parameters without a default of the template at `path`, if it is one.
+pub fn open_parameters(path: &Path, text: &str, limits: &Limits) -> Vec<OpenParameter> {
+    let source = TemplateSource {
+        path,
+        text,
+        facts: StackFacts::default(),
+        limits: *limits,
+    };
+    let Some(document) = parse(&source) else {
+        return Vec::new();
+    };
+    let parameters = document.root.get("Parameters").and_then(Node::as_object);
+    parameters
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.value.get("Default").is_none())
+        .map(|m| {
+            let name = m.key.to_string();
+            let lower = name.to_ascii_lowercase();
+            let pattern = m
+                .value
+                .get("AllowedPattern")
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            let account =
+                (lower.contains("account") && lower.ends_with("id")) || pattern.contains("{12}");
+            OpenParameter { name, account }
+        })
+        .collect()
+}
