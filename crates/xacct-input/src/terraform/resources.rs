@@ -220,14 +220,25 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
     }
 }
 
-/// A member of an object value with its key's place.
+/// A member of an object value with its key's place. `null`, `""` and `[]` are absent: a plan
+/// shows an optional argument that is not set so (`"region": ""`, `"before_entry": []`).
 fn entry<'v>(map: &'v Val, key: &str) -> Option<(At, &'v Val)> {
     match &map.v {
         V::Map(members) => members
             .iter()
-            .find(|(k, _, v)| k == key && !v.is_null())
+            .find(|(k, _, v)| k == key && !is_unset(v))
             .map(|(_, at, v)| (*at, v)),
         _ => None,
+    }
+}
+
+/// True for a value that stands for an argument not set.
+fn is_unset(v: &Val) -> bool {
+    match &v.v {
+        V::Null => true,
+        V::Str(s, _) => s.is_empty(),
+        V::List(items) => items.is_empty(),
+        _ => false,
     }
 }
 
@@ -1018,7 +1029,10 @@ fn pipeline_action(action: &Val) -> Option<Val> {
             members.push((api.into(), at, stringified(v)));
         }
     }
-    if let Some((at, timeout)) = entry(action, "timeout_in_minutes") {
+    // 0 is how a plan shows a timeout not set.
+    if let Some((at, timeout)) = entry(action, "timeout_in_minutes")
+        .filter(|(_, t)| !matches!(t.v, V::Number(n) if n == 0.0))
+    {
         members.push(("timeoutInMinutes".into(), at, integer(timeout)));
     }
     Some(Val::new(action.at, V::Map(members)))
