@@ -33,6 +33,29 @@ pub const MAX_MODULE_DEPTH: usize = 8;
 /// `for` expressions, `dynamic` blocks and functions over more items than this give unknown.
 pub const MAX_ITEMS: usize = 1000;
 
+/// Longest string evaluation makes; longer is unknown.
+const MAX_TEXT: usize = 1 << 22;
+
+/// The size of a value, as steps (a node, or 16 bytes of text), counted up to `cap`.
+fn weight(v: &Val, cap: u64) -> u64 {
+    let mut total = 0u64;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += 1;
+        if total > cap {
+            break;
+        }
+        match &v.v {
+            V::Str(text, _) => total += text.len() as u64 / 16,
+            V::List(items) => stack.extend(items.iter()),
+            V::Map(members) => stack.extend(members.iter().map(|(_, _, v)| v)),
+            V::Json(inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    total
+}
+
 /// Longest text of a placeholder's name (the expression it stands for, shortened).
 const MAX_NAME: usize = 120;
 
@@ -435,8 +458,15 @@ impl<'a> Eval<'a> {
     }
 
     fn memoized(&self, key: Key, make: impl FnOnce() -> Val, unknown: impl FnOnce() -> Val) -> Val {
-        if let Some(v) = self.memo.borrow().get(&key) {
-            return v.clone();
+        let hit = self.memo.borrow().get(&key).cloned();
+        if let Some(v) = hit {
+            // A value used again is copied: its size is paid for, so values that double at
+            // each reference run out of budget rather than memory.
+            let at = v.at;
+            if !self.step(weight(&v, self.budget), at.file, at.span) {
+                return unknown();
+            }
+            return v;
         }
         if !self.busy.borrow_mut().insert(key.clone()) {
             // A value that needs itself: Terraform refuses it ("Cycle"); unknown here.
@@ -531,6 +561,11 @@ impl<'a> Eval<'a> {
                     let Some(piece) = value.text() else {
                         return self.unknown_expr(s, e);
                     };
+                    if text.len() + piece.len() > MAX_TEXT
+                        || !self.step(piece.len() as u64 / 16, s.file, e.span)
+                    {
+                        return self.unknown_expr(s, e);
+                    }
                     // The substituted text shows at its `${`.
                     let dollar = inner.span.start.saturating_sub(2);
                     if let Some(m) = &mut map {

@@ -220,3 +220,53 @@ fn a_syntax_error_is_reported_where_it_is() {
     assert_eq!(error.kind, IssueKind::Unreadable);
     assert!(error.message.starts_with("invalid HCL"), "{error:?}");
 }
+
+#[test]
+fn values_that_double_at_each_reference_run_out_of_budget_not_memory() {
+    let mut text = String::from("locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n  l0 = [\"x\"]\n");
+    for i in 1..64 {
+        text.push_str(&format!(
+            "  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n  l{i} = [local.l{p}, local.l{p}]\n",
+            p = i - 1
+        ));
+    }
+    text.push_str("}\nresource \"aws_iam_role\" \"r\" {\n  name = local.s63\n  assume_role_policy = jsonencode(local.l63)\n}\n");
+    let started = std::time::Instant::now();
+    let linked = run(&[("/x/main.tf", &text)]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let issues = &contents(&linked, "/x/main.tf").issues;
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.kind == IssueKind::Limit(crate::Limit::EvalSteps)),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn modules_outside_the_run_and_from_registries_stay_unknown() {
+    let text = r#"
+module "far" {
+  source = "../../elsewhere"
+}
+module "registry" {
+  source = "terraform-aws-modules/iam/aws"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = "r"
+  policy = module.far.policy
+}
+resource "aws_iam_role_policy" "q" {
+  role   = "r"
+  policy = module.registry.policy
+}
+"#;
+    let linked = run(&[("/m/main.tf", text)]);
+    let c = contents(&linked, "/m/main.tf");
+    assert_eq!(c.policies.len(), 2);
+    assert!(c.policies.iter().all(|p| p
+        .document
+        .statements
+        .iter()
+        .all(xacct_model::managed::is_stand_in)));
+}
