@@ -26,14 +26,17 @@ use xacct_rules::engine::{check, check_file};
 use xacct_rules::LintOptions;
 use xacct_syntax::{FileId, SourceFile};
 
-fn parse_only(files: &[(PathBuf, String)]) -> usize {
+/// The tree's files: (path, text).
+type Files = [(PathBuf, String)];
+
+fn parse_only(files: &Files) -> usize {
     files
         .iter()
         .filter(|(_, text)| xacct_input::terraform::hcl::parse(black_box(text)).is_ok())
         .count()
 }
 
-fn lint(files: &[(PathBuf, String)]) -> usize {
+fn lint(files: &Files) -> usize {
     let sources: Vec<Source<'_>> = files
         .iter()
         .map(|(path, text)| Source {
@@ -115,7 +118,7 @@ fn main() {
     let (mut parse_times, mut lint_times, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let mut findings = 0;
     for round in 0..=rounds {
-        let time = |f: &dyn Fn(&[(PathBuf, String)]) -> usize| {
+        let time = |f: &dyn Fn(&Files) -> usize| {
             let start = Instant::now();
             let n = f(&files);
             (start.elapsed(), n)
