@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 use xacct_iam::{
-    evaluate_actions_with, evaluate_with, Context, Decision, EvaluationMemo, Known, Policies,
-    PrincipalRef, Request, ResourceKind, UnknownReason,
+    evaluate_actions_with, evaluate_with, Bounds, Context, Decision, EvaluationMemo, Known,
+    OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
-use xacct_model::policy::Statement;
+use xacct_model::policy::{PolicyDocument, Statement};
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
@@ -308,7 +308,63 @@ impl<'w> Lookup<'w> {
             Some(Some(unit)) => Known::Known(Some(policies[unit].document())),
             Some(None) => Known::Unknown,
         };
-        Policies { identity, resource }
+        Policies {
+            identity,
+            resource,
+            bounds: self.bounds(question),
+        }
+    }
+
+    /// The SCPs, RCPs, permissions boundary and KMS grants a question involves.
+    fn bounds(&self, question: &Question) -> Bounds<'w> {
+        let workspace = self.workspace;
+        let organization = |account: Option<AccountId>, scp: bool| -> Vec<OrgPolicy<'w>> {
+            let Some(account) = account else {
+                return Vec::new();
+            };
+            workspace
+                .organization_policies(account, scp)
+                .map(|(_, unit, level)| OrgPolicy {
+                    document: Known::Known(unit.document()),
+                    level,
+                })
+                .collect()
+        };
+        let role = question.asker.account.map(|_| &*question.asker.name);
+        Bounds {
+            scps: organization(question.asker.account, true),
+            rcps: organization(question.resource_account, false),
+            boundary: role.and_then(|role| self.boundary(role)),
+            session: None,
+            grants: match question.resource_kind {
+                ResourceKind::KmsKey => workspace
+                    .governing(&Governs::KeyGrants(question.resource.to_string()))
+                    .map(|unit| unit.document())
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The permissions boundary of a role: `None` when no file names one, `Unknown` when the
+    /// managed policy it names is not given. A boundary named by a value fixed only at
+    /// deployment (`${Boundary}`, a template's `Ref`) is looked for in the same file only.
+    fn boundary(&self, role: &str) -> Option<Known<&'w PolicyDocument>> {
+        let named = self.workspace.boundary_of(role)?;
+        let arn = &named.boundary.policy.value;
+        let deferred = xacct_model::symbol::contains_placeholder(arn);
+        let mut candidates = self
+            .workspace
+            .governing(&Governs::ManagedPolicy(arn.clone()))
+            .filter(|unit| !deferred || unit.file == named.file);
+        let first = candidates.next();
+        let same_file = first
+            .filter(|unit| unit.file == named.file)
+            .or_else(|| candidates.find(|unit| unit.file == named.file));
+        Some(match same_file.or(first) {
+            Some(unit) => Known::Known(unit.document()),
+            None => Known::Unknown,
+        })
     }
 
     /// The answer to a question, with spans instead of references.
@@ -421,8 +477,22 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
                     "`NotResource` `{value}` holds a policy variable with no value, which the AWS \
                      documentation answers both ways"
                 ),
+                Undocumented::BoundaryAndResourcePolicy => format!(
+                    "a policy of the role's account names `{value}`, and its permissions boundary \
+                     or session policy does not allow it: the AWS documentation says both that \
+                     the boundary limits such an allow and that it does not"
+                ),
+                Undocumented::CrossAccountGrant => format!(
+                    "a KMS grant names `{value}` in another account than the key's, and the role's \
+                     own policies do not allow the operation: the AWS documentation does not say \
+                     whether the grant suffices"
+                ),
             }
         }
+        UnknownReason::ScpLevelWithoutAllow { .. } => "no SCP given at one level of the \
+            organization allows it, and an SCP of that level not given (`FullAWSAccess`, which \
+            AWS attaches by default) may"
+            .to_string(),
         UnknownReason::MissingDocument(_) => return None,
     })
 }

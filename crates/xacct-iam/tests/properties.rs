@@ -430,6 +430,7 @@ fn policies<'a>(
             0 => Known::Unknown,
             _ => Known::Known(resource),
         },
+        bounds: Default::default(),
     }
 }
 

@@ -153,6 +153,8 @@ pub struct Documents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership settings.
     pub ownership: Vec<Ownership>,
+    /// Roles' permissions boundaries.
+    pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Parts checked under an undecided condition.

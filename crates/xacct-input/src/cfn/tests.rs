@@ -315,6 +315,11 @@ fn policies_name_their_subjects() {
                 Subject::Bucket(b) => format!("bucket {b}"),
                 Subject::Key(k) => format!("key {k}"),
                 Subject::RoleName(n) => format!("role name {}", n.value),
+                Subject::ManagedPolicy(arn) => format!("managed policy {}", arn.value),
+                Subject::Targets(targets) => {
+                    let ids: Vec<&str> = targets.iter().map(|t| t.value.as_str()).collect();
+                    format!("targets {}", ids.join(","))
+                }
             };
             (p.kind.unwrap(), subject, p.name.clone())
         })

@@ -562,10 +562,10 @@ fn grants(
         kind: xacct_iam::ResourceKind::Other,
         context: &context,
     };
-    let policies = xacct_iam::Policies {
-        identity: xacct_iam::Known::Known(vec![&document]),
-        resource: xacct_iam::Known::Known(None),
-    };
+    let policies = xacct_iam::Policies::new(
+        xacct_iam::Known::Known(vec![&document]),
+        xacct_iam::Known::Known(None),
+    );
     xacct_iam::evaluate(&request, &policies).is_allowed()
 }
 
