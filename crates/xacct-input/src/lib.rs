@@ -14,6 +14,7 @@ pub mod cfn;
 pub mod cli;
 pub mod detect;
 pub mod gate;
+pub mod grants;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
@@ -342,6 +343,7 @@ fn load_as(
             let policies = cli::load_policy_file(root, text, syntax, &limits.parse());
             input.issues.extend(policies.issues);
             input.documents.policies = policies.entries;
+            input.documents.boundaries = policies.boundaries;
         }
         DocumentKind::BucketOwnership => {
             let (setting, issues) = cli::load_ownership(root);
