@@ -13,7 +13,7 @@ use xacct_iam::{
     evaluate_actions_with, evaluate_with, Bounds, Context, Decision, EvaluationMemo, Known,
     OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
-use xacct_model::policy::{PolicyDocument, Statement};
+use xacct_model::policy::Statement;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
@@ -334,7 +334,13 @@ impl<'w> Lookup<'w> {
         Bounds {
             scps: organization(question.asker.account, true),
             rcps: organization(question.resource_account, false),
-            boundary: role.and_then(|role| self.boundary(role)),
+            boundary: role.and_then(|role| {
+                self.workspace.boundary_of(role)?;
+                Some(match self.boundary(role) {
+                    Some(unit) => Known::Known(workspace.policies[unit].document()),
+                    None => Known::Unknown,
+                })
+            }),
             session: None,
             grants: match question.resource_kind {
                 ResourceKind::KmsKey => workspace
@@ -346,25 +352,12 @@ impl<'w> Lookup<'w> {
         }
     }
 
-    /// The permissions boundary of a role: `None` when no file names one, `Unknown` when the
-    /// managed policy it names is not given. A boundary named by a value fixed only at
-    /// deployment (`${Boundary}`, a template's `Ref`) is looked for in the same file only.
-    fn boundary(&self, role: &str) -> Option<Known<&'w PolicyDocument>> {
-        let named = self.workspace.boundary_of(role)?;
-        let arn = &named.boundary.policy.value;
-        let deferred = xacct_model::symbol::contains_placeholder(arn);
-        let mut candidates = self
-            .workspace
-            .governing(&Governs::ManagedPolicy(arn.clone()))
-            .filter(|unit| !deferred || unit.file == named.file);
-        let first = candidates.next();
-        let same_file = first
-            .filter(|unit| unit.file == named.file)
-            .or_else(|| candidates.find(|unit| unit.file == named.file));
-        Some(match same_file.or(first) {
-            Some(unit) => Known::Known(unit.document()),
-            None => Known::Unknown,
-        })
+    /// The policy (index in the workspace) that is a role's permissions boundary: `None` when
+    /// no file names one, or when the managed policy it names is not given. The same file's
+    /// first; a boundary named by a value fixed only at deployment (`${Boundary}`, a
+    /// template's `Ref`) is looked for in that file only.
+    fn boundary(&self, role: &str) -> Option<usize> {
+        boundary_unit(self.workspace, role)
     }
 
     /// The answer to a question, with spans instead of references.
@@ -401,8 +394,30 @@ impl<'w> Lookup<'w> {
             outcome,
             identity_policies: identity_units,
             resource_policy: resource_unit.flatten(),
+            boundary_policy: question
+                .asker
+                .account
+                .and_then(|_| self.boundary(&question.asker.name)),
         }
     }
+}
+
+/// The policy (index in the workspace) that is the permissions boundary of `role`, when a file
+/// names one and the managed policy it names is given: the naming file's own first; a
+/// boundary named by a value fixed only at deployment (`${Boundary}`, a template's `Ref`) only
+/// from that file.
+pub fn boundary_unit(workspace: &Workspace, role: &str) -> Option<usize> {
+    let named = workspace.boundary_of(role)?;
+    let arn = &named.boundary.policy.value;
+    let deferred = xacct_model::symbol::contains_placeholder(arn);
+    let mut candidates = workspace
+        .governing_indexed(&Governs::ManagedPolicy(arn.clone()))
+        .filter(|(_, unit)| !deferred || unit.file == named.file);
+    let first = candidates.next();
+    let same_file = first
+        .filter(|(_, unit)| unit.file == named.file)
+        .or_else(|| candidates.find(|(_, unit)| unit.file == named.file));
+    same_file.or(first).map(|(i, _)| i)
 }
 
 /// The request a question makes.
