@@ -12,7 +12,7 @@
 
 mod build;
 
-pub use build::boundary_unit;
+pub use build::{ask, boundary_unit, Answer, Query};
 pub mod render;
 
 use std::collections::HashMap;
