@@ -318,7 +318,10 @@ impl<'w> Lookup<'w> {
     /// The SCPs, RCPs, permissions boundary and KMS grants a question involves.
     fn bounds(&self, question: &Question) -> Bounds<'w> {
         self.bounds_of(
-            question.asker.account.map(|account| (&*question.asker.name, account)),
+            question
+                .asker
+                .account
+                .map(|account| (&*question.asker.name, account)),
             question.resource_account,
             question.resource_kind,
             &question.resource,
@@ -518,7 +521,12 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
     let identity = match principal_account {
         None => Known::Known(Vec::new()),
         Some(_) if identity_units.is_empty() => Known::Unknown,
-        Some(_) => Known::Known(identity_units.iter().map(|&i| policies[i].document()).collect()),
+        Some(_) => Known::Known(
+            identity_units
+                .iter()
+                .map(|&i| policies[i].document())
+                .collect(),
+        ),
     };
     let resource = match (resource_unit, &policy_of) {
         (Some(unit), _) => Known::Known(Some(policies[unit].document())),

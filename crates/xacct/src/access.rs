@@ -394,16 +394,16 @@ impl Shown<'_> {
             Outcome::Allowed(_) => {
                 format!("allowed: `{principal}` may {action} on `{resource}`")
             }
-            Outcome::Denied(_) => format!(
-                "denied: `{principal}` may not {action} on `{resource}`: an explicit Deny"
-            ),
+            Outcome::Denied(_) => {
+                format!("denied: `{principal}` may not {action} on `{resource}`: an explicit Deny")
+            }
             Outcome::NotAllowed(side) => format!(
                 "denied: `{principal}` may not {action} on `{resource}`: {}",
                 escape::line(&self.no_allow(*side))
             ),
-            Outcome::Unknown { .. } => format!(
-                "unknown: whether `{principal}` may {action} on `{resource}`"
-            ),
+            Outcome::Unknown { .. } => {
+                format!("unknown: whether `{principal}` may {action} on `{resource}`")
+            }
         }
     }
 
@@ -427,6 +427,13 @@ impl Shown<'_> {
                 describe_boundary(&self.workspace.policies[i]),
             )
         }));
+        read.extend(
+            self.query
+                .session
+                .iter()
+                .flatten()
+                .map(|&i| (self.place(i), describe_policy(&self.workspace.policies[i]))),
+        );
         read
     }
 

@@ -102,4 +102,3 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         configs,
     })
 }
-
