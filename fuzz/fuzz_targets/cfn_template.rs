@@ -117,7 +117,7 @@ fuzz_target!(|data: &[u8]| {
     // Small budgets, so that the limits are reached often.
     limits.eval_steps = 5_000;
     limits.depth = 24;
-    let contents = xacct_input::cfn::load_template(&doc.root, &facts, &limits);
+    let contents = xacct_input::cfn::load_template(&doc.root, Some(&text), &facts, &limits);
     for issue in &contents.issues {
         assert!(issue.span.start <= issue.span.end);
         assert!(issue.span.end as usize <= text.len());

@@ -71,7 +71,7 @@ pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
                             .map(|n| n.trim_start_matches("Stage/").to_string())
                             .or_else(|| Some(artifact.key.to_string())),
                         parameters: Default::default(),
-                        resources: Default::default(),
+                        ..StackFacts::default()
                     },
                 });
             }

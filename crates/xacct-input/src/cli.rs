@@ -22,6 +22,7 @@ pub const POLICY_KEYS: &[&str] = &[
     "PolicyVersion",
     "RoleDetailList",
     "Grants",
+    "AttachedPolicies",
 ];
 
 /// A policy file's contents, and what is wrong with its shape.
@@ -141,6 +142,18 @@ impl Reader<'_> {
             name,
             document,
             issues,
+        });
+    }
+
+    /// A managed policy attached by ARN whose document the file does not hold: the vendored
+    /// AWS managed policy, or a stand-in of unknown reach (never the ground for a finding).
+    fn attach(&mut self, arn: &Spanned<String>, subject: Option<Subject>) {
+        self.file.entries.push(PolicyEntry {
+            kind: Some(PolicyKind::Identity),
+            subject,
+            name: Some(arn.value.clone()),
+            document: xacct_model::managed::not_given(&arn.value, arn.span),
+            issues: Vec::new(),
         });
     }
 
@@ -288,6 +301,14 @@ pub fn load_policy_file(
                 .flat_map(|e| e.issues.iter().map(Issue::policy)),
         );
         r.file.entries.extend(entries);
+    } else if root.get("AttachedPolicies").is_some() {
+        // `aws iam list-attached-role-policies`: whose role needs the config's `[[bind]]`.
+        const LIST_ATTACHED: &str = "aws iam list-attached-role-policies";
+        for attached in r.list(root, "AttachedPolicies", LIST_ATTACHED) {
+            if let Some(arn) = r.string(attached, "PolicyArn", LIST_ATTACHED) {
+                r.attach(&arn, None);
+            }
+        }
     }
     reader.file
 }
@@ -443,15 +464,24 @@ fn load_authorization_details(r: &mut Reader<'_>, root: &Node) {
             let Some(policy_arn) = attached.get("PolicyArn").and_then(Node::as_str) else {
                 continue;
             };
-            if let Some((_, version)) = managed.iter().find(|(a, _)| *a == policy_arn) {
-                r.policy(
+            match managed.iter().find(|(a, _)| *a == policy_arn) {
+                Some((_, version)) => r.policy(
                     version,
                     "Document",
                     DETAILS,
                     Some(PolicyKind::Identity),
                     Some(Subject::RoleArn(arn.clone())),
                     Some(policy_arn.to_string()),
-                );
+                ),
+                // Not in the file (an AWS managed policy, or an export filtered down): the
+                // catalogue's document, or one of unknown reach.
+                None => {
+                    let spanned = Spanned::new(
+                        policy_arn.to_string(),
+                        attached.get("PolicyArn").map_or(attached.span, |n| n.span),
+                    );
+                    r.attach(&spanned, Some(Subject::RoleArn(arn.clone())));
+                }
             }
         }
     }

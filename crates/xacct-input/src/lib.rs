@@ -301,6 +301,10 @@ fn load_as(
         input.outcome = Outcome::Broken;
         return input;
     }
+    // Terraform (HCL) is not read yet: no syntax error for what is not JSON or YAML.
+    if path.extension().is_some_and(|e| e == "tf" || e == "hcl") {
+        return input;
+    }
     let limits = view.limits();
     let text = source.text();
     let syntax = detect::syntax_of(path, text);
@@ -358,7 +362,7 @@ fn load_as(
             }
         }
         DocumentKind::Template => {
-            cfn::load(file, root, path, view, &mut input);
+            cfn::load(file, root, text, path, view, &mut input);
         }
         // Read by discovery for where its templates are deployed; nothing to check in it.
         DocumentKind::CdkManifest => input.outcome = Outcome::NotChecked,

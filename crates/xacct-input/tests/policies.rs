@@ -265,3 +265,56 @@ fn account_authorization_details_give_every_role_its_policies() {
         "codedeploy:*"
     );
 }
+
+/// `aws iam list-attached-role-policies`: each attached policy, AWS managed ones from the
+/// vendored catalogue, the others of unknown reach; the role comes from the config.
+#[test]
+fn attached_policies_are_read_from_the_catalogue_or_stand_as_unknown() {
+    let text = r#"{"AttachedPolicies": [
+        {"PolicyName": "AWSCodeDeployDeployerAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess"},
+        {"PolicyName": "Custom", "PolicyArn": "arn:aws:iam::222222222222:policy/Custom"}]}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    assert_eq!(file.entries.len(), 2);
+    let deployer = &file.entries[0];
+    assert_eq!(deployer.kind, Some(PolicyKind::Identity));
+    assert_eq!(deployer.subject, None);
+    assert!(deployer
+        .document
+        .statements
+        .iter()
+        .all(|s| !xacct_model::managed::is_stand_in(s)));
+    // Every span is where the file attaches it.
+    let arn_at = text
+        .find("\"arn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess\"")
+        .unwrap();
+    assert_eq!(deployer.document.statements[0].span.start as usize, arn_at);
+    let custom = &file.entries[1];
+    assert!(xacct_model::managed::is_stand_in(
+        &custom.document.statements[0]
+    ));
+}
+
+/// An account's IAM in one file: a role's AWS managed policy that the export does not list in
+/// `Policies` is still read, from the catalogue.
+#[test]
+fn authorization_details_attach_aws_managed_policies_the_file_leaves_out() {
+    let text = r#"{"RoleDetailList": [{"Arn": "arn:aws:iam::222222222222:role/Deploy",
+        "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess"}]}],
+      "Policies": []}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    assert_eq!(file.entries.len(), 1);
+    let role = "\"arn:aws:iam::222222222222:role/Deploy\"";
+    let at = text.find(role).unwrap() as u32;
+    assert_eq!(
+        file.entries[0].subject,
+        Some(Subject::RoleArn(xacct_model::Spanned::new(
+            "arn:aws:iam::222222222222:role/Deploy".to_string(),
+            xacct_syntax::Span::new(at, at + role.len() as u32)
+        )))
+    );
+    assert!(!xacct_model::managed::is_stand_in(
+        &file.entries[0].document.statements[0]
+    ));
+}

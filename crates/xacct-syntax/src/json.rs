@@ -670,6 +670,142 @@ fn not_utf8_escapes(span: Span) -> ParseError {
     }
 }
 
+/// Where each byte of `value` comes from in `text`, when the source at `span` is a string
+/// that reads as exactly `value`: a JSON or YAML double-quoted string (JSON escapes), a YAML
+/// single-quoted string, a YAML literal block (`|`), or a plain scalar. `map[i]` is the offset
+/// of the character that produced byte `i`, `map[len]` the end. `None` for anything else (a
+/// folded block, a value an intrinsic function made): spans cannot then be exact.
+pub fn string_map(text: &str, span: Span, value: &str) -> Option<Vec<u32>> {
+    let (made, map) = read_string(text, span)?;
+    // A literal block's final line breaks depend on its chomping: what is read must start the
+    // same and differ only by them.
+    let matches = made == value
+        || (made.starts_with(value) && made[value.len()..].bytes().all(|b| b == b'\n'));
+    if !matches {
+        return None;
+    }
+    let mut map = map;
+    let end = map.get(value.len()).copied();
+    map.truncate(value.len());
+    map.push(end.unwrap_or_else(|| map.last().map_or(span.start, |&m| m + 1)));
+    Some(map)
+}
+
+/// The string the source at `span` reads as, with the offset of each byte (see
+/// [`string_map`]): quoted strings, YAML literal blocks (a span at the `|`, or at the block's
+/// first content line, as the YAML parser gives it), plain scalars.
+pub fn read_string(text: &str, span: Span) -> Option<(String, Vec<u32>)> {
+    let source = text.get(span.range())?;
+    let base = span.start;
+    Some(match source.as_bytes().first()? {
+        b'"' => {
+            let raw = source.strip_prefix('"')?.strip_suffix('"')?;
+            unescape_with_map(raw, base + 1)
+        }
+        b'\'' => {
+            let raw = source.strip_prefix('\'')?.strip_suffix('\'')?;
+            let mut made = String::with_capacity(raw.len());
+            let mut map = Vec::with_capacity(raw.len() + 1);
+            let mut chars = raw.char_indices().peekable();
+            while let Some((at, c)) = chars.next() {
+                if c == '\'' && chars.peek().map(|(_, n)| *n) == Some('\'') {
+                    chars.next();
+                }
+                made.push(c);
+                map.extend(std::iter::repeat_n(base + 1 + at as u32, c.len_utf8()));
+            }
+            map.push(base + 1 + raw.len() as u32);
+            (made, map)
+        }
+        b'|' => {
+            let header_end = source.find('\n')?;
+            let header = source[..header_end]
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .trim_end();
+            let explicit = header
+                .bytes()
+                .find(u8::is_ascii_digit)
+                .map(|d| usize::from(d - b'0'));
+            literal_block(text, base + header_end as u32 + 1, span.end, explicit)?
+        }
+        _ => match block_body(text, span) {
+            Some(read) => read,
+            None => (
+                source.to_string(),
+                (base..=base + source.len() as u32).collect(),
+            ),
+        },
+    })
+}
+
+/// A literal block whose span starts at its first content line: the line before ends with
+/// the `|` header, and the span starts after the line's indentation.
+fn block_body(text: &str, span: Span) -> Option<(String, Vec<u32>)> {
+    let start = span.start as usize;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0 || !text[line_start..start].bytes().all(|b| b == b' ') {
+        return None;
+    }
+    let previous = text[..line_start - 1].rsplit('\n').next().unwrap_or("");
+    let header = previous.split(" #").next().unwrap_or("").trim_end();
+    let indicator = header.rsplit(' ').next().unwrap_or("");
+    let rest = indicator.strip_prefix('|')?;
+    if !rest
+        .bytes()
+        .all(|b| b == b'-' || b == b'+' || b.is_ascii_digit())
+    {
+        return None;
+    }
+    literal_block(text, line_start as u32, span.end, Some(start - line_start))
+}
+
+/// The lines of a literal block from `from` (the start of its first content line) to `end`,
+/// each less `indent` spaces (the first content line's when not given), with the offset of
+/// each byte.
+fn literal_block(
+    text: &str,
+    from: u32,
+    end: u32,
+    indent: Option<usize>,
+) -> Option<(String, Vec<u32>)> {
+    let body = text.get(from as usize..(end as usize).max(from as usize))?;
+    let indent = indent.unwrap_or_else(|| {
+        body.lines()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
+    });
+    let mut made = String::with_capacity(body.len());
+    let mut map = Vec::with_capacity(body.len() + 1);
+    let mut at = from as usize;
+    for line in body.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.len() < indent && !bare.trim().is_empty() {
+            // Less indented than the block: the block ends before it.
+            break;
+        }
+        let content = line.get(indent.min(line.len())..).unwrap_or("");
+        let skip = line.len() - content.len();
+        for (i, c) in content.char_indices() {
+            made.push(c);
+            map.extend(std::iter::repeat_n((at + skip + i) as u32, c.len_utf8()));
+        }
+        at += line.len();
+    }
+    map.push(at as u32);
+    Some((made, map))
+}
+
+/// Parses JSON held in a string of `text` whose bytes `map` places (see [`string_map`]).
+pub fn parse_in_place(
+    value: &str,
+    map: &[u32],
+    limits: &ParseLimits,
+) -> Result<Document<'static>, ParseError> {
+    parse_mapped(value, map, limits)
+}
+
 /// True when a string body is URL-encoded JSON: it opens with `%7B` (`{`) after blanks.
 pub fn is_url_encoded_json(inner: &str) -> bool {
     let rest = inner.trim_start();

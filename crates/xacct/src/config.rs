@@ -753,6 +753,7 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
             name: stack.name.map(Spanned::into_inner),
             parameters: parameter_values(path, &text, stack.parameters)?,
             resources: stack.resources,
+            ..StackFacts::default()
         };
         config
             .stacks

@@ -25,8 +25,9 @@ const SKIPPED_DIRS: &[&str] = &[
     "cdk.out.bak",
 ];
 
-/// The extensions of files found by walking a folder (without `--include`).
-pub const WALKED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+/// The extensions of files found by walking a folder (without `--include`). Terraform files
+/// (`.tf`) are found so that the run can say it does not read them yet.
+pub const WALKED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf"];
 
 /// `--include` and `--exclude` globs.
 pub struct Filter {

@@ -10,7 +10,11 @@
 //!   and one such policy (likewise the bucket of an ownership-controls file); otherwise, and for
 //!   every other policy tied to nothing, a commented-out entry to complete;
 //! - `[[stack]]`: for each template whose folder names its account (CDK stacks, whose manifest
-//!   says, are left out); a commented-out entry for the others.
+//!   says, are left out); a commented-out entry for the others;
+//! - `[parameters]`: for each template parameter without a default; an account parameter
+//!   (`…AccountId`, or one constrained to twelve digits) named after an account of
+//!   `[accounts]` (`ProdAccountId` and `prod`) gets its ID, the others are left to complete,
+//!   so the second run already links the accounts.
 //!
 //! Nothing is guessed: what the files do not say is left commented out.
 
@@ -65,7 +69,22 @@ fn starter() -> Result<(String, String), String> {
     let mut discovered = discover::discover(std::slice::from_ref(&here), &filter);
     let mut gate = xacct_input::Gate::new();
     gate.add_named(&here);
-    let settings = stacks::settings(&gate, &mut discovered.files, &ConfigSet::default());
+    let settings = stacks::settings(&gate, &mut discovered.files, &ConfigSet::default(), None);
+    // The templates' parameters without a default (the files were read for the link).
+    let mut open: BTreeMap<String, bool> = BTreeMap::new();
+    for candidate in &discovered.files {
+        let Some(text) = candidate
+            .bytes
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let limits = xacct_input::Limits::default();
+        for parameter in xacct_input::cfn::stacks::open_parameters(&candidate.path, text, &limits) {
+            *open.entry(parameter.name).or_default() |= parameter.account;
+        }
+    }
     // Templates whose CDK manifest says where they are deployed need no [[stack]].
     let told: HashSet<PathBuf> = settings
         .iter()
@@ -81,7 +100,8 @@ fn starter() -> Result<(String, String), String> {
     };
     let (run, workspace, _) =
         lint::lint_with_graph(&gate, discovered.files, &HashMap::new(), &options, false);
-    let inferred = infer(&run, &workspace, &told);
+    let mut inferred = infer(&run, &workspace, &told);
+    inferred.parameters = propose_parameters(&open, &inferred.accounts);
     let summary = inferred.summary(run.files.len());
     Ok((inferred.render(), summary))
 }
@@ -113,6 +133,42 @@ struct Inferred {
     regions: BTreeSet<String>,
     binds: Vec<Bind>,
     stacks: Vec<Stack>,
+    /// Template parameters without a default: name, and the account ID an `[accounts]` name
+    /// gives it (for `…AccountId` parameters), or `None` (to complete).
+    parameters: Vec<(String, Option<AccountId>, bool)>,
+}
+
+/// A value for each template parameter without a default: an account parameter named after
+/// an account (`ProdAccountId` and the account named `prod`) gets its ID; the others are left
+/// to complete.
+fn propose_parameters(
+    open: &BTreeMap<String, bool>,
+    accounts: &BTreeMap<AccountId, String>,
+) -> Vec<(String, Option<AccountId>, bool)> {
+    open.iter()
+        .map(|(name, &account)| {
+            let stem = name
+                .to_ascii_lowercase()
+                .trim_end_matches("id")
+                .trim_end_matches("account")
+                .trim_end_matches(['-', '_'])
+                .to_string();
+            let matching: Vec<AccountId> = accounts
+                .iter()
+                .filter(|(_, n)| {
+                    !stem.is_empty()
+                        && n.to_ascii_lowercase().replace(['-', '_'], "")
+                            == stem.replace(['-', '_'], "")
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            let value = match (account, matching.as_slice()) {
+                (true, [one]) => Some(*one),
+                _ => None,
+            };
+            (name.clone(), value, account)
+        })
+        .collect()
 }
 
 fn account_of_arn(text: &str) -> Option<AccountId> {
@@ -430,6 +486,7 @@ fn infer(run: &LintRun, workspace: &Workspace, told: &HashSet<PathBuf>) -> Infer
         regions,
         binds,
         stacks,
+        parameters: Vec::new(),
     }
 }
 
@@ -586,10 +643,29 @@ impl Inferred {
         }
         let _ = writeln!(
             w,
-            "\n# Template parameter values, for every template.\n\
-             # [parameters]\n\
-             # Env = \"prod\"\n\
-             \n# Severities by code or prefix (the most specific wins): error, warning or info.\n\
+            "\n# Template parameter values, for every template (those without a default here)."
+        );
+        if self.parameters.is_empty() {
+            let _ = writeln!(w, "# [parameters]\n# Env = \"prod\"");
+        } else {
+            let _ = writeln!(w, "[parameters]");
+        }
+        for (name, value, account) in &self.parameters {
+            match value {
+                Some(id) => {
+                    let _ = writeln!(w, "{} = {}", key(name), quoted(id.as_str()));
+                }
+                None if *account => {
+                    let _ = writeln!(w, "# {} = \"ACCOUNT\"", key(name));
+                }
+                None => {
+                    let _ = writeln!(w, "# {} = \"VALUE\"", key(name));
+                }
+            }
+        }
+        let _ = writeln!(
+            w,
+            "\n# Severities by code or prefix (the most specific wins): error, warning or info.\n\
              # [severity]\n\
              # XA503 = \"error\"\n\
              \n# Rules not to report in some files (globs relative to this file; `!` negates).\n\

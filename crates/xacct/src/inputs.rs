@@ -77,7 +77,12 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
         })?;
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
-    let settings = stacks::settings(&gate, &mut discovered.files, &configs);
+    let settings = stacks::settings(
+        &gate,
+        &mut discovered.files,
+        &configs,
+        input.region.as_deref(),
+    );
     let options = xacct_rules::LintOptions {
         input: xacct_input::Options {
             region: input.region.clone(),

@@ -1,6 +1,7 @@
 //! What the config near each file says of it, and where templates are deployed: `[[stack]]`
-//! entries, and the manifests of CDK cloud assemblies (`cdk.out/manifest.json`) among the files
-//! to lint. The config wins over a manifest (it is the user's explicit word); the loader falls
+//! entries, the manifests of CDK cloud assemblies (`cdk.out/manifest.json`) among the files to
+//! lint, and what templates tell each other (exports and imports, nested stacks). The config
+//! wins over a manifest and a parent stack (it is the user's explicit word); the loader falls
 //! back to the folder convention.
 
 use std::collections::{HashMap, HashSet};
@@ -19,13 +20,18 @@ pub fn settings(
     gate: &Gate,
     files: &mut Vec<Candidate>,
     configs: &ConfigSet,
+    region: Option<&str>,
 ) -> HashMap<PathBuf, FileSettings> {
     let from_manifests = manifests(gate, files, configs);
     let mut out = HashMap::with_capacity(files.len());
+    let mut told = HashSet::new();
     for candidate in files.iter() {
         let config = configs.of(&candidate.path);
-        let mut stack = config
-            .and_then(|c| c.stack_of(&candidate.path))
+        let from_config = config.and_then(|c| c.stack_of(&candidate.path));
+        if from_config.is_some() {
+            told.insert(candidate.path.clone());
+        }
+        let mut stack = from_config
             .or_else(|| from_manifests.get(&normalize(&candidate.path)).cloned())
             .unwrap_or_default();
         for (name, value) in config.map(|c| &c.parameters).into_iter().flatten() {
@@ -43,7 +49,95 @@ pub fn settings(
             },
         );
     }
+    link_templates(gate, files, &mut out, &told, region);
     out
+}
+
+/// Reads the files (each once: their bytes go on to the lint), and links the templates among
+/// them: every template learns what the others export, a nested template where and with which
+/// parameters its parent deploys it (unless the config says), a parent what its children
+/// output.
+fn link_templates(
+    gate: &Gate,
+    files: &mut [Candidate],
+    settings: &mut HashMap<PathBuf, FileSettings>,
+    told: &HashSet<PathBuf>,
+    region: Option<&str>,
+) {
+    use rayon::prelude::*;
+    use xacct_input::cfn::stacks::{link, may_link, TemplateSource};
+    files.par_iter_mut().for_each(|candidate| {
+        if candidate.error.is_some() || candidate.bytes.is_some() {
+            return;
+        }
+        let limit = settings.get(&candidate.path).map_or_else(
+            || xacct_input::Limits::default().file_size,
+            |s| s.limits.file_size,
+        );
+        let read = match &candidate.canonical {
+            Some(canonical) => gate.read_resolved(&candidate.path, canonical, limit),
+            None => gate.read(&candidate.path, limit),
+        };
+        // A file that cannot be read is read again by the lint, which reports why.
+        candidate.bytes = read.ok();
+    });
+    let sources: Vec<TemplateSource<'_>> = files
+        .iter()
+        .filter_map(|candidate| {
+            let text = std::str::from_utf8(candidate.bytes.as_deref()?).ok()?;
+            if !may_link(text) {
+                return None;
+            }
+            let own = settings.get(&candidate.path);
+            let mut facts = own.map(|s| s.stack.clone()).unwrap_or_default();
+            if facts.account.is_none() {
+                facts.account = xacct_model::workspace::account_of_path(&candidate.path);
+            }
+            if facts.region.is_none() {
+                facts.region = region
+                    .map(str::to_string)
+                    .or_else(|| own.and_then(|s| s.region.clone()));
+            }
+            Some(TemplateSource {
+                path: &candidate.path,
+                text,
+                facts,
+                limits: own.map(|s| s.limits).unwrap_or_default(),
+            })
+        })
+        .collect();
+    if sources.is_empty() {
+        return;
+    }
+    let linked = link(&sources);
+    if !linked.exports.is_empty() {
+        let exports = std::sync::Arc::new(linked.exports);
+        for file in settings.values_mut() {
+            file.stack.exports = exports.clone();
+        }
+    }
+    for candidate in files.iter() {
+        let key = xacct_input::gate::lexical(&candidate.path);
+        let Some(file) = settings.get_mut(&candidate.path) else {
+            continue;
+        };
+        if let Some(nested) = linked.nested.get(&key) {
+            if !told.contains(&candidate.path) {
+                file.stack.account = nested.account.or(file.stack.account);
+                file.stack.region = nested.region.clone().or(file.stack.region.take());
+                // What the parent passes wins over `[parameters]`, the defaults of the run.
+                file.stack.parameters.extend(
+                    nested
+                        .parameters
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+            }
+        }
+        if let Some(outputs) = linked.nested_outputs.get(&key) {
+            file.stack.nested_outputs = outputs.clone();
+        }
+    }
 }
 
 /// The stacks CDK manifests among `files` describe, by template path; the templates they name

@@ -473,3 +473,26 @@ fn each_file_takes_the_nearest_config() {
     assert_eq!(stdout(&out), "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn terraform_files_are_found_and_said_not_read() {
+    let dir = scratch("terraform-only");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_codepipeline\" \"p\" {\n  name = \"x\"\n}\n",
+    )
+    .unwrap();
+    for args in [&["lint", "."][..], &["lint", "main.tf"][..]] {
+        let out = xacct(&dir, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(
+            stdout(&out),
+            "0 errors, 0 warnings, 0 infos in 1 file (0 checked)\n",
+            "{args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "note: 1 Terraform file (.tf) not read: xacct does not read Terraform yet; lint the setup's AWS CLI output or CloudFormation instead (README, \"Inputs\")\n"
+        );
+    }
+}

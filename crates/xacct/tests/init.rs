@@ -236,6 +236,9 @@ fn templates_whose_folder_names_the_account_get_a_stack() {
             "[[stack]]",
             "file = \"tools-111111111111/pipeline.yaml\"",
             "account = \"tools\"",
+            "[parameters]",
+            "ProdAccountId = \"222222222222\"",
+            "ToolsAccountId = \"111111111111\"",
         ],
         "{config}"
     );
@@ -268,4 +271,32 @@ fn every_example_gets_a_config_that_loads() {
     std::fs::create_dir_all(&empty).unwrap();
     let config = init(&empty);
     assert_eq!(settings(&config), ["[accounts]"], "{config}");
+}
+
+#[test]
+fn init_proposes_account_parameters_so_the_second_run_links_accounts() {
+    let dir = copy_of("testdata/setups/walkthrough-cfn", "init-parameters");
+    std::fs::remove_file(dir.join("xacct.toml")).unwrap();
+    let config = init(&dir);
+    let lines = settings(&config);
+    // The account parameters without a default, named after the folders' accounts.
+    assert!(
+        lines.contains(&"ProdAccountId = \"222222222222\""),
+        "{config}"
+    );
+    assert!(
+        lines.contains(&"ToolsAccountId = \"111111111111\""),
+        "{config}"
+    );
+    // Another parameter without a default is left to complete.
+    assert!(config.contains("# ArtifactKeyArn = \"VALUE\""), "{config}");
+    // The second run: the prod role's trust names the tools account's pipeline role, and the
+    // key policy names the prod account: both are settled, nothing is left unverified for
+    // want of an account.
+    let out = xacct(&dir, &["lint", "--format", "compact", "--strict", "."]);
+    let text = stdout(&out);
+    assert!(
+        !text.contains("${ProdAccountId}") && !text.contains("${ToolsAccountId}"),
+        "{text}"
+    );
 }

@@ -61,6 +61,12 @@ pub struct Template<'a, 't> {
     max_depth: u32,
     /// Limits reached (one issue each).
     issues: RefCell<Vec<Issue>>,
+    /// The template's text, for strings whose spans map into it.
+    text: Option<&'a str>,
+    /// The template as written.
+    pub(crate) root: &'a Node<'t>,
+    /// Nesting and alias bounds for JSON parsed out of strings.
+    parse_limits: xacct_syntax::json::ParseLimits,
 }
 
 /// A resource's logical ID and the attribute asked (`None` for `Ref`).
@@ -152,7 +158,26 @@ impl<'a, 't> Template<'a, 't> {
             depth: Cell::new(0),
             max_depth: limits.depth.saturating_add(REFERENCE_DEPTH),
             issues: RefCell::new(Vec::new()),
+            text: None,
+            root,
+            parse_limits: limits.parse(),
         }
+    }
+
+    /// The same, knowing the template's text (spans of JSON in strings point into it).
+    pub fn with_text(mut self, text: Option<&'a str>) -> Template<'a, 't> {
+        self.text = text;
+        self
+    }
+
+    /// The template's text, when given.
+    pub(crate) fn text(&self) -> Option<&'a str> {
+        self.text
+    }
+
+    /// Bounds for JSON parsed out of strings.
+    pub(crate) fn parse_limits(&self) -> xacct_syntax::json::ParseLimits {
+        self.parse_limits
     }
 
     /// The limits reached so far, one issue each.
@@ -442,7 +467,11 @@ impl<'a, 't> Template<'a, 't> {
             }
             "Fn::ImportValue" => {
                 let export = self.eval_text(argument).unwrap_or_default();
-                text(placeholder(&format!("ImportValue {export}")))
+                // Another template of the run exports it (only a name fully known can match).
+                match self.facts.exports.get(&export) {
+                    Some(value) if !contains_placeholder(&export) => text(value.clone()),
+                    _ => text(placeholder(&format!("ImportValue {export}"))),
+                }
             }
             "Fn::ToJsonString" => {
                 let value = self.eval(argument)?;
@@ -571,6 +600,9 @@ impl<'a, 't> Template<'a, 't> {
 
     fn work_out_att(&self, id: &str, attribute: &str) -> String {
         let fallback = || placeholder(&format!("{id}.{attribute}"));
+        if let Some(output) = self.facts.nested_outputs.get(&format!("{id}.{attribute}")) {
+            return output.clone();
+        }
         let Some((kind, properties)) = self.resource(id) else {
             return fallback();
         };

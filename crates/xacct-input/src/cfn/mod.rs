@@ -8,6 +8,7 @@
 
 pub mod dependencies;
 pub mod eval;
+pub mod stacks;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -40,6 +41,12 @@ pub struct StackFacts {
     /// Physical IDs of resources, by logical ID (`[[stack]] resources`): what `Ref` gives
     /// once deployed, such as the key ID CloudFormation chose for an `AWS::KMS::Key`.
     pub resources: BTreeMap<String, String>,
+    /// What the other templates of the run export (`Outputs.*.Export.Name` → value), for
+    /// `Fn::ImportValue`: one map shared by every template of the run.
+    pub exports: std::sync::Arc<BTreeMap<String, String>>,
+    /// What the stacks this template nests (`AWS::CloudFormation::Stack` with a local
+    /// `TemplateURL`) output, by `Logical.Outputs.Name`, for `Fn::GetAtt`.
+    pub nested_outputs: BTreeMap<String, String>,
 }
 
 /// A pipeline declared in a template.
@@ -90,7 +97,14 @@ const PIPELINE_PROPERTIES: &[&str] = &[
 
 /// Loads a template into `input`: its pipelines in the API's shape (placed in the stack's
 /// account), its policies, ownership settings, suppressions and issues.
-pub fn load(file: FileId, root: &Node<'_>, path: &Path, view: &FileView<'_>, input: &mut Input) {
+pub fn load(
+    file: FileId,
+    root: &Node<'_>,
+    text: &str,
+    path: &Path,
+    view: &FileView<'_>,
+    input: &mut Input,
+) {
     let settings = view.settings;
     let fallback_region = view.default_region();
     let mut facts = settings.map(|s| s.stack.clone()).unwrap_or_default();
@@ -100,7 +114,7 @@ pub fn load(file: FileId, root: &Node<'_>, path: &Path, view: &FileView<'_>, inp
     if facts.region.is_none() {
         facts.region = fallback_region.clone();
     }
-    let contents = load_template(root, &facts, &view.limits());
+    let contents = load_template(root, Some(text), &facts, &view.limits());
     // Only what the config or a manifest says is the stack's region; a default region stays
     // the command line's or the config's, for messages.
     let stack_region = settings.and_then(|s| s.stack.region.clone());
@@ -182,7 +196,12 @@ fn template_path(path: &str) -> String {
 }
 
 /// Reads a template, as far as `facts` and `limits` allow.
-pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> TemplateContents {
+pub fn load_template(
+    root: &Node<'_>,
+    text: Option<&str>,
+    facts: &StackFacts,
+    limits: &Limits,
+) -> TemplateContents {
     // A pipeline and its service role are in the account of the stack that creates them:
     // when nobody says where the stack is deployed, a pipeline role named by a literal ARN does.
     let derived;
@@ -199,7 +218,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
             None => facts,
         },
     };
-    let template = Template::new(root, facts, limits);
+    let template = Template::new(root, facts, limits).with_text(text);
     let mut contents = TemplateContents {
         issues: dependencies::cycles(&template),
         ..TemplateContents::default()
@@ -315,6 +334,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                     .unwrap_or_else(|| id.to_string());
                 for role_arn in role_arns(&template, properties.get("Roles")) {
                     push_policy(
+                        &template,
                         &mut contents,
                         &document,
                         PolicyKind::Identity,
@@ -337,6 +357,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                     .and_then(|n| template.eval_text(n));
                 for role_arn in role_arns_of(&template, std::slice::from_ref(role)) {
                     push_policy(
+                        &template,
                         &mut contents,
                         &document,
                         PolicyKind::Identity,
@@ -346,7 +367,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                 }
             }
             "AWS::Organizations::Policy" => {
-                organization_policy(&template, &id_spanned, properties, limits, &mut contents);
+                organization_policy(&template, &id_spanned, properties, &mut contents);
             }
             "AWS::S3::BucketPolicy" => {
                 let (Some(bucket), Some(document)) = (
@@ -358,6 +379,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                     continue;
                 };
                 push_policy(
+                    &template,
                     &mut contents,
                     &document,
                     PolicyKind::Bucket,
@@ -372,6 +394,7 @@ pub fn load_template(root: &Node<'_>, facts: &StackFacts, limits: &Limits) -> Te
                 };
                 let key_arn = template.get_att(id, "Arn");
                 push_policy(
+                    &template,
                     &mut contents,
                     &document,
                     PolicyKind::Key,
@@ -531,12 +554,28 @@ fn ref_node(id: &str, span: Span) -> Node<'static> {
 /// template: the policy stands as unknown (an allow nobody can decide, so no rule reports a
 /// missing grant on it) and the value is reported as not evaluated (XA006, with `--strict`).
 fn push_policy(
+    template: &Template<'_, '_>,
     contents: &mut TemplateContents,
     document: &Owned,
     kind: PolicyKind,
     subject: Option<Subject>,
     name: Option<String>,
 ) {
+    // A policy written as a JSON string (`KeyPolicy: |`, a `PolicyDocument` in quotes, a
+    // `!Sub` over JSON): parsed, with spans inside the string where its text reads as the
+    // value, else at the string.
+    let parsed;
+    let document = match json_in_string(template, document) {
+        Some(Ok(inner)) => {
+            parsed = inner;
+            &parsed
+        }
+        Some(Err(error)) => {
+            contents.issues.push(Issue::json_syntax(&error));
+            return;
+        }
+        None => document,
+    };
     let (loaded, issues) = load_policy(document);
     let mut deferred = Vec::new();
     deferred_values(document, &mut deferred);
@@ -576,6 +615,152 @@ fn push_policy(
         document: xacct_model::managed::not_given(&what, document.span),
         issues: Vec::new(),
     });
+}
+
+/// A policy given as a string holding JSON, parsed: `None` when `value` is no such string.
+fn json_in_string(
+    template: &Template<'_, '_>,
+    value: &Owned,
+) -> Option<Result<Owned, xacct_syntax::json::ParseError>> {
+    let text = value.as_str()?;
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let limits = template.parse_limits();
+    let parsed = match template.text().and_then(|source| {
+        xacct_syntax::json::string_map(source, value.span, text)
+            .or_else(|| sub_map(template, source, value.span, text))
+    }) {
+        Some(map) => xacct_syntax::json::parse_in_place(text, &map, &limits),
+        None => xacct_syntax::json::parse_detached(text, value.span, &limits),
+    };
+    Some(parsed.map(|document| document.root))
+}
+
+/// Where each byte of `value` comes from when `value` is what `Fn::Sub` (the intrinsic written
+/// at `span`) made of a string: the template string's own characters where they are, each
+/// substituted value at its `${…}`.
+fn sub_map(template: &Template<'_, '_>, text: &str, span: Span, value: &str) -> Option<Vec<u32>> {
+    let node = find_by_span(template.root, span)?;
+    let [member] = node.as_object()? else {
+        return None;
+    };
+    if member.key != "Fn::Sub" {
+        return None;
+    }
+    let argument = match &member.value.value {
+        Value::Array(parts) => parts.first()?,
+        _ => &member.value,
+    };
+    let (written, offsets) = xacct_syntax::json::read_string(text, argument.span)?;
+    // The template string as pieces: its literal characters with their offsets, and each
+    // `${…}` with the offsets it spans (`${!X}` is the literal `${X}`).
+    enum Piece {
+        Lit(char, u32),
+        Var(u32, u32),
+    }
+    let mut pieces = Vec::with_capacity(written.len());
+    let mut chars = written.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '$' && written[at..].starts_with("${") {
+            let close = written[at..].find('}').map(|i| at + i);
+            match close {
+                Some(close) if written[at + 2..].starts_with('!') => {
+                    pieces.push(Piece::Lit('$', offsets[at]));
+                    pieces.push(Piece::Lit('{', offsets[at + 1]));
+                    for (i, c) in written[at + 3..=close].char_indices() {
+                        pieces.push(Piece::Lit(c, offsets[at + 3 + i]));
+                    }
+                    while chars.peek().is_some_and(|(i, _)| *i <= close) {
+                        chars.next();
+                    }
+                    continue;
+                }
+                Some(close) => {
+                    pieces.push(Piece::Var(offsets[at], offsets[close + 1]));
+                    while chars.peek().is_some_and(|(i, _)| *i <= close) {
+                        chars.next();
+                    }
+                    continue;
+                }
+                None => {}
+            }
+        }
+        pieces.push(Piece::Lit(c, offsets[at]));
+    }
+    // Align with the value: each run of literals must come next in it; what lies before a run
+    // is the value of the `${…}` before the run.
+    let mut map = Vec::with_capacity(value.len() + 1);
+    let mut at = 0;
+    let mut pending: Option<(u32, u32)> = None;
+    let mut i = 0;
+    while i < pieces.len() {
+        match pieces[i] {
+            Piece::Var(start, end) => {
+                if let Some((previous, _)) = pending {
+                    // Two variables in a row: the first takes nothing it can be told from.
+                    pending = Some((previous, end));
+                } else {
+                    pending = Some((start, end));
+                }
+                i += 1;
+            }
+            Piece::Lit(..) => {
+                let run_end = pieces[i..]
+                    .iter()
+                    .position(|p| matches!(p, Piece::Var(..)))
+                    .map_or(pieces.len(), |n| i + n);
+                let run: String = pieces[i..run_end]
+                    .iter()
+                    .map(|p| match p {
+                        Piece::Lit(c, _) => *c,
+                        Piece::Var(..) => unreachable!("a run holds literals only"),
+                    })
+                    .collect();
+                let found = match pending.take() {
+                    Some((start, _)) => {
+                        let found = at + value.get(at..)?.find(&run)?;
+                        map.extend(std::iter::repeat_n(start, found - at));
+                        found
+                    }
+                    None if value.get(at..)?.starts_with(&run) => at,
+                    None => return None,
+                };
+                for piece in &pieces[i..run_end] {
+                    if let Piece::Lit(c, offset) = piece {
+                        map.extend(std::iter::repeat_n(*offset, c.len_utf8()));
+                    }
+                }
+                at = found + run.len();
+                i = run_end;
+            }
+        }
+    }
+    match pending {
+        Some((start, end)) => {
+            map.extend(std::iter::repeat_n(start, value.len() - at));
+            map.push(end);
+        }
+        None if at == value.len() => map.push(offsets.last().copied().unwrap_or(span.end)),
+        None => return None,
+    }
+    (map.len() == value.len() + 1).then_some(map)
+}
+
+/// The node of `root` written at exactly `span`.
+fn find_by_span<'n, 't>(root: &'n Node<'t>, span: Span) -> Option<&'n Node<'t>> {
+    let mut node = root;
+    loop {
+        if node.span == span {
+            return Some(node);
+        }
+        let within = |n: &Node<'_>| n.span.start <= span.start && span.end <= n.span.end;
+        node = match &node.value {
+            Value::Object(members) => members.iter().map(|m| &m.value).find(|n| within(n))?,
+            Value::Array(items) => items.iter().find(|n| within(n))?,
+            _ => return None,
+        };
+    }
 }
 
 /// The string values of an evaluated tree that hold a placeholder, with their spans.
@@ -644,6 +829,7 @@ fn role(
         .and_then(|d| template.eval(d))
     {
         push_policy(
+            template,
             contents,
             &trust,
             PolicyKind::Trust,
@@ -658,6 +844,7 @@ fn role(
         };
         let name = policy.get("PolicyName").and_then(scalar_text);
         push_policy(
+            template,
             contents,
             document,
             PolicyKind::Identity,
@@ -680,6 +867,7 @@ fn role(
         match declared_managed.get(&policy_arn) {
             Some(document) => {
                 push_policy(
+                    template,
                     contents,
                     document,
                     PolicyKind::Identity,
@@ -711,6 +899,16 @@ fn managed_policy(
     let Some(arn) = template.eval_text(&ref_node(&id.value, id.span)) else {
         return;
     };
+    let parsed;
+    let document = match json_in_string(template, document) {
+        Some(Ok(inner)) => {
+            parsed = inner;
+            &parsed
+        }
+        // A string that is no JSON: reported where the policy is attached.
+        Some(Err(_)) => return,
+        None => document,
+    };
     let (loaded, _) = load_policy(document);
     contents.policies.push(PolicyEntry {
         kind: Some(PolicyKind::Identity),
@@ -728,7 +926,6 @@ fn organization_policy(
     template: &Template<'_, '_>,
     id: &Spanned<String>,
     properties: &Node<'_>,
-    limits: &Limits,
     contents: &mut TemplateContents,
 ) {
     let kind = match properties.get("Type").and_then(|t| template.eval_text(t)) {
@@ -738,29 +935,6 @@ fn organization_policy(
     };
     let Some(content) = properties.get("Content").and_then(|c| template.eval(c)) else {
         return;
-    };
-    let document = match &content.value {
-        Value::String(text) => {
-            match xacct_syntax::json::parse_detached(text, content.span, &limits.parse()) {
-                Ok(parsed) if parsed.root.as_object().is_some() => parsed.root,
-                Ok(parsed) => {
-                    contents.issues.push(Issue::template(
-                        content.span,
-                        format!(
-                            "`Content` of `{}` must be a policy document; found {}",
-                            id.value,
-                            crate::issue::describe(&parsed.root)
-                        ),
-                    ));
-                    return;
-                }
-                Err(error) => {
-                    contents.issues.push(Issue::json_syntax(&error));
-                    return;
-                }
-            }
-        }
-        _ => content,
     };
     let targets = properties
         .get("TargetIds")
@@ -777,9 +951,11 @@ fn organization_policy(
         .get("Name")
         .and_then(|n| template.eval_text(n))
         .unwrap_or_else(|| id.value.clone());
+    // A `Content` string of JSON is parsed in place, as every policy of a template.
     push_policy(
+        template,
         contents,
-        &document,
+        &content,
         kind,
         Some(Subject::Targets(targets)),
         Some(name),

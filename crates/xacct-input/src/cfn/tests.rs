@@ -13,6 +13,7 @@ fn facts() -> StackFacts {
             "1234abcd-12ab-34cd-56ef-1234567890ab".to_string(),
         )]
         .into(),
+        ..StackFacts::default()
     }
 }
 
@@ -242,7 +243,7 @@ Conditions:
 #[test]
 fn a_pipeline_resource_becomes_the_api_declaration() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts(), &Limits::default());
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
     assert_eq!(contents.pipelines.len(), 1);
     let root = &contents.pipelines[0].root;
     let pipeline = root.get("pipeline").unwrap();
@@ -305,7 +306,7 @@ fn a_pipeline_resource_becomes_the_api_declaration() {
 #[test]
 fn policies_name_their_subjects() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts(), &Limits::default());
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
     let summary: Vec<(PolicyKind, String, Option<String>)> = contents
         .policies
         .iter()
@@ -389,7 +390,7 @@ fn policies_name_their_subjects() {
 #[test]
 fn suppressions_cover_their_resource() {
     let doc = xacct_syntax::yaml::parse(PIPELINE).unwrap();
-    let contents = load_template(&doc.root, &facts(), &Limits::default());
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
     assert_eq!(contents.suppressions.len(), 1);
     let s = &contents.suppressions[0];
     assert_eq!(s.resource, "Pipeline");

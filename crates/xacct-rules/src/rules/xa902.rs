@@ -92,7 +92,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         roles_read.insert(c.resource.clone());
         let role = c.resource.to_string();
         for policy in cx.workspace.governing(&Governs::RoleIdentity(role.clone())) {
-            for statement in policy.document().statements.iter().filter(|s| s.allows()) {
+            // A policy attached but not given stands as an allow of unknown reach: never the
+            // ground for a finding.
+            let statements = policy.document().statements.iter();
+            for statement in
+                statements.filter(|s| s.allows() && !xacct_model::managed::is_stand_in(s))
+            {
                 let Some(through) = statement.action.as_ref().and_then(pass_role_through) else {
                     continue;
                 };

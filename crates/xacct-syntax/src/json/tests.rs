@@ -289,3 +289,27 @@ fn the_string_scan_finds_each_stop_at_every_offset_in_a_word() {
     }
     assert_eq!(string_stop(b"plain text without a stop", 0), 25);
 }
+
+#[test]
+fn strings_in_place_map_back_to_the_source() {
+    let check = |text: &str, value: &str, effect_as_written: &str| {
+        let start = text.find(['"', '\'', '|']).unwrap_or(0) as u32;
+        let map = string_map(text, Span::new(start, text.len() as u32), value)
+            .unwrap_or_else(|| panic!("no map for {text:?}"));
+        let doc = parse_in_place(value, &map, &ParseLimits::default()).unwrap();
+        let effect = doc.root.get("Effect").unwrap();
+        assert_eq!(&text[effect.span.range()], effect_as_written, "{text:?}");
+    };
+    // A JSON string (escapes), a YAML single-quoted one, a literal block.
+    let json = r#""{\"Effect\": \"Allow\"}""#;
+    check(json, r#"{"Effect": "Allow"}"#, r#"\"Allow\""#);
+    check(
+        r#"'{"Effect": "Allow", "Sid": "it''s"}'"#,
+        r#"{"Effect": "Allow", "Sid": "it's"}"#,
+        r#""Allow""#,
+    );
+    let block = "|\n    {\n      \"Effect\": \"Allow\"\n    }\n";
+    check(block, "{\n  \"Effect\": \"Allow\"\n}\n", r#""Allow""#);
+    // A value the source does not read as (an intrinsic made it): no map.
+    assert!(string_map(json, Span::new(0, json.len() as u32), "{}").is_none());
+}
