@@ -475,6 +475,32 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// What a `[[bind]]` entry must hold.
+const BIND_NEEDS: &str =
+    "a [[bind]] entry needs `file` and exactly one of `role`, `bucket`, `key`, `policy` or `accounts`";
+
+/// An account ID, or the ID of a name from `[accounts]`, reporting anything else at it.
+fn account_named(
+    config: &Config,
+    account: &Spanned<String>,
+    path: &Path,
+    text: &str,
+) -> Result<AccountId, ConfigError> {
+    AccountId::parse(account.get_ref())
+        .or_else(|| config.accounts.get(account.get_ref()).copied())
+        .ok_or_else(|| {
+            error(
+                path,
+                text,
+                account.span(),
+                format!(
+                    "`{}` is neither a 12-digit account ID nor a name in [accounts]",
+                    account.get_ref()
+                ),
+            )
+        })
+}
+
 /// Adds a `[[bind]]` entry, reporting a bad file pattern at it.
 fn push_bind(
     config: &mut Config,
@@ -594,12 +620,7 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
             bind.accounts.is_some(),
         ];
         if given.iter().filter(|g| **g).count() != 1 {
-            return Err(error(
-                path,
-                &text,
-                span,
-                "a [[bind]] entry needs `file` and exactly one of `role`, `bucket`, `key`, `policy` or `accounts`",
-            ));
+            return Err(error(path, &text, span, BIND_NEEDS));
         }
         if let Some(policy) = bind.policy {
             let ok = Arn::parse(policy.get_ref()).is_ok_and(|a| {
@@ -632,20 +653,7 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
             let list_span = accounts.span();
             let mut ids = Vec::new();
             for account in accounts.into_inner() {
-                let id = AccountId::parse(account.get_ref())
-                    .or_else(|| config.accounts.get(account.get_ref()).copied())
-                    .ok_or_else(|| {
-                        error(
-                            path,
-                            &text,
-                            account.span(),
-                            format!(
-                                "`{}` is neither a 12-digit account ID nor a name from [accounts]",
-                                account.get_ref()
-                            ),
-                        )
-                    })?;
-                ids.push(id);
+                ids.push(account_named(&config, &account, path, &text)?);
             }
             if ids.is_empty() {
                 return Err(error(
@@ -665,49 +673,43 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
             )?;
             continue;
         }
-        let binding =
-            match (bind.role, bind.bucket, bind.key) {
-                (Some(role), None, None) => {
-                    let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
-                        a.service == "iam"
-                            && a.resource.starts_with("role/")
-                            && a.account_id().is_some()
-                    });
-                    if !ok {
-                        return Err(error(
-                            path,
-                            &text,
-                            role.span(),
-                            format!(
-                                "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
-                                role.get_ref()
-                            ),
-                        ));
-                    }
-                    Binding::Role(role.into_inner())
+        let binding = match (bind.role, bind.bucket, bind.key) {
+            (Some(role), None, None) => {
+                let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
+                    a.service == "iam"
+                        && a.resource.starts_with("role/")
+                        && a.account_id().is_some()
+                });
+                if !ok {
+                    return Err(error(
+                        path,
+                        &text,
+                        role.span(),
+                        format!(
+                            "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+                            role.get_ref()
+                        ),
+                    ));
                 }
-                (None, None, Some(key)) => {
-                    if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
-                        return Err(error(
-                            path,
-                            &text,
-                            key.span(),
-                            format!(
-                                "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
-                                key.get_ref()
-                            ),
-                        ));
-                    }
-                    Binding::Key(key.into_inner())
+                Binding::Role(role.into_inner())
+            }
+            (None, None, Some(key)) => {
+                if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
+                    return Err(error(
+                        path,
+                        &text,
+                        key.span(),
+                        format!(
+                            "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
+                            key.get_ref()
+                        ),
+                    ));
                 }
-                (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
-                _ => return Err(error(
-                    path,
-                    &text,
-                    span,
-                    "a [[bind]] entry needs `file` and exactly one of `role`, `bucket`, `key`, `policy` or `accounts`",
-                )),
-            };
+                Binding::Key(key.into_inner())
+            }
+            (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
+            _ => return Err(error(path, &text, span, BIND_NEEDS)),
+        };
         push_bind(&mut config, &base, &bind.file, binding, path, &text)?;
     }
     config.parameters = parameter_values(path, &text, raw.parameters)?;
@@ -716,21 +718,7 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
         let account = match &stack.account {
             None => None,
             // An account ID, or a name from [accounts].
-            Some(account) => Some(
-                AccountId::parse(account.get_ref())
-                    .or_else(|| config.accounts.get(account.get_ref()).copied())
-                    .ok_or_else(|| {
-                        error(
-                            path,
-                            &text,
-                            account.span(),
-                            format!(
-                                "`{}` is neither a 12-digit account ID nor a name in [accounts]",
-                                account.get_ref()
-                            ),
-                        )
-                    })?,
-            ),
+            Some(account) => Some(account_named(&config, account, path, &text)?),
         };
         if let Some(region) = stack
             .region
