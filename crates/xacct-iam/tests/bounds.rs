@@ -70,6 +70,16 @@ fn service_control_policies() {
     ));
     let reader = one("Allow", "Read", "s3:GetObject", "");
     let deny_get = one("Deny", "DenyGet", "s3:GetObject", "");
+    let kms = one("Allow", "Kms", "kms:Decrypt", "");
+    let key_to_b = statements(&format!(
+        r#"{{"Sid": "KeyToB", "Effect": "Allow", "Principal": {{"AWS": "{DEPLOY_ROLE}"}}, "Action": "kms:Decrypt", "Resource": "*"}}"#
+    ));
+    let own_keys = one(
+        "Deny",
+        "OwnKeysOnly",
+        "kms:Decrypt",
+        r#", "Condition": {"StringNotEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}"#,
+    );
     let rows = vec![
         (
             "Evaluation: \"These include AWS Organizations SCPs and RCPs … If the enforcement code finds even one explicit deny that applies, the enforcement code returns a final decision of Deny\"",
@@ -137,6 +147,26 @@ fn service_control_policies() {
                 .context(Context::new().with("aws:ResourceOrgID", ["o-mine"]))
                 .eval_bounded(Some(&id), Res::None, &scps(vec![(leak(&deny_outside_org), None)])),
             "Allowed(I:Id)",
+        ),
+        (
+            "Global condition keys: aws:ResourceAccount, \"Use this key to compare the resource owner's AWS account ID with the account ID in the policy\" (fixed by the request: a key of another account)",
+            Req::role(DEPLOY_ROLE)
+                .action("kms:Decrypt")
+                .resource("arn:aws:kms:us-east-2:111111111111:key/k")
+                .account(Some(A))
+                .kind(ResourceKind::KmsKey)
+                .eval_bounded(Some(&[&kms]), Res::Doc(&key_to_b), &scps(vec![(leak(&own_keys), None)])),
+            "Denied(SCP:OwnKeysOnly)",
+        ),
+        (
+            "Global condition keys: aws:ResourceAccount, \"Use this key to compare the resource owner's AWS account ID with the account ID in the policy\" (a key of the role's own account)",
+            Req::role(DEPLOY_ROLE)
+                .action("kms:Decrypt")
+                .resource("arn:aws:kms:us-east-2:222222222222:key/k")
+                .account(Some("222222222222"))
+                .kind(ResourceKind::KmsKey)
+                .eval_bounded(Some(&[&kms]), Res::Doc(&key_to_b), &scps(vec![(leak(&own_keys), None)])),
+            "Allowed(R:KeyToB)",
         ),
     ];
     table(rows);
