@@ -317,6 +317,9 @@ impl<'w> Lookup<'w> {
 
     /// The SCPs, RCPs, permissions boundary and KMS grants a question involves.
     fn bounds(&self, question: &Question) -> Bounds<'w> {
+        if !self.workspace.has_bounds() {
+            return Bounds::default();
+        }
         self.bounds_of(
             question
                 .asker
@@ -421,6 +424,7 @@ impl<'w> Lookup<'w> {
             boundary_policy: question
                 .asker
                 .account
+                .filter(|_| self.workspace.has_bounds())
                 .and_then(|_| self.boundary(&question.asker.name)),
         }
     }

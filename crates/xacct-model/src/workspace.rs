@@ -121,6 +121,8 @@ pub struct Workspace {
     organization: OrganizationIndex,
     /// The boundary of each role, by its normalized ARN (the first a file names).
     boundary_of: HashMap<String, usize>,
+    /// True when some policy is a KMS grant.
+    grants: bool,
     /// The account of each artifact bucket, from the first pipeline (with a known account)
     /// that stores in it.
     store_accounts: HashMap<String, AccountId>,
@@ -150,6 +152,7 @@ impl Workspace {
                 None => {}
             }
         }
+        let grants = policies_have_grants(&policies);
         // Artifact buckets' accounts, once: XA405 asks per S3 deploy action.
         let mut store_accounts: HashMap<String, AccountId> = HashMap::new();
         for unit in &pipelines {
@@ -172,8 +175,16 @@ impl Workspace {
             index,
             organization,
             boundary_of: HashMap::new(),
+            grants,
             store_accounts,
         }
+    }
+
+    /// True when the run holds anything beyond roles' and resources' own policies: SCPs, RCPs,
+    /// permissions boundaries, KMS grants. Most runs hold none, and then no question needs to
+    /// look for them.
+    pub fn has_bounds(&self) -> bool {
+        !self.organization.is_empty() || !self.boundaries.is_empty() || self.grants
     }
 
     /// Adds the permissions boundaries the files name.
@@ -244,6 +255,13 @@ impl Workspace {
                 .find_map(|p| p.account)
         })
     }
+}
+
+/// True when some policy is a KMS grant tied to its key.
+fn policies_have_grants(policies: &[PolicyUnit]) -> bool {
+    policies
+        .iter()
+        .any(|p| matches!(p.governs, Some(Governs::KeyGrants(_))))
 }
 
 /// Roles are indexed by account and lower-cased name: a role name is unique in its account
