@@ -12,6 +12,15 @@ const KEY: &str = "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56e
 const OBJECT: &str =
     "arn:aws:s3:::codepipeline-us-east-2-1234567890/MyFirstPipeline/MyAppBuild/a1b2c3d";
 const WALKTHROUGH: &str = "testdata/setups/walkthrough";
+/// CrossAccount_Role reading an artifact of the pipeline.
+const READ_ARTIFACT: [&str; 6] = [
+    "--principal",
+    ROLE,
+    "--action",
+    "s3:GetObject",
+    "--resource",
+    OBJECT,
+];
 
 /// Runs `xacct access` from the repository root: (exit status, stdout, stderr).
 fn access(args: &[&str]) -> (i32, String, String) {
@@ -39,29 +48,35 @@ fn decrypt(extra: &[&str]) -> (i32, String, String) {
     access(&args)
 }
 
+/// Asks the decrypt question of `paths` and checks the exact answer, its exit status and that
+/// nothing is said on stderr.
+fn decrypt_answers(paths: &[&str], status: i32, text: &str) {
+    let (got_status, out, err) = decrypt(paths);
+    assert_eq!(out, text);
+    assert_eq!((got_status, err.as_str()), (status, ""));
+}
+
 #[test]
 fn allowed_with_the_statements_of_both_accounts() {
-    let (status, out, err) = decrypt(&[WALKTHROUGH]);
-    assert_eq!(
-        out,
+    decrypt_answers(
+        &[WALKTHROUGH],
+        0,
         "allowed: `arn:aws:iam::222222222222:role/CrossAccount_Role` may kms:Decrypt on `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`
   Allow  testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-kms.json:7:13  identity policy `PipelineArtifactKey` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   Allow  testdata/setups/walkthrough/tools-111111111111/artifact-key-policy.json:2:261  key policy of `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`, statement `Allow use of the key`, through the role's account
-"
+",
     );
-    assert_eq!((status, err.as_str()), (0, ""));
 }
 
 #[test]
 fn denied_by_an_scp_of_the_role_account() {
-    let (status, out, _) = decrypt(&[WALKTHROUGH, "testdata/access/scp"]);
-    assert_eq!(
-        out,
+    decrypt_answers(
+        &[WALKTHROUGH, "testdata/access/scp"],
+        1,
         "denied: `arn:aws:iam::222222222222:role/CrossAccount_Role` may not kms:Decrypt on `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`: an explicit Deny
   Deny   testdata/access/scp/protect-keys.json:11:98  SCP `ProtectKeys`, statement `OwnKeysOnly`
-"
+",
     );
-    assert_eq!(status, 1);
     let (status, out, _) = decrypt(&["--format", "json", WALKTHROUGH, "testdata/access/scp"]);
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -93,42 +108,33 @@ fn denied_by_an_scp_of_the_role_account() {
 
 #[test]
 fn unknown_when_a_permissions_boundary_is_named_but_not_given() {
-    let (status, out, _) = decrypt(&[WALKTHROUGH, "testdata/access/boundary-missing"]);
-    assert_eq!(
-        out,
+    decrypt_answers(
+        &[WALKTHROUGH, "testdata/access/boundary-missing"],
+        3,
         "unknown: whether `arn:aws:iam::222222222222:role/CrossAccount_Role` may kms:Decrypt on `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`
   ?      `arn:aws:iam::222222222222:role/CrossAccount_Role` names the permissions boundary `arn:aws:iam::222222222222:policy/DeployBoundary`, whose document is not given (`aws iam get-policy-version` output, bound with `policy` in xacct.toml)
-"
+",
     );
-    assert_eq!(status, 3);
 }
 
 #[test]
 fn denied_by_a_permissions_boundary_that_does_not_allow_what_the_role_policies_do() {
-    let (status, out, _) = decrypt(&[WALKTHROUGH, "testdata/access/boundary"]);
-    assert_eq!(
-        out,
+    decrypt_answers(
+        &[WALKTHROUGH, "testdata/access/boundary"],
+        1,
         "denied: `arn:aws:iam::222222222222:role/CrossAccount_Role` may not kms:Decrypt on `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`: its permissions boundary `arn:aws:iam::222222222222:policy/DeployBoundary` does not allow it, though its own policies do
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-artifacts.json:4:23  identity policy `PipelineArtifacts` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-codedeploy.json:4:23  identity policy `CodeDeployAccess` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-kms.json:4:23  identity policy `PipelineArtifactKey` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/tools-111111111111/artifact-key-policy.json:2:16  key policy of `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`
   read   testdata/access/boundary/DeployBoundary.json:3:21  permissions boundary `arn:aws:iam::222222222222:policy/DeployBoundary`
-"
+",
     );
-    assert_eq!(status, 1);
 }
 
 #[test]
 fn a_condition_key_the_request_does_not_carry_is_unknown_until_given() {
-    let read = [
-        "--principal",
-        ROLE,
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        OBJECT,
-    ];
+    let read = READ_ARTIFACT;
     let (status, out, _) = access(&[&read[..], &[WALKTHROUGH]].concat());
     assert_eq!(
         out,
@@ -177,15 +183,10 @@ fn a_session_policy_bounds_the_session() {
     );
     assert_eq!(status, 1);
     let read = [
-        "--principal",
-        ROLE,
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        OBJECT,
-        "--context",
-        "aws:SecureTransport=true",
-    ];
+        &READ_ARTIFACT[..],
+        &["--context", "aws:SecureTransport=true"],
+    ]
+    .concat();
     let (status, out, _) = access(&[&read[..], &session[..], &[WALKTHROUGH]].concat());
     assert!(
         out.ends_with(
