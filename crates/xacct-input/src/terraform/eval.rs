@@ -377,6 +377,28 @@ impl<'a> Eval<'a> {
             .collect();
         for (call, child, name, file, span) in calls {
             let Some(child) = child else {
+                let source = self.modules[module].calls[call]
+                    .block
+                    .body
+                    .attr("source")
+                    .and_then(|a| match &a.value.kind {
+                        ExprKind::Str(lit) => Some(lit.value.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let why = if is_local(&source) {
+                    "a folder that is not among the files linted"
+                } else {
+                    "a registry or remote module, which xacct does not fetch"
+                };
+                self.issue(
+                    file,
+                    Issue::cannot_evaluate(
+                        span,
+                        format!("module `{name}` comes from {why}: what it creates is not checked, and its outputs are unknown"),
+                    )
+                    .help("lint the plan (`terraform show -json`), which holds every module's resources, or lint the module's folder with this one"),
+                );
                 continue;
             };
             if chain.contains(&child) {
@@ -423,6 +445,12 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// True once the budget is spent: what was evaluated after is unknown, and a document built
+    /// from it could name a placeholder where its shape needs a value.
+    pub fn exhausted(&self) -> bool {
+        self.steps.get() > self.budget
+    }
+
     /// Counts `n` steps; false once the budget is spent (reported once).
     fn step(&self, n: u64, file: u32, span: Span) -> bool {
         let used = self.steps.get().saturating_add(n);
@@ -436,7 +464,7 @@ impl<'a> Eval<'a> {
                 Issue::limit(
                     Limit::EvalSteps,
                     span,
-                    format!("evaluating the Terraform configuration took more than {} steps: the values past this point are unknown", self.budget),
+                    format!("evaluating the Terraform configuration took more than {} steps: none of its pipelines and policies is checked", self.budget),
                 ),
             );
         }

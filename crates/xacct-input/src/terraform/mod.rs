@@ -111,9 +111,24 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
     let mut output = Output {
         files: HashMap::new(),
     };
+    // Documents are made only from a configuration evaluated within its budget: past it, a
+    // placeholder may stand where a document's shape needs a value (a principal's type, an
+    // action's category), and nothing is checked rather than something guessed. The limit
+    // itself is reported (XA005).
+    let complete = {
+        for inst in 0..eval.instances.len() {
+            let module = &eval.modules[eval.instances[inst].module];
+            for (res, r) in module.resources.iter().enumerate() {
+                if !r.data && resources::EMITTING.contains(&r.kind) && !eval.absent(inst, res) {
+                    let _ = eval.body(inst, res);
+                }
+            }
+        }
+        !eval.exhausted()
+    };
     // Managed policies by the ARN a reference to them gives, over the whole run.
     let mut managed: Managed = HashMap::new();
-    for inst in 0..eval.instances.len() {
+    for inst in (0..eval.instances.len()).filter(|_| complete) {
         let module = &eval.modules[eval.instances[inst].module];
         for (res, r) in module.resources.iter().enumerate() {
             if r.data || r.kind != "aws_iam_policy" || eval.absent(inst, res) {
@@ -129,7 +144,7 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
             }
         }
     }
-    for inst in 0..eval.instances.len() {
+    for inst in (0..eval.instances.len()).filter(|_| complete) {
         let module = &eval.modules[eval.instances[inst].module];
         for (res, r) in module.resources.iter().enumerate() {
             if r.data || !resources::EMITTING.contains(&r.kind) || eval.absent(inst, res) {

@@ -264,6 +264,17 @@ resource "aws_iam_role_policy" "q" {
     let linked = run(&[("/m/main.tf", text)]);
     let c = contents(&linked, "/m/main.tf");
     assert_eq!(c.policies.len(), 2);
+    // Said with --strict (XA006), once a module.
+    let said: Vec<&str> = c
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::CannotEvaluate && i.message.starts_with("module"))
+        .map(|i| &text[i.span.range()])
+        .collect();
+    assert_eq!(
+        said,
+        ["\"../../elsewhere\"", "\"terraform-aws-modules/iam/aws\""]
+    );
     assert!(c.policies.iter().all(|p| p
         .document
         .statements
