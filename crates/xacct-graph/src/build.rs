@@ -1017,6 +1017,36 @@ impl<'w> Builder<'w> {
             // own service role (the project's, not the action's): the acting role only starts
             // the build. The project's role is not in a pipeline declaration.
             let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            // An action role that only assumes roles of other accounts (hops.rs): the action
+            // runs as it all the same, so its questions would all fail and their findings
+            // advise grants in the wrong account; one fact says what is wrong instead.
+            if action.role_arn.is_some() && acting.name != pipeline_asker.name {
+                let needs_its_role = (own_artifacts
+                    && store.is_some()
+                    && !(action.inputs.is_empty() && action.outputs.is_empty()))
+                    || region.is_some_and(|r| {
+                        !xacct_model::providers::required_calls(action, r, acting_account.as_str())
+                            .is_empty()
+                    })
+                    || action.is("AWS", "CloudFormation");
+                let targets = needs_its_role
+                    .then(|| {
+                        crate::hops::hop_targets(
+                            self.lookup.workspace,
+                            &acting.name,
+                            acting_account,
+                        )
+                    })
+                    .flatten();
+                if let Some(targets) = targets {
+                    self.graph.hops.push(crate::hops::Hop {
+                        need: need(),
+                        role: acting.name.clone(),
+                        targets,
+                    });
+                    continue;
+                }
+            }
             if let Some(store) = store.filter(|_| own_artifacts) {
                 let access = StoreAccess {
                     p,

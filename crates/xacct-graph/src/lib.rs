@@ -11,6 +11,7 @@
 //! lives in [`render`].
 
 mod build;
+pub mod hops;
 
 pub use build::{ask, boundary_unit, Answer, Query};
 pub mod render;
@@ -287,6 +288,8 @@ pub struct TrustGraph {
     by_kind: [KindIndex; EdgeKind::COUNT],
     /// The indexes of the checks for CodeDeploy instance roles.
     instance_roles: Vec<u32>,
+    /// Actions whose role only assumes roles of other accounts: no check is asked for them.
+    pub hops: Vec<hops::Hop>,
 }
 
 /// The checks of one kind, by index.
@@ -328,6 +331,7 @@ impl TrustGraph {
             nodes: FastMap::default(),
             by_kind: Default::default(),
             instance_roles: Vec::new(),
+            hops: Vec::new(),
         }
     }
 
