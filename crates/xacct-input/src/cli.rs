@@ -120,6 +120,7 @@ impl Reader<'_> {
             name,
             document,
             issues,
+            bypass_lockout_check: false,
         });
     }
 
@@ -132,6 +133,7 @@ impl Reader<'_> {
             name: Some(arn.value.clone()),
             document: xacct_model::managed::not_given(&arn.value, arn.span),
             issues: Vec::new(),
+            bypass_lockout_check: false,
         });
     }
 
