@@ -91,6 +91,14 @@ fn aws_problem(value: &str) -> Option<PrincipalProblem<'_>> {
     }
     let arn = match Arn::parse(value) {
         Ok(arn) => arn,
+        // A service's own namespace in the account field: S3 bucket policies name a CloudFront
+        // origin access identity `arn:aws:iam::cloudfront:user/CloudFront Origin Access
+        // Identity …`.
+        Err(ArnError::BadAccount(account))
+            if !account.is_empty() && account.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
+            return None
+        }
         Err(error) => return Some(PrincipalProblem::MalformedArn(error)),
     };
     if !matches!(arn.service, "iam" | "sts") {
@@ -129,6 +137,7 @@ mod tests {
             "arn:aws:sts::111122223333:assumed-role/Deploy/session",
             "arn:aws:sts::111122223333:federated-user/bob",
             "AROAEXAMPLEID1234567",
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE",
             "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
             // Not judged: placeholders, variables, wildcards.
             "arn:aws:iam::${AWS::AccountId}:root",

@@ -673,7 +673,7 @@ pub fn written_by_aws(unit: &xacct_model::workspace::PolicyUnit) -> bool {
 }
 
 /// The statements of the policies a user wrote, each once: a template that attaches one
-/// document to several roles gives several units with the same statements at the same place.
+/// document to several roles gives several units with the same document at the same place.
 pub fn written_statements(
     workspace: &xacct_model::workspace::Workspace,
 ) -> impl Iterator<Item = (&xacct_model::workspace::PolicyUnit, &Statement)> {
@@ -682,7 +682,10 @@ pub fn written_statements(
         .policies
         .iter()
         .filter(|unit| !written_by_aws(unit))
+        .filter(move |unit| {
+            let span = unit.document().span;
+            seen.insert((unit.file, span.start, span.end))
+        })
         .flat_map(|unit| unit.document().statements.iter().map(move |s| (unit, s)))
         .filter(|(_, s)| !xacct_model::managed::is_stand_in(s))
-        .filter(move |(unit, s)| seen.insert((unit.file, s.span.start, s.span.end)))
 }

@@ -79,7 +79,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .filter(|a| a.account_id().is_some())
             .map(|a| a.account);
-        let whole = key.filter(|k| !has_variable(k) && key_arn.is_some());
+        // Only a key ARN known whole (a binding may name an alias) is compared with.
+        let whole = key.filter(|k| {
+            !has_variable(k)
+                && key_arn
+                    .as_ref()
+                    .is_some_and(|a| a.resource_type().0 == "key")
+        });
         // One value that names the key is enough for the statement to apply.
         if block.values.iter().any(|v| v.value == "*")
             || block

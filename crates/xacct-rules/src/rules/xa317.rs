@@ -100,7 +100,14 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let document = unit.document();
-        if document.statements.is_empty()
+        // The policy of an AWS managed key (`Id` `auto-s3-2`, `auto-codepipeline-1`…) is AWS's:
+        // by design nobody changes it, and nobody writes it.
+        let aws_managed_key = document
+            .id
+            .as_ref()
+            .is_some_and(|id| id.value.starts_with("auto-"));
+        if aws_managed_key
+            || document.statements.is_empty()
             || document
                 .statements
                 .iter()
