@@ -70,6 +70,8 @@ pub mod xa505;
 pub mod xa506;
 pub mod xa507;
 pub mod xa508;
+pub mod xa509;
+pub mod xa510;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
@@ -77,6 +79,9 @@ pub mod xa904;
 pub mod xa905;
 pub mod xa906;
 pub mod xa907;
+pub mod xa910;
+
+pub mod scope;
 
 /// Everything a workspace rule may read.
 pub struct WorkspaceContext<'a> {
