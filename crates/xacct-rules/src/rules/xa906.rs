@@ -17,7 +17,10 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for (unit, statement) in written_statements(cx.workspace) {
-        if statement.resource.is_some() {
+        // A statement without `Effect` or `Action` is malformed already (XA003): one finding
+        // says it must be rewritten.
+        if statement.resource.is_some() || statement.effect.is_none() || statement.action.is_none()
+        {
             continue;
         }
         let (message, severity, resource) = match policy_kind(unit) {
