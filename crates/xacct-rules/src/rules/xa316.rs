@@ -22,6 +22,12 @@ declare_rule!(
 /// Why a `Resource` value of a key policy never names the key, when it certainly does not:
 /// `key` is the key's ARN when the run knows it whole.
 fn never_the_key(value: &str, key: Option<&str>, key_account: Option<&str>) -> Option<String> {
+    // Another service's ARN never names a key, wildcards in its resource or not.
+    if let Ok(arn) = Arn::parse(value) {
+        if arn.service != "kms" && !arn.service.contains(['*', '?', '$']) {
+            return Some(format!("an ARN of `{}`, not of a KMS key", arn.service));
+        }
+    }
     if value.contains(['*', '?']) || has_variable(value) || value.contains("${") {
         // Patterns are judged only against a key known whole.
         let key = key?;
