@@ -11,6 +11,8 @@
 //! lives in [`render`].
 
 mod build;
+
+pub use build::{ask, boundary_unit, Answer, Query};
 pub mod render;
 
 use std::collections::HashMap;
@@ -139,9 +141,11 @@ impl Outcome {
         matches!(self, Outcome::Denied(_) | Outcome::NotAllowed(_))
     }
 
-    /// True when the given side lacks an allow.
+    /// True when the given side lacks an allow (`Both` stands for the identity and the
+    /// resource side).
     pub fn misses(&self, side: Side) -> bool {
-        matches!(self, Outcome::NotAllowed(s) if *s == side || *s == Side::Both)
+        let both = matches!(side, Side::Identity | Side::Resource | Side::Both);
+        matches!(self, Outcome::NotAllowed(s) if *s == side || (*s == Side::Both && both))
     }
 }
 
@@ -266,6 +270,8 @@ pub struct Asked {
     pub identity_policies: Arc<[usize]>,
     /// The resource policy that took part, if any.
     pub resource_policy: Option<usize>,
+    /// The principal's permissions boundary, when it has one whose document is given.
+    pub boundary_policy: Option<usize>,
 }
 
 /// The graph and its checks.

@@ -14,6 +14,7 @@ pub mod cfn;
 pub mod cli;
 pub mod detect;
 pub mod gate;
+pub mod grants;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
@@ -153,6 +154,8 @@ pub struct Documents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership settings.
     pub ownership: Vec<Ownership>,
+    /// Roles' permissions boundaries.
+    pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Parts checked under an undecided condition.
@@ -344,6 +347,7 @@ fn load_as(
             let policies = cli::load_policy_file(root, text, syntax, &limits.parse());
             input.issues.extend(policies.issues);
             input.documents.policies = policies.entries;
+            input.documents.boundaries = policies.boundaries;
         }
         DocumentKind::BucketOwnership => {
             let (setting, issues) = cli::load_ownership(root);

@@ -166,6 +166,7 @@ pub fn check_all(
     let mut pipelines = Vec::new();
     let mut policies = Vec::new();
     let mut ownership = Vec::new();
+    let mut boundaries = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
@@ -191,6 +192,12 @@ pub fn check_all(
             }
             policies.push(unit);
         }
+        boundaries.extend(documents.boundaries.into_iter().map(|boundary| {
+            xacct_model::workspace::BoundaryUnit {
+                file: loaded.file,
+                boundary,
+            }
+        }));
         for ownership_setting in documents.ownership {
             let bucket = ownership_setting.bucket.or_else(|| match binding {
                 Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
@@ -215,7 +222,7 @@ pub fn check_all(
             outcome: loaded.outcome,
         });
     }
-    let workspace = Workspace::new(pipelines, policies, ownership);
+    let workspace = Workspace::new(pipelines, policies, ownership).with_boundaries(boundaries);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)

@@ -49,6 +49,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             c.principal,
             cx.who(&c.need),
         );
+        if let Some(diag) = cx.boundary_refusal(&RULE, c, what) {
+            out.push_about(index, diag);
+            continue;
+        }
         // A Deny, in the role's own policies or in the bucket or key policy, overrides any
         // Allow: the fix is at the Deny.
         if let Some(proof) = deny_on(&c.outcome, Side::Both) {

@@ -29,8 +29,12 @@ fn refusal(kind: Option<PolicyKind>) -> &'static str {
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for (unit, statement) in written_statements(cx.workspace) {
         let kind = policy_kind(unit);
-        // A principal in an identity policy is a problem of its own, whatever it names.
-        if kind == Some(PolicyKind::Identity) {
+        // A principal in an identity policy is a problem of its own, whatever it names; SCPs
+        // name none, and a grant's principals come from KMS itself.
+        if matches!(
+            kind,
+            Some(PolicyKind::Identity | PolicyKind::ServiceControl | PolicyKind::Grant)
+        ) {
             continue;
         }
         let Some(block) = &statement.principal else {

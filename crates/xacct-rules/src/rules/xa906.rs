@@ -42,8 +42,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 crate::Severity::Warning,
                 "\"*\" (in a key policy, this key)",
             ),
-            // A trust policy names no resource: the role is the resource.
-            Some(PolicyKind::Trust) | None => continue,
+            // A trust policy names no resource: the role is the resource. SCPs, RCPs and
+            // grants are Organizations' and KMS's own documents.
+            Some(
+                PolicyKind::Trust
+                | PolicyKind::ServiceControl
+                | PolicyKind::ResourceControl
+                | PolicyKind::Grant,
+            )
+            | None => continue,
         };
         out.push(
             cx.diag(&RULE, unit.file, statement.anchor(), message)

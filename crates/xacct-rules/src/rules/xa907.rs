@@ -27,8 +27,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             Some(PolicyKind::Trust) => "this statement of a trust policy has no `Principal`: IAM refuses the policy (\"Invalid principal in policy: … The passed in policy has a statement with no principals!\")",
             Some(PolicyKind::Bucket) => "this statement of a bucket policy has no `Principal`: S3 refuses the policy (\"Missing required field Principal\")",
             Some(PolicyKind::Key) => "this statement of a key policy has no `Principal`: KMS refuses the policy (each statement of a key policy must name one or more principals)",
-            // An identity policy names no principal: the role is the principal.
-            Some(PolicyKind::Identity) | None => continue,
+            // An identity policy names no principal: the role is the principal. An SCP names
+            // none either; RCPs and grants are Organizations' and KMS's own documents.
+            Some(
+                PolicyKind::Identity
+                | PolicyKind::ServiceControl
+                | PolicyKind::ResourceControl
+                | PolicyKind::Grant,
+            )
+            | None => continue,
         };
         out.push(
             cx.diag(&RULE, unit.file, statement.anchor(), message)
