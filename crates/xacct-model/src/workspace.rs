@@ -90,6 +90,9 @@ pub struct Workspace {
     pub policies: Vec<PolicyUnit>,
     /// Bucket ownership settings.
     pub ownership: Vec<OwnershipUnit>,
+    /// What CodeDeploy deploys to: deployment groups, instances, Auto Scaling groups, launch
+    /// templates and configurations, instance profiles.
+    pub compute: crate::compute::Compute,
     index: HashMap<Governs, Vec<usize>>,
     /// The account of each artifact bucket, from the first pipeline (with a known account)
     /// that stores in it.
@@ -127,9 +130,16 @@ impl Workspace {
             pipelines,
             policies,
             ownership,
+            compute: crate::compute::Compute::default(),
             index,
             store_accounts,
         }
+    }
+
+    /// Adds what the files declare of deployment groups and their instances.
+    pub fn with_compute(mut self, compute: crate::compute::Compute) -> Workspace {
+        self.compute = compute;
+        self
     }
 
     /// The policies that govern `what`.

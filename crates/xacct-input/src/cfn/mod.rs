@@ -6,6 +6,7 @@
 //! Values are resolved as far as the template, the config (`[parameters]`, `[[stack]]`) and a
 //! CDK manifest allow (see [`eval`]); the rest stays a placeholder that rules treat as unknown.
 
+mod compute;
 pub mod dependencies;
 pub mod eval;
 pub mod stacks;
@@ -67,6 +68,8 @@ pub struct TemplateContents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership: (bucket name, setting).
     pub ownership: Vec<(String, Spanned<String>)>,
+    /// Deployment groups and what they deploy to.
+    pub compute: xacct_model::compute::Compute,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
@@ -158,6 +161,10 @@ pub fn load(
                     setting,
                 }),
         );
+    input
+        .documents
+        .compute
+        .extend(contents.compute.in_file(file));
     input.documents.suppressions.extend(contents.suppressions);
     input.documents.assumptions.extend(
         contents
@@ -413,6 +420,9 @@ pub fn load_template(
             _ => {}
         }
     }
+    let (compute, issues) = compute::load(&template, facts);
+    contents.compute = compute;
+    contents.issues.extend(issues);
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
