@@ -231,11 +231,13 @@ pub struct Deployment {
     /// The action.
     pub need: Need,
     /// The deployment group (index into the workspace's `compute.deployment_groups`), when
-    /// exactly one group of the inputs may be the one the action names.
+    /// exactly one group of the inputs is known to be the one the action names: in the
+    /// action's account and region.
     pub group: Option<usize>,
-    /// How many groups of the inputs may be the one the action names (more than one: which
-    /// is not known).
-    pub groups_found: usize,
+    /// Without `group`, the groups of the inputs named as the action names them that may be
+    /// the one: several known to be in its account and region, or some whose account or region
+    /// is not known.
+    pub maybe: Vec<usize>,
     /// The roles of the group's instances and what could not be followed; empty without a
     /// group.
     pub resolution: xacct_model::compute::Resolution,

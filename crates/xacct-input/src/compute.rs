@@ -226,6 +226,11 @@ impl Reader {
     }
 }
 
+/// True for `create-deployment-group` input: a deployment group at the top level.
+pub fn is_bare_deployment_group(root: &Node) -> bool {
+    root.get("applicationName").is_some() && root.get("deploymentGroupName").is_some()
+}
+
 /// The account an ARN names.
 fn arn_account(arn: &str) -> Option<AccountId> {
     Arn::parse(arn).ok()?.account_id()
@@ -259,7 +264,16 @@ pub fn load(
     let mut compute = Compute::default();
     let place = Place::new(account, region);
     let issues;
-    if root.get("deploymentGroupInfo").is_some() || root.get("deploymentGroupsInfo").is_some() {
+    if is_bare_deployment_group(root) {
+        // `create-deployment-group` input (`--cli-input-json`): the group itself.
+        let mut r = Reader::new(Source::Command("aws deploy create-deployment-group"));
+        compute
+            .deployment_groups
+            .extend(deployment_group(&mut r, root, &place));
+        issues = r.issues;
+    } else if root.get("deploymentGroupInfo").is_some()
+        || root.get("deploymentGroupsInfo").is_some()
+    {
         let mut r = Reader::new(Source::Command(
             if root.get("deploymentGroupInfo").is_some() {
                 "aws deploy get-deployment-group"
@@ -440,7 +454,17 @@ fn deployment_group(r: &mut Reader, info: &Node, place: &Place) -> Option<Deploy
         },
         application,
         name,
-        compute_platform: r.string(info, "computePlatform").map(|p| p.value),
+        // `create-deployment-group` input leaves the platform to the application; ECS services
+        // say it all the same.
+        compute_platform: r
+            .string(info, "computePlatform")
+            .map(|p| p.value)
+            .or_else(|| {
+                info.get("ecsServices")
+                    .and_then(Node::as_array)
+                    .is_some_and(|services| !services.is_empty())
+                    .then(|| "ECS".to_string())
+            }),
         ec2_tag_groups,
         on_premises_tag_groups,
         auto_scaling_groups,
@@ -758,6 +782,18 @@ mod tests {
             .map(|a| a.as_str())
             .collect();
         assert_eq!(names, ["web-asg", "api-asg"]);
+    }
+
+    #[test]
+    fn create_deployment_group_input_is_a_group_and_ecs_services_say_the_platform() {
+        let (compute, issues) = load_text(
+            r#"{"applicationName": "App", "deploymentGroupName": "G",
+                "ecsServices": [{"serviceName": "web", "clusterName": "c"}]}"#,
+        );
+        assert!(issues.is_empty(), "{issues:?}");
+        let group = &compute.deployment_groups[0];
+        assert_eq!(group.compute_platform.as_deref(), Some("ECS"));
+        assert!(!group.deploys_to_instances());
     }
 
     #[test]

@@ -76,7 +76,9 @@ impl DocumentKind {
             DocumentKind::Policy
         } else if has("OwnershipControls") {
             DocumentKind::BucketOwnership
-        } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k)) {
+        } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
+            || crate::compute::is_bare_deployment_group(root)
+        {
             DocumentKind::Compute
         } else if has("Resources") || has("AWSTemplateFormatVersion") {
             DocumentKind::Template
@@ -128,6 +130,10 @@ mod tests {
             DocumentKind::Compute
         );
         assert_eq!(kind(r#"{"Reservations": []}"#), DocumentKind::Compute);
+        assert_eq!(
+            kind(r#"{"applicationName": "a", "deploymentGroupName": "g"}"#),
+            DocumentKind::Compute
+        );
         assert_eq!(
             kind(r#"{"version": "36.0.0", "artifacts": {}}"#),
             DocumentKind::CdkManifest

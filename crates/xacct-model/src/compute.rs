@@ -510,10 +510,11 @@ impl Compute {
         self == &Compute::default()
     }
 
-    /// The deployment groups named `application`/`name` that may be in `account` and
-    /// `region`, for an action declared in `file`: those known to be there first, else those
-    /// whose account or region is not known. A name that holds a pipeline variable names no
-    /// group for certain; one left to deployment (`${App}`) only the group of its own template.
+    /// The deployment groups named `application`/`name`, for an action in `account` and
+    /// `region` declared in `file`: those known to be in that account and region, and those
+    /// that may be (their account or region is not known). A name that holds a pipeline
+    /// variable names no group for certain; one left to deployment (`${App}`) only the group of
+    /// its own template.
     pub fn find_groups(
         &self,
         application: &str,
@@ -521,11 +522,11 @@ impl Compute {
         account: AccountId,
         region: Option<&str>,
         file: FileId,
-    ) -> Vec<usize> {
+    ) -> (Vec<usize>, Vec<usize>) {
         if crate::symbol::find_opening(application, b'#').is_some()
             || crate::symbol::find_opening(name, b'#').is_some()
         {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let mut certain = Vec::new();
         let mut possible = Vec::new();
@@ -548,11 +549,7 @@ impl Compute {
                 None => possible.push(i),
             }
         }
-        if certain.is_empty() {
-            possible
-        } else {
-            certain
-        }
+        (certain, possible)
     }
 
     /// The roles the instances of deployment group `group` use: through the instances its tag

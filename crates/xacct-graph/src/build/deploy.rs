@@ -40,25 +40,32 @@ impl Builder<'_> {
         let workspace = self.lookup.workspace;
         let compute = &workspace.compute;
         let action = access.action;
-        let found = match (
+        let (certain, possible) = match (
             action.config("ApplicationName"),
             action.config("DeploymentGroupName"),
         ) {
             (Some(application), Some(group)) => {
                 compute.find_groups(&application.value, &group.value, account, region, file)
             }
-            _ => Vec::new(),
+            _ => Default::default(),
         };
         let deployment = u32::try_from(self.graph.deployments.len()).unwrap_or(u32::MAX);
         let mut record = Deployment {
             need: Need::new(access.p, Some(access.at), Artifacts::None, true),
             group: None,
-            groups_found: found.len(),
+            maybe: Vec::new(),
             resolution: Default::default(),
         };
+        // Only a group known to be in the action's account and region is followed: another of
+        // the same name elsewhere would lead to other instances.
+        match certain[..] {
+            [_] => {}
+            [] => record.maybe = possible,
+            _ => record.maybe = certain.clone(),
+        }
         let mut linked: Vec<(AccountId, String)> = Vec::new();
         let mut complete = false;
-        if let [g] = found[..] {
+        if let [g] = certain[..] {
             record.group = Some(g);
             let group = &compute.deployment_groups[g];
             if !group.deploys_to_instances() {

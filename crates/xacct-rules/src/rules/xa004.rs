@@ -128,19 +128,22 @@ fn deployment_gaps(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for deployment in cx.graph.deployments() {
         let who = cx.who(&deployment.need);
         let Some(g) = deployment.group else {
-            if deployment.groups_found > 1 {
-                let unit = cx.pipeline(&deployment.need);
-                let Some(name) = cx
-                    .action(&deployment.need)
-                    .and_then(|a| a.config("DeploymentGroupName"))
-                else {
-                    continue;
-                };
-                out.push(
-                    cx.diag(&RULE, unit.file, name.span, format!("could not tell which deployment group {who} deploys to: {} groups named `{}` are among the inputs, in accounts or regions not told apart", deployment.groups_found, name.value))
-                        .help("say where each deployment group is: a folder named after its account (`prod-222222222222/`), `region` in xacct.toml, or the service role ARN in the output"),
-                );
-            }
+            let unit = cx.pipeline(&deployment.need);
+            let Some(name) = cx
+                .action(&deployment.need)
+                .and_then(|a| a.config("DeploymentGroupName"))
+            else {
+                continue;
+            };
+            let message = match deployment.maybe.len() {
+                0 => continue,
+                1 => format!("could not tell whether deployment group `{}` of the inputs is the one {who} deploys to: its account or region is not known", name.value),
+                n => format!("could not tell which deployment group {who} deploys to: {n} deployment groups named `{}` may be the one in its account and region", name.value),
+            };
+            out.push(
+                cx.diag(&RULE, unit.file, name.span, message)
+                    .help("lint only the declaration that is deployed, and say where each deployment group is: a folder named after its account (`prod-222222222222/`), `region` in xacct.toml or the stack's `[[stack]]`"),
+            );
             continue;
         };
         let Some(group) = cx.workspace.compute.deployment_groups.get(g) else {

@@ -165,12 +165,15 @@ fn candidate_reason(cx: &WorkspaceContext<'_>, deployment: &Deployment) -> Strin
     };
     let (group, application) = (named("DeploymentGroupName"), named("ApplicationName"));
     if deployment.group.is_none() {
-        return match deployment.groups_found {
+        return match deployment.maybe.len() {
             0 => format!(
                 "a candidate, as deployment group `{group}` of application `{application}` is not among the inputs"
             ),
+            1 => format!(
+                "a candidate, as deployment group `{group}` of application `{application}` is among the inputs, but not known to be in the action's account and region"
+            ),
             n => format!(
-                "a candidate, as {n} deployment groups `{group}` of application `{application}` are among the inputs and which one the action deploys to is not known"
+                "a candidate, as {n} deployment groups `{group}` of application `{application}` may be the one the action deploys to"
             ),
         };
     }
