@@ -105,9 +105,12 @@ pub static RULES: &[&Rule] = &[
     &rules::xa506::RULE,
     &rules::xa507::RULE,
     &rules::xa508::RULE,
+    &rules::xa509::RULE,
+    &rules::xa510::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,
+    &rules::xa910::RULE,
 ];
 
 /// The rule with this code (case-insensitive) or name.

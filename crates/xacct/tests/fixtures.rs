@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
-use common::{copy_tree, repo_root};
+use common::{fixtures_in, repo_root, run_fixture, run_lint};
 
 struct Outcome {
     stdout: String,
@@ -17,14 +17,7 @@ struct Outcome {
 }
 
 fn lint(relative: &Path, extra: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .current_dir(repo_root())
-        .args(["lint", "--format", "json"])
-        .args(extra)
-        .arg(relative)
-        .output()
-        .expect("run xacct");
-    outcome(output)
+    outcome(run_lint(relative, "json", extra))
 }
 
 /// The expected-file form of a run: each finding as compact output, then each of its labels
@@ -62,98 +55,9 @@ fn outcome(output: std::process::Output) -> Outcome {
     }
 }
 
-/// The extensions of file fixtures: JSON inputs and CloudFormation templates.
-const FIXTURE_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
-
-/// True for a template fixture: linted with `--region us-east-2`, the region the JSON fixtures'
-/// `metadata.pipelineArn` gives (a template alone does not say where it is deployed).
-fn is_template_file(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e == "yaml" || e == "yml" || e == "template")
-}
-
-/// Fixtures under `dir`: files, folders with a `BASE` (an overlay on a setup) and folders with
-/// an `xacct.toml` (a setup of their own, linted from its root).
-fn fixtures_in(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() && (path.join("BASE").is_file() || path.join("xacct.toml").is_file()) {
-            found.push(path);
-        } else if path.is_dir() {
-            found.extend(fixtures_in(&path));
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| FIXTURE_EXTENSIONS.contains(&e))
-        {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
-
-/// A multi-file fixture: a folder with a `BASE` file whose first line names a setup (relative
-/// to the folder) and whose other lines `-path` name files of the setup to leave out; the
-/// folder's other files replace or add to the setup's, except `ARGS`, which holds extra
-/// arguments of `xacct lint`, one a line, and `ENV`, variables of the run (`NAME=value`).
-/// Builds the setup in a scratch folder.
-fn assemble(fixture: &Path) -> PathBuf {
-    let base_spec = std::fs::read_to_string(fixture.join("BASE")).unwrap();
-    let mut lines = base_spec.lines();
-    let base = fixture
-        .join(lines.next().unwrap().trim())
-        .canonicalize()
-        .unwrap();
-    let name = fixture
-        .strip_prefix(repo_root())
-        .unwrap()
-        .to_string_lossy()
-        .replace('/', "_");
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("setups")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&target);
-    copy_tree(&base, &target);
-    copy_tree(fixture, &target);
-    let _ = std::fs::remove_file(target.join("BASE"));
-    let _ = std::fs::remove_file(target.join("ARGS"));
-    let _ = std::fs::remove_file(target.join("ENV"));
-    for removed in lines.filter_map(|l| l.trim().strip_prefix('-')) {
-        std::fs::remove_file(target.join(removed.trim())).unwrap();
-    }
-    target
-}
-
-/// Lints a fixture: a file from the repository root, or an assembled setup from its own root
-/// (so its `xacct.toml` applies and paths print as `./account/file.json`).
+/// Lints a fixture (see `common::run_fixture`) into its expected-file form.
 fn lint_fixture(fixture: &Path) -> Outcome {
-    if fixture.is_dir() {
-        let dir = if fixture.join("BASE").is_file() {
-            assemble(fixture)
-        } else {
-            fixture.to_path_buf()
-        };
-        let args = std::fs::read_to_string(fixture.join("ARGS")).unwrap_or_default();
-        // `ENV`: variables for the run, `NAME=value` a line.
-        let env = std::fs::read_to_string(fixture.join("ENV")).unwrap_or_default();
-        let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
-            .current_dir(&dir)
-            .envs(env.lines().filter_map(|l| l.trim().split_once('=')))
-            .args(["lint", "--format", "json"])
-            .args(args.lines().map(str::trim).filter(|l| !l.is_empty()))
-            .arg(".")
-            .output()
-            .expect("run xacct");
-        return outcome(output);
-    }
-    let extra: &[&str] = if is_template_file(fixture) {
-        &["--region", "us-east-2"]
-    } else {
-        &[]
-    };
-    lint(fixture.strip_prefix(repo_root()).unwrap(), extra)
+    outcome(run_fixture(fixture, "json"))
 }
 
 /// Compares (or, when blessing, writes) the expected output; returns a failure description.

@@ -68,9 +68,14 @@ pub mod xa505;
 pub mod xa506;
 pub mod xa507;
 pub mod xa508;
+pub mod xa509;
+pub mod xa510;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
+pub mod xa910;
+
+pub mod scope;
 
 /// Everything a workspace rule may read.
 pub struct WorkspaceContext<'a> {

@@ -3,11 +3,11 @@
 use std::collections::HashSet;
 
 use xacct_graph::EdgeKind;
-use xacct_model::policy::PrincipalKind;
 
 use crate::registry::{declare_rule, Check};
+use crate::rules::scope::{everyone, unnarrowed_assume, unnarrowed_phrase, whole_account};
 use crate::rules::PushAbout;
-use crate::rules::{action_matches, narrows_caller, statement_json, WorkspaceContext};
+use crate::rules::{statement_json, WorkspaceContext};
 use crate::{Diagnostic, Severity};
 
 declare_rule!(
@@ -17,17 +17,6 @@ declare_rule!(
     "An action role trusts the whole pipeline account (:root, warning) or everyone (*, error) rather than the pipeline role.",
     Check::Workspace(check)
 );
-
-/// Condition keys that pin who may assume: a positive comparison on one of them, with values
-/// that do not match everyone, narrows a broad principal.
-const NARROWING_KEYS: &[&str] = &[
-    "aws:principalarn",
-    "aws:sourcearn",
-    "aws:principalorgid",
-    "sts:externalid",
-    "aws:userid",
-    "aws:sourceaccount",
-];
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
@@ -42,41 +31,18 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let unit = cx.policy(trust);
         for statement in &unit.document().statements {
-            let assume = statement
-                .action
-                .as_ref()
-                .is_some_and(|a| action_matches(a, "sts:AssumeRole"));
-            let narrowed = statement
-                .conditions
-                .iter()
-                .any(|c| narrows_caller(c, NARROWING_KEYS));
             let Some(principal) = &statement.principal else {
                 continue;
             };
-            if !statement.allows() || !assume || narrowed || principal.negated {
+            if !unnarrowed_assume(statement) || principal.negated {
                 continue;
             }
             // Conditions there are, but none pins the caller: say which, so that the reader
             // sees why they do not count.
-            let unnarrowed = if statement.conditions.is_empty() {
-                String::new()
-            } else {
-                let listed: Vec<String> = statement
-                    .conditions
-                    .iter()
-                    .map(|c| format!("{} `{}`", c.operator.value, c.key.value))
-                    .collect();
-                format!(
-                    "; its conditions ({}) do not narrow who may assume it",
-                    listed.join(", ")
-                )
-            };
+            let unnarrowed = unnarrowed_phrase(statement);
             for entry in &principal.entries {
-                let everyone = entry.kind == PrincipalKind::Everyone
-                    || (entry.kind == PrincipalKind::Aws && entry.value.value == "*");
-                let root = entry.kind == PrincipalKind::Aws
-                    && (entry.value.value == home.as_str()
-                        || entry.value.value.ends_with(&format!(":{home}:root")));
+                let everyone = everyone(entry);
+                let root = whole_account(entry) == Some(home);
                 let (severity, what) = if everyone {
                     (Severity::Error, "everyone (`*`)".to_string())
                 } else if root {

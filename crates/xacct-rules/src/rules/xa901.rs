@@ -4,6 +4,7 @@ use xacct_model::policy::{PrincipalKind, Statement};
 use xacct_model::policy_file::PolicyKind;
 
 use crate::registry::{declare_rule, Check};
+use crate::rules::scope::conditions_listed;
 use crate::rules::{narrows_caller, WorkspaceContext};
 use crate::Diagnostic;
 
@@ -45,17 +46,9 @@ fn actions_phrase(statement: &Statement) -> String {
 
 /// "with no condition", or which conditions there are and that none narrows the caller.
 fn conditions_phrase(statement: &Statement) -> String {
-    if statement.conditions.is_empty() {
-        return "with no condition".to_string();
-    }
-    let keys: Vec<String> = statement
-        .conditions
-        .iter()
-        .map(|c| format!("{} `{}`", c.operator.value, c.key.value))
-        .collect();
-    format!(
-        "and its conditions ({}) do not narrow who may call",
-        keys.join(", ")
+    conditions_listed(&statement.conditions).map_or_else(
+        || "with no condition".to_string(),
+        |listed| format!("and its conditions ({listed}) do not narrow who may call"),
     )
 }
 

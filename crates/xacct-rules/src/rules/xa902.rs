@@ -4,14 +4,15 @@
 use std::collections::HashSet;
 
 use xacct_graph::EdgeKind;
+use xacct_model::policy::PolicyDocument;
 use xacct_model::policy::PrincipalKind;
-use xacct_model::policy::ValueBlock;
 use xacct_model::policy_file::PolicyKind;
 use xacct_model::workspace::Governs;
-use xacct_model::{AccountId, Spanned};
-use xacct_syntax::Span;
+use xacct_model::AccountId;
+use xacct_syntax::{FileId, Span};
 
 use crate::registry::{declare_rule, Check};
+use crate::rules::scope::{every_role, granted_through};
 use crate::rules::PushAbout;
 use crate::rules::{action_matches, arn_account, WorkspaceContext};
 use crate::Diagnostic;
@@ -31,10 +32,12 @@ fn principal_account(value: &str) -> Option<AccountId> {
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     // Owners: a key's account is in its ARN; an artifact bucket belongs to its pipeline's account.
     for unit in &cx.workspace.policies {
+        // A key's account is in its ARN, else the folder of its policy; a bucket's is its
+        // pipeline's (for an artifact store), else the folder of its policy.
         let owner = match (&unit.entry.kind, &unit.governs) {
-            (Some(PolicyKind::Key), Some(Governs::Key(arn))) => arn_account(arn),
+            (Some(PolicyKind::Key), Some(Governs::Key(arn))) => arn_account(arn).or(unit.account),
             (Some(PolicyKind::Bucket), Some(Governs::Bucket(name))) => {
-                cx.workspace.store_account(name)
+                cx.workspace.bucket_account(name)
             }
             _ => None,
         };
@@ -75,100 +78,116 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // iam:PassRole on `*` in the policies of roles that pipelines use in other accounts.
+    // iam:PassRole on `*` in the policies of roles another account may assume: the roles
+    // pipelines use across accounts (tied to their checks), then every role whose trust
+    // policy in the workspace names a principal of another account.
     let mut seen = HashSet::new();
-    // A role's policies are read once, for the first check that assumes it from another
-    // account: every later one would find the same statements (a shared role is assumed
-    // thousands of times).
-    let mut roles_read = HashSet::new();
+    // A role's policies are read once: a shared role is assumed thousands of times.
+    let mut roles_read: HashSet<String> = HashSet::new();
     for (check_index, c) in cx.graph.checks_of(EdgeKind::CanAssume) {
         // The accounts were parsed from the same ARNs when the check was asked.
         if c.principal_account.is_none()
             || c.principal_account == c.resource_account
-            || roles_read.contains(&c.resource)
+            || roles_read.contains(&*c.resource)
         {
             continue;
         }
-        roles_read.insert(c.resource.clone());
+        roles_read.insert(c.resource.to_string());
         let role = c.resource.to_string();
-        for policy in cx.workspace.governing(&Governs::RoleIdentity(role.clone())) {
-            // A policy attached but not given stands as an allow of unknown reach: never the
-            // ground for a finding.
-            let statements = policy.document().statements.iter();
-            for statement in
-                statements.filter(|s| s.allows() && !xacct_model::managed::is_stand_in(s))
-            {
-                let Some(through) = statement.action.as_ref().and_then(pass_role_through) else {
-                    continue;
-                };
-                let Some((span, on)) = statement.resource.as_ref().and_then(every_role) else {
-                    continue;
-                };
-                if !seen.insert((policy.file, span)) {
-                    continue;
-                }
-                out.push_about(check_index,
-                    cx.diag(&RULE, policy.file, span, format!(
-                        "the policy of `{role}`, which the pipeline's role assumes from another account, allows iam:PassRole{through} on every role{on}"
-                    ))
-                    .help("name the deployment roles it passes, e.g. \"Resource\": \"arn:aws:iam::ACCOUNT:role/cloudformation-deploy-role\""),
-                );
-            }
+        let who = "the pipeline's role assumes from another account";
+        for (at, through_on) in pass_role_on_every_role(cx, &role, &mut seen) {
+            out.push_about(check_index, pass_role_finding(at, &role, who, &through_on));
+        }
+    }
+    for unit in &cx.workspace.policies {
+        let (Some(PolicyKind::Trust), Some(Governs::RoleTrust(role))) =
+            (&unit.entry.kind, &unit.governs)
+        else {
+            continue;
+        };
+        let Some(home) = arn_account(role).or(unit.account) else {
+            continue;
+        };
+        if roles_read.contains(role) {
+            continue;
+        }
+        let Some(trustee) = foreign_trustee(unit.document(), home) else {
+            continue;
+        };
+        roles_read.insert(role.clone());
+        let who = format!("account {trustee} may assume (its trust policy says so)");
+        for (at, through_on) in pass_role_on_every_role(cx, role, &mut seen) {
+            out.push(pass_role_finding(at, role, &who, &through_on));
         }
     }
 }
 
-/// Whether an `Action`/`NotAction` block allows `iam:PassRole`, as IAM matches actions, and
-/// how, for the message: "" when it names iam:PassRole, " (through `iam:*`)" when a wildcard
-/// covers it, " (through NotAction `s3:*`)" when a `NotAction` leaves it in.
-fn pass_role_through(block: &ValueBlock) -> Option<String> {
-    if !action_matches(block, "iam:PassRole") {
-        return None;
-    }
-    let listed = |v: &Spanned<String>| format!("`{}`", v.value);
-    if block.negated {
-        let values: Vec<String> = block.values.iter().map(listed).collect();
-        return Some(format!(" (through NotAction {})", values.join(", ")));
-    }
-    let single = |v: &Spanned<String>| ValueBlock {
-        negated: false,
-        key_span: block.key_span,
-        values: vec![v.clone()],
-    };
-    let value = block
-        .values
+/// The first account other than `home` that an Allow of `sts:AssumeRole` in a trust policy
+/// names, by a whole account or one of its roles or users.
+fn foreign_trustee(document: &PolicyDocument, home: AccountId) -> Option<AccountId> {
+    document
+        .statements
         .iter()
-        .find(|v| action_matches(&single(v), "iam:PassRole"))?;
-    Some(if value.value.eq_ignore_ascii_case("iam:PassRole") {
-        String::new()
-    } else {
-        format!(" (through {})", listed(value))
-    })
+        .filter(|s| {
+            s.allows()
+                && s.action
+                    .as_ref()
+                    .is_some_and(|a| action_matches(a, "sts:AssumeRole"))
+        })
+        .filter_map(|s| s.principal.as_ref().filter(|p| !p.negated))
+        .flat_map(|p| &p.entries)
+        .filter(|e| e.kind == PrincipalKind::Aws)
+        .filter_map(|e| principal_account(&e.value.value))
+        .find(|a| *a != home)
 }
 
-/// Where a `Resource`/`NotResource` block covers every role, and how, for the message:
-/// `"Resource": "*"` (at the `*`), or a `NotResource` none of whose values can match an IAM
-/// role ARN (at the key), since it then excludes no role. `"NotResource": "*"` excludes
-/// everything and grants nothing.
-fn every_role(block: &ValueBlock) -> Option<(Span, &'static str)> {
-    if !block.negated {
-        let star = block.values.iter().find(|v| v.value == "*")?;
-        return Some((star.span, ""));
+/// The finding on a statement of `role`'s policies at `at`, which `who` describes assuming
+/// it, granting iam:PassRole as `through_on` says.
+fn pass_role_finding(
+    (file, span): (FileId, Span),
+    role: &str,
+    who: &str,
+    through_on: &str,
+) -> Diagnostic {
+    Diagnostic::new(&RULE, file, span, format!(
+        "the policy of `{role}`, which {who}, allows iam:PassRole{through_on}"
+    ))
+    .help("name the deployment roles it passes, e.g. \"Resource\": \"arn:aws:iam::ACCOUNT:role/cloudformation-deploy-role\"")
+}
+
+/// Each statement of `role`'s identity policies that allows `iam:PassRole` on every role, once
+/// per place in the run.
+fn pass_role_on_every_role(
+    cx: &WorkspaceContext<'_>,
+    role: &str,
+    seen: &mut HashSet<(FileId, Span)>,
+) -> Vec<((FileId, Span), String)> {
+    let mut found = Vec::new();
+    for policy in cx
+        .workspace
+        .governing(&Governs::RoleIdentity(role.to_string()))
+    {
+        // A policy attached but not given stands as an allow of unknown reach: never the
+        // ground for a finding.
+        let statements = policy.document().statements.iter();
+        for statement in statements.filter(|s| s.allows() && !xacct_model::managed::is_stand_in(s))
+        {
+            let Some(through) = statement
+                .action
+                .as_ref()
+                .and_then(|a| granted_through(a, "iam:PassRole"))
+            else {
+                continue;
+            };
+            let Some((span, on)) = statement.resource.as_ref().and_then(every_role) else {
+                continue;
+            };
+            if seen.insert((policy.file, span)) {
+                found.push(((policy.file, span), format!("{through} on every role{on}")));
+            }
+        }
     }
-    // An ARN pattern excludes no role when its service is spelled out and is not `iam`.
-    let excludes_no_role = |v: &Spanned<String>| {
-        let mut fields = v.value.split(':');
-        let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
-        else {
-            return false;
-        };
-        !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("iam")
-    };
-    block
-        .values
-        .iter()
-        .all(excludes_no_role)
-        .then_some((block.key_span, " (its NotResource excludes no role)"))
+    found
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use xacct_model::workspace::Governs;
 use xacct_model::Spanned;
 
 use crate::registry::{declare_rule, Check};
+use crate::rules::scope::conditions_listed;
 use crate::rules::{resource_matches, WorkspaceContext};
 use crate::Diagnostic;
 
@@ -103,19 +104,9 @@ fn shortfall(statement: &Statement, bucket: &str) -> Option<String> {
             "does not cover the bucket's objects (`arn:aws:s3:::{bucket}/*`)"
         ));
     }
-    let others: Vec<String> = statement
-        .conditions
-        .iter()
-        .filter(|c| !is_plain_http(c))
-        .map(|c| format!("{} `{}`", c.operator.value, c.key.value))
-        .collect();
-    if !others.is_empty() {
-        return Some(format!(
-            "also requires {}, so it refuses only some plain-HTTP requests",
-            others.join(", ")
-        ));
-    }
-    None
+    conditions_listed(statement.conditions.iter().filter(|c| !is_plain_http(c))).map(|others| {
+        format!("also requires {others}, so it refuses only some plain-HTTP requests")
+    })
 }
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
