@@ -635,7 +635,7 @@ impl Compute {
             .flatten()
             .next()
             .map_or(g.name.span, |f| f.span);
-        let mut selected = 0;
+        let (mut selected, mut undecided) = (0, 0);
         for (i, instance) in self.instances.iter().enumerate() {
             if !instance.running {
                 continue;
@@ -648,17 +648,21 @@ impl Compute {
                     let at = filter.map_or(first_filter, |f| f.span);
                     self.follow_instance(i, at, out);
                 }
-                None => out.gaps.push(Gap {
+                None => {
+                    undecided += 1;
+                    out.gaps.push(Gap {
                     at: first_filter,
                     what: format!(
                         "whether instance `{}` is one of deployment group `{}`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)",
                         instance.id.value, g.name.value
                     ),
                     missing: Missing::Instances,
-                }),
+                })
+                }
             }
         }
-        if selected == 0 {
+        // Said once: each undecided instance is a gap of its own already.
+        if selected == 0 && undecided == 0 {
             let filters: Vec<String> = g
                 .ec2_tag_groups
                 .iter()
@@ -1089,6 +1093,23 @@ mod tests {
         let resolution = compute.resolve(0);
         assert!(resolution.links.is_empty());
         assert_eq!(resolution.gaps.len(), 1, "{resolution:?}");
+    }
+
+    #[test]
+    fn an_instance_not_known_to_be_in_the_groups_region_is_a_gap_not_a_link() {
+        let web = filter(Some("Name"), Some("web"), Some(TagFilterType::KeyAndValue));
+        let mut g = group(vec![vec![web]], &[]);
+        g.place.region = None;
+        let compute = Compute {
+            deployment_groups: vec![g],
+            instances: vec![instance("i-web", vec![tag("Name", "web")], "WebProfile")],
+            instance_profiles: vec![profile("WebProfile", "Web")],
+            ..Compute::default()
+        };
+        let resolution = compute.resolve(0);
+        assert!(resolution.links.is_empty());
+        let gaps: Vec<&str> = resolution.gaps.iter().map(|g| g.what.as_str()).collect();
+        assert_eq!(gaps, ["whether instance `i-web` is one of deployment group `Group`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"]);
     }
 
     #[test]
