@@ -107,6 +107,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa508::RULE,
     &rules::xa509::RULE,
     &rules::xa510::RULE,
+    &rules::xa511::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,

@@ -288,6 +288,14 @@ fn real_samples_recall_and_precision() {
          recall {recall:.1}%, precision {precision:.1}%\n"
     ));
     println!("{table}");
+    // The documentation quotes the totals; it must quote today's.
+    let totals = table.lines().last().unwrap_or_default().to_string();
+    let docs = std::fs::read_to_string(repo_root().join("docs/real-world.md")).unwrap();
+    if !docs.contains(&totals) {
+        problems.push(format!(
+            "docs/real-world.md does not quote today's totals: `{totals}`"
+        ));
+    }
     let floor_text = std::fs::read_to_string(repo_root().join("testdata/real/RECALL")).unwrap();
     let floor: f64 = floor_text
         .trim()

@@ -9,10 +9,11 @@
 mod compute;
 pub mod dependencies;
 pub mod eval;
+mod macros;
 pub mod stacks;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use xacct_model::api::validate_pipeline_document;
@@ -206,6 +207,12 @@ pub fn load_template(
     facts: &StackFacts,
     limits: &Limits,
 ) -> TemplateContents {
+    if let Some((span, name)) = macros::template_macro(root) {
+        return TemplateContents {
+            issues: vec![macros::template_issue(span, name)],
+            ..TemplateContents::default()
+        };
+    }
     // A pipeline and its service role are in the account of the stack that creates them:
     // when nobody says where the stack is deployed, a pipeline role named by a literal ARN does.
     let derived;
@@ -262,7 +269,22 @@ pub fn load_template(
             Some((reference, document))
         })
         .collect();
+    // What macros and loops make is not read (macros.rs).
+    let mut not_read = HashSet::new();
+    for member in root
+        .get("Resources")
+        .and_then(Node::as_object)
+        .unwrap_or_default()
+    {
+        if let Some(issue) = macros::resource_issue(member) {
+            contents.issues.push(issue);
+            not_read.insert(member.key_span);
+        }
+    }
     for (id, id_span, node) in &template.resources {
+        if not_read.contains(id_span) {
+            continue;
+        }
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             contents.issues.push(
                 Issue::new(

@@ -70,6 +70,7 @@ pub mod xa507;
 pub mod xa508;
 pub mod xa509;
 pub mod xa510;
+pub mod xa511;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;

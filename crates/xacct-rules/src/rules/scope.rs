@@ -4,10 +4,23 @@
 //! caller.
 
 use xacct_model::policy::{Condition, PrincipalEntry, PrincipalKind, Statement, ValueBlock};
+use xacct_model::workspace::PolicyUnit;
 use xacct_model::{AccountId, Spanned};
 use xacct_syntax::Span;
 
 use crate::rules::{action_matches, arn_account, narrows_caller};
+
+/// How a message names a policy of `role`: "the policy `arn:aws:iam::aws:policy/X` attached to
+/// `ROLE`" for a managed policy attached by ARN (its statements' spans are where the file
+/// attaches it), else "the policy of `ROLE`".
+pub fn policy_of(unit: &PolicyUnit, role: &str) -> String {
+    match &unit.entry.name {
+        Some(name) if name.starts_with("arn:") => {
+            format!("the policy `{name}` attached to `{role}`")
+        }
+        _ => format!("the policy of `{role}`"),
+    }
+}
 
 /// Condition keys that pin who may assume a role: a positive comparison on one of them, with
 /// values that do not match everyone, narrows a principal that names a whole account.

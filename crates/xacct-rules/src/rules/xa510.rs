@@ -7,7 +7,7 @@ use xacct_model::policy_file::PolicyKind;
 use xacct_model::workspace::Governs;
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::scope::{every_role, granted_through};
+use crate::rules::scope::{every_role, granted_through, policy_of};
 use crate::rules::WorkspaceContext;
 use crate::Diagnostic;
 
@@ -61,12 +61,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             if !seen.insert((unit.file, span)) {
                 continue;
             }
-            let source = match &unit.entry.name {
-                Some(name) if name.starts_with("arn:") => {
-                    format!("`{name}`, attached to `{role}`,")
-                }
-                _ => format!("the policy of `{role}`"),
-            };
+            let source = policy_of(unit, role);
             out.push(
                 cx.diag(
                     &RULE,

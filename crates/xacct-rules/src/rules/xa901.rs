@@ -29,6 +29,9 @@ const CALLER_KEYS: &[&str] = &[
     "aws:sourcevpc",
     "aws:sourceip",
     "aws:userid",
+    // KMS's own: the account of the caller (the statement AWS managed keys carry, with
+    // `kms:ViaService`, lets in only principals of the key's account calling through a service).
+    "kms:calleraccount",
 ];
 
 /// "s3:GetObject, s3:PutObject", or "everything except s3:DeleteObject" for `NotAction`.

@@ -12,7 +12,7 @@ use xacct_model::AccountId;
 use xacct_syntax::{FileId, Span};
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::scope::{every_role, granted_through};
+use crate::rules::scope::{every_role, granted_through, policy_of};
 use crate::rules::PushAbout;
 use crate::rules::{action_matches, arn_account, WorkspaceContext};
 use crate::Diagnostic;
@@ -95,8 +95,11 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         roles_read.insert(c.resource.to_string());
         let role = c.resource.to_string();
         let who = "the pipeline's role assumes from another account";
-        for (at, through_on) in pass_role_on_every_role(cx, &role, &mut seen) {
-            out.push_about(check_index, pass_role_finding(at, &role, who, &through_on));
+        for (at, source, through_on) in pass_role_on_every_role(cx, &role, &mut seen) {
+            out.push_about(
+                check_index,
+                pass_role_finding(at, &source, who, &through_on),
+            );
         }
     }
     for unit in &cx.workspace.policies {
@@ -116,8 +119,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         roles_read.insert(role.clone());
         let who = format!("account {trustee} may assume (its trust policy says so)");
-        for (at, through_on) in pass_role_on_every_role(cx, role, &mut seen) {
-            out.push(pass_role_finding(at, role, &who, &through_on));
+        for (at, source, through_on) in pass_role_on_every_role(cx, role, &mut seen) {
+            out.push(pass_role_finding(at, &source, &who, &through_on));
         }
     }
 }
@@ -141,17 +144,20 @@ fn foreign_trustee(document: &PolicyDocument, home: AccountId) -> Option<Account
         .find(|a| *a != home)
 }
 
-/// The finding on a statement of `role`'s policies at `at`, which `who` describes assuming
-/// it, granting iam:PassRole as `through_on` says.
+/// The finding on a statement at `at` of a role's policies (`source` names the policy), which
+/// `who` describes assuming it, granting iam:PassRole as `through_on` says.
 fn pass_role_finding(
     (file, span): (FileId, Span),
-    role: &str,
+    source: &str,
     who: &str,
     through_on: &str,
 ) -> Diagnostic {
-    Diagnostic::new(&RULE, file, span, format!(
-        "the policy of `{role}`, which {who}, allows iam:PassRole{through_on}"
-    ))
+    Diagnostic::new(
+        &RULE,
+        file,
+        span,
+        format!("{source}, which {who}, allows iam:PassRole{through_on}"),
+    )
     .help("name the deployment roles it passes, e.g. \"Resource\": \"arn:aws:iam::ACCOUNT:role/cloudformation-deploy-role\"")
 }
 
@@ -161,7 +167,7 @@ fn pass_role_on_every_role(
     cx: &WorkspaceContext<'_>,
     role: &str,
     seen: &mut HashSet<(FileId, Span)>,
-) -> Vec<((FileId, Span), String)> {
+) -> Vec<((FileId, Span), String, String)> {
     let mut found = Vec::new();
     for policy in cx
         .workspace
@@ -183,7 +189,11 @@ fn pass_role_on_every_role(
                 continue;
             };
             if seen.insert((policy.file, span)) {
-                found.push(((policy.file, span), format!("{through} on every role{on}")));
+                found.push((
+                    (policy.file, span),
+                    policy_of(policy, role),
+                    format!("{through} on every role{on}"),
+                ));
             }
         }
     }
