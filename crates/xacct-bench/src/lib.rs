@@ -377,13 +377,19 @@ impl Corpus {
              # Files under tools-ID/ and workload-ID/ belong to account ID by folder name.\n",
         );
         for (file, binding) in &self.bindings {
+            let quoted = |value: &str| format!("\"{value}\"");
             let (what, value) = match binding {
-                Binding::Role(arn) => ("role", arn),
-                Binding::Bucket(bucket) => ("bucket", bucket),
-                Binding::Key(arn) => ("key", arn),
+                Binding::Role(arn) => ("role", quoted(arn)),
+                Binding::Bucket(bucket) => ("bucket", quoted(bucket)),
+                Binding::Key(arn) => ("key", quoted(arn)),
+                Binding::Policy(arn) => ("policy", quoted(arn)),
+                Binding::Accounts(accounts) => {
+                    let ids: Vec<String> = accounts.iter().map(|a| quoted(a.as_str())).collect();
+                    ("accounts", format!("[{}]", ids.join(", ")))
+                }
             };
             out.push_str(&format!(
-                "\n[[bind]]\nfile = \"{file}\"\n{what} = \"{value}\"\n"
+                "\n[[bind]]\nfile = \"{file}\"\n{what} = {value}\n"
             ));
         }
         out

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 use xacct_iam::{
-    evaluate_actions_with, evaluate_with, Context, Decision, EvaluationMemo, Known, Policies,
-    PrincipalRef, Request, ResourceKind, UnknownReason,
+    evaluate_actions_with, evaluate_with, Bounds, Context, Decision, EvaluationMemo, Known,
+    OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
@@ -310,20 +310,85 @@ impl<'w> Lookup<'w> {
             Some(Some(unit)) => Known::Known(Some(policies[unit].document())),
             Some(None) => Known::Unknown,
         };
-        Policies { identity, resource }
+        Policies {
+            identity,
+            resource,
+            bounds: self.bounds(question),
+        }
     }
 
-    /// The answer to a question, with spans instead of references.
-    fn asked(
+    /// The SCPs, RCPs, permissions boundary and KMS grants a question involves.
+    fn bounds(&self, question: &Question) -> Bounds<'w> {
+        if !self.workspace.has_bounds() {
+            return Bounds::default();
+        }
+        self.bounds_of(
+            question
+                .asker
+                .account
+                .map(|account| (&*question.asker.name, account)),
+            question.resource_account,
+            question.resource_kind,
+            &question.resource,
+        )
+    }
+
+    /// The bounds of a request by `role` (with its account; `None` for a service) on
+    /// `resource`, of that kind and account.
+    fn bounds_of(
         &self,
-        question: &Question,
-        decision: &Decision<'_>,
-        identity_units: Arc<[usize]>,
-        resource_unit: Option<Option<usize>>,
-    ) -> Asked {
+        role: Option<(&str, AccountId)>,
+        resource_account: Option<AccountId>,
+        kind: ResourceKind,
+        resource: &str,
+    ) -> Bounds<'w> {
+        let workspace = self.workspace;
+        let organization = |account: Option<AccountId>, scp: bool| -> Vec<OrgPolicy<'w>> {
+            let Some(account) = account else {
+                return Vec::new();
+            };
+            workspace
+                .organization_policies(account, scp)
+                .map(|(_, unit, level)| OrgPolicy {
+                    document: Known::Known(unit.document()),
+                    level,
+                })
+                .collect()
+        };
+        Bounds {
+            scps: organization(role.map(|(_, account)| account), true),
+            rcps: organization(resource_account, false),
+            boundary: role.and_then(|(role, _)| {
+                self.workspace.boundary_of(role)?;
+                Some(match self.boundary(role) {
+                    Some(unit) => Known::Known(workspace.policies[unit].document()),
+                    None => Known::Unknown,
+                })
+            }),
+            session: None,
+            grants: match kind {
+                ResourceKind::KmsKey => workspace
+                    .governing(&Governs::KeyGrants(resource.to_string()))
+                    .map(|unit| unit.document())
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The policy (index in the workspace) that is a role's permissions boundary: `None` when
+    /// no file names one, or when the managed policy it names is not given. The same file's
+    /// first; a boundary named by a value fixed only at deployment (`${Boundary}`, a
+    /// template's `Ref`) is looked for in that file only.
+    fn boundary(&self, role: &str) -> Option<usize> {
+        boundary_unit(self.workspace, role)
+    }
+
+    /// A decision with spans instead of references.
+    fn outcome(&self, decision: &Decision<'_>) -> Outcome {
         let proofs =
             |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
-        let outcome = match decision {
+        match decision {
             Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
             Decision::Denied { by } => Outcome::Denied(proofs(by)),
             Decision::NotAllowed { missing } => Outcome::NotAllowed(*missing),
@@ -337,7 +402,18 @@ impl<'w> Lookup<'w> {
                     })
                     .collect(),
             },
-        };
+        }
+    }
+
+    /// The answer to a question, with spans instead of references.
+    fn asked(
+        &self,
+        question: &Question,
+        decision: &Decision<'_>,
+        identity_units: Arc<[usize]>,
+        resource_unit: Option<Option<usize>>,
+    ) -> Asked {
+        let outcome = self.outcome(decision);
         Asked {
             principal: question.asker.name.clone(),
             principal_account: question.asker.account,
@@ -347,8 +423,178 @@ impl<'w> Lookup<'w> {
             outcome,
             identity_policies: identity_units,
             resource_policy: resource_unit.flatten(),
+            boundary_policy: question
+                .asker
+                .account
+                .filter(|_| self.workspace.has_bounds())
+                .and_then(|_| self.boundary(&question.asker.name)),
         }
     }
+}
+
+/// One question asked on its own (`xacct access`): may this principal make this request?
+#[derive(Clone, Debug)]
+pub struct Query {
+    /// A role ARN (`arn:aws:iam::ACCOUNT:role/NAME`) or a service principal
+    /// (`codepipeline.amazonaws.com`).
+    pub principal: String,
+    /// The IAM action (`kms:Decrypt`).
+    pub action: String,
+    /// The resource ARN.
+    pub resource: String,
+    /// The resource's account, when its ARN does not say (an S3 bucket's); else the account
+    /// of a pipeline that stores in the bucket, or of a file holding its policy.
+    pub resource_account: Option<AccountId>,
+    /// What the request carries: condition keys not in it are unknown.
+    pub context: Context,
+    /// The session policies of the principal's session (indexes into the workspace's
+    /// policies), when it was given any.
+    pub session: Option<Vec<usize>>,
+}
+
+/// The answer to a [`Query`], with the documents that took part.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// The decision, with the statements that made it.
+    pub outcome: Outcome,
+    /// How the resource's policy combines with the principal's.
+    pub kind: ResourceKind,
+    /// The principal's account, when it is a role.
+    pub principal_account: Option<AccountId>,
+    /// The resource's account, when known.
+    pub resource_account: Option<AccountId>,
+    /// The principal's identity policies (indexes into the workspace's policies).
+    pub identity_policies: Vec<usize>,
+    /// The resource's policy, when it has one given.
+    pub resource_policy: Option<usize>,
+    /// The principal's permissions boundary, when given.
+    pub boundary_policy: Option<usize>,
+}
+
+/// The services whose resources have no resource-based policy (the IAM user guide, "AWS
+/// services that work with IAM", column "Resource-based policies": No). A request on another
+/// service's resource, other than S3 buckets, KMS keys and IAM roles being assumed, meets a
+/// resource policy xacct does not read: unknown.
+const NO_RESOURCE_POLICY: &[&str] = &["cloudformation", "codedeploy", "codepipeline", "ec2", "iam"];
+
+/// Answers one question against the workspace's documents, as the trust graph would: the
+/// principal's identity policies and permissions boundary, the SCPs of its account, the
+/// resource's policy (a bucket's, a key's and its grants, a role's trust policy when the action
+/// assumes it), the RCPs of the resource's account.
+pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
+    let lookup = Lookup::new(workspace);
+    let principal_arn = Arn::parse(&query.principal).ok();
+    let principal_account = principal_arn
+        .as_ref()
+        .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
+        .and_then(|a| a.account_id());
+    let parsed = Arn::parse(&query.resource).ok();
+    let service = parsed.as_ref().map_or("", |a| a.service);
+    let action = query.action.to_ascii_lowercase();
+    let assumes = action.starts_with("sts:assumerole")
+        || action == "sts:tagsession"
+        || action == "sts:setsourceidentity";
+    let (kind, policy_of) = match parsed.as_ref() {
+        Some(arn) if service == "s3" => {
+            let bucket = arn.resource.split('/').next().unwrap_or_default();
+            (ResourceKind::S3, Some(Governs::Bucket(bucket.to_string())))
+        }
+        Some(_) if service == "kms" => (
+            ResourceKind::KmsKey,
+            Some(Governs::Key(query.resource.clone())),
+        ),
+        Some(arn) if service == "iam" && arn.resource.starts_with("role/") && assumes => (
+            ResourceKind::RoleTrust,
+            Some(Governs::RoleTrust(query.resource.clone())),
+        ),
+        _ => (ResourceKind::Other, None),
+    };
+    let resource_account = query
+        .resource_account
+        .or_else(|| parsed.as_ref().and_then(|a| a.account_id()))
+        .or_else(|| match &policy_of {
+            Some(Governs::Bucket(bucket)) => workspace.bucket_account(bucket),
+            _ => None,
+        });
+    let identity_units: Vec<usize> = match principal_account {
+        Some(_) => lookup.identity_units(&query.principal).to_vec(),
+        None => Vec::new(),
+    };
+    let resource_unit = policy_of
+        .as_ref()
+        .and_then(|what| workspace.governing_indexed(what).next().map(|(i, _)| i));
+    let policies = &workspace.policies;
+    let identity = match principal_account {
+        None => Known::Known(Vec::new()),
+        Some(_) if identity_units.is_empty() => Known::Unknown,
+        Some(_) => Known::Known(
+            identity_units
+                .iter()
+                .map(|&i| policies[i].document())
+                .collect(),
+        ),
+    };
+    let resource = match (resource_unit, &policy_of) {
+        (Some(unit), _) => Known::Known(Some(policies[unit].document())),
+        (None, Some(_)) => Known::Unknown,
+        (None, None) if NO_RESOURCE_POLICY.contains(&service) => Known::Known(None),
+        (None, None) => Known::Unknown,
+    };
+    let role = principal_account.map(|account| (query.principal.as_str(), account));
+    let mut bounds = lookup.bounds_of(role, resource_account, kind, &query.resource);
+    bounds.session = query
+        .session
+        .as_ref()
+        .map(|units| units.iter().map(|&i| policies[i].document()).collect());
+    let request = Request {
+        principal: match principal_account {
+            Some(account) => PrincipalRef::Role {
+                arn: &query.principal,
+                account,
+            },
+            None => PrincipalRef::Service(&query.principal),
+        },
+        action: &query.action,
+        resource: &query.resource,
+        resource_account,
+        kind,
+        context: &query.context,
+    };
+    let decision = xacct_iam::evaluate(
+        &request,
+        &Policies {
+            identity,
+            resource,
+            bounds,
+        },
+    );
+    Answer {
+        outcome: lookup.outcome(&decision),
+        kind,
+        principal_account,
+        resource_account,
+        identity_policies: identity_units,
+        resource_policy: resource_unit,
+        boundary_policy: principal_account.and_then(|_| boundary_unit(workspace, &query.principal)),
+    }
+}
+
+/// The policy (index in the workspace) that is the permissions boundary of `role`, when a file
+/// names one and the managed policy it names is given: the naming file's own first; a
+/// boundary named by a value fixed only at deployment (`${Boundary}`, a template's `Ref`) only
+/// from that file.
+pub fn boundary_unit(workspace: &Workspace, role: &str) -> Option<usize> {
+    let named = workspace.boundary_of(role)?;
+    let arn = &named.boundary.policy.value;
+    let deferred = xacct_model::symbol::contains_placeholder(arn);
+    let mut candidates = workspace
+        .governing_indexed(&Governs::ManagedPolicy(arn.clone()))
+        .filter(|(_, unit)| !deferred || unit.file == named.file);
+    let first = candidates.next();
+    let same_file = first
+        .filter(|(_, unit)| unit.file == named.file)
+        .or_else(|| candidates.find(|(_, unit)| unit.file == named.file));
+    same_file.or(first).map(|(i, _)| i)
 }
 
 /// The request a question makes.
@@ -423,8 +669,22 @@ fn describe_reason(reason: &UnknownReason<'_>) -> Option<String> {
                     "`NotResource` `{value}` holds a policy variable with no value, which the AWS \
                      documentation answers both ways"
                 ),
+                Undocumented::BoundaryAndResourcePolicy => format!(
+                    "a policy of the role's account names `{value}`, and its permissions boundary \
+                     or session policy does not allow it: the AWS documentation says both that \
+                     the boundary limits such an allow and that it does not"
+                ),
+                Undocumented::CrossAccountGrant => format!(
+                    "a KMS grant names `{value}` in another account than the key's, and the role's \
+                     own policies do not allow the operation: the AWS documentation does not say \
+                     whether the grant suffices"
+                ),
             }
         }
+        UnknownReason::ScpLevelWithoutAllow { .. } => "no SCP given at one level of the \
+            organization allows it, and an SCP of that level not given (`FullAWSAccess`, which \
+            AWS attaches by default) may"
+            .to_string(),
         UnknownReason::MissingDocument(_) => return None,
     })
 }
@@ -759,6 +1019,36 @@ impl<'w> Builder<'w> {
             // own service role (the project's, not the action's): the acting role only starts
             // the build. The project's role is not in a pipeline declaration.
             let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            // An action role that only assumes roles of other accounts (hops.rs): the action
+            // runs as it all the same, so its questions would all fail and their findings
+            // advise grants in the wrong account; one fact says what is wrong instead.
+            if action.role_arn.is_some() && acting.name != pipeline_asker.name {
+                let needs_its_role = (own_artifacts
+                    && store.is_some()
+                    && !(action.inputs.is_empty() && action.outputs.is_empty()))
+                    || region.is_some_and(|r| {
+                        !xacct_model::providers::required_calls(action, r, acting_account.as_str())
+                            .is_empty()
+                    })
+                    || action.is("AWS", "CloudFormation");
+                let targets = needs_its_role
+                    .then(|| {
+                        crate::hops::hop_targets(
+                            self.lookup.workspace,
+                            &acting.name,
+                            acting_account,
+                        )
+                    })
+                    .flatten();
+                if let Some(targets) = targets {
+                    self.graph.hops.push(crate::hops::Hop {
+                        need: need(),
+                        role: acting.name.clone(),
+                        targets,
+                    });
+                    continue;
+                }
+            }
             if let Some(store) = store.filter(|_| own_artifacts) {
                 let access = StoreAccess {
                     p,

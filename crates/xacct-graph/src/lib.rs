@@ -11,6 +11,9 @@
 //! lives in [`render`].
 
 mod build;
+pub mod hops;
+
+pub use build::{ask, boundary_unit, Answer, Query};
 pub mod render;
 
 use std::collections::HashMap;
@@ -139,9 +142,11 @@ impl Outcome {
         matches!(self, Outcome::Denied(_) | Outcome::NotAllowed(_))
     }
 
-    /// True when the given side lacks an allow.
+    /// True when the given side lacks an allow (`Both` stands for the identity and the
+    /// resource side).
     pub fn misses(&self, side: Side) -> bool {
-        matches!(self, Outcome::NotAllowed(s) if *s == side || *s == Side::Both)
+        let both = matches!(side, Side::Identity | Side::Resource | Side::Both);
+        matches!(self, Outcome::NotAllowed(s) if *s == side || (*s == Side::Both && both))
     }
 }
 
@@ -305,6 +310,8 @@ pub struct Asked {
     pub identity_policies: Arc<[usize]>,
     /// The resource policy that took part, if any.
     pub resource_policy: Option<usize>,
+    /// The principal's permissions boundary, when it has one whose document is given.
+    pub boundary_policy: Option<usize>,
 }
 
 /// The graph and its checks.
@@ -324,6 +331,8 @@ pub struct TrustGraph {
     instance_sources: Vec<InstanceSource>,
     /// Every CodeDeploy action with a store, with its deployment group as far as known.
     deployments: Vec<Deployment>,
+    /// Actions whose role only assumes roles of other accounts: no check is asked for them.
+    pub hops: Vec<hops::Hop>,
 }
 
 /// The checks of one kind, by index.
@@ -367,6 +376,7 @@ impl TrustGraph {
             instance_roles: Vec::new(),
             instance_sources: Vec::new(),
             deployments: Vec::new(),
+            hops: Vec::new(),
         }
     }
 

@@ -794,11 +794,7 @@ fn json_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Identity => "identity",
-        Side::Resource => "resource",
-        Side::Both => "both",
-    }
+    side.name()
 }
 
 fn json_check(

@@ -89,10 +89,26 @@ pub(crate) fn lookup<'c>(request: &'c Request<'c>, key: &str) -> KeyState<'c> {
         (PrincipalRef::Role { account, .. }, "kms:calleraccount") if is_kms_request(request) => {
             KeyState::Present(vec![account.as_str()])
         }
+        // "AWS global condition context keys": aws:ResourceAccount is "the resource owner's AWS
+        // account ID", which the request fixes when its resource's account is known.
+        (_, "aws:resourceaccount") => match resource_account(request) {
+            Some(account) => KeyState::Present(vec![account]),
+            None => request.context.get(key),
+        },
         (PrincipalRef::Service(name), "aws:principalservicename") => KeyState::Present(vec![name]),
         (PrincipalRef::Service(_), "aws:principalisawsservice") => KeyState::Present(vec!["true"]),
         _ => request.context.get(key),
     }
+}
+
+/// The account that owns the requested resource, when known: the request's own word, else
+/// the account field of the resource ARN.
+fn resource_account<'c>(request: &'c Request<'c>) -> Option<&'c str> {
+    if let Some(account) = &request.resource_account {
+        return Some(account.as_str());
+    }
+    let account = request.resource.split(':').nth(4)?;
+    xacct_model::arn::AccountId::parse(account).map(|_| account)
 }
 
 /// True when the request goes to AWS KMS (its action is `kms:…`, in any case).

@@ -11,7 +11,8 @@ use crate::pattern::{arn_matches_pattern, matches, variable_without_value, Value
 use crate::principal::{principal_match, RoleShapes, Who};
 use crate::tri::{merge, Outcome, Tri};
 use crate::{
-    Decision, Evidence, Known, Policies, Request, ResourceKind, Side, Undocumented, UnknownReason,
+    Decision, Evidence, Known, OrgPolicy, Policies, Request, ResourceKind, Side, Undocumented,
+    UnknownReason,
 };
 
 /// Decides `request` under `policies`; see the crate documentation for the rules.
@@ -298,6 +299,12 @@ impl<'a> Rests<'a> {
 }
 
 /// One decision, with the principal taken apart and the resource split already.
+///
+/// The order is the IAM user guide's ("How AWS enforcement code logic evaluates requests"):
+/// an explicit deny in any policy (SCPs, RCPs, resource-based, identity-based, permissions
+/// boundary, session) wins; then the RCPs and SCPs must allow, the resource-based and
+/// identity-based policies combine by account, and the permissions boundary and session
+/// policies must allow.
 fn decide<'a>(
     request: &Request<'_>,
     who: &Who<'_>,
@@ -316,42 +323,21 @@ fn decide<'a>(
         resolve: &resolve,
         resource,
     };
+    let mut walk = Walk {
+        matcher: &matcher,
+        who,
+        memo,
+        rests,
+        deny: Outcome::No,
+    };
+    let bounds = &policies.bounds;
 
     // A service principal has no identity policies: only the resource policy speaks for it.
     let is_role = matches!(who, Who::Role(_));
-    let mut deny = Outcome::No;
     let identity = match &policies.identity {
         _ if !is_role => Outcome::No,
         Known::Unknown => Outcome::Maybe(vec![UnknownReason::MissingDocument(Side::Identity)]),
-        Known::Known(documents) => {
-            let mut allow = Outcome::No;
-            for document in documents {
-                let vars = matcher.vars(document);
-                let acts = memo.actions.of(document, request.action);
-                for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
-                    let mut applies = || {
-                        rests.get(
-                            &matcher,
-                            statement,
-                            Side::Identity,
-                            vars,
-                            &mut memo.patterns,
-                        )
-                    };
-                    let evidence = Evidence {
-                        side: Side::Identity,
-                        statement,
-                        via_account_root: false,
-                    };
-                    if statement.allows() {
-                        allow = allow.or(applies().with_evidence(evidence));
-                    } else if statement.denies() {
-                        deny = deny.or(applies().with_evidence(evidence));
-                    }
-                }
-            }
-            allow
-        }
+        Known::Known(documents) => walk.unattached(documents, Side::Identity),
     };
 
     let (direct, via_root) = match &policies.resource {
@@ -361,69 +347,77 @@ fn decide<'a>(
         }
         Known::Known(None) => (Outcome::No, Outcome::No),
         Known::Known(Some(document)) => {
-            let vars = matcher.vars(document);
-            let (mut direct, mut via_root) = (Outcome::No, Outcome::No);
-            let acts = memo.actions.of(document, request.action);
-            for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
-                if !(statement.allows() || statement.denies()) {
-                    continue;
-                }
-                // A resource-policy statement without a principal is invalid: it names no one.
-                let Some(block) = &statement.principal else {
-                    continue;
-                };
-                let principal = principal_match(statement, block, who);
-                if principal.direct.is_no() && principal.via_root.is_no() {
-                    continue;
-                }
-                let rest = rests.get(
-                    &matcher,
-                    statement,
-                    Side::Resource,
-                    vars,
-                    &mut memo.patterns,
-                );
-                let evidence = |via_account_root| Evidence {
-                    side: Side::Resource,
-                    statement,
-                    via_account_root,
-                };
-                if statement.allows() {
-                    direct = direct.or(principal
-                        .direct
-                        .and(rest.clone())
-                        .with_evidence(evidence(false)));
-                    via_root =
-                        via_root.or(principal.via_root.and(rest).with_evidence(evidence(true)));
-                } else {
-                    // A deny naming the account denies everyone in it.
-                    let only_root = !matches!(principal.direct, Tri::Yes);
-                    let named = principal.direct.or(principal.via_root);
-                    deny = deny.or(named.and(rest).with_evidence(evidence(only_root)));
-                }
-            }
-            (direct, via_root)
+            walk.attached(document, Side::Resource, bounds.boundary.is_some())
         }
     };
+    // RCPs: `RCPFullAWSAccess` allows at every level, so only their denies count.
+    for rcp in &bounds.rcps {
+        if let Known::Known(document) = rcp.document {
+            walk.attached(document, Side::Rcp, false);
+        }
+    }
+    let (mut grant_direct, mut grant_root) = (Outcome::No, Outcome::No);
+    if request.kind == ResourceKind::KmsKey {
+        for document in &bounds.grants {
+            let (d, r) = walk.attached(document, Side::Grant, false);
+            grant_direct = grant_direct.or(d);
+            grant_root = grant_root.or(r);
+        }
+    }
+    // What limits a role: the SCPs of its account, its permissions boundary, its session
+    // policies. None of them limits a service principal.
+    let (scp, boundary, session) = if is_role {
+        (
+            walk.scps(&bounds.scps),
+            match bounds.boundary {
+                None => Outcome::Yes(Vec::new()),
+                Some(Known::Unknown) => {
+                    Outcome::Maybe(vec![UnknownReason::MissingDocument(Side::Boundary)])
+                }
+                Some(Known::Known(document)) => walk.unattached(&[document], Side::Boundary),
+            },
+            match &bounds.session {
+                None => Outcome::Yes(Vec::new()),
+                Some(documents) => walk.unattached(documents, Side::Session),
+            },
+        )
+    } else {
+        let none = || Outcome::Yes(Vec::new());
+        (none(), none(), none())
+    };
+    let deny = walk.deny;
 
     let missing_identity = is_role && identity.is_no();
-    let missing_resource = direct.is_no() && via_root.is_no();
-    let allow = match who {
-        Who::Service(_) => direct,
+    let missing_resource = direct.is_no() && via_root.is_no() && grant_direct.is_no();
+    let grants = (grant_direct, grant_root);
+    // (the allow before the boundary and session policies, the allow after them)
+    let (unbounded, bounded) = match who {
+        Who::Service(_) => {
+            let allow = direct.or(grants.0);
+            (allow.clone(), allow)
+        }
         Who::Role(role) => {
             let resource_account = request.resource_account.or_else(|| {
                 Arn::parse(request.resource)
                     .ok()
                     .and_then(|arn| arn.account_id())
             });
+            let limits = Limits {
+                boundary: &boundary,
+                session: &session,
+            };
             match resource_account {
-                Some(account) => combine(
-                    request.kind,
-                    account != role.account,
-                    identity,
-                    direct,
-                    via_root,
-                ),
+                Some(account) => {
+                    let paths = combine(
+                        request.kind,
+                        account != role.account,
+                        identity,
+                        direct,
+                        via_root,
+                        grants,
+                    );
+                    (paths.unbounded(), paths.bounded(&limits))
+                }
                 None => {
                     let same = combine(
                         request.kind,
@@ -431,26 +425,37 @@ fn decide<'a>(
                         identity.clone(),
                         direct.clone(),
                         via_root.clone(),
+                        grants.clone(),
                     );
-                    let cross = combine(request.kind, true, identity, direct, via_root);
-                    either_account(same, cross)
+                    let cross = combine(request.kind, true, identity, direct, via_root, grants);
+                    (
+                        either_account(same.unbounded(), cross.unbounded()),
+                        either_account(same.bounded(&limits), cross.bounded(&limits)),
+                    )
                 }
             }
         }
     };
+    let missing = if unbounded.is_no() {
+        match (missing_identity, missing_resource) {
+            (true, false) => Side::Identity,
+            (false, true) => Side::Resource,
+            _ => Side::Both,
+        }
+    } else if boundary.is_no() {
+        Side::Boundary
+    } else {
+        Side::Session
+    };
+    let allow = scp.and(bounded);
 
     match (deny, allow) {
         (Outcome::Yes(by), _) => Decision::Denied { by },
-        (_, Outcome::No) => Decision::NotAllowed {
-            missing: match (missing_identity, missing_resource) {
-                (true, false) => Side::Identity,
-                (false, true) => Side::Resource,
-                _ => Side::Both,
-            },
-        },
+        (_, Outcome::No) => Decision::NotAllowed { missing },
         (Outcome::No, Outcome::Yes(mut by)) => {
-            // Identity statements first, then resource statements, each in discovery order.
-            by.sort_by_key(|e| e.side != Side::Identity);
+            // Identity statements first, then resource statements, then the bounds, each in
+            // discovery order.
+            by.sort_by_key(|e| side_order(e.side));
             Decision::Allowed { by }
         }
         (Outcome::No, Outcome::Maybe(reasons)) | (Outcome::Maybe(reasons), Outcome::Yes(_)) => {
@@ -462,27 +467,275 @@ fn decide<'a>(
     }
 }
 
-/// How the two sides combine (the IAM user guide, "Policy evaluation logic" and
-/// "Cross-account policy evaluation logic"; the KMS developer guide, "Key policies").
+/// The order of evidence in [`Decision::Allowed`].
+fn side_order(side: Side) -> u8 {
+    match side {
+        Side::Identity => 0,
+        Side::Resource | Side::Both => 1,
+        Side::Grant => 2,
+        Side::Scp => 3,
+        Side::Rcp => 4,
+        Side::Boundary => 5,
+        Side::Session => 6,
+    }
+}
+
+/// Walks documents for one decision, gathering the denies that apply.
+struct Walk<'w, 'a, 'm, 'r> {
+    matcher: &'w Matcher<'m, 'r>,
+    who: &'w Who<'w>,
+    memo: &'w mut EvaluationMemo<'a>,
+    rests: &'w mut Rests<'a>,
+    /// The deny statements that apply, of every document walked.
+    deny: Outcome<'a>,
+}
+
+impl<'a> Walk<'_, 'a, '_, '_> {
+    /// The allows of documents attached to the principal or its account (identity policies,
+    /// permissions boundary, session policies, SCPs), whose statements name no principal and
+    /// must name a resource; their denies join [`Walk::deny`].
+    fn unattached(&mut self, documents: &[&'a PolicyDocument], side: Side) -> Outcome<'a> {
+        let mut allow = Outcome::No;
+        for document in documents {
+            let vars = self.matcher.vars(document);
+            let acts = self.memo.actions.of(document, self.matcher.request.action);
+            for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
+                if !(statement.allows() || statement.denies()) {
+                    continue;
+                }
+                let applies =
+                    self.rests
+                        .get(self.matcher, statement, side, vars, &mut self.memo.patterns);
+                let evidence = Evidence {
+                    side,
+                    statement,
+                    via_account_root: false,
+                };
+                if statement.allows() {
+                    allow = allow.or(applies.with_evidence(evidence));
+                } else {
+                    self.deny = std::mem::replace(&mut self.deny, Outcome::No)
+                        .or(applies.with_evidence(evidence));
+                }
+            }
+        }
+        allow
+    }
+
+    /// The allows of a document attached to the resource (its policy, an RCP, a grant), naming
+    /// the principal and naming its account; its denies join [`Walk::deny`]. With `boundary`
+    /// (the role has a permissions boundary), a `Deny` with `NotPrincipal` applies whatever it
+    /// lists.
+    fn attached(
+        &mut self,
+        document: &'a PolicyDocument,
+        side: Side,
+        boundary: bool,
+    ) -> (Outcome<'a>, Outcome<'a>) {
+        let vars = self.matcher.vars(document);
+        let (mut direct, mut via_root) = (Outcome::No, Outcome::No);
+        let acts = self.memo.actions.of(document, self.matcher.request.action);
+        for (statement, _) in document.statements.iter().zip(acts).filter(|(_, a)| **a) {
+            if !(statement.allows() || statement.denies()) {
+                continue;
+            }
+            // A resource-policy statement without a principal is invalid: it names no one.
+            let Some(block) = &statement.principal else {
+                continue;
+            };
+            let mut principal = principal_match(statement, block, self.who);
+            // The IAM user guide, "Permissions boundaries for IAM entities": "The NotPrincipal
+            // element with a Deny effect will always deny any IAM principal that has a
+            // permissions boundary policy attached, regardless of the values specified in the
+            // NotPrincipal element."
+            if boundary && block.negated && statement.denies() {
+                principal.direct = Tri::Yes;
+            }
+            if principal.direct.is_no() && principal.via_root.is_no() {
+                continue;
+            }
+            let rest = self
+                .rests
+                .get(self.matcher, statement, side, vars, &mut self.memo.patterns);
+            let evidence = |via_account_root| Evidence {
+                side,
+                statement,
+                via_account_root,
+            };
+            if statement.allows() {
+                direct = direct.or(principal
+                    .direct
+                    .and(rest.clone())
+                    .with_evidence(evidence(false)));
+                via_root = via_root.or(principal.via_root.and(rest).with_evidence(evidence(true)));
+            } else {
+                // A deny naming the account denies everyone in it.
+                let only_root = !matches!(principal.direct, Tri::Yes);
+                let named = principal.direct.or(principal.via_root);
+                self.deny = std::mem::replace(&mut self.deny, Outcome::No)
+                    .or(named.and(rest).with_evidence(evidence(only_root)));
+            }
+        }
+        (direct, via_root)
+    }
+
+    /// Whether the SCPs of the principal's account allow, their denies joining [`Walk::deny`].
+    ///
+    /// The AWS Organizations user guide: a request is allowed only if "every SCP in the path"
+    /// from the root to the account allows it, and at one level one SCP that allows suffices.
+    /// An SCP with no `Allow` statement is a guardrail that stands beside an allowing SCP
+    /// (`FullAWSAccess` by default), and does not make its level refuse. A level whose SCPs
+    /// given do not allow is unknown, never refused: an SCP of that level not given may allow.
+    fn scps(&mut self, scps: &[OrgPolicy<'a>]) -> Outcome<'a> {
+        let mut result = Outcome::Yes(Vec::new());
+        let mut levels: Vec<(Option<&str>, Outcome<'a>, &'a PolicyDocument)> = Vec::new();
+        for scp in scps {
+            let document = match scp.document {
+                Known::Known(document) => document,
+                Known::Unknown => {
+                    result = result.and(Outcome::Maybe(vec![UnknownReason::MissingDocument(
+                        Side::Scp,
+                    )]));
+                    continue;
+                }
+            };
+            let allow = self.unattached(&[document], Side::Scp);
+            if !document.statements.iter().any(|s| s.allows()) {
+                continue;
+            }
+            match levels
+                .iter_mut()
+                .find(|(level, _, _)| level.is_some() && *level == scp.level)
+            {
+                Some((_, outcome, _)) => {
+                    *outcome = std::mem::replace(outcome, Outcome::No).or(allow);
+                }
+                None => levels.push((scp.level, allow, document)),
+            }
+        }
+        for (_, outcome, document) in levels {
+            result = result.and(match outcome {
+                Outcome::No => {
+                    Outcome::Maybe(vec![UnknownReason::ScpLevelWithoutAllow { document }])
+                }
+                other => other,
+            });
+        }
+        result
+    }
+}
+
+/// The two ways a role's request may be allowed: with its own policies taking part, and by
+/// the resource's side alone (its policy or a KMS grant naming the role).
+struct Paths<'a> {
+    identity: Outcome<'a>,
+    resource: Outcome<'a>,
+}
+
+/// The permissions boundary's and the session policies' answers.
+struct Limits<'l, 'a> {
+    boundary: &'l Outcome<'a>,
+    session: &'l Outcome<'a>,
+}
+
+impl<'a> Paths<'a> {
+    /// Either path, before the boundary and session policies.
+    fn unbounded(&self) -> Outcome<'a> {
+        self.identity.clone().or(self.resource.clone())
+    }
+
+    /// Either path, within the boundary and session policies. They bound the identity path
+    /// ("the entity can perform only the actions that are allowed by both its identity-based
+    /// policies and its permissions boundaries"). Whether they bound an allow of the resource
+    /// side alone, the IAM user guide says both ways: "an implicit deny in a permissions
+    /// boundary does not limit the permissions granted by a resource-based policy" and, in a
+    /// later text, that it "does limit the permissions granted to the ARN of the underlying"
+    /// entity; so such an allow they do not grant is unknown.
+    fn bounded(&self, limits: &Limits<'_, 'a>) -> Outcome<'a> {
+        let identity = self
+            .identity
+            .clone()
+            .and(limits.boundary.clone())
+            .and(limits.session.clone());
+        let resource = match &self.resource {
+            Outcome::Yes(by) if limits.boundary.is_no() || limits.session.is_no() => {
+                undocumented_at(by, Undocumented::BoundaryAndResourcePolicy)
+            }
+            Outcome::Yes(by) => {
+                // A boundary or session policy that may not allow leaves the same question.
+                let unsettled = |limit: &Outcome<'a>| match limit {
+                    Outcome::Maybe(_) => {
+                        undocumented_at(by, Undocumented::BoundaryAndResourcePolicy)
+                    }
+                    _ => Outcome::Yes(Vec::new()),
+                };
+                Outcome::Yes(by.clone())
+                    .and(unsettled(limits.boundary))
+                    .and(unsettled(limits.session))
+            }
+            other => other.clone(),
+        };
+        identity.or(resource)
+    }
+}
+
+/// How the sides combine (the IAM user guide, "Policy evaluation logic" and "Cross-account
+/// policy evaluation logic"; the KMS developer guide, "Key policies" and "Grants in AWS KMS").
 ///
 /// `identity`: the identity policies allow; `direct`: the resource policy allows naming the
-/// principal (or everyone); `via_root`: it allows naming the principal's account.
+/// principal (or everyone); `via_root`: it allows naming the principal's account; `grants`:
+/// a KMS grant allows naming the principal, and naming its account.
 fn combine<'a>(
     kind: ResourceKind,
     cross_account: bool,
     identity: Outcome<'a>,
     direct: Outcome<'a>,
     via_root: Outcome<'a>,
-) -> Outcome<'a> {
+    (grant_direct, grant_root): (Outcome<'a>, Outcome<'a>),
+) -> Paths<'a> {
     match (kind, cross_account) {
-        // Both sides must allow; the resource side may name the principal or its account.
-        (_, true) => identity.and(direct.or(via_root)),
-        // Either side suffices; naming the account only delegates to the identity side.
-        (ResourceKind::S3 | ResourceKind::Other, false) => identity.or(direct),
-        // The key or trust policy must allow; naming the account needs the identity side too.
-        (ResourceKind::KmsKey | ResourceKind::RoleTrust, false) => {
-            direct.or(via_root.and(identity))
+        // Both sides must allow; the resource side may name the principal or its account. A
+        // grant that names the role alone, without the role's own allow, is not settled.
+        (_, true) => {
+            let unsettled = match &grant_direct {
+                Outcome::Yes(by) => undocumented_at(by, Undocumented::CrossAccountGrant),
+                Outcome::Maybe(reasons) => Outcome::Maybe(reasons.clone()),
+                Outcome::No => Outcome::No,
+            };
+            let resource = direct.or(via_root).or(grant_direct).or(grant_root);
+            Paths {
+                identity: identity.and(resource),
+                resource: unsettled,
+            }
         }
+        // Either side suffices; naming the account only delegates to the identity side.
+        (ResourceKind::S3 | ResourceKind::Other, false) => Paths {
+            identity,
+            resource: direct,
+        },
+        // The key or trust policy (or a grant) must allow; naming the account needs the
+        // identity side too.
+        (ResourceKind::KmsKey | ResourceKind::RoleTrust, false) => Paths {
+            identity: via_root.or(grant_root).and(identity),
+            resource: direct.or(grant_direct),
+        },
+    }
+}
+
+/// An allow the documentation does not settle, at the first of the statements that would
+/// make it (its first principal entry): unknown, or not allowed when there is none.
+fn undocumented_at<'a>(by: &[Evidence<'a>], case: Undocumented) -> Outcome<'a> {
+    let reason = by.first().and_then(|e| {
+        let entry = e.statement.principal.as_ref()?.entries.first()?;
+        Some(UnknownReason::Undocumented {
+            statement: e.statement,
+            value: &entry.value,
+            case,
+        })
+    });
+    match reason {
+        Some(reason) => Outcome::Maybe(vec![reason]),
+        None => Outcome::No,
     }
 }
 

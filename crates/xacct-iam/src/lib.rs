@@ -62,9 +62,24 @@
 //!   documentation does not settle ([`Undocumented`]) all give [`Decision::Unknown`] with their
 //!   reasons. No definite answer is given where AWS's documented behaviour could contradict it.
 //!
-//! Not modelled: permissions boundaries, session policies, SCPs and RCPs, KMS grants, S3 ACLs
-//! and Object Ownership, VPC endpoint policies. A missing document is assumed to hold no deny
-//! (otherwise every answer that involves an unknown document would be unknown).
+//! - Bounds ([`Bounds`]): a `Deny` in any SCP, RCP, permissions boundary or session policy
+//!   wins like any other. The SCPs of the principal's account limit roles (not service
+//!   principals): every level of the organization must allow, one SCP of a level suffices,
+//!   and a level whose SCPs given do not allow is unknown (an SCP of that level not given may
+//!   allow; an SCP with no `Allow` statement stands beside `FullAWSAccess` and limits nothing
+//!   but by its denies). RCPs refuse by their denies only (`RCPFullAWSAccess` always allows)
+//!   and apply whoever asks. A role's permissions boundary and session policies must allow
+//!   what its identity policies allow; whether they limit an allow of a same-account resource
+//!   policy naming the role the user guide says both ways (unknown); a `Deny` with
+//!   `NotPrincipal` applies to a role with a boundary whatever it lists. A boundary named but
+//!   not given, and an SCP whose content is not given, are unknown. KMS grants allow like a
+//!   key policy statement naming their grantee; a cross-account grant without the role's own
+//!   allow is not settled by the documentation (unknown).
+//!
+//! Not modelled: S3 ACLs and Object Ownership, VPC endpoint policies, the management
+//! account's exemption from SCPs (an SCP given for an account applies to it). A missing
+//! identity or resource document is assumed to hold no deny (otherwise every answer that
+//! involves an unknown document would be unknown).
 //!
 //! # Example
 //!
@@ -93,6 +108,7 @@
 //! let policies = Policies {
 //!     identity: Known::Known(vec![]),
 //!     resource: Known::Known(Some(&bucket_policy)),
+//!     bounds: Default::default(),
 //! };
 //! // Cross-account: the bucket policy names account B, but the role's own policies must
 //! // allow the read as well.
@@ -186,6 +202,62 @@ pub struct Policies<'a> {
     /// The resource's policy: `Known(None)` when the resource has none, `Unknown` when we do not
     /// know it.
     pub resource: Known<Option<&'a PolicyDocument>>,
+    /// The policies that limit (or, for KMS grants, add to) what the two above allow: SCPs,
+    /// RCPs, the permissions boundary, session policies. `Bounds::default()` when there are
+    /// none.
+    pub bounds: Bounds<'a>,
+}
+
+impl<'a> Policies<'a> {
+    /// The identity policies and the resource policy, with no bounds.
+    pub fn new(
+        identity: Known<Vec<&'a PolicyDocument>>,
+        resource: Known<Option<&'a PolicyDocument>>,
+    ) -> Policies<'a> {
+        Policies {
+            identity,
+            resource,
+            bounds: Bounds::default(),
+        }
+    }
+}
+
+/// The policies beyond the principal's own and the resource's that take part in a request.
+///
+/// Sources: the IAM user guide, "Policy evaluation logic" ("These include AWS Organizations
+/// SCPs and RCPs, resource-based policies, identity-based policies, IAM permissions
+/// boundaries, and session policies") and "Permissions boundaries for IAM entities"; the AWS
+/// Organizations user guide on SCPs and RCPs; the KMS developer guide, "Grants in AWS KMS".
+#[derive(Clone, Debug, Default)]
+pub struct Bounds<'a> {
+    /// The service control policies that apply to the principal's account. They limit IAM
+    /// roles only (not service principals); each level of the organization (root, OU,
+    /// account) must allow.
+    pub scps: Vec<OrgPolicy<'a>>,
+    /// The resource control policies that apply to the resource's account. AWS attaches
+    /// `RCPFullAWSAccess` to every root, OU and account and it cannot be detached, so only
+    /// their `Deny` statements can refuse.
+    pub rcps: Vec<OrgPolicy<'a>>,
+    /// The role's permissions boundary: `None` when it has none, `Some(Known::Unknown)` when it
+    /// names one whose document is not given.
+    pub boundary: Option<Known<&'a PolicyDocument>>,
+    /// The session policies of the role session, when it was given any (they are one set: an
+    /// allow in any of them suffices).
+    pub session: Option<Vec<&'a PolicyDocument>>,
+    /// The grants of a KMS key ([`ResourceKind::KmsKey`] only), each a document whose
+    /// statements allow their grantee the grant's operations under its constraints.
+    pub grants: Vec<&'a PolicyDocument>,
+}
+
+/// An SCP or RCP, and the level of the organization it is attached to, when known.
+#[derive(Clone, Copy, Debug)]
+pub struct OrgPolicy<'a> {
+    /// The policy, or `Unknown` when it applies but its content is not given.
+    pub document: Known<&'a PolicyDocument>,
+    /// The root, OU or account it is attached to (`r-…`, `ou-…`, an account ID): SCPs at one
+    /// level need one allow among them, each level must allow. `None` when not known: the
+    /// policy is then a level of its own.
+    pub level: Option<&'a str>,
 }
 
 /// The answer.
@@ -229,7 +301,7 @@ impl Decision<'_> {
     }
 }
 
-/// A side of the evaluation.
+/// A side of the evaluation: which kind of policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Side {
     /// The principal's identity policies.
@@ -238,6 +310,48 @@ pub enum Side {
     Resource,
     /// Both (only in [`Decision::NotAllowed`]).
     Both,
+    /// The role's permissions boundary.
+    Boundary,
+    /// The session policies.
+    Session,
+    /// A service control policy of the principal's account.
+    Scp,
+    /// A resource control policy of the resource's account.
+    Rcp,
+    /// A KMS grant on the key.
+    Grant,
+}
+
+impl Side {
+    /// Its name in output: `identity`, `resource`, `both`, `boundary`, `session`, `scp`,
+    /// `rcp`, `grant`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Identity => "identity",
+            Side::Resource => "resource",
+            Side::Both => "both",
+            Side::Boundary => "boundary",
+            Side::Session => "session",
+            Side::Scp => "scp",
+            Side::Rcp => "rcp",
+            Side::Grant => "grant",
+        }
+    }
+
+    /// True for the policies that limit the principal: its identity policies, its permissions
+    /// boundary, its session policies and the SCPs of its account.
+    pub fn is_principal_side(self) -> bool {
+        matches!(
+            self,
+            Side::Identity | Side::Boundary | Side::Session | Side::Scp
+        )
+    }
+
+    /// True for the policies of the resource: its own policy, the RCPs of its account, and a
+    /// KMS key's grants.
+    pub fn is_resource_side(self) -> bool {
+        matches!(self, Side::Resource | Side::Rcp | Side::Grant)
+    }
 }
 
 /// A statement that decided.
@@ -316,8 +430,17 @@ pub enum UnknownReason<'a> {
         /// Which case.
         case: Undocumented,
     },
-    /// A document whose allow is needed is not available.
+    /// A document whose allow is needed is not available: the identity policies, the resource
+    /// policy, a permissions boundary the role names ([`Side::Boundary`]), or an SCP whose
+    /// content is not given ([`Side::Scp`]).
     MissingDocument(Side),
+    /// No SCP given at one level of the organization allows the request: another SCP attached
+    /// at the same level, not given (`FullAWSAccess`, which AWS attaches to every root, OU and
+    /// account by default), may. The SCPs given at a level are not known to be all of them.
+    ScpLevelWithoutAllow {
+        /// The first SCP of the level that has `Allow` statements.
+        document: &'a PolicyDocument,
+    },
     /// The resource's account is unknown, and the same-account and cross-account rules give
     /// different answers.
     ResourceAccount,
@@ -344,6 +467,17 @@ pub enum Undocumented {
     /// pattern "will not match any resource", and also that a value that is not present "causes
     /// the statement to be invalid".
     NotResourceWithoutValue,
+    /// A KMS grant names a role of another account than the key's, whose own policies do not
+    /// allow the operation: the KMS developer guide says a grant "allows the grantee principal
+    /// to call the specified grant operations", and that cross-account use of a key needs the
+    /// external account's IAM policies, without saying which wins for grants.
+    CrossAccountGrant,
+    /// A resource policy (or a KMS grant) of the role's own account names the role, and the
+    /// role's permissions boundary or session policy does not allow the request: the IAM user
+    /// guide says "an implicit deny in a permissions boundary does not limit the permissions
+    /// granted by a resource-based policy", and in a later text that it "does limit the
+    /// permissions granted to the ARN of the underlying" entity.
+    BoundaryAndResourcePolicy,
 }
 
 /// What about a condition is unknown.
@@ -426,6 +560,9 @@ impl PartialEq for UnknownReason<'_> {
                 },
             ) => std::ptr::eq(*s1, *s2) && std::ptr::eq(*v1, *v2),
             (R::MissingDocument(a), R::MissingDocument(b)) => a == b,
+            (R::ScpLevelWithoutAllow { document: a }, R::ScpLevelWithoutAllow { document: b }) => {
+                std::ptr::eq(*a, *b)
+            }
             (R::ResourceAccount, R::ResourceAccount) => true,
             _ => false,
         }

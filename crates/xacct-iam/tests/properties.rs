@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use xacct_iam::{
     evaluate, evaluate_actions_with, evaluate_with, Context, Decision, EvaluationMemo, Known,
-    Policies, ResourceKind,
+    OrgPolicy, Policies, ResourceKind,
 };
 use xacct_model::policy::PolicyDocument;
 
@@ -393,6 +393,32 @@ impl Scenario {
         summary(&decision, &all)
     }
 
+    /// The summary of the decision with one bound more: an SCP (`which` 0), an RCP (1), a
+    /// permissions boundary (2) or a session policy (3) of these statements.
+    fn decide_bounded(&self, which: u8, statements: &[(bool, Stmt)]) -> String {
+        let (identity, resource) = self.documents();
+        let bound = doc(&render_doc(self.version, statements, which == 1));
+        let request = self.request();
+        let mut policies = policies(self.resource_state, identity.as_deref(), resource.as_ref());
+        let org = || {
+            vec![OrgPolicy {
+                document: Known::Known(&bound),
+                level: None,
+            }]
+        };
+        match which {
+            0 => policies.bounds.scps = org(),
+            1 => policies.bounds.rcps = org(),
+            2 => policies.bounds.boundary = Some(Known::Known(&bound)),
+            _ => policies.bounds.session = Some(vec![&bound]),
+        }
+        let decision = evaluate(&request.request(), &policies);
+        let mut all: Vec<&PolicyDocument> = identity.iter().flatten().collect();
+        all.extend(resource.as_ref());
+        all.push(&bound);
+        summary(&decision, &all)
+    }
+
     /// The scenario with one more statement, on the identity side or the resource side when
     /// that side is known.
     fn with_statement(&self, allow: bool, statement: &Stmt, resource_side: bool) -> Scenario {
@@ -430,6 +456,7 @@ fn policies<'a>(
             0 => Known::Unknown,
             _ => Known::Known(resource),
         },
+        bounds: Default::default(),
     }
 }
 
@@ -451,6 +478,24 @@ proptest! {
         }
         if class(&after) == "Allowed" {
             prop_assert_eq!(class(&before), "Allowed", "{} became {}", before, after);
+        }
+    }
+
+    /// SCPs, RCPs, permissions boundaries and session policies only ever take away: with one
+    /// more, nothing refused or unknown becomes allowed, and nothing denied stops being denied.
+    #[test]
+    fn a_bound_never_allows_more_and_never_lifts_a_deny(
+        scenario in any_scenario(),
+        which in 0u8..4,
+        statements in prop::collection::vec(effect_stmt(), 0..3),
+    ) {
+        let before = scenario.decide();
+        let after = scenario.decide_bounded(which, &statements);
+        if class(&after) == "Allowed" {
+            prop_assert_eq!(class(&before), "Allowed", "{} became {}", before, after);
+        }
+        if class(&before) == "Denied" {
+            prop_assert_eq!(class(&after), "Denied", "{} became {}", before, after);
         }
     }
 

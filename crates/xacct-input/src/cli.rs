@@ -5,11 +5,12 @@
 use xacct_model::arn::Arn;
 use xacct_model::pipeline::Spanned;
 use xacct_model::policy::{load_policy, PolicyDocument};
-use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
+use xacct_model::policy_file::{BoundaryRef, PolicyEntry, PolicyKind, Subject};
 use xacct_syntax::json::{parse_detached, parse_embedded, Node, ParseLimits, Value};
 
 use crate::detect::Syntax;
 use crate::issue::{describe, Issue, IssueKind};
+use xacct_syntax::Span;
 
 /// The top-level keys of the AWS CLI outputs that hold policies.
 pub const POLICY_KEYS: &[&str] = &[
@@ -20,6 +21,7 @@ pub const POLICY_KEYS: &[&str] = &[
     "Role",
     "PolicyVersion",
     "RoleDetailList",
+    "Grants",
     "AttachedPolicies",
 ];
 
@@ -31,6 +33,8 @@ pub struct PolicyFile {
     /// Values of the wrong shape, syntax errors and duplicate keys inside policies given as
     /// strings, grammar problems of the policies: spans in the outer file.
     pub issues: Vec<Issue>,
+    /// The permissions boundaries the roles of the file name.
+    pub boundaries: Vec<BoundaryRef>,
 }
 
 /// Reads one file's policies.
@@ -98,6 +102,24 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// A role's `PermissionsBoundary` (`get-role`, `get-account-authorization-details`): the
+    /// managed policy it names, for the role `arn`.
+    fn boundary(&mut self, role: &Node, arn: Option<&Spanned<String>>, command: &str) {
+        let Some(boundary) = self.object(role, "PermissionsBoundary", command) else {
+            return;
+        };
+        let (Some(policy), Some(arn)) = (
+            self.string(boundary, "PermissionsBoundaryArn", command),
+            arn,
+        ) else {
+            return;
+        };
+        self.file.boundaries.push(BoundaryRef {
+            role: arn.clone(),
+            policy,
+        });
     }
 
     fn push(
@@ -206,6 +228,7 @@ pub fn load_policy_file(
         const GET_ROLE: &str = "aws iam get-role";
         if let Some(role) = r.object(root, "Role", GET_ROLE) {
             let arn = r.string(role, "Arn", GET_ROLE);
+            r.boundary(role, arn.as_ref(), GET_ROLE);
             r.policy(
                 role,
                 "AssumeRolePolicyDocument",
@@ -256,6 +279,8 @@ pub fn load_policy_file(
             subject,
             None,
         );
+    } else if let Some(policy) = root.get("Policy").filter(|p| is_organization_policy(p)) {
+        load_organization_policy(r, policy);
     } else if root.get("Policy").is_some() {
         // `aws s3api get-bucket-policy` or `aws kms get-key-policy` (which names the policy).
         const GET_POLICY: &str = "aws s3api get-bucket-policy";
@@ -266,6 +291,16 @@ pub fn load_policy_file(
         r.policy(root, "Policy", GET_POLICY, kind, None, name);
     } else if root.get("RoleDetailList").is_some() {
         load_authorization_details(r, root);
+        load_detail_boundaries(r, root);
+    } else if root.get("Grants").is_some() {
+        let (entries, issues) = crate::grants::load(root);
+        r.file.issues.extend(issues);
+        r.file.issues.extend(
+            entries
+                .iter()
+                .flat_map(|e| e.issues.iter().map(Issue::policy)),
+        );
+        r.file.entries.extend(entries);
     } else if root.get("AttachedPolicies").is_some() {
         // `aws iam list-attached-role-policies`: whose role needs the config's `[[bind]]`.
         const LIST_ATTACHED: &str = "aws iam list-attached-role-policies";
@@ -276,6 +311,103 @@ pub fn load_policy_file(
         }
     }
     reader.file
+}
+
+/// True for `aws organizations describe-policy` output's `Policy`: an object with the policy's
+/// `PolicySummary` and its `Content` (a bucket or key policy is a string).
+fn is_organization_policy(policy: &Node) -> bool {
+    policy.get("PolicySummary").is_some() || policy.get("Content").is_some()
+}
+
+/// `aws organizations describe-policy`: an SCP or RCP, its document JSON in the `Content`
+/// string. Whom it applies to the output does not say (the config's `[[bind]]` does); other
+/// policy types (tag, backup, AI opt-out policies) hold no IAM policy and are passed over.
+fn load_organization_policy(r: &mut Reader<'_>, policy: &Node) {
+    const DESCRIBE_POLICY: &str = "aws organizations describe-policy";
+    if policy.as_object().is_none() {
+        r.wrong_shape("Policy", policy, "an object", DESCRIBE_POLICY);
+        return;
+    }
+    let summary = r.object(policy, "PolicySummary", DESCRIBE_POLICY);
+    let kind_node = summary.and_then(|s| s.get("Type"));
+    let kind = match summary.and_then(|s| r.string(s, "Type", DESCRIBE_POLICY)) {
+        Some(kind) if kind.value == "SERVICE_CONTROL_POLICY" => PolicyKind::ServiceControl,
+        Some(kind) if kind.value == "RESOURCE_CONTROL_POLICY" => PolicyKind::ResourceControl,
+        Some(_) => return,
+        None => {
+            let at = kind_node.or(summary).unwrap_or(policy);
+            r.file.issues.push(
+                Issue::new(
+                    IssueKind::Shape,
+                    Span::new(at.span.start, at.span.start + 1),
+                    "`PolicySummary.Type` is not given: cannot tell an SCP from an RCP",
+                )
+                .help(format!(
+                    "write the file as `{DESCRIBE_POLICY}` prints it, with `PolicySummary`"
+                )),
+            );
+            return;
+        }
+    };
+    let name = summary
+        .and_then(|s| r.string(s, "Name", DESCRIBE_POLICY))
+        .map(|n| n.value);
+    r.policy(policy, "Content", DESCRIBE_POLICY, Some(kind), None, name);
+}
+
+/// The permissions boundaries of `get-account-authorization-details`: each role's
+/// `PermissionsBoundary`, and the default version of each managed policy a role names so
+/// (the file holds it under `Policies`) as that managed policy's document.
+fn load_detail_boundaries(r: &mut Reader<'_>, root: &Node) {
+    const DETAILS: &str = "aws iam get-account-authorization-details";
+    let roles = root
+        .get("RoleDetailList")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
+    let before = r.file.boundaries.len();
+    for role in roles {
+        let arn = role
+            .get("Arn")
+            .and_then(|a| Some(Spanned::new(a.as_str()?.to_string(), a.span)));
+        r.boundary(role, arn.as_ref(), DETAILS);
+    }
+    let named: Vec<String> = r.file.boundaries[before..]
+        .iter()
+        .map(|b| b.policy.value.clone())
+        .collect();
+    let policies = root
+        .get("Policies")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
+    for policy in policies {
+        let Some(arn) = policy.get("Arn").filter(|a| {
+            a.as_str()
+                .is_some_and(|a| named.iter().any(|n| n.as_str() == a))
+        }) else {
+            continue;
+        };
+        let default = policy
+            .get("PolicyVersionList")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .find(|v| {
+                v.get("IsDefaultVersion")
+                    .is_some_and(|d| d.value == Value::Bool(true))
+            });
+        if let Some(version) = default {
+            let arn = Spanned::new(arn.as_str().unwrap_or_default().to_string(), arn.span);
+            let name = Some(arn.value.clone());
+            r.policy(
+                version,
+                "Document",
+                DETAILS,
+                Some(PolicyKind::Identity),
+                Some(Subject::ManagedPolicy(arn)),
+                name,
+            );
+        }
+    }
 }
 
 /// `aws iam get-account-authorization-details`: every role with its trust policy, inline

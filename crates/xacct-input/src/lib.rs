@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compute;
 pub mod detect;
 pub mod gate;
+pub mod grants;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
@@ -156,6 +157,8 @@ pub struct Documents {
     pub ownership: Vec<Ownership>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
+    /// Roles' permissions boundaries.
+    pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Parts checked under an undecided condition.
@@ -347,6 +350,7 @@ fn load_as(
             let policies = cli::load_policy_file(root, text, syntax, &limits.parse());
             input.issues.extend(policies.issues);
             input.documents.policies = policies.entries;
+            input.documents.boundaries = policies.boundaries;
             // The same export lists the roles' instance profiles.
             if root.get("RoleDetailList").is_some() {
                 let account = xacct_model::workspace::account_of_path(path);

@@ -318,3 +318,92 @@ fn authorization_details_attach_aws_managed_policies_the_file_leaves_out() {
         &file.entries[0].document.statements[0]
     ));
 }
+
+#[test]
+fn describe_policy_output_is_an_scp_or_rcp_read_inside_its_content_string() {
+    let text = r#"{"Policy": {"PolicySummary": {"Id": "p-1", "Name": "ProtectKeys", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false},
+        "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"OwnKeysOnly\",\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}"}}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    let entry = &file.entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::ServiceControl));
+    assert_eq!(entry.subject, None);
+    assert_eq!(entry.name.as_deref(), Some("ProtectKeys"));
+    let sid = entry.document.statements[0].sid.as_ref().unwrap();
+    assert_eq!(sid.value, "OwnKeysOnly");
+    assert_eq!(&text[sid.span.range()], r#"\"OwnKeysOnly\""#);
+    let rcp = text.replace("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY");
+    assert_eq!(
+        load(&rcp).entries[0].kind,
+        Some(PolicyKind::ResourceControl)
+    );
+    // Tag, backup and AI opt-out policies hold no IAM policy: nothing to read.
+    let tag = text.replace("SERVICE_CONTROL_POLICY", "TAG_POLICY");
+    let file = load(&tag);
+    assert!(file.entries.is_empty() && file.issues.is_empty());
+    // Without its type an SCP cannot be told from an RCP.
+    let untyped = text.replace(r#""Type": "SERVICE_CONTROL_POLICY", "#, "");
+    let file = load(&untyped);
+    assert!(file.entries.is_empty());
+    let messages: Vec<&str> = file.issues.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["`PolicySummary.Type` is not given: cannot tell an SCP from an RCP"]
+    );
+    // A bucket policy (`Policy` a string) is still a bucket policy.
+    assert_eq!(
+        load(r#"{"Policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#).entries[0].kind,
+        Some(PolicyKind::Bucket)
+    );
+}
+
+#[test]
+fn get_role_names_the_roles_permissions_boundary() {
+    let text = r#"{"Role": {"RoleName": "Deploy", "Arn": "arn:aws:iam::222222222222:role/Deploy",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+        "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::222222222222:policy/Boundary"}}}"#;
+    let file = load(text);
+    assert_eq!(file.boundaries.len(), 1);
+    let boundary = &file.boundaries[0];
+    assert_eq!(boundary.role.value, "arn:aws:iam::222222222222:role/Deploy");
+    assert_eq!(
+        &text[boundary.policy.span.range()],
+        "\"arn:aws:iam::222222222222:policy/Boundary\""
+    );
+    let wrong = text.replace(
+        r#""PermissionsBoundaryArn": "arn:aws:iam::222222222222:policy/Boundary""#,
+        r#""PermissionsBoundaryArn": 7"#,
+    );
+    let file = load(&wrong);
+    assert!(file.boundaries.is_empty());
+    assert_eq!(file.issues[0].kind, IssueKind::Shape);
+}
+
+#[test]
+fn authorization_details_give_a_boundary_and_its_document() {
+    let text = r#"{"RoleDetailList": [{"RoleName": "Deploy", "Arn": "arn:aws:iam::222222222222:role/Deploy",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+        "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::222222222222:policy/Boundary"}}],
+        "Policies": [
+          {"PolicyName": "Boundary", "Arn": "arn:aws:iam::222222222222:policy/Boundary", "PolicyVersionList": [
+            {"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": true}]},
+          {"PolicyName": "Other", "Arn": "arn:aws:iam::222222222222:policy/Other", "PolicyVersionList": [
+            {"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v1", "IsDefaultVersion": true}]}]}"#;
+    let file = load(text);
+    assert_eq!(file.boundaries.len(), 1);
+    let documents: Vec<(Option<PolicyKind>, String)> = file
+        .entries
+        .iter()
+        .filter_map(|e| match &e.subject {
+            Some(Subject::ManagedPolicy(arn)) => Some((e.kind, arn.value.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        documents,
+        [(
+            Some(PolicyKind::Identity),
+            "arn:aws:iam::222222222222:policy/Boundary".to_string()
+        )]
+    );
+}

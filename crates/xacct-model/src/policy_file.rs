@@ -16,6 +16,15 @@ pub enum PolicyKind {
     Bucket,
     /// A KMS key policy.
     Key,
+    /// An AWS Organizations service control policy: what the roles of the accounts it is
+    /// attached to may do at most.
+    ServiceControl,
+    /// An AWS Organizations resource control policy: what anyone may do at most with the
+    /// resources of the accounts it is attached to.
+    ResourceControl,
+    /// The grants of a KMS key (`aws kms list-grants`), each a statement that allows its
+    /// grantee the grant's operations under its constraints.
+    Grant,
 }
 
 impl PolicyKind {
@@ -26,7 +35,18 @@ impl PolicyKind {
             PolicyKind::Identity => "identity policy",
             PolicyKind::Bucket => "bucket policy",
             PolicyKind::Key => "key policy",
+            PolicyKind::ServiceControl => "service control policy",
+            PolicyKind::ResourceControl => "resource control policy",
+            PolicyKind::Grant => "KMS grant",
         }
+    }
+
+    /// True for SCPs and RCPs.
+    pub fn is_organization(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::ServiceControl | PolicyKind::ResourceControl
+        )
     }
 }
 
@@ -39,8 +59,24 @@ pub enum Subject {
     RoleName(Spanned<String>),
     /// A bucket, by name (from the resources a bucket policy names).
     Bucket(String),
-    /// A KMS key, by ARN (`describe-key` beside it, or the config).
+    /// A KMS key, by ARN (`describe-key` beside it, or the config; for grants, their `KeyId`).
     Key(String),
+    /// A managed policy, by ARN (a template's `AWS::IAM::ManagedPolicy`, a policy of
+    /// `get-account-authorization-details`): the permissions boundary of the roles that name
+    /// it.
+    ManagedPolicy(Spanned<String>),
+    /// The roots, OUs and accounts an SCP or RCP is attached to (a template's `TargetIds`).
+    Targets(Vec<Spanned<String>>),
+}
+
+/// A role's permissions boundary, as a file names it (`get-role` `PermissionsBoundary`, a
+/// template role's `PermissionsBoundary`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoundaryRef {
+    /// The role, by ARN.
+    pub role: Spanned<String>,
+    /// The managed policy set as its boundary, by ARN, where the file names it.
+    pub policy: Spanned<String>,
 }
 
 /// One policy found in a file.

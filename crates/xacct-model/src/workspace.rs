@@ -11,7 +11,7 @@ use crate::api::ShapeIssue;
 use crate::arn::{AccountId, Arn};
 use crate::pipeline::PipelineDocument;
 use crate::policy::PolicyDocument;
-use crate::policy_file::{PolicyEntry, PolicyKind, Subject};
+use crate::policy_file::{BoundaryRef, PolicyEntry, PolicyKind, Subject};
 
 /// What a file is declared to govern in the config (`[[bind]]`), when its content cannot say.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +22,10 @@ pub enum Binding {
     Bucket(String),
     /// The file holds the policy of this key (key ARN).
     Key(String),
+    /// The file holds the managed policy with this ARN (a permissions boundary's document).
+    Policy(String),
+    /// The file holds an SCP or RCP that applies to these accounts.
+    Accounts(Vec<AccountId>),
 }
 
 /// What a policy governs, once resolved.
@@ -35,6 +39,13 @@ pub enum Governs {
     Bucket(String),
     /// The policy of the key with this ARN.
     Key(String),
+    /// The managed policy with this ARN: the permissions boundary of the roles that name it.
+    ManagedPolicy(String),
+    /// The grants of the key with this ARN.
+    KeyGrants(String),
+    /// An SCP or RCP attached to these accounts, each with the root, OU or account ID it is
+    /// attached at when known (the level it takes in the organization).
+    Organization(Vec<(AccountId, Option<String>)>),
 }
 
 /// A pipeline of the workspace.
@@ -61,6 +72,15 @@ pub struct OwnershipUnit {
     pub ownership: crate::pipeline::Spanned<String>,
 }
 
+/// A role's permissions boundary, as a file of the workspace names it.
+#[derive(Debug)]
+pub struct BoundaryUnit {
+    /// The file that names it.
+    pub file: FileId,
+    /// The role and the managed policy.
+    pub boundary: BoundaryRef,
+}
+
 /// A policy of the workspace.
 #[derive(Debug)]
 pub struct PolicyUnit {
@@ -81,6 +101,10 @@ impl PolicyUnit {
     }
 }
 
+/// The SCPs (`true`) or RCPs (`false`) of each account: their indexes in the workspace's
+/// policies, with the level each is attached at when known.
+type OrganizationIndex = HashMap<(AccountId, bool), Vec<(usize, Option<String>)>>;
+
 /// Every pipeline and policy of a run, indexed by what the policies govern.
 #[derive(Debug, Default)]
 pub struct Workspace {
@@ -93,7 +117,15 @@ pub struct Workspace {
     /// What CodeDeploy deploys to: deployment groups, instances, Auto Scaling groups, launch
     /// templates and configurations, instance profiles.
     pub compute: crate::compute::Compute,
+    /// Roles' permissions boundaries.
+    pub boundaries: Vec<BoundaryUnit>,
     index: HashMap<Governs, Vec<usize>>,
+    /// The SCPs (`true`) and RCPs (`false`) of each account, with their levels.
+    organization: OrganizationIndex,
+    /// The boundary of each role, by its normalized ARN (the first a file names).
+    boundary_of: HashMap<String, usize>,
+    /// True when some policy is a KMS grant.
+    grants: bool,
     /// The account of each artifact bucket, from the first pipeline (with a known account)
     /// that stores in it.
     store_accounts: HashMap<String, AccountId>,
@@ -107,11 +139,23 @@ impl Workspace {
         ownership: Vec<OwnershipUnit>,
     ) -> Workspace {
         let mut index: HashMap<Governs, Vec<usize>> = HashMap::new();
+        let mut organization = OrganizationIndex::new();
         for (i, policy) in policies.iter().enumerate() {
-            if let Some(governs) = &policy.governs {
-                index.entry(normalize(governs)).or_default().push(i);
+            match &policy.governs {
+                Some(Governs::Organization(accounts)) => {
+                    let scp = policy.entry.kind == Some(PolicyKind::ServiceControl);
+                    for (account, level) in accounts {
+                        organization
+                            .entry((*account, scp))
+                            .or_default()
+                            .push((i, level.clone()));
+                    }
+                }
+                Some(governs) => index.entry(normalize(governs)).or_default().push(i),
+                None => {}
             }
         }
+        let grants = policies_have_grants(&policies);
         // Artifact buckets' accounts, once: XA405 asks per S3 deploy action.
         let mut store_accounts: HashMap<String, AccountId> = HashMap::new();
         for unit in &pipelines {
@@ -131,7 +175,11 @@ impl Workspace {
             policies,
             ownership,
             compute: crate::compute::Compute::default(),
+            boundaries: Vec::new(),
             index,
+            organization,
+            boundary_of: HashMap::new(),
+            grants,
             store_accounts,
         }
     }
@@ -140,6 +188,45 @@ impl Workspace {
     pub fn with_compute(mut self, compute: crate::compute::Compute) -> Workspace {
         self.compute = compute;
         self
+    }
+
+    /// True when the run holds anything beyond roles' and resources' own policies: SCPs, RCPs,
+    /// permissions boundaries, KMS grants. Most runs hold none, and then no question needs to
+    /// look for them.
+    pub fn has_bounds(&self) -> bool {
+        !self.organization.is_empty() || !self.boundaries.is_empty() || self.grants
+    }
+
+    /// Adds the permissions boundaries the files name.
+    pub fn with_boundaries(mut self, boundaries: Vec<BoundaryUnit>) -> Workspace {
+        for (i, unit) in boundaries.iter().enumerate() {
+            self.boundary_of
+                .entry(role_key(&unit.boundary.role.value))
+                .or_insert(i);
+        }
+        self.boundaries = boundaries;
+        self
+    }
+
+    /// The permissions boundary of a role, when a file names one.
+    pub fn boundary_of(&self, role: &str) -> Option<&BoundaryUnit> {
+        self.boundary_of
+            .get(&role_key(role))
+            .map(|&i| &self.boundaries[i])
+    }
+
+    /// The SCPs (`scp`) or RCPs of an account, with the level each is attached at when known,
+    /// in the order they were added.
+    pub fn organization_policies(
+        &self,
+        account: AccountId,
+        scp: bool,
+    ) -> impl Iterator<Item = (usize, &PolicyUnit, Option<&str>)> {
+        self.organization
+            .get(&(account, scp))
+            .into_iter()
+            .flatten()
+            .map(|(i, level)| (*i, &self.policies[*i], level.as_deref()))
     }
 
     /// The policies that govern `what`.
@@ -180,21 +267,32 @@ impl Workspace {
     }
 }
 
+/// True when some policy is a KMS grant tied to its key.
+fn policies_have_grants(policies: &[PolicyUnit]) -> bool {
+    policies
+        .iter()
+        .any(|p| matches!(p.governs, Some(Governs::KeyGrants(_))))
+}
+
 /// Roles are indexed by account and lower-cased name: a role name is unique in its account
 /// whatever its path and case, so `role/service-role/Pipeline` in a pipeline and
 /// `role/Pipeline` in a config binding are the same role.
 fn normalize(governs: &Governs) -> Governs {
-    let role = |arn: &str| match Arn::parse(arn) {
+    match governs {
+        Governs::RoleTrust(arn) => Governs::RoleTrust(role_key(arn)),
+        Governs::RoleIdentity(arn) => Governs::RoleIdentity(role_key(arn)),
+        other => other.clone(),
+    }
+}
+
+/// A role ARN as an index key: its account and lower-cased name.
+fn role_key(arn: &str) -> String {
+    match Arn::parse(arn) {
         Ok(a) if a.service == "iam" => {
             let name = a.resource.rsplit('/').next().unwrap_or(a.resource);
             format!("{}:{}", a.account, name.to_ascii_lowercase())
         }
         _ => arn.to_string(),
-    };
-    match governs {
-        Governs::RoleTrust(arn) => Governs::RoleTrust(role(arn)),
-        Governs::RoleIdentity(arn) => Governs::RoleIdentity(role(arn)),
-        other => other.clone(),
     }
 }
 
@@ -216,7 +314,12 @@ pub fn resolve_governs(
     path: &Path,
 ) -> Option<Governs> {
     let kind = entry.kind;
+    if kind.is_some_and(PolicyKind::is_organization) {
+        return organization_governs(entry, binding);
+    }
     let from_file = match (&entry.subject, kind) {
+        (Some(Subject::Key(key)), Some(PolicyKind::Grant)) => Some(Governs::KeyGrants(key.clone())),
+        (Some(Subject::ManagedPolicy(arn)), _) => Some(Governs::ManagedPolicy(arn.value.clone())),
         (Some(Subject::RoleArn(arn)), Some(PolicyKind::Trust)) => {
             Some(Governs::RoleTrust(arn.value.clone()))
         }
@@ -236,7 +339,13 @@ pub fn resolve_governs(
             _ => Some(Governs::RoleIdentity(arn.clone())),
         },
         Some(Binding::Bucket(bucket)) => Some(Governs::Bucket(bucket.clone())),
+        Some(Binding::Key(key)) if kind == Some(PolicyKind::Grant) => {
+            Some(Governs::KeyGrants(key.clone()))
+        }
         Some(Binding::Key(key)) => Some(Governs::Key(key.clone())),
+        Some(Binding::Policy(arn)) => Some(Governs::ManagedPolicy(arn.clone())),
+        // Accounts are for SCPs and RCPs only: another policy stays tied to nothing.
+        Some(Binding::Accounts(_)) => None,
         None => match (&entry.subject, kind) {
             (Some(Subject::RoleName(name)), Some(PolicyKind::Identity)) => {
                 let account = account_of_path(path)?;
@@ -248,6 +357,36 @@ pub fn resolve_governs(
             _ => None,
         },
     }
+}
+
+/// The accounts an SCP or RCP applies to: the account IDs among a template's `TargetIds`
+/// (each its own level), and the accounts the config binds the file to (at the level of the
+/// one root or OU the template names, if it names exactly one; at an unknown level otherwise).
+fn organization_governs(entry: &PolicyEntry, binding: Option<&Binding>) -> Option<Governs> {
+    let targets: &[crate::pipeline::Spanned<String>] = match &entry.subject {
+        Some(Subject::Targets(targets)) => targets,
+        _ => &[],
+    };
+    let mut accounts: Vec<(AccountId, Option<String>)> = Vec::new();
+    let mut above = Vec::new();
+    for target in targets {
+        match AccountId::parse(&target.value) {
+            Some(account) => accounts.push((account, Some(target.value.clone()))),
+            None => above.push(target.value.as_str()),
+        }
+    }
+    if let Some(Binding::Accounts(bound)) = binding {
+        let level = match above.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        };
+        for account in bound {
+            if !accounts.iter().any(|(a, _)| a == account) {
+                accounts.push((*account, level.clone()));
+            }
+        }
+    }
+    (!accounts.is_empty()).then_some(Governs::Organization(accounts))
 }
 
 #[cfg(test)]

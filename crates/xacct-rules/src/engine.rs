@@ -167,6 +167,7 @@ pub fn check_all(
     let mut policies = Vec::new();
     let mut ownership = Vec::new();
     let mut compute = xacct_model::compute::Compute::default();
+    let mut boundaries = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
@@ -192,6 +193,12 @@ pub fn check_all(
             }
             policies.push(unit);
         }
+        boundaries.extend(documents.boundaries.into_iter().map(|boundary| {
+            xacct_model::workspace::BoundaryUnit {
+                file: loaded.file,
+                boundary,
+            }
+        }));
         for ownership_setting in documents.ownership {
             let bucket = ownership_setting.bucket.or_else(|| match binding {
                 Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
@@ -217,7 +224,9 @@ pub fn check_all(
             outcome: loaded.outcome,
         });
     }
-    let workspace = Workspace::new(pipelines, policies, ownership).with_compute(compute);
+    let workspace = Workspace::new(pipelines, policies, ownership)
+        .with_boundaries(boundaries)
+        .with_compute(compute);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)

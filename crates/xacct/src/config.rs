@@ -83,6 +83,10 @@ struct RawBind {
     role: Option<Spanned<String>>,
     bucket: Option<Spanned<String>>,
     key: Option<Spanned<String>>,
+    /// A managed policy ARN: the file holds that policy (a permissions boundary's document).
+    policy: Option<Spanned<String>>,
+    /// Account IDs or `[accounts]` names: the file holds an SCP or RCP that applies to them.
+    accounts: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// A config, checked.
@@ -471,6 +475,54 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// What a `[[bind]]` entry must hold.
+const BIND_NEEDS: &str =
+    "a [[bind]] entry needs `file` and exactly one of `role`, `bucket`, `key`, `policy` or `accounts`";
+
+/// An account ID, or the ID of a name from `[accounts]`, reporting anything else at it.
+fn account_named(
+    config: &Config,
+    account: &Spanned<String>,
+    path: &Path,
+    text: &str,
+) -> Result<AccountId, ConfigError> {
+    AccountId::parse(account.get_ref())
+        .or_else(|| config.accounts.get(account.get_ref()).copied())
+        .ok_or_else(|| {
+            error(
+                path,
+                text,
+                account.span(),
+                format!(
+                    "`{}` is neither a 12-digit account ID nor a name in [accounts]",
+                    account.get_ref()
+                ),
+            )
+        })
+}
+
+/// Adds a `[[bind]]` entry, reporting a bad file pattern at it.
+fn push_bind(
+    config: &mut Config,
+    base: &Path,
+    file: &Spanned<String>,
+    binding: Binding,
+    path: &Path,
+    text: &str,
+) -> Result<(), ConfigError> {
+    config
+        .binds
+        .push(base, file.get_ref(), binding)
+        .map_err(|e| {
+            error(
+                path,
+                text,
+                file.span(),
+                format!("invalid file pattern: {e}"),
+            )
+        })
+}
+
 fn error(
     path: &Path,
     text: &str,
@@ -560,60 +612,105 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
     for bind in raw.bind {
         let span = bind.span();
         let bind = bind.into_inner();
-        let binding =
-            match (bind.role, bind.bucket, bind.key) {
-                (Some(role), None, None) => {
-                    let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
-                        a.service == "iam"
-                            && a.resource.starts_with("role/")
-                            && a.account_id().is_some()
-                    });
-                    if !ok {
-                        return Err(error(
-                            path,
-                            &text,
-                            role.span(),
-                            format!(
-                                "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
-                                role.get_ref()
-                            ),
-                        ));
-                    }
-                    Binding::Role(role.into_inner())
-                }
-                (None, None, Some(key)) => {
-                    if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
-                        return Err(error(
-                            path,
-                            &text,
-                            key.span(),
-                            format!(
-                                "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
-                                key.get_ref()
-                            ),
-                        ));
-                    }
-                    Binding::Key(key.into_inner())
-                }
-                (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
-                _ => return Err(error(
+        let given = [
+            bind.role.is_some(),
+            bind.bucket.is_some(),
+            bind.key.is_some(),
+            bind.policy.is_some(),
+            bind.accounts.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() != 1 {
+            return Err(error(path, &text, span, BIND_NEEDS));
+        }
+        if let Some(policy) = bind.policy {
+            let ok = Arn::parse(policy.get_ref()).is_ok_and(|a| {
+                a.service == "iam"
+                    && a.resource.starts_with("policy/")
+                    && (a.account == "aws" || a.account_id().is_some())
+            });
+            if !ok {
+                return Err(error(
                     path,
                     &text,
-                    span,
-                    "a [[bind]] entry needs `file` and exactly one of `role`, `bucket` or `key`",
-                )),
-            };
-        config
-            .binds
-            .push(&base, bind.file.get_ref(), binding)
-            .map_err(|e| {
-                error(
+                    policy.span(),
+                    format!(
+                        "`{}` is not an IAM managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)",
+                        policy.get_ref()
+                    ),
+                ));
+            }
+            push_bind(
+                &mut config,
+                &base,
+                &bind.file,
+                Binding::Policy(policy.into_inner()),
+                path,
+                &text,
+            )?;
+            continue;
+        }
+        if let Some(accounts) = bind.accounts {
+            let list_span = accounts.span();
+            let mut ids = Vec::new();
+            for account in accounts.into_inner() {
+                ids.push(account_named(&config, &account, path, &text)?);
+            }
+            if ids.is_empty() {
+                return Err(error(
                     path,
                     &text,
-                    bind.file.span(),
-                    format!("invalid file pattern: {e}"),
-                )
-            })?;
+                    list_span,
+                    "`accounts` lists no account: name the accounts the SCP or RCP applies to",
+                ));
+            }
+            push_bind(
+                &mut config,
+                &base,
+                &bind.file,
+                Binding::Accounts(ids),
+                path,
+                &text,
+            )?;
+            continue;
+        }
+        let binding = match (bind.role, bind.bucket, bind.key) {
+            (Some(role), None, None) => {
+                let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
+                    a.service == "iam"
+                        && a.resource.starts_with("role/")
+                        && a.account_id().is_some()
+                });
+                if !ok {
+                    return Err(error(
+                        path,
+                        &text,
+                        role.span(),
+                        format!(
+                            "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+                            role.get_ref()
+                        ),
+                    ));
+                }
+                Binding::Role(role.into_inner())
+            }
+            (None, None, Some(key)) => {
+                if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
+                    return Err(error(
+                        path,
+                        &text,
+                        key.span(),
+                        format!(
+                            "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
+                            key.get_ref()
+                        ),
+                    ));
+                }
+                Binding::Key(key.into_inner())
+            }
+            (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
+            _ => return Err(error(path, &text, span, BIND_NEEDS)),
+        };
+        push_bind(&mut config, &base, &bind.file, binding, path, &text)?;
     }
     config.parameters = parameter_values(path, &text, raw.parameters)?;
     for stack in raw.stack {
@@ -621,21 +718,7 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
         let account = match &stack.account {
             None => None,
             // An account ID, or a name from [accounts].
-            Some(account) => Some(
-                AccountId::parse(account.get_ref())
-                    .or_else(|| config.accounts.get(account.get_ref()).copied())
-                    .ok_or_else(|| {
-                        error(
-                            path,
-                            &text,
-                            account.span(),
-                            format!(
-                                "`{}` is neither a 12-digit account ID nor a name in [accounts]",
-                                account.get_ref()
-                            ),
-                        )
-                    })?,
-            ),
+            Some(account) => Some(account_named(&config, account, path, &text)?),
         };
         if let Some(region) = stack
             .region

@@ -2,6 +2,7 @@
 //! formats, baselines, `init`, `graph`. `main.rs` parses the arguments and calls in here; the
 //! fuzz targets read configs and baselines through it.
 
+pub mod access;
 pub mod baseline;
 pub mod changed;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod escape;
 pub mod fingerprint;
 pub mod graph_cmd;
 pub mod init;
+pub mod inputs;
 pub mod lint;
 pub mod paths;
 pub mod patterns;

@@ -207,6 +207,29 @@ pub fn lint_with_graph(
     options: &LintOptions,
     draw: bool,
 ) -> (LintRun, Workspace, TrustGraph) {
+    lint_into(gate, candidates, bindings, options, draw, false)
+}
+
+/// Lints the files and keeps the workspace and its checks, with the text of every file (for
+/// `xacct access`, which shows where the statements that decided are, findings or not).
+pub fn lint_keeping_sources(
+    gate: &Gate,
+    candidates: Vec<Candidate>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+) -> (LintRun, Workspace, TrustGraph) {
+    lint_into(gate, candidates, bindings, options, false, true)
+}
+
+/// The run: with `draw`, the graph's nodes and edges too; with `keep`, every file's text.
+fn lint_into(
+    gate: &Gate,
+    candidates: Vec<Candidate>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    draw: bool,
+    keep: bool,
+) -> (LintRun, Workspace, TrustGraph) {
     // Files are independent until the workspace phase: read, decode, parse and load them in
     // parallel. `collect` keeps the input order, so output never depends on the thread count.
     let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
@@ -242,7 +265,7 @@ pub fn lint_with_graph(
         .zip(reports)
         .enumerate()
         .map(|(i, (source, report))| {
-            let source = if shown.contains(&FileId(i as u32)) {
+            let source = if keep || shown.contains(&FileId(i as u32)) {
                 source
             } else {
                 SourceFile::new(source.path(), String::new())

@@ -496,3 +496,54 @@ fn terraform_files_are_found_and_said_not_read() {
         );
     }
 }
+
+#[test]
+fn bindings_of_organization_policies_and_managed_policies_are_checked() {
+    let dir = scratch("config-bind-organization");
+    let scp = r#"{"Policy": {"PolicySummary": {"Name": "Guard", "Type": "SERVICE_CONTROL_POLICY"}, "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"}}"#;
+    std::fs::write(dir.join("scp.json"), scp).unwrap();
+    // Tied to nothing: an info with the entry to add.
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(
+        stdout(&out),
+        "./scp.json:1:95: info[XA003] cannot tell which accounts this service control policy applies to\n"
+    );
+    let cases = [
+        (
+            "[[bind]]\nfile = \"scp.json\"\naccounts = [\"prod\"]\n",
+            "`prod` is neither a 12-digit account ID nor a name in [accounts]",
+            "xacct.toml:3:13",
+        ),
+        (
+            "[[bind]]\nfile = \"scp.json\"\naccounts = []\n",
+            "`accounts` lists no account",
+            "xacct.toml:3:12",
+        ),
+        (
+            "[[bind]]\nfile = \"b.json\"\npolicy = \"arn:aws:iam::222222222222:role/Boundary\"\n",
+            "`arn:aws:iam::222222222222:role/Boundary` is not an IAM managed policy ARN",
+            "xacct.toml:3:10",
+        ),
+        (
+            "[[bind]]\nfile = \"scp.json\"\naccounts = [\"222222222222\"]\nkey = \"arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n",
+            "exactly one of `role`, `bucket`, `key`, `policy` or `accounts`",
+            "xacct.toml:1:1",
+        ),
+    ];
+    for (config, message, at) in cases {
+        std::fs::write(dir.join("xacct.toml"), config).unwrap();
+        let out = xacct(&dir, &["lint", "--color", "never", "."]);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{config}: {stderr}");
+        assert!(stderr.contains(at), "{config}: {stderr}");
+    }
+    // Tied to an account by name: no finding.
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "[accounts]\nprod = \"222222222222\"\n[[bind]]\nfile = \"scp.json\"\naccounts = [\"prod\"]\n",
+    )
+    .unwrap();
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
+}

@@ -158,6 +158,7 @@ fn man_pages_are_generated_from_the_options() {
     assert_eq!(
         pages,
         [
+            "xacct-access.1",
             "xacct-completions.1",
             "xacct-explain.1",
             "xacct-graph.1",

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use xacct_iam::{
-    evaluate, Context, Decision, Evidence, Known, Policies, PrincipalRef, Request, ResourceKind,
-    Side, UnknownReason,
+    evaluate, Bounds, Context, Decision, Evidence, Known, OrgPolicy, Policies, PrincipalRef,
+    Request, ResourceKind, Side, UnknownReason,
 };
 use xacct_model::arn::AccountId;
 use xacct_model::policy::{load_policy, PolicyDocument, Statement};
@@ -143,10 +143,87 @@ impl Req {
                 Res::None => Known::Known(None),
                 Res::Doc(_) => Known::Known(resource_doc),
             },
+            bounds: Default::default(),
         };
         let decision = evaluate(&self.request(), &policies);
         let mut all: Vec<&PolicyDocument> = identity.unwrap_or_default().iter().collect();
         all.extend(resource_doc);
+        summary(&decision, &all)
+    }
+
+    /// Evaluates against identity documents, a resource policy and the bounds of `bounded`.
+    pub fn eval_bounded(
+        &self,
+        identity: Option<&[&str]>,
+        resource: Res<'_>,
+        bounded: &Bounded<'_>,
+    ) -> String {
+        let identity_docs: Option<Vec<PolicyDocument>> =
+            identity.map(|texts| texts.iter().map(|t| doc(t)).collect());
+        let resource_doc = match resource {
+            Res::Doc(text) => Some(doc(text)),
+            _ => None,
+        };
+        let scps: Vec<(PolicyDocument, Option<&str>)> = bounded
+            .scps
+            .iter()
+            .map(|(text, level)| (doc(text), *level))
+            .collect();
+        let rcps: Vec<PolicyDocument> = bounded.rcps.iter().map(|t| doc(t)).collect();
+        let boundary: Option<Option<PolicyDocument>> = bounded.boundary.map(|text| text.map(doc));
+        let session: Option<Vec<PolicyDocument>> = bounded
+            .session
+            .as_ref()
+            .map(|texts| texts.iter().map(|t| doc(t)).collect());
+        let grants: Vec<PolicyDocument> = bounded.grants.iter().map(|t| doc(t)).collect();
+        let mut scp_list: Vec<OrgPolicy<'_>> = scps
+            .iter()
+            .map(|(document, level)| OrgPolicy {
+                document: Known::Known(document),
+                level: *level,
+            })
+            .collect();
+        if bounded.unknown_scp {
+            scp_list.push(OrgPolicy {
+                document: Known::Unknown,
+                level: None,
+            });
+        }
+        let policies = Policies {
+            identity: match &identity_docs {
+                Some(docs) => Known::Known(docs.iter().collect()),
+                None => Known::Unknown,
+            },
+            resource: match resource {
+                Res::Unknown => Known::Unknown,
+                Res::None => Known::Known(None),
+                Res::Doc(_) => Known::Known(resource_doc.as_ref()),
+            },
+            bounds: Bounds {
+                scps: scp_list,
+                rcps: rcps
+                    .iter()
+                    .map(|document| OrgPolicy {
+                        document: Known::Known(document),
+                        level: None,
+                    })
+                    .collect(),
+                boundary: boundary.as_ref().map(|b| match b {
+                    Some(document) => Known::Known(document),
+                    None => Known::Unknown,
+                }),
+                session: session.as_ref().map(|docs| docs.iter().collect()),
+                grants: grants.iter().collect(),
+            },
+        };
+        let decision = evaluate(&self.request(), &policies);
+        let mut all: Vec<&PolicyDocument> = identity_docs.iter().flatten().collect();
+        all.extend(resource_doc.as_ref());
+        all.extend(scps.iter().map(|(d, _)| d));
+        all.extend(rcps.iter());
+        all.extend(boundary.iter().flatten());
+        all.extend(session.iter().flatten());
+        all.extend(grants.iter());
         summary(&decision, &all)
     }
 
@@ -166,6 +243,23 @@ impl Req {
             context: &self.context,
         }
     }
+}
+
+/// The bounds of a row, as JSON texts.
+#[derive(Clone, Debug, Default)]
+pub struct Bounded<'t> {
+    /// SCPs of the principal's account, each with its level.
+    pub scps: Vec<(&'t str, Option<&'t str>)>,
+    /// An SCP that applies but whose content is not given.
+    pub unknown_scp: bool,
+    /// RCPs of the resource's account.
+    pub rcps: Vec<&'t str>,
+    /// The permissions boundary: `Some(None)` when named but not given.
+    pub boundary: Option<Option<&'t str>>,
+    /// Session policies.
+    pub session: Option<Vec<&'t str>>,
+    /// KMS grants, as documents.
+    pub grants: Vec<&'t str>,
 }
 
 /// The resource policy of a row.
@@ -201,6 +295,11 @@ fn evidence(e: &Evidence<'_>, documents: &[&PolicyDocument]) -> String {
         Side::Identity => "I",
         Side::Resource => "R",
         Side::Both => "B",
+        Side::Boundary => "PB",
+        Side::Session => "SP",
+        Side::Scp => "SCP",
+        Side::Rcp => "RCP",
+        Side::Grant => "G",
     };
     let root = if e.via_account_root { "@root" } else { "" };
     format!("{side}:{}{root}", name(e.statement, documents))
@@ -231,6 +330,7 @@ fn reason(r: &UnknownReason<'_>, documents: &[&PolicyDocument]) -> String {
         } => format!("{}/{case:?}", name(statement, documents)),
         UnknownReason::MissingDocument(side) => format!("missing:{side:?}"),
         UnknownReason::ResourceAccount => "account".to_string(),
+        UnknownReason::ScpLevelWithoutAllow { .. } => "scp-level".to_string(),
     }
 }
 

@@ -20,7 +20,7 @@ use xacct_model::api::validate_pipeline_document;
 use xacct_model::arn::AccountId;
 use xacct_model::pipeline::{load_pipeline, Spanned, StackPlacement};
 use xacct_model::policy::load_policy;
-use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
+use xacct_model::policy_file::{BoundaryRef, PolicyEntry, PolicyKind, Subject};
 use xacct_model::workspace::PipelineUnit;
 use xacct_model::Accounts;
 use xacct_syntax::json::{Member, Node, Value};
@@ -69,6 +69,8 @@ pub struct TemplateContents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership: (bucket name, setting).
     pub ownership: Vec<(String, Spanned<String>)>,
+    /// Roles' permissions boundaries.
+    pub boundaries: Vec<BoundaryRef>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
     /// Suppressions.
@@ -162,6 +164,7 @@ pub fn load(
                     setting,
                 }),
         );
+    input.documents.boundaries.extend(contents.boundaries);
     input
         .documents
         .compute
@@ -350,6 +353,9 @@ pub fn load_template(
                 else {
                     continue;
                 };
+                if kind == "AWS::IAM::ManagedPolicy" {
+                    managed_policy(&template, &id_spanned, &document, &mut contents);
+                }
                 let name = properties
                     .get("PolicyName")
                     .or_else(|| properties.get("ManagedPolicyName"))
@@ -388,6 +394,9 @@ pub fn load_template(
                         name.clone(),
                     );
                 }
+            }
+            "AWS::Organizations::Policy" => {
+                organization_policy(&template, &id_spanned, properties, &mut contents);
             }
             "AWS::S3::BucketPolicy" => {
                 let (Some(bucket), Some(document)) = (
@@ -839,6 +848,14 @@ fn role(
     contents: &mut TemplateContents,
 ) {
     let arn = Spanned::new(template.get_att(&id.value, "Arn"), id.span);
+    if let Some(boundary) = properties.get("PermissionsBoundary") {
+        if let Some(policy) = template.eval_text(boundary) {
+            contents.boundaries.push(BoundaryRef {
+                role: arn.clone(),
+                policy: Spanned::new(policy, boundary.span),
+            });
+        }
+    }
     if let Some(trust) = properties
         .get("AssumeRolePolicyDocument")
         .and_then(|d| template.eval(d))
@@ -899,6 +916,82 @@ fn role(
             }),
         }
     }
+}
+
+/// An `AWS::IAM::ManagedPolicy` as the document of the managed policy that `Ref` of it names
+/// (its ARN; a placeholder when the stack picks the name), for the roles that set it as their
+/// permissions boundary. Its grammar issues are reported where it is attached (or not at
+/// all, as before): this entry adds none.
+fn managed_policy(
+    template: &Template<'_, '_>,
+    id: &Spanned<String>,
+    document: &Owned,
+    contents: &mut TemplateContents,
+) {
+    let Some(arn) = template.eval_text(&ref_node(&id.value, id.span)) else {
+        return;
+    };
+    let parsed;
+    let document = match json_in_string(template, document) {
+        Some(Ok(inner)) => {
+            parsed = inner;
+            &parsed
+        }
+        // A string that is no JSON: reported where the policy is attached.
+        Some(Err(_)) => return,
+        None => document,
+    };
+    let (loaded, _) = load_policy(document);
+    contents.policies.push(PolicyEntry {
+        kind: Some(PolicyKind::Identity),
+        subject: Some(Subject::ManagedPolicy(Spanned::new(arn.clone(), id.span))),
+        name: Some(arn),
+        document: loaded,
+        issues: Vec::new(),
+    });
+}
+
+/// An `AWS::Organizations::Policy` of type `SERVICE_CONTROL_POLICY` or
+/// `RESOURCE_CONTROL_POLICY`: its `Content` (an object, or JSON in a string) attached to its
+/// `TargetIds` (roots, OUs, accounts). Other types hold no IAM policy.
+fn organization_policy(
+    template: &Template<'_, '_>,
+    id: &Spanned<String>,
+    properties: &Node<'_>,
+    contents: &mut TemplateContents,
+) {
+    let kind = match properties.get("Type").and_then(|t| template.eval_text(t)) {
+        Some(kind) if kind == "SERVICE_CONTROL_POLICY" => PolicyKind::ServiceControl,
+        Some(kind) if kind == "RESOURCE_CONTROL_POLICY" => PolicyKind::ResourceControl,
+        _ => return,
+    };
+    let Some(content) = properties.get("Content").and_then(|c| template.eval(c)) else {
+        return;
+    };
+    let targets = properties
+        .get("TargetIds")
+        .and_then(|t| template.eval(t))
+        .map(|t| {
+            t.as_array()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|target| Some(Spanned::new(scalar_text(target)?, target.span)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = properties
+        .get("Name")
+        .and_then(|n| template.eval_text(n))
+        .unwrap_or_else(|| id.value.clone());
+    // A `Content` string of JSON is parsed in place, as every policy of a template.
+    push_policy(
+        template,
+        contents,
+        &content,
+        kind,
+        Some(Subject::Targets(targets)),
+        Some(name),
+    );
 }
 
 /// The suppressions a resource declares in its `Metadata`.

@@ -316,6 +316,11 @@ fn policies_name_their_subjects() {
                 Subject::Bucket(b) => format!("bucket {b}"),
                 Subject::Key(k) => format!("key {k}"),
                 Subject::RoleName(n) => format!("role name {}", n.value),
+                Subject::ManagedPolicy(arn) => format!("managed policy {}", arn.value),
+                Subject::Targets(targets) => {
+                    let ids: Vec<&str> = targets.iter().map(|t| t.value.as_str()).collect();
+                    format!("targets {}", ids.join(","))
+                }
             };
             (p.kind.unwrap(), subject, p.name.clone())
         })
@@ -340,6 +345,13 @@ fn policies_name_their_subjects() {
                 PolicyKind::Identity,
                 role.clone(),
                 Some("arn:aws:iam::999999999999:policy/elsewhere".into())
+            ),
+            // The declared managed policy is also the document of its ARN, for the roles that
+            // set it as their permissions boundary.
+            (
+                PolicyKind::Identity,
+                "managed policy arn:aws:iam::111111111111:policy/shared".into(),
+                Some("arn:aws:iam::111111111111:policy/shared".into())
             ),
             (
                 PolicyKind::Key,
@@ -437,4 +449,101 @@ Resources:
     assert_eq!(assumptions.len(), 1);
     assert_eq!(&text[assumptions[0].0.range()], "{A: 1}");
     assert_eq!(assumptions[0].1, "InRegion");
+}
+
+#[test]
+fn organization_policies_and_permissions_boundaries() {
+    let text = r#"
+Resources:
+  Guardrail:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Name: OwnKeysOnly
+      Type: SERVICE_CONTROL_POLICY
+      TargetIds: ["222222222222", "ou-ab12-34cd56ef"]
+      Content:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Deny
+            Effect: Deny
+            Action: kms:Decrypt
+            Resource: "*"
+  Perimeter:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Type: RESOURCE_CONTROL_POLICY
+      TargetIds: [!Ref DevAccountId]
+      Content: '{"Version": "2012-10-17", "Statement": [{"Sid": "NoOthers", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}'
+  Tags:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Type: TAG_POLICY
+      Content: {tags: {}}
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: s3:*
+            Resource: "*"
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: Deploy
+      PermissionsBoundary: !Ref Boundary
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+Parameters:
+  DevAccountId: {Type: String}
+"#;
+    let doc = xacct_syntax::yaml::parse(text).unwrap();
+    let contents = load_template(&doc.root, Some(text), &facts(), &Limits::default());
+    assert!(contents.issues.is_empty(), "{:?}", contents.issues);
+    let organization: Vec<(PolicyKind, Vec<String>, Option<String>, String)> = contents
+        .policies
+        .iter()
+        .filter(|p| p.kind.is_some_and(PolicyKind::is_organization))
+        .map(|p| {
+            let Some(Subject::Targets(targets)) = &p.subject else {
+                panic!("{:?}", p.subject)
+            };
+            (
+                p.kind.unwrap(),
+                targets.iter().map(|t| t.value.clone()).collect(),
+                p.name.clone(),
+                p.document.statements[0].sid.as_ref().unwrap().value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        organization,
+        [
+            (
+                PolicyKind::ServiceControl,
+                vec!["222222222222".to_string(), "ou-ab12-34cd56ef".to_string()],
+                Some("OwnKeysOnly".to_string()),
+                "Deny".to_string()
+            ),
+            (
+                PolicyKind::ResourceControl,
+                vec!["222222222222".to_string()],
+                Some("Perimeter".to_string()),
+                "NoOthers".to_string()
+            ),
+        ]
+    );
+    // The role's boundary is the template's managed policy, by what `Ref` of it gives.
+    assert_eq!(contents.boundaries.len(), 1);
+    let boundary = &contents.boundaries[0];
+    assert_eq!(boundary.role.value, "arn:aws:iam::111111111111:role/Deploy");
+    let managed: Vec<&str> = contents
+        .policies
+        .iter()
+        .filter_map(|p| match &p.subject {
+            Some(Subject::ManagedPolicy(arn)) => Some(arn.value.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(managed, [boundary.policy.value.as_str()]);
 }

@@ -9,6 +9,7 @@ use xacct_model::api::ShapeIssue;
 use xacct_model::pipeline::ArtifactStore;
 use xacct_model::policy::{Condition, Effect, PolicyDocument, Statement, ValueBlock};
 use xacct_model::policy_file::PolicyKind;
+use xacct_model::workspace::Governs;
 use xacct_model::{
     AccountId, Accounts, Action, KeyRef, Pipeline, PipelineDocument, Placement, Spanned,
 };
@@ -71,6 +72,7 @@ pub mod xa508;
 pub mod xa509;
 pub mod xa510;
 pub mod xa511;
+pub mod xa512;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
@@ -398,23 +400,55 @@ impl<'a> WorkspaceContext<'a> {
 
 /// The explicit Deny that refuses a check on `side` (on either side with [`Side::Both`]), when
 /// the outcome is a Deny.
+///
+/// [`Side::Identity`] stands for every policy that limits the principal (its own, its
+/// permissions boundary, its session policies, the SCPs of its account), [`Side::Resource`]
+/// for the resource's (its policy, the RCPs of its account).
 pub fn deny_on(outcome: &Outcome, side: Side) -> Option<&Proof> {
     match outcome {
-        Outcome::Denied(proofs) => proofs.iter().find(|p| side == Side::Both || p.side == side),
+        Outcome::Denied(proofs) => proofs.iter().find(|p| match side {
+            Side::Both => true,
+            Side::Identity => p.side.is_principal_side(),
+            Side::Resource => p.side.is_resource_side(),
+            other => p.side == other,
+        }),
         _ => None,
     }
 }
 
 impl WorkspaceContext<'_> {
     /// The policy a Deny is in, for messages: "the key policy", "the bucket policy", "the trust
-    /// policy", or "the role's own policy" for an identity policy.
-    pub fn deny_origin(&self, proof: &Proof) -> &'static str {
-        match (proof.side, self.policy(proof.policy).entry.kind) {
-            (Side::Identity, _) => "the role's own policy",
-            (_, Some(PolicyKind::Key)) => "the key policy",
-            (_, Some(PolicyKind::Bucket)) => "the bucket policy",
-            (_, Some(PolicyKind::Trust)) => "the trust policy",
-            _ => "the resource's policy",
+    /// policy", "the role's own policy" for an identity policy, "the SCP `Name`", "the RCP
+    /// `Name`", "the permissions boundary `ARN`", "a session policy".
+    pub fn deny_origin(&self, proof: &Proof) -> String {
+        let unit = self.policy(proof.policy);
+        let named = |what: &str| match &unit.entry.name {
+            Some(name) => format!("{what} `{name}`"),
+            None => what.to_string(),
+        };
+        match (proof.side, unit.entry.kind) {
+            (Side::Identity, _) => "the role's own policy".to_string(),
+            (Side::Scp, _) => named("the SCP"),
+            (Side::Rcp, _) => named("the RCP"),
+            (Side::Session, _) => "a session policy".to_string(),
+            (Side::Boundary, _) => match &unit.governs {
+                Some(Governs::ManagedPolicy(arn)) => format!("the permissions boundary `{arn}`"),
+                _ => "the permissions boundary".to_string(),
+            },
+            (_, Some(PolicyKind::Key)) => "the key policy".to_string(),
+            (_, Some(PolicyKind::Bucket)) => "the bucket policy".to_string(),
+            (_, Some(PolicyKind::Trust)) => "the trust policy".to_string(),
+            _ => "the resource's policy".to_string(),
+        }
+    }
+
+    /// Where a Deny is, for messages: `usual`, the rule's own words, for the role's own policy
+    /// and the resource's; the policy by kind and name for the others ("the SCP
+    /// `ProtectKeys`", "the permissions boundary `arn:…`").
+    pub fn deny_place(&self, proof: &Proof, usual: String) -> String {
+        match proof.side {
+            Side::Identity | Side::Resource => usual,
+            _ => self.deny_origin(proof),
         }
     }
 
@@ -430,8 +464,14 @@ impl WorkspaceContext<'_> {
         message: String,
         request: &str,
     ) -> Diagnostic {
+        let owners = match proof.side {
+            Side::Scp | Side::Rcp => {
+                ", and the organization's management account is where it is changed"
+            }
+            _ => "",
+        };
         let mut diag = self.diag(rule, proof.file, proof.anchor, message).help(format!(
-            "narrow this Deny so that it does not match {request}: an added Allow cannot override an explicit Deny"
+            "narrow this Deny so that it does not match {request}: an added Allow cannot override an explicit Deny{owners}"
         ));
         if let Some((file, span, text)) = self.role_site(need) {
             diag = diag.label_in(file, span, text);
@@ -451,20 +491,71 @@ impl WorkspaceContext<'_> {
         c: &xacct_graph::Check,
         what: &str,
     ) -> Option<Diagnostic> {
+        if let Some(diag) = self.boundary_refusal(rule, c, what) {
+            return Some(diag);
+        }
         let proof = deny_on(&c.outcome, Side::Identity)?;
         let request = format!("{} on `{}`", c.iam_action, c.resource_shown());
-        Some(self.at_deny(
-            rule,
-            proof,
-            &c.need,
-            format!(
+        let message = match proof.side {
+            Side::Identity => format!(
                 "{} in a policy of `{}` ({}) denies {request}, so it cannot {what}: an explicit Deny overrides every Allow",
                 self.statement_name(proof),
                 c.principal,
                 self.who(&c.need),
             ),
-            &request,
-        ))
+            // An SCP of the role's account, its permissions boundary: name the policy.
+            _ => format!(
+                "{} of {} denies {request} to `{}` ({}), so it cannot {what}: an explicit Deny overrides every Allow",
+                self.statement_name(proof),
+                self.deny_origin(proof),
+                c.principal,
+                self.who(&c.need),
+            ),
+        };
+        Some(self.at_deny(rule, proof, &c.need, message, &request))
+    }
+
+    /// The finding when a check is refused because the role's permissions boundary does not
+    /// allow it (the role's own policies do): at the boundary's `Statement` key, with labels
+    /// where the role names its boundary and where the pipeline names the role. `what` says
+    /// what the role then cannot do.
+    pub fn boundary_refusal(
+        &self,
+        rule: &Rule,
+        c: &xacct_graph::Check,
+        what: &str,
+    ) -> Option<Diagnostic> {
+        if !matches!(c.outcome, Outcome::NotAllowed(Side::Boundary)) {
+            return None;
+        }
+        let unit = c.boundary_policy?;
+        let named = self.workspace.boundary_of(&c.principal)?;
+        let arn = &named.boundary.policy.value;
+        let request = format!("{} on `{}`", c.iam_action, c.resource_shown());
+        let (file, span) = self.policy_anchor(unit);
+        let mut diag = self
+            .diag(
+                rule,
+                file,
+                span,
+                format!(
+                    "the permissions boundary `{arn}` of `{}` ({}) does not allow {request}, so it cannot {what}: a role may do only what both its own policies and its permissions boundary allow",
+                    c.principal,
+                    self.who(&c.need),
+                ),
+            )
+            .label_in(
+                named.file,
+                named.boundary.policy.span,
+                format!("`{}` takes this permissions boundary", c.principal),
+            );
+        if let Some((file, span, text)) = self.role_site(&c.need) {
+            diag = diag.label_in(file, span, text);
+        }
+        Some(diag.help(format!(
+            "add to the permissions boundary `{arn}`: {}",
+            statement_json(None, &[c.iam_action], Some(&c.resource_shown()))
+        )))
     }
 
     /// "the Deny `Sid`", or "a Deny statement" when it has no `Sid`, for messages.
@@ -568,10 +659,10 @@ fn grants(
         kind: xacct_iam::ResourceKind::Other,
         context: &context,
     };
-    let policies = xacct_iam::Policies {
-        identity: xacct_iam::Known::Known(vec![&document]),
-        resource: xacct_iam::Known::Known(None),
-    };
+    let policies = xacct_iam::Policies::new(
+        xacct_iam::Known::Known(vec![&document]),
+        xacct_iam::Known::Known(None),
+    );
     xacct_iam::evaluate(&request, &policies).is_allowed()
 }
 

@@ -35,28 +35,34 @@ pub fn unbound_policy(
 ) -> Diagnostic {
     use xacct_model::policy_file::PolicyKind;
     let kind = unit.entry.kind;
-    let (what, key, example) = match kind {
-        Some(PolicyKind::Key) => ("key policy", "key", "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID"),
-        Some(PolicyKind::Bucket) => ("bucket policy", "bucket", "BUCKET-NAME"),
-        Some(PolicyKind::Trust) => ("trust policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
-        Some(PolicyKind::Identity) => ("identity policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
-        None => ("policy", "role", "arn:aws:iam::ACCOUNT:role/NAME"),
+    let (key, example) = match kind {
+        Some(PolicyKind::Key | PolicyKind::Grant) => {
+            ("key", "\"arn:aws:kms:REGION:ACCOUNT:key/KEY-ID\"")
+        }
+        Some(PolicyKind::Bucket) => ("bucket", "\"BUCKET-NAME\""),
+        Some(PolicyKind::ServiceControl | PolicyKind::ResourceControl) => {
+            ("accounts", "[\"ACCOUNT\"]")
+        }
+        Some(PolicyKind::Trust | PolicyKind::Identity) | None => {
+            ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\"")
+        }
     };
     let span = Span::new(
         unit.entry.document.span.start,
         unit.entry.document.span.start + 1,
     );
     let message = match kind {
-        Some(_) => format!(
-            "cannot tell which {} this {what} governs",
-            if key == "role" { "role" } else { key }
+        Some(kind) if kind.is_organization() => format!(
+            "cannot tell which accounts this {} applies to",
+            kind.describe()
         ),
+        Some(kind) => format!("cannot tell which {key} this {} governs", kind.describe()),
         None => "cannot tell which role, bucket or key this policy governs".to_string(),
     };
     Diagnostic::new(&RULE, unit.file, span, message)
         .severity(crate::Severity::Info)
         .help(format!(
-            "bind it in xacct.toml so the cross-account rules can use it:\n[[bind]]\nfile = \"{}\"\n{key} = \"{example}\"",
+            "bind it in xacct.toml so the cross-account rules can use it:\n[[bind]]\nfile = \"{}\"\n{key} = {example}",
             path.display()
         ))
 }

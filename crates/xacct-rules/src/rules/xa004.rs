@@ -49,6 +49,18 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         for side in missing {
             let document = match (side, c.kind) {
                 (Side::Identity, _) => format!("the identity policies of `{}`", c.principal),
+                (Side::Boundary, _) => match cx.workspace.boundary_of(&c.principal) {
+                    Some(named) => format!(
+                        "the permissions boundary `{}` of `{}`",
+                        named.boundary.policy.value, c.principal
+                    ),
+                    None => format!("the permissions boundary of `{}`", c.principal),
+                },
+                (Side::Scp, _) => format!(
+                    "the content of an SCP of account {}",
+                    c.principal_account
+                        .map_or("?".to_string(), |a| a.to_string())
+                ),
                 (_, xacct_graph::EdgeKind::CanAssume) => {
                     format!("the trust policy of `{}`", c.resource)
                 }
@@ -75,7 +87,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 cx.diag(&RULE, file, span, format!("could not verify that `{}` may {} on `{}`: {document} {} not given", c.principal, c.iam_action, c.resource_shown(), if side == &Side::Identity { "were" } else { "was" }))
-                    .help("add the document to the lint (e.g. `aws iam get-role`, `aws iam get-account-authorization-details`, `aws s3api get-bucket-policy`, `aws kms get-key-policy` output), with a [[bind]] entry in xacct.toml where the file cannot say what it governs"),
+                    .help("add the document to the lint (e.g. `aws iam get-role`, `aws iam get-account-authorization-details`, `aws s3api get-bucket-policy`, `aws kms get-key-policy`, `aws iam get-policy-version` for a permissions boundary, `aws organizations describe-policy` output), with a [[bind]] entry in xacct.toml where the file cannot say what it governs"),
             );
         }
     }

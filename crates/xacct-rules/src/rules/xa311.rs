@@ -66,8 +66,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof,
                 &c.need,
                 format!(
-                    "a Deny in the key policy of `{}` blocks `{}` ({}{account}) from {}, which it needs to {what}: the action fails with KMS AccessDenied",
-                    c.resource,
+                    "a Deny in {} blocks `{}` ({}{account}) from {}, which it needs to {what}: the action fails with KMS AccessDenied",
+                    cx.deny_place(proof, format!("the key policy of `{}`", c.resource)),
                     c.principal,
                     cx.who(&c.need),
                     c.iam_action

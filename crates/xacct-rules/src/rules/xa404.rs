@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use xacct_graph::{EdgeKind, Outcome};
-use xacct_iam::Side;
 use xacct_model::KeyRef;
 
 use crate::registry::{declare_rule, Check};
@@ -51,12 +50,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 format!("CodePipeline makes {} requests over HTTPS", c.iam_action),
             ),
         };
-        for proof in proofs.iter().filter(|p| p.side == Side::Resource) {
+        for proof in proofs.iter().filter(|p| p.side.is_resource_side()) {
             if !seen.insert((proof.file, proof.span, c.iam_action)) {
                 continue;
             }
             let mut diag = cx.diag(&RULE, proof.file, proof.anchor, format!(
-                "this Deny of the bucket policy blocks `{}` ({}) from {} on `{}`, with the request CodePipeline makes ({request})",
+                "this Deny of {} blocks `{}` ({}) from {} on `{}`, with the request CodePipeline makes ({request})",
+                cx.deny_place(proof, "the bucket policy".to_string()),
                 c.principal,
                 cx.who(&c.need),
                 c.iam_action,

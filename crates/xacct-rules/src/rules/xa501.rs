@@ -22,6 +22,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.principal_account.is_none() || c.identity_policies.is_empty() {
             continue;
         }
+        if let Some(diag) = cx.boundary_refusal(&RULE, c, "assume the role of the action") {
+            out.push_about(check_index, diag);
+            continue;
+        }
         let deny = deny_on(&c.outcome, Side::Identity);
         if !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;

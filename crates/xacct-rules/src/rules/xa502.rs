@@ -33,12 +33,21 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 proof,
                 &c.need,
-                format!(
-                    "a Deny in the trust policy of `{}` (the role of {}) blocks the pipeline role `{}` from assuming it",
-                    c.resource,
-                    cx.who(&c.need),
-                    c.principal
-                ),
+                match proof.side {
+                    Side::Resource => format!(
+                        "a Deny in the trust policy of `{}` (the role of {}) blocks the pipeline role `{}` from assuming it",
+                        c.resource,
+                        cx.who(&c.need),
+                        c.principal
+                    ),
+                    _ => format!(
+                        "a Deny in {} blocks the pipeline role `{}` from assuming `{}` (the role of {})",
+                        cx.deny_origin(proof),
+                        c.principal,
+                        c.resource,
+                        cx.who(&c.need),
+                    ),
+                },
                 &format!("sts:AssumeRole by `{}`", c.principal),
             ),
             None => {

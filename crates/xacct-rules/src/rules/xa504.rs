@@ -55,8 +55,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof,
                 &c.need,
                 format!(
-                    "a Deny in the trust policy of the pipeline role `{}` blocks `{}` from assuming it; CodePipeline cannot run the pipeline",
-                    c.resource, c.principal
+                    "a Deny in {} blocks `{}` from assuming it; CodePipeline cannot run the pipeline",
+                    cx.deny_place(
+                        proof,
+                        format!("the trust policy of the pipeline role `{}`", c.resource)
+                    ),
+                    c.principal
                 ),
                 &format!("sts:AssumeRole by `{}`", c.principal),
             ),

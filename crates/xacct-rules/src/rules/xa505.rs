@@ -21,6 +21,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.identity_policies.is_empty() {
             continue;
         }
+        if let Some(diag) =
+            cx.boundary_refusal(&RULE, c, "pass the deployment role to CloudFormation")
+        {
+            out.push_about(check_index, diag);
+            continue;
+        }
         let deny = deny_on(&c.outcome, Side::Identity);
         if !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;
@@ -31,8 +37,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof,
                 &c.need,
                 format!(
-                    "a Deny in a policy of `{}`, the role of {}, blocks it from passing the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
-                    c.principal,
+                    "a Deny in {}, the role of {}, blocks it from passing the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
+                    cx.deny_place(proof, format!("a policy of `{}`", c.principal)),
                     cx.who(&c.need),
                     c.resource
                 ),

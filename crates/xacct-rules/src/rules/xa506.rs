@@ -35,6 +35,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if c.identity_policies.is_empty() {
             continue;
         }
+        if let Some(diag) = cx.boundary_refusal(&RULE, c, "make the calls its provider needs") {
+            out.push_about(index, diag);
+            continue;
+        }
         if let Some(proof) = deny_on(&c.outcome, Side::Identity) {
             denied
                 .entry((c.need.pipeline_index(), at, proof.policy, proof.span))
@@ -95,8 +99,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof,
                 &first.need,
                 format!(
-                    "a Deny in a policy of `{}` blocks {} for the {provider} {}: the action fails with AccessDenied",
-                    first.principal,
+                    "a Deny in {} blocks {} for the {provider} {}: the action fails with AccessDenied",
+                    cx.deny_place(proof, format!("a policy of `{}`", first.principal)),
                     calls.join(", "),
                     cx.who(&first.need)
                 ),

@@ -89,6 +89,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 c.principal,
             ),
         };
+        // A permissions boundary that does not allow it: the fix is in the boundary.
+        if let Some(mut diag) = cx.boundary_refusal(&RULE, c, what) {
+            if link.is_none() {
+                diag.message
+                    .push_str(&format!("; {}", candidate_reason(cx, deployment)));
+            }
+            out.push_about(index, with_path_labels(cx, diag, deployment, link));
+            continue;
+        }
         // A Deny, in the role's own policies or in the bucket or key policy, overrides any
         // Allow: the fix is at the Deny.
         let diag = if let Some(proof) = deny_on(&c.outcome, Side::Both) {
@@ -147,11 +156,21 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             diag.help(help)
         };
-        let diag = match link {
-            Some(link) => with_link_labels(cx, diag, deployment, link),
-            None => with_gap_label(cx, diag, deployment).severity(Severity::Warning),
-        };
-        out.push_about(index, diag);
+        out.push_about(index, with_path_labels(cx, diag, deployment, link));
+    }
+}
+
+/// A linked role's finding with the labels of the way to it (an error); a candidate's with the
+/// label where the way stops, as a warning.
+fn with_path_labels(
+    cx: &WorkspaceContext<'_>,
+    diag: Diagnostic,
+    deployment: &Deployment,
+    link: Option<&Link>,
+) -> Diagnostic {
+    match link {
+        Some(link) => with_link_labels(cx, diag, deployment, link),
+        None => with_gap_label(cx, diag, deployment).severity(Severity::Warning),
     }
 }
 

@@ -1,10 +1,10 @@
 //! XA901 public-principal: a bucket or key policy allows everyone without a narrowing condition.
 
-use xacct_model::policy::{PrincipalKind, Statement};
+use xacct_model::policy::Statement;
 use xacct_model::policy_file::PolicyKind;
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::scope::conditions_listed;
+use crate::rules::scope::{conditions_listed, everyone};
 use crate::rules::{narrows_caller, WorkspaceContext};
 use crate::Diagnostic;
 
@@ -57,11 +57,10 @@ fn conditions_phrase(statement: &Statement) -> String {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for unit in &cx.workspace.policies {
-        let what = match unit.entry.kind {
-            Some(PolicyKind::Key) => "key policy",
-            Some(PolicyKind::Bucket) => "bucket policy",
-            _ => continue,
+        let Some(kind @ (PolicyKind::Key | PolicyKind::Bucket)) = unit.entry.kind else {
+            continue;
         };
+        let what = kind.describe();
         for statement in
             unit.document().statements.iter().filter(|s| {
                 s.allows() && !s.conditions.iter().any(|c| narrows_caller(c, CALLER_KEYS))
@@ -89,9 +88,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             for entry in &principal.entries {
-                let public = entry.kind == PrincipalKind::Everyone
-                    || (entry.kind == PrincipalKind::Aws && entry.value.value == "*");
-                if !public {
+                if !everyone(entry) {
                     continue;
                 }
                 out.push(

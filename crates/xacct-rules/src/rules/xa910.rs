@@ -44,11 +44,10 @@ fn ties_source(condition: &Condition) -> bool {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     for unit in &cx.workspace.policies {
-        let what = match unit.entry.kind {
-            Some(PolicyKind::Key) => "key policy",
-            Some(PolicyKind::Bucket) => "bucket policy",
-            _ => continue,
+        let Some(kind @ (PolicyKind::Key | PolicyKind::Bucket)) = unit.entry.kind else {
+            continue;
         };
+        let what = kind.describe();
         for statement in &unit.document().statements {
             if !statement.allows() || statement.conditions.iter().any(ties_source) {
                 continue;

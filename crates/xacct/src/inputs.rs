@@ -1,0 +1,109 @@
+//! What `lint`, `graph` and `access` read: the paths and options that pick the files, and
+//! [`prepare`], which checks them and the configs and finds the files.
+
+use std::path::PathBuf;
+
+use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, EXIT_TROUBLE};
+
+/// What to read: shared by `lint`, `graph` and `access`.
+#[derive(clap::Args)]
+pub struct InputArgs {
+    /// Files or folders to read (folders are walked for `*.json`).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The pipeline region, for files that do not say (a `get-pipeline` output's ARN does).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Read only files whose path matches one of these globs (when walking folders).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and folders whose path matches one of these globs.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads for reading, parsing and checking files (default: one per core, at
+    /// most 256). Output is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=pool::MAX_THREADS as i64))]
+    pub threads: Option<u16>,
+    /// The config file for every file (default: for each file, the nearest `xacct.toml` in its
+    /// folder or above, else the one of the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The paths are changed files (as pre-commit passes them): lint each with the other files
+    /// under the folder of its `xacct.toml`, report only findings that involve a named file, and
+    /// skip a named file that is no document xacct knows.
+    #[arg(long)]
+    pub changed: bool,
+}
+
+/// Checks the arguments and the configs and finds the files; an exit status when the run
+/// cannot start (a bad argument, or the run's own config is unreadable or invalid). A path
+/// that does not exist, a broken file or a broken sub-project config is a finding instead.
+pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
+    let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
+        eprintln!("error: {}", escape::line(&e.to_string()));
+        EXIT_TROUBLE
+    })?;
+    if let Some(region) = input
+        .region
+        .as_deref()
+        .filter(|r| !xacct_model::arn::is_region_name(r))
+    {
+        eprintln!(
+            "error: --region `{}` is not an AWS region name (e.g. us-east-1)",
+            escape::line(region)
+        );
+        return Err(EXIT_TROUBLE);
+    }
+    let mut discovered = discover::discover(&input.paths, &filter);
+    // What may be read: below each folder named, and beside each file named.
+    let mut gate = xacct_input::Gate::new();
+    for path in &input.paths {
+        gate.add_named(path);
+    }
+    let mut companions = if input.changed {
+        changed::add_companions(
+            &mut gate,
+            &mut discovered.files,
+            input.config.as_deref(),
+            &filter,
+        )
+    } else {
+        Default::default()
+    };
+    let mut configs =
+        config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
+            render::text::config_error(&e);
+            EXIT_TROUBLE
+        })?;
+    configs.drop_excluded(&mut discovered.files, &mut companions);
+    configs.drop_broken(&mut discovered.files, &mut companions);
+    let settings = stacks::settings(
+        &gate,
+        &mut discovered.files,
+        &configs,
+        input.region.as_deref(),
+    );
+    let options = xacct_rules::LintOptions {
+        input: xacct_input::Options {
+            region: input.region.clone(),
+            files: settings,
+        },
+        strict,
+        account_names: configs.account_names(),
+    };
+    let paths: Vec<_> = discovered
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (xacct_syntax::FileId(i as u32), c.path.as_path()))
+        .collect();
+    let bindings = configs.bindings(&paths);
+    Ok(Prepared {
+        gate,
+        files: discovered.files,
+        bindings,
+        options,
+        companions,
+        configs,
+    })
+}
