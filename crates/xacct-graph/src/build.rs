@@ -22,6 +22,8 @@ use crate::{
     TrustGraph, SAMPLE_OBJECT_ID,
 };
 
+mod deploy;
+
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
 
 /// The graph under construction, with what building it needs and the graph does not keep.
@@ -1057,14 +1059,9 @@ impl<'w> Builder<'w> {
                     home,
                 };
                 self.ask_store(&access, &acting, false);
-                // CodeDeploy agents fetch the revision with the instance role of their account.
+                // CodeDeploy agents fetch the revision with their instances' role.
                 if action.is("AWS", "CodeDeploy") {
-                    for (instance_role, account) in
-                        instance_roles(&self.lookup, acting_account, store)
-                    {
-                        let asker = self.asker(&instance_role, account);
-                        self.ask_store(&access, &asker, true);
-                    }
+                    self.ask_instance_roles(&access, acting_account, region, unit.file);
                 }
             }
             if let Some(region) = region {

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod actions;
 pub mod api;
 pub mod arn;
+pub mod compute;
 pub mod kms;
 pub mod managed;
 pub mod pipeline;

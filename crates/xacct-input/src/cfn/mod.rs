@@ -6,6 +6,7 @@
 //! Values are resolved as far as the template, the config (`[parameters]`, `[[stack]]`) and a
 //! CDK manifest allow (see [`eval`]); the rest stays a placeholder that rules treat as unknown.
 
+mod compute;
 pub mod dependencies;
 pub mod eval;
 mod macros;
@@ -70,6 +71,8 @@ pub struct TemplateContents {
     pub ownership: Vec<(String, Spanned<String>)>,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryRef>,
+    /// Deployment groups and what they deploy to.
+    pub compute: xacct_model::compute::Compute,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
@@ -162,6 +165,10 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    input
+        .documents
+        .compute
+        .extend(contents.compute.in_file(file));
     input.documents.suppressions.extend(contents.suppressions);
     input.documents.assumptions.extend(
         contents
@@ -447,6 +454,9 @@ pub fn load_template(
             _ => {}
         }
     }
+    let (compute, issues) = compute::load(&template, facts);
+    contents.compute = compute;
+    contents.issues.extend(issues);
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
