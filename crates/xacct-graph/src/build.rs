@@ -22,6 +22,8 @@ use crate::{
     TrustGraph, SAMPLE_OBJECT_ID,
 };
 
+mod deploy;
+
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
 
 /// The graph under construction, with what building it needs and the graph does not keep.
@@ -1017,6 +1019,36 @@ impl<'w> Builder<'w> {
             // own service role (the project's, not the action's): the acting role only starts
             // the build. The project's role is not in a pipeline declaration.
             let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            // An action role that only assumes roles of other accounts (hops.rs): the action
+            // runs as it all the same, so its questions would all fail and their findings
+            // advise grants in the wrong account; one fact says what is wrong instead.
+            if action.role_arn.is_some() && acting.name != pipeline_asker.name {
+                let needs_its_role = (own_artifacts
+                    && store.is_some()
+                    && !(action.inputs.is_empty() && action.outputs.is_empty()))
+                    || region.is_some_and(|r| {
+                        !xacct_model::providers::required_calls(action, r, acting_account.as_str())
+                            .is_empty()
+                    })
+                    || action.is("AWS", "CloudFormation");
+                let targets = needs_its_role
+                    .then(|| {
+                        crate::hops::hop_targets(
+                            self.lookup.workspace,
+                            &acting.name,
+                            acting_account,
+                        )
+                    })
+                    .flatten();
+                if let Some(targets) = targets {
+                    self.graph.hops.push(crate::hops::Hop {
+                        need: need(),
+                        role: acting.name.clone(),
+                        targets,
+                    });
+                    continue;
+                }
+            }
             if let Some(store) = store.filter(|_| own_artifacts) {
                 let access = StoreAccess {
                     p,
@@ -1027,14 +1059,9 @@ impl<'w> Builder<'w> {
                     home,
                 };
                 self.ask_store(&access, &acting, false);
-                // CodeDeploy agents fetch the revision with the instance role of their account.
+                // CodeDeploy agents fetch the revision with their instances' role.
                 if action.is("AWS", "CodeDeploy") {
-                    for (instance_role, account) in
-                        instance_roles(&self.lookup, acting_account, store)
-                    {
-                        let asker = self.asker(&instance_role, account);
-                        self.ask_store(&access, &asker, true);
-                    }
+                    self.ask_instance_roles(&access, acting_account, region, unit.file);
                 }
             }
             if let Some(region) = region {

@@ -11,6 +11,7 @@
 //! lives in [`render`].
 
 mod build;
+pub mod hops;
 
 pub use build::{ask, boundary_unit, Answer, Query};
 pub mod render;
@@ -228,6 +229,45 @@ impl Need {
     }
 }
 
+/// A CodeDeploy action, the deployment group its configuration names, and what the inputs say
+/// of the roles of the group's instances.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// The action.
+    pub need: Need,
+    /// The deployment group (index into the workspace's `compute.deployment_groups`), when
+    /// exactly one group of the inputs is known to be the one the action names: in the
+    /// action's account and region.
+    pub group: Option<usize>,
+    /// Without `group`, the groups of the inputs named as the action names them that may be
+    /// the one: several known to be in its account and region, or some whose account or region
+    /// is not known.
+    pub maybe: Vec<usize>,
+    /// The roles of the group's instances and what could not be followed; empty without a
+    /// group.
+    pub resolution: xacct_model::compute::Resolution,
+}
+
+/// Why the graph asks about a CodeDeploy instance role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceSource {
+    /// The role of an instance profile of the deployment group's instances (link `link` of
+    /// deployment `deployment`'s resolution): the instances certainly use it.
+    Linked {
+        /// Index into [`TrustGraph::deployments`].
+        deployment: u32,
+        /// Index into the deployment's `resolution.links`.
+        link: u32,
+    },
+    /// A role of the deploy account that EC2 may assume and that is about the deployment:
+    /// asked because the deployment group, or some of its instances' roles, are not among the
+    /// inputs (the deployment says which).
+    Candidate {
+        /// Index into [`TrustGraph::deployments`].
+        deployment: u32,
+    },
+}
+
 /// One evaluated question: why it was asked, and the question with its answer.
 ///
 /// Pipelines that share roles, buckets and keys ask the same questions again: a check is the
@@ -287,6 +327,12 @@ pub struct TrustGraph {
     by_kind: [KindIndex; EdgeKind::COUNT],
     /// The indexes of the checks for CodeDeploy instance roles.
     instance_roles: Vec<u32>,
+    /// Why each check of `instance_roles` was asked, in the same order.
+    instance_sources: Vec<InstanceSource>,
+    /// Every CodeDeploy action with a store, with its deployment group as far as known.
+    deployments: Vec<Deployment>,
+    /// Actions whose role only assumes roles of other accounts: no check is asked for them.
+    pub hops: Vec<hops::Hop>,
 }
 
 /// The checks of one kind, by index.
@@ -328,6 +374,9 @@ impl TrustGraph {
             nodes: FastMap::default(),
             by_kind: Default::default(),
             instance_roles: Vec::new(),
+            instance_sources: Vec::new(),
+            deployments: Vec::new(),
+            hops: Vec::new(),
         }
     }
 
@@ -398,6 +447,21 @@ impl TrustGraph {
     /// Checks for CodeDeploy instance roles.
     pub fn instance_role_checks(&self) -> impl Iterator<Item = (usize, &Check)> {
         self.indexed(&self.instance_roles)
+    }
+
+    /// Checks for CodeDeploy instance roles, with why each was asked.
+    pub fn instance_role_checks_with_source(
+        &self,
+    ) -> impl Iterator<Item = (usize, &Check, InstanceSource)> {
+        self.indexed(&self.instance_roles)
+            .zip(&self.instance_sources)
+            .map(|((index, check), source)| (index, check, *source))
+    }
+
+    /// Every CodeDeploy action that fetches from an artifact store, with its deployment
+    /// group and the roles of its instances as far as the inputs say.
+    pub fn deployments(&self) -> &[Deployment] {
+        &self.deployments
     }
 
     fn indexed<'g>(&'g self, indexes: &'g [u32]) -> impl Iterator<Item = (usize, &'g Check)> {

@@ -142,6 +142,7 @@ impl Reader<'_> {
             name,
             document,
             issues,
+            bypass_lockout_check: false,
         });
     }
 
@@ -154,6 +155,7 @@ impl Reader<'_> {
             name: Some(arn.value.clone()),
             document: xacct_model::managed::not_given(&arn.value, arn.span),
             issues: Vec::new(),
+            bypass_lockout_check: false,
         });
     }
 

@@ -51,6 +51,9 @@ pub enum DocumentKind {
     Template,
     /// A bucket's object ownership setting.
     BucketOwnership,
+    /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
+    /// groups, launch templates or configurations, instance profiles.
+    Compute,
     /// A CDK cloud assembly manifest (`cdk.out/manifest.json`): read for where its templates
     /// are deployed, nothing to check in itself.
     CdkManifest,
@@ -77,6 +80,10 @@ impl DocumentKind {
             DocumentKind::Policy
         } else if has("OwnershipControls") {
             DocumentKind::BucketOwnership
+        } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
+            || crate::compute::is_bare_deployment_group(root)
+        {
+            DocumentKind::Compute
         } else if has("Resources") || has("AWSTemplateFormatVersion") {
             DocumentKind::Template
         } else if crate::terraform::plan::is_plan(root) {
@@ -124,6 +131,15 @@ mod tests {
             DocumentKind::BucketOwnership
         );
         assert_eq!(kind(r#"{"Resources": {}}"#), DocumentKind::Template);
+        assert_eq!(
+            kind(r#"{"deploymentGroupInfo": {}}"#),
+            DocumentKind::Compute
+        );
+        assert_eq!(kind(r#"{"Reservations": []}"#), DocumentKind::Compute);
+        assert_eq!(
+            kind(r#"{"applicationName": "a", "deploymentGroupName": "g"}"#),
+            DocumentKind::Compute
+        );
         assert_eq!(
             kind(r#"{"version": "36.0.0", "artifacts": {}}"#),
             DocumentKind::CdkManifest

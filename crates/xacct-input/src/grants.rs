@@ -150,6 +150,7 @@ fn grant_entry(grant: &Node<'_>, issues: &mut Vec<Issue>) -> Option<PolicyEntry>
         name: name.or(id).and_then(|n| n.as_str()).map(str::to_string),
         document,
         issues: policy_issues,
+        bypass_lockout_check: false,
     })
 }
 

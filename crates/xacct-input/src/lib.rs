@@ -13,6 +13,7 @@
 pub mod cdk;
 pub mod cfn;
 pub mod cli;
+pub mod compute;
 pub mod detect;
 pub mod gate;
 pub mod grants;
@@ -159,6 +160,8 @@ pub struct Documents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership settings.
     pub ownership: Vec<Ownership>,
+    /// Deployment groups and what they deploy to.
+    pub compute: xacct_model::compute::Compute,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// Findings not to report.
@@ -353,6 +356,19 @@ fn load_as(
             input.issues.extend(policies.issues);
             input.documents.policies = policies.entries;
             input.documents.boundaries = policies.boundaries;
+            // The same export lists the roles' instance profiles.
+            if root.get("RoleDetailList").is_some() {
+                let account = xacct_model::workspace::account_of_path(path);
+                let (compute, issues) = compute::load_authorization_details(root, account);
+                input.issues.extend(issues);
+                input.documents.compute = compute.in_file(file);
+            }
+        }
+        DocumentKind::Compute => {
+            let account = xacct_model::workspace::account_of_path(path);
+            let (compute, issues) = compute::load(root, account, view.default_region());
+            input.issues.extend(issues);
+            input.documents.compute = compute.in_file(file);
         }
         DocumentKind::BucketOwnership => {
             let (setting, issues) = cli::load_ownership(root);

@@ -96,6 +96,7 @@ fn the_rules_know_no_input_format() {
         "xacct_input::cfn",
         "xacct_input::cdk",
         "xacct_input::cli",
+        "xacct_input::compute",
         "xacct_input::pipeline",
         "xacct_input::terraform",
         "xacct_input::detect",

@@ -5,13 +5,16 @@
 //! Depends on `xacct-syntax` only. Knows nothing of rules or rendering.
 
 pub mod accounts;
+pub mod actions;
 pub mod api;
 pub mod arn;
+pub mod compute;
 pub mod kms;
 pub mod managed;
 pub mod pipeline;
 pub mod policy;
 pub mod policy_file;
+pub mod principal;
 pub mod providers;
 pub mod symbol;
 

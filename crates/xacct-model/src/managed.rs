@@ -57,6 +57,14 @@ pub fn aws_managed_document(arn: &str) -> Option<&'static str> {
     catalogue().get(path).copied()
 }
 
+/// True for the ARN of an AWS managed policy (`arn:aws:iam::aws:policy/…`, any partition): its
+/// text is AWS's, which a user cannot change.
+pub fn is_aws_managed(arn: &str) -> bool {
+    arn.strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(_, rest)| rest.starts_with("iam::aws:policy/"))
+}
+
 /// True for the stand-in statement of a policy attached but not given.
 pub fn is_stand_in(statement: &Statement) -> bool {
     statement
@@ -162,6 +170,12 @@ mod tests {
         assert!(aws_managed_document("arn:aws:iam::aws:policy/NoSuchPolicy").is_none());
         assert!(aws_managed_document("arn:aws:iam::123456789012:policy/ReadOnlyAccess").is_none());
         assert!(catalogue().len() > 1_000);
+        assert!(is_aws_managed("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        assert!(is_aws_managed("arn:aws-cn:iam::aws:policy/service-role/X"));
+        assert!(!is_aws_managed(
+            "arn:aws:iam::123456789012:policy/ReadOnlyAccess"
+        ));
+        assert!(!is_aws_managed("ReadOnlyAccess"));
     }
 
     #[test]

@@ -92,4 +92,8 @@ pub struct PolicyEntry {
     pub document: PolicyDocument,
     /// Grammar problems (XA003).
     pub issues: Vec<PolicyIssue>,
+    /// For a key policy: the input sets `BypassPolicyLockoutSafetyCheck` (or may: a value known
+    /// only at deployment), so KMS does not check that the policy lets its caller manage the
+    /// key. False where the input cannot say (the API's default).
+    pub bypass_lockout_check: bool,
 }

@@ -65,6 +65,31 @@ pub fn placeholder(name: &str) -> String {
     format!("${{{name}}}")
 }
 
+/// The placeholder for the name of a role or user a template declares without naming it:
+/// `resource_name("DeployRole", "RoleName")` is `${DeployRole.RoleName}`. `Ref` of an
+/// `AWS::IAM::Role` gives the role's name, never its ARN (CloudFormation resource reference,
+/// return values), and a name is no principal: the loader marks such a value so a rule can say
+/// what it is, whatever the input format.
+pub fn resource_name(logical_id: &str, attribute: &str) -> String {
+    placeholder(&format!("{logical_id}.{attribute}"))
+}
+
+/// What a placeholder made by [`resource_name`] names: `("role", "DeployRole")` for
+/// `${DeployRole.RoleName}`, `("user", …)` for `….UserName`.
+pub fn resource_name_of(text: &str) -> Option<(&'static str, &str)> {
+    if !is_placeholder(text) {
+        return None;
+    }
+    let inner = &text[2..text.len() - 1];
+    let (id, attribute) = inner.rsplit_once('.')?;
+    let what = match attribute {
+        "RoleName" => "role",
+        "UserName" => "user",
+        _ => return None,
+    };
+    (!id.is_empty() && !id.contains('.')).then_some((what, id))
+}
+
 /// Up to `N` fields of a colon-separated text, without allocating: ARN fields are split for
 /// every pattern of every statement an IAM evaluation reads.
 #[derive(Clone, Copy, Debug)]
@@ -190,6 +215,22 @@ mod tests {
         ));
         assert!(contains_placeholder("arn:aws:iam::${DevAccountId}:role/x"));
         assert_eq!(placeholder("AWS::Region"), "${AWS::Region}");
+    }
+
+    #[test]
+    fn resource_names() {
+        let role = resource_name("DeployRole", "RoleName");
+        assert_eq!(role, "${DeployRole.RoleName}");
+        assert!(is_placeholder(&role));
+        assert_eq!(resource_name_of(&role), Some(("role", "DeployRole")));
+        assert_eq!(
+            resource_name_of("${Builder.UserName}"),
+            Some(("user", "Builder"))
+        );
+        assert_eq!(resource_name_of("${DeployRole}"), None);
+        assert_eq!(resource_name_of("${DeployRole.Arn}"), None);
+        assert_eq!(resource_name_of("x${DeployRole.RoleName}"), None);
+        assert_eq!(resource_name_of("${.RoleName}"), None);
     }
 
     #[test]

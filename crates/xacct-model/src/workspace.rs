@@ -114,6 +114,9 @@ pub struct Workspace {
     pub policies: Vec<PolicyUnit>,
     /// Bucket ownership settings.
     pub ownership: Vec<OwnershipUnit>,
+    /// What CodeDeploy deploys to: deployment groups, instances, Auto Scaling groups, launch
+    /// templates and configurations, instance profiles.
+    pub compute: crate::compute::Compute,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryUnit>,
     index: HashMap<Governs, Vec<usize>>,
@@ -171,6 +174,7 @@ impl Workspace {
             pipelines,
             policies,
             ownership,
+            compute: crate::compute::Compute::default(),
             boundaries: Vec::new(),
             index,
             organization,
@@ -178,6 +182,12 @@ impl Workspace {
             grants,
             store_accounts,
         }
+    }
+
+    /// Adds what the files declare of deployment groups and their instances.
+    pub fn with_compute(mut self, compute: crate::compute::Compute) -> Workspace {
+        self.compute = compute;
+        self
     }
 
     /// True when the run holds anything beyond roles' and resources' own policies: SCPs, RCPs,

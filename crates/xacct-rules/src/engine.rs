@@ -166,6 +166,7 @@ pub fn check_all(
     let mut pipelines = Vec::new();
     let mut policies = Vec::new();
     let mut ownership = Vec::new();
+    let mut compute = xacct_model::compute::Compute::default();
     let mut boundaries = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
@@ -209,6 +210,7 @@ pub fn check_all(
                 ownership: ownership_setting.setting,
             });
         }
+        compute.extend(documents.compute);
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
         assumptions.extend(
             documents
@@ -222,7 +224,9 @@ pub fn check_all(
             outcome: loaded.outcome,
         });
     }
-    let workspace = Workspace::new(pipelines, policies, ownership).with_boundaries(boundaries);
+    let workspace = Workspace::new(pipelines, policies, ownership)
+        .with_boundaries(boundaries)
+        .with_compute(compute);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)

@@ -90,6 +90,8 @@ pub static RULES: &[&Rule] = &[
     &rules::xa312::RULE,
     &rules::xa313::RULE,
     &rules::xa315::RULE,
+    &rules::xa316::RULE,
+    &rules::xa317::RULE,
     &rules::xa401::RULE,
     &rules::xa402::RULE,
     &rules::xa403::RULE,
@@ -108,9 +110,14 @@ pub static RULES: &[&Rule] = &[
     &rules::xa509::RULE,
     &rules::xa510::RULE,
     &rules::xa511::RULE,
+    &rules::xa512::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,
+    &rules::xa904::RULE,
+    &rules::xa905::RULE,
+    &rules::xa906::RULE,
+    &rules::xa907::RULE,
     &rules::xa910::RULE,
 ];
 

@@ -494,7 +494,10 @@ fn terraform_folders_are_read_as_one_module_whichever_file_is_named() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(
             stdout(&out),
-            format!("{shown}:7:22: error[XA901] this key policy allows everyone (*) to kms:Decrypt with no condition\n"),
+            format!(
+                "{shown}:2:3: error[XA317] no statement of this key policy allows kms:PutKeyPolicy to a principal of the key's account: KMS refuses the policy unless BypassPolicyLockoutSafetyCheck is set (\"The new key policy will not allow you to update the key policy in the future\"), and with it set no principal could change the policy again\n\
+                 {shown}:7:22: error[XA901] this key policy allows everyone (*) to kms:Decrypt with no condition\n"
+            ),
             "{args:?}"
         );
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");

@@ -581,6 +581,12 @@ impl<'a, 't> Template<'a, 't> {
             "AWS::KMS::Alias" => named("AliasName"),
             "AWS::CodeBuild::Project" => named("Name"),
             "AWS::CodePipeline::Pipeline" => named("Name"),
+            // What a deployment group's targets are found by (`cfn/compute.rs`).
+            "AWS::IAM::InstanceProfile" => named("InstanceProfileName"),
+            "AWS::AutoScaling::AutoScalingGroup" => named("AutoScalingGroupName"),
+            "AWS::AutoScaling::LaunchConfiguration" => named("LaunchConfigurationName"),
+            "AWS::CodeDeploy::Application" => named("ApplicationName"),
+            "AWS::CodeDeploy::DeploymentGroup" => named("DeploymentGroupName"),
             "AWS::IAM::ManagedPolicy" => named("ManagedPolicyName").map(|name| {
                 format!(
                     "arn:{}:iam::{}:policy/{name}",
@@ -619,6 +625,11 @@ impl<'a, 't> Template<'a, 't> {
                 format!("arn:{partition}:iam::{account}:role{path}{name}")
             }
             ("AWS::IAM::Role", "RoleId") => placeholder(&format!("{id}.RoleId")),
+            ("AWS::IAM::InstanceProfile", "Arn") => {
+                let path = property("Path").unwrap_or_else(|| "/".to_string());
+                let name = property("InstanceProfileName").unwrap_or_else(|| self.physical_id(id));
+                format!("arn:{partition}:iam::{account}:instance-profile{path}{name}")
+            }
             ("AWS::KMS::Key", "Arn") => {
                 format!(
                     "arn:{partition}:kms:{region}:{account}:key/{}",

@@ -6,6 +6,7 @@
 //! Values are resolved as far as the template, the config (`[parameters]`, `[[stack]]`) and a
 //! CDK manifest allow (see [`eval`]); the rest stays a placeholder that rules treat as unknown.
 
+mod compute;
 pub mod dependencies;
 pub mod eval;
 mod macros;
@@ -70,6 +71,8 @@ pub struct TemplateContents {
     pub ownership: Vec<(String, Spanned<String>)>,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryRef>,
+    /// Deployment groups and what they deploy to.
+    pub compute: xacct_model::compute::Compute,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
@@ -162,6 +165,10 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    input
+        .documents
+        .compute
+        .extend(contents.compute.in_file(file));
     input.documents.suppressions.extend(contents.suppressions);
     input.documents.assumptions.extend(
         contents
@@ -423,6 +430,9 @@ pub fn load_template(
                     Some(Subject::Key(key_arn)),
                     Some(id.to_string()),
                 );
+                if let Some(entry) = contents.policies.last_mut() {
+                    entry.bypass_lockout_check = bypasses_lockout_check(&template, properties);
+                }
             }
             "AWS::S3::Bucket" => {
                 let ownership = properties
@@ -444,6 +454,9 @@ pub fn load_template(
             _ => {}
         }
     }
+    let (compute, issues) = compute::load(&template, facts);
+    contents.compute = compute;
+    contents.issues.extend(issues);
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
@@ -598,6 +611,8 @@ fn push_policy(
         }
         None => document,
     };
+    let marked = mark_resource_names(template, document);
+    let document = marked.as_ref().unwrap_or(document);
     let (loaded, issues) = load_policy(document);
     let mut deferred = Vec::new();
     deferred_values(document, &mut deferred);
@@ -614,6 +629,7 @@ fn push_policy(
             name,
             document: loaded,
             issues,
+            bypass_lockout_check: false,
         });
         return;
     }
@@ -636,7 +652,92 @@ fn push_policy(
         name,
         document: xacct_model::managed::not_given(&what, document.span),
         issues: Vec::new(),
+        bypass_lockout_check: false,
     });
+}
+
+/// True when an `AWS::KMS::Key` sets `BypassPolicyLockoutSafetyCheck`, or may: a value known
+/// only at deployment counts as set, so that no lockout is reported on a guess.
+fn bypasses_lockout_check(template: &Template<'_, '_>, properties: &Node<'_>) -> bool {
+    let Some(node) = properties.get("BypassPolicyLockoutSafetyCheck") else {
+        return false;
+    };
+    match template.eval(node).as_ref().and_then(scalar_text) {
+        Some(text) => !text.eq_ignore_ascii_case("false"),
+        None => true,
+    }
+}
+
+/// A copy of a policy document in which each principal that is exactly the placeholder of a
+/// role or user of the template (`${DeployRole}`: what `Ref` of it gives before deployment) is
+/// marked as that resource's name ([`xacct_model::symbol::resource_name`]): `Ref` of an IAM
+/// role or user gives its name, which no policy accepts as a principal. `None` when nothing is
+/// marked.
+fn mark_resource_names(template: &Template<'_, '_>, document: &Owned) -> Option<Owned> {
+    let attribute = |text: &str| -> Option<&'static str> {
+        if !xacct_model::symbol::is_placeholder(text) {
+            return None;
+        }
+        match template.resource(&text[2..text.len() - 1]) {
+            Some(("AWS::IAM::Role", _)) => Some("RoleName"),
+            Some(("AWS::IAM::User", _)) => Some("UserName"),
+            _ => None,
+        }
+    };
+    let principal_values = |statement: &Owned| {
+        ["Principal", "NotPrincipal"]
+            .into_iter()
+            .filter_map(|key| statement.get(key)?.get("AWS"))
+            .flat_map(|aws| match &aws.value {
+                Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                _ => vec![aws],
+            })
+            .any(|value| value.as_str().and_then(attribute).is_some())
+    };
+    let statements = match document.get("Statement").map(|s| &s.value) {
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(Value::Object(_)) => document.get("Statement").into_iter().collect(),
+        _ => Vec::new(),
+    };
+    if !statements.into_iter().any(principal_values) {
+        return None;
+    }
+    let mut copy = document.clone();
+    let mark = |value: &mut Owned| {
+        let Some(text) = value.as_str() else { return };
+        if let Some(attribute) = attribute(text) {
+            let name = xacct_model::symbol::resource_name(&text[2..text.len() - 1], attribute);
+            value.value = Value::String(Cow::Owned(name));
+        }
+    };
+    let mark_statement = |statement: &mut Owned| {
+        let Value::Object(members) = &mut statement.value else {
+            return;
+        };
+        for member in members
+            .iter_mut()
+            .filter(|m| m.key == "Principal" || m.key == "NotPrincipal")
+        {
+            let Value::Object(kinds) = &mut member.value.value else {
+                continue;
+            };
+            for kind in kinds.iter_mut().filter(|k| k.key == "AWS") {
+                match &mut kind.value.value {
+                    Value::Array(items) => items.iter_mut().for_each(mark),
+                    _ => mark(&mut kind.value),
+                }
+            }
+        }
+    };
+    if let Value::Object(members) = &mut copy.value {
+        for member in members.iter_mut().filter(|m| m.key == "Statement") {
+            match &mut member.value.value {
+                Value::Array(items) => items.iter_mut().for_each(mark_statement),
+                _ => mark_statement(&mut member.value),
+            }
+        }
+    }
+    Some(copy)
 }
 
 /// A policy given as a string holding JSON, parsed: `None` when `value` is no such string.
@@ -903,6 +1004,7 @@ fn role(
                 document: xacct_model::managed::not_given(&policy_arn, policy.span),
                 name: Some(policy_arn),
                 issues: Vec::new(),
+                bypass_lockout_check: false,
             }),
         }
     }
@@ -938,6 +1040,7 @@ fn managed_policy(
         name: Some(arn),
         document: loaded,
         issues: Vec::new(),
+        bypass_lockout_check: false,
     });
 }
 

@@ -452,6 +452,82 @@ Resources:
 }
 
 #[test]
+fn a_reference_to_a_role_in_a_principal_is_marked_as_its_name() {
+    const KEYS: &str = r#"
+Parameters:
+  AdminArn: {Type: String}
+Resources:
+  Named:
+    Type: AWS::IAM::Role
+    Properties: {RoleName: deployer}
+  Unnamed:
+    Type: AWS::IAM::Role
+    Properties: {}
+  Builder:
+    Type: AWS::IAM::User
+    Properties: {}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      BypassPolicyLockoutSafetyCheck: true
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: [!Ref Named, !Ref Unnamed, !Ref Builder, !Ref AdminArn, !GetAtt Unnamed.Arn]
+            Action: kms:*
+            Resource: "*"
+  OtherKey:
+    Type: AWS::KMS::Key
+    Properties:
+      BypassPolicyLockoutSafetyCheck: false
+      KeyPolicy:
+        Statement: {Effect: Deny, NotPrincipal: {AWS: !Sub "${Unnamed}"}, Action: kms:*, Resource: "*"}
+  ThirdKey:
+    Type: AWS::KMS::Key
+    Properties:
+      BypassPolicyLockoutSafetyCheck: !Ref AdminArn
+      KeyPolicy: {Statement: []}
+"#;
+    let doc = xacct_syntax::yaml::parse(KEYS).unwrap();
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
+    let principals = |i: usize| -> Vec<String> {
+        contents.policies[i].document.statements[0]
+            .principal
+            .iter()
+            .flat_map(|p| p.entries.iter().map(|e| e.value.value.clone()))
+            .collect()
+    };
+    // `Ref` of a role gives its name: the literal one, else the name placeholder; a
+    // parameter stays a placeholder, an ARN an ARN.
+    assert_eq!(
+        principals(0),
+        [
+            "deployer",
+            "${Unnamed.RoleName}",
+            "${Builder.UserName}",
+            "${AdminArn}",
+            "arn:aws:iam::111111111111:role/${Unnamed}",
+        ]
+    );
+    assert_eq!(principals(1), ["${Unnamed.RoleName}"]);
+    // The marked value keeps the span of the `!Ref` it came from.
+    let marked = &contents.policies[1].document.statements[0]
+        .principal
+        .as_ref()
+        .unwrap()
+        .entries[0];
+    assert_eq!(&KEYS[marked.value.span.range()], "!Sub \"${Unnamed}\"");
+    let bypass: Vec<bool> = contents
+        .policies
+        .iter()
+        .map(|p| p.bypass_lockout_check)
+        .collect();
+    // True, false, and a parameter without a value (which might be true).
+    assert_eq!(bypass, [true, false, true]);
+}
+
+#[test]
 fn organization_policies_and_permissions_boundaries() {
     let text = r#"
 Resources:

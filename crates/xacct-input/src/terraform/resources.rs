@@ -530,6 +530,7 @@ impl Output {
                         &format!("{} not evaluated", kind.describe()),
                         value.at.span,
                     ),
+                    bypass_lockout_check: false,
                     issues: Vec::new(),
                 });
                 return;
@@ -566,6 +567,7 @@ impl Output {
                 subject: Some(subject),
                 name,
                 document,
+                bypass_lockout_check: false,
                 issues,
             });
             return;
@@ -589,6 +591,7 @@ impl Output {
                 &format!("{} not evaluated", kind.describe()),
                 node.span,
             ),
+            bypass_lockout_check: false,
             issues: Vec::new(),
         });
     }
@@ -724,7 +727,20 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
             let Some(arn) = arn.text().map(|t| t.into_owned()) else {
                 return;
             };
+            let before: HashMap<u32, usize> =
+                out.files.iter().map(|(file, contents)| (*file, contents.policies.len())).collect();
             out.policy(files, policy, PolicyKind::Key, |_| Subject::Key(arn.clone()), Some(r.address.clone()), &what);
+            // KMS accepts a policy that locks its account out only with this flag set (XA317).
+            let bypass = entry(values, "bypass_policy_lockout_safety_check")
+                .is_some_and(|(_, flag)| matches!(flag.v, V::Bool(true)) || flag.text().is_some_and(|t| t == "true"));
+            if bypass {
+                for (file, contents) in out.files.iter_mut() {
+                    let from = before.get(file).copied().unwrap_or(0);
+                    for entry in contents.policies.iter_mut().skip(from) {
+                        entry.bypass_lockout_check = true;
+                    }
+                }
+            }
         }
         "aws_s3_bucket_ownership_controls" => {
             let bucket = entry(values, "bucket").and_then(|(_, b)| b.text().map(|t| t.into_owned()));
@@ -777,6 +793,7 @@ fn attach(
                 subject: Some(subject(span)),
                 name: Some(arn.clone()),
                 document: xacct_model::managed::not_given(&arn, span),
+                bypass_lockout_check: false,
                 issues: Vec::new(),
             });
         }

@@ -54,6 +54,8 @@ pub mod xa311;
 pub mod xa312;
 pub mod xa313;
 pub mod xa315;
+pub mod xa316;
+pub mod xa317;
 pub mod xa401;
 pub mod xa402;
 pub mod xa403;
@@ -72,9 +74,14 @@ pub mod xa508;
 pub mod xa509;
 pub mod xa510;
 pub mod xa511;
+pub mod xa512;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
+pub mod xa904;
+pub mod xa905;
+pub mod xa906;
+pub mod xa907;
 pub mod xa910;
 
 pub mod scope;
@@ -740,4 +747,49 @@ impl WorkspaceContext<'_> {
         (!policies.is_empty())
             .then(|| self.policy_anchor(self.identity_policy_for(policies, iam_action)))
     }
+}
+
+/// What kind of policy a unit is: what the config or the file binds it to for a key or a
+/// bucket, else what its file says (or its content suggests).
+pub fn policy_kind(unit: &xacct_model::workspace::PolicyUnit) -> Option<PolicyKind> {
+    use xacct_model::workspace::Governs;
+    // SCPs, RCPs and grants say so in their files, whatever they are bound to.
+    if matches!(
+        unit.entry.kind,
+        Some(PolicyKind::ServiceControl | PolicyKind::ResourceControl | PolicyKind::Grant)
+    ) {
+        return unit.entry.kind;
+    }
+    match unit.governs {
+        Some(Governs::Key(_)) => Some(PolicyKind::Key),
+        Some(Governs::Bucket(_)) => Some(PolicyKind::Bucket),
+        _ => unit.entry.kind,
+    }
+}
+
+/// True for a policy whose text is AWS's own (an AWS managed policy, from the catalogue or from
+/// the file): a user cannot change it, so no rule about how a policy is written reports on it.
+pub fn written_by_aws(unit: &xacct_model::workspace::PolicyUnit) -> bool {
+    unit.entry
+        .name
+        .as_deref()
+        .is_some_and(xacct_model::managed::is_aws_managed)
+}
+
+/// The statements of the policies a user wrote, each once: a template that attaches one
+/// document to several roles gives several units with the same document at the same place.
+pub fn written_statements(
+    workspace: &xacct_model::workspace::Workspace,
+) -> impl Iterator<Item = (&xacct_model::workspace::PolicyUnit, &Statement)> {
+    let mut seen = std::collections::HashSet::new();
+    workspace
+        .policies
+        .iter()
+        .filter(|unit| !written_by_aws(unit))
+        .filter(move |unit| {
+            let span = unit.document().span;
+            seen.insert((unit.file, span.start, span.end))
+        })
+        .flat_map(|unit| unit.document().statements.iter().map(move |s| (unit, s)))
+        .filter(|(_, s)| !xacct_model::managed::is_stand_in(s))
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use xacct_graph::Outcome;
 use xacct_iam::Side;
+use xacct_model::compute::Missing;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::WorkspaceContext;
@@ -23,6 +24,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     attached_not_given(cx, out);
+    deployment_gaps(cx, out);
     let mut seen = HashSet::new();
     for c in cx.graph.checks_not_allowed() {
         let Outcome::Unknown { missing, reasons } = &c.outcome else {
@@ -126,4 +128,72 @@ fn attached_not_given(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Where the way from a CodeDeploy action's deployment group to the roles of its instances
+/// stops (an instance profile, an Auto Scaling group, a launch template not given; no instance
+/// selected): the instances may use roles xacct does not see, so only candidates are checked
+/// (XA507). Said once per gap, in the deployment group's file; and, where several groups of
+/// the inputs may be the one the action names, at the action.
+fn deployment_gaps(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for deployment in cx.graph.deployments() {
+        let who = cx.who(&deployment.need);
+        let Some(g) = deployment.group else {
+            let unit = cx.pipeline(&deployment.need);
+            let Some(name) = cx
+                .action(&deployment.need)
+                .and_then(|a| a.config("DeploymentGroupName"))
+            else {
+                continue;
+            };
+            let message = match deployment.maybe.len() {
+                0 => continue,
+                1 => format!("could not tell whether deployment group `{}` of the inputs is the one {who} deploys to: its account or region is not known", name.value),
+                n => format!("could not tell which deployment group {who} deploys to: {n} deployment groups named `{}` may be the one in its account and region", name.value),
+            };
+            out.push(
+                cx.diag(&RULE, unit.file, name.span, message)
+                    .help("lint only the declaration that is deployed, and say where each deployment group is: a folder named after its account (`prod-222222222222/`), `region` in xacct.toml or the stack's `[[stack]]`"),
+            );
+            continue;
+        };
+        let Some(group) = cx.workspace.compute.deployment_groups.get(g) else {
+            continue;
+        };
+        for gap in &deployment.resolution.gaps {
+            if !seen.insert((group.place.file, gap.at, gap.what.clone())) {
+                continue;
+            }
+            out.push(
+                cx.diag(
+                    &RULE,
+                    group.place.file,
+                    gap.at,
+                    format!(
+                        "could not tell which role the CodeDeploy agents of {who} use: {}",
+                        gap.what
+                    ),
+                )
+                .help(settle(gap.missing)),
+            );
+        }
+    }
+}
+
+/// What to add to the lint to follow a deployment group further.
+fn settle(missing: Missing) -> String {
+    let output = match missing {
+        Missing::DeploymentGroup => "`aws deploy get-deployment-group`",
+        Missing::Instances => "`aws ec2 describe-instances`",
+        // Not read: the advice is what to check by hand.
+        Missing::OnPremisesInstances => {
+            return "xacct does not read on-premises instance registrations: check that the IAM user or role each registers with may get and decrypt the revision".to_string()
+        }
+        Missing::AutoScalingGroup => "`aws autoscaling describe-auto-scaling-groups`",
+        Missing::LaunchTemplate => "`aws ec2 describe-launch-template-versions`",
+        Missing::LaunchConfiguration => "`aws autoscaling describe-launch-configurations`",
+        Missing::InstanceProfile => "`aws iam get-instance-profile`",
+    };
+    format!("add {output} output, or the template that declares it, to the lint")
 }
