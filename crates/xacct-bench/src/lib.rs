@@ -23,6 +23,7 @@ mod emit;
 mod policies;
 mod rng;
 pub mod templates;
+pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;

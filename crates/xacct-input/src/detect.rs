@@ -57,6 +57,10 @@ pub enum DocumentKind {
     /// A CDK cloud assembly manifest (`cdk.out/manifest.json`): read for where its templates
     /// are deployed, nothing to check in itself.
     CdkManifest,
+    /// A Terraform configuration (`.tf`, HCL).
+    Terraform,
+    /// A Terraform plan or state as `terraform show -json` prints it.
+    TerraformPlan,
     /// Nothing xacct knows.
     Unknown,
 }
@@ -82,6 +86,8 @@ impl DocumentKind {
             DocumentKind::Compute
         } else if has("Resources") || has("AWSTemplateFormatVersion") {
             DocumentKind::Template
+        } else if crate::terraform::plan::is_plan(root) {
+            DocumentKind::TerraformPlan
         } else if crate::cdk::is_manifest(root) {
             DocumentKind::CdkManifest
         } else {
@@ -137,6 +143,10 @@ mod tests {
         assert_eq!(
             kind(r#"{"version": "36.0.0", "artifacts": {}}"#),
             DocumentKind::CdkManifest
+        );
+        assert_eq!(
+            kind(r#"{"format_version": "1.2", "planned_values": {}}"#),
+            DocumentKind::TerraformPlan
         );
         assert_eq!(kind(r#"{"name": "x"}"#), DocumentKind::Unknown);
         assert_eq!(kind("[]"), DocumentKind::Unknown);

@@ -1,7 +1,8 @@
 //! The read path of xacct: every file the program reads passes [`gate`]; one module per input
 //! format ([`pipeline`]: declarations and `get-pipeline` output, [`cli`]: AWS CLI outputs that
 //! hold policies, [`cfn`]: CloudFormation templates, [`cdk`]: CDK cloud assemblies); one place
-//! that tells formats apart by content ([`detect`]); and one type every format loads into,
+//! that tells formats apart by content ([`detect`]); [`terraform`]: configurations and plans;
+//! and one type every format loads into,
 //! [`Input`] with its [`Documents`].
 //!
 //! What is wrong with an input itself (it cannot be read, parsed, is of the wrong shape, hits a
@@ -19,6 +20,7 @@ pub mod grants;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
+pub mod terraform;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,9 @@ pub struct FileSettings {
     pub stack: StackFacts,
     /// The config's `[limits]`.
     pub limits: Limits,
+    /// For a `.tf` or `.tfvars` file, what the run's Terraform configurations, evaluated
+    /// together, put in it ([`terraform::link`]).
+    pub terraform: Option<std::sync::Arc<terraform::FileContents>>,
 }
 
 /// What the run says of one file: its settings, looked up once.
@@ -304,8 +309,8 @@ fn load_as(
         input.outcome = Outcome::Broken;
         return input;
     }
-    // Terraform (HCL) is not read yet: no syntax error for what is not JSON or YAML.
-    if path.extension().is_some_and(|e| e == "tf" || e == "hcl") {
+    if terraform::is_terraform_path(path) {
+        terraform::load(file, source.text(), path, view, &mut input);
         return input;
     }
     let limits = view.limits();
@@ -380,6 +385,11 @@ fn load_as(
         DocumentKind::Template => {
             cfn::load(file, root, text, path, view, &mut input);
         }
+        DocumentKind::TerraformPlan => {
+            terraform::plan::load(file, root, text, view, &mut input);
+        }
+        // Terraform's syntax is HCL: such a file never reaches JSON or YAML.
+        DocumentKind::Terraform => input.outcome = Outcome::NotChecked,
         // Read by discovery for where its templates are deployed; nothing to check in it.
         DocumentKind::CdkManifest => input.outcome = Outcome::NotChecked,
         DocumentKind::Unknown => {

@@ -98,6 +98,7 @@ fn the_rules_know_no_input_format() {
         "xacct_input::cli",
         "xacct_input::compute",
         "xacct_input::pipeline",
+        "xacct_input::terraform",
         "xacct_input::detect",
         "xacct_input::gate",
         "DocumentKind",

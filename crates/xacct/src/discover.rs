@@ -1,5 +1,5 @@
-//! Which files to lint: explicit files always; folders walked for `*.json`, `*.yaml`, `*.yml`
-//! and `*.template` (CloudFormation's own extension), skipping VCS, build and dependency folders
+//! Which files to lint: explicit files always; folders walked for `*.json`, `*.yaml`, `*.yml`,
+//! `*.template` (CloudFormation's own extension), `*.tf` and `*.tfvars`, skipping VCS, build and dependency folders
 //! and hidden entries, filtered by `--include`/`--exclude`.
 //!
 //! Symlinks are not followed while walking: a link to a file is kept (the read gate then
@@ -25,9 +25,10 @@ const SKIPPED_DIRS: &[&str] = &[
     "cdk.out.bak",
 ];
 
-/// The extensions of files found by walking a folder (without `--include`). Terraform files
-/// (`.tf`) are found so that the run can say it does not read them yet.
-pub const WALKED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf"];
+/// The extensions of files found by walking a folder (without `--include`): Terraform's
+/// `.tf` and `.tfvars` with the JSON and YAML of the other inputs (a plan is JSON, told by
+/// its content).
+pub const WALKED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf", "tfvars"];
 
 /// `--include` and `--exclude` globs.
 pub struct Filter {

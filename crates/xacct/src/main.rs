@@ -297,33 +297,11 @@ fn run_lint(args: LintArgs) -> u8 {
     if written.and_then(|()| out.flush()).is_err() {
         // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
     }
-    terraform_note(&run);
     let threshold = Severity::from(args.fail_on);
     if run.diagnostics().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
-}
-
-/// Says on stderr (machine formats stay clean) that Terraform files were found and not read.
-fn terraform_note(run: &lint::LintRun) {
-    let terraform = run
-        .files
-        .iter()
-        .filter(|f| {
-            f.outcome == xacct_rules::Outcome::NotChecked
-                && f.source
-                    .path()
-                    .extension()
-                    .is_some_and(|e| e == "tf" || e == "hcl")
-        })
-        .count();
-    if terraform > 0 {
-        eprintln!(
-            "note: {terraform} Terraform file{} (.tf) not read: xacct does not read Terraform yet; lint the setup's AWS CLI output or CloudFormation instead (README, \"Inputs\")",
-            if terraform == 1 { "" } else { "s" }
-        );
     }
 }
 

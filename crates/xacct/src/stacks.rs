@@ -22,6 +22,7 @@ pub fn settings(
     configs: &ConfigSet,
     region: Option<&str>,
 ) -> HashMap<PathBuf, FileSettings> {
+    terraform_companions(gate, files);
     let from_manifests = manifests(gate, files, configs);
     let mut out = HashMap::with_capacity(files.len());
     let mut told = HashSet::new();
@@ -46,11 +47,99 @@ pub fn settings(
                 region: config.and_then(|c| c.region.clone()),
                 stack,
                 limits: config.map(|c| c.limits).unwrap_or_default(),
+                terraform: None,
             },
         );
     }
     link_templates(gate, files, &mut out, &told, region);
+    link_terraform(files, &mut out, region);
     out
+}
+
+/// The other `.tf` and `.tfvars` files of the folder of each Terraform file named on the
+/// command line: a folder's files are one module, and a file cannot be read without them.
+fn terraform_companions(gate: &Gate, files: &mut Vec<Candidate>) {
+    use xacct_input::terraform::is_terraform_path;
+    let folders: HashSet<PathBuf> = files
+        .iter()
+        .filter(|c| c.explicit && c.error.is_none() && is_terraform_path(&c.path))
+        .map(|c| match c.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .collect();
+    if folders.is_empty() {
+        return;
+    }
+    let mut known: HashSet<PathBuf> = files.iter().map(|c| normalize(&c.path)).collect();
+    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
+    folders.sort();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| {
+                // Shown as the named file's folder shows it (`main.tf`, not `./main.tf`).
+                match folder.as_os_str() == "." {
+                    true => PathBuf::from(e.file_name()),
+                    false => folder.join(e.file_name()),
+                }
+            })
+            .filter(|p| is_terraform_path(p) && gate.lexically_inside(p))
+            .collect();
+        found.sort();
+        for path in found {
+            if known.insert(normalize(&path)) {
+                files.push(Candidate {
+                    path,
+                    explicit: false,
+                    error: None,
+                    bytes: None,
+                    canonical: None,
+                });
+            }
+        }
+    }
+}
+
+/// Evaluates the Terraform configurations among `files` (read already, by
+/// [`link_templates`]): every folder of `.tf` files is a module, module blocks are followed
+/// among them, and each file is handed what is written in it.
+fn link_terraform(
+    files: &[Candidate],
+    settings: &mut HashMap<PathBuf, FileSettings>,
+    region: Option<&str>,
+) {
+    use xacct_input::terraform::{is_terraform_path, link, settings_of, Source};
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .filter(|c| is_terraform_path(&c.path))
+        .filter_map(|candidate| {
+            let text = std::str::from_utf8(candidate.bytes.as_deref()?).ok()?;
+            let options = xacct_input::Options {
+                region: region.map(str::to_string),
+                files: HashMap::new(),
+            };
+            let mut view = options.file(&candidate.path);
+            view.settings = settings.get(&candidate.path);
+            Some(Source {
+                path: &candidate.path,
+                text,
+                settings: settings_of(&candidate.path, &view),
+            })
+        })
+        .collect();
+    if sources.is_empty() {
+        return;
+    }
+    for (path, contents) in link(&sources) {
+        if let Some(file) = settings.get_mut(&path) {
+            file.terraform = Some(contents);
+        }
+    }
 }
 
 /// Reads the files (each once: their bytes go on to the lint), and links the templates among

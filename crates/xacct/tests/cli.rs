@@ -475,25 +475,32 @@ fn each_file_takes_the_nearest_config() {
 }
 
 #[test]
-fn terraform_files_are_found_and_said_not_read() {
+fn terraform_folders_are_read_as_one_module_whichever_file_is_named() {
     let dir = scratch("terraform-only");
     std::fs::write(
         dir.join("main.tf"),
-        "resource \"aws_codepipeline\" \"p\" {\n  name = \"x\"\n}\n",
+        "resource \"aws_kms_key\" \"k\" {\n  policy = data.aws_iam_policy_document.d.json\n}\n",
     )
     .unwrap();
-    for args in [&["lint", "."][..], &["lint", "main.tf"][..]] {
-        let out = xacct(&dir, args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    std::fs::write(
+        dir.join("policy.tf"),
+        "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"kms:Decrypt\"]\n    resources = [\"*\"]\n    principals {\n      type        = \"AWS\"\n      identifiers = [\"*\"]\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    // A named file brings its folder's other files: they are one module.
+    for (named, shown) in [(".", "./policy.tf"), ("main.tf", "policy.tf")] {
+        let args = ["lint", named, "--format", "compact"];
+        let out = xacct(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(
             stdout(&out),
-            "0 errors, 0 warnings, 0 infos in 1 file (0 checked)\n",
+            format!(
+                "{shown}:2:3: error[XA317] no statement of this key policy allows kms:PutKeyPolicy to a principal of the key's account: KMS refuses the policy unless BypassPolicyLockoutSafetyCheck is set (\"The new key policy will not allow you to update the key policy in the future\"), and with it set no principal could change the policy again\n\
+                 {shown}:7:22: error[XA901] this key policy allows everyone (*) to kms:Decrypt with no condition\n"
+            ),
             "{args:?}"
         );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
-            "note: 1 Terraform file (.tf) not read: xacct does not read Terraform yet; lint the setup's AWS CLI output or CloudFormation instead (README, \"Inputs\")\n"
-        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
 }
 

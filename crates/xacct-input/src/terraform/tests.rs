@@ -1,0 +1,283 @@
+//! Terraform configurations loaded end to end: accounts from providers, modules followed,
+//! policies with spans in the `.tf` files.
+
+use std::path::PathBuf;
+
+use xacct_model::policy_file::{PolicyKind, Subject};
+
+use super::*;
+
+/// Links files given as (path, text).
+fn run(files: &[(&str, &str)]) -> HashMap<PathBuf, Arc<FileContents>> {
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(path, text)| Source {
+            path: Path::new(path),
+            text,
+            settings: Settings::default(),
+        })
+        .collect();
+    link(&sources)
+}
+
+fn contents<'c>(linked: &'c HashMap<PathBuf, Arc<FileContents>>, path: &str) -> &'c Contents {
+    &linked[Path::new(path)].contents
+}
+
+const PROVIDERS: &str = r#"
+provider "aws" {
+  alias  = "tools"
+  region = "us-east-2"
+  assume_role {
+    role_arn = "arn:aws:iam::${var.accounts["tools"]}:role/terraform"
+  }
+}
+provider "aws" {
+  alias  = "prod"
+  region = "us-east-2"
+  assume_role { role_arn = "arn:aws:iam::222222222222:role/terraform" }
+}
+variable "accounts" {
+  default = { tools = "111111111111" }
+}
+module "prod" {
+  source    = "./prod"
+  providers = { aws = aws.prod }
+  tools_role = module.tools.role_arn
+}
+module "tools" {
+  source    = "./tools"
+  providers = { aws = aws.tools }
+}
+"#;
+
+const TOOLS: &str = r#"
+resource "aws_iam_role" "pipeline" {
+  name = "pipeline"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "codepipeline.amazonaws.com" } }]
+  })
+}
+output "role_arn" { value = aws_iam_role.pipeline.arn }
+"#;
+
+const PROD: &str = r#"
+variable "tools_role" {}
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "${var.tools_role}"}}]
+}
+EOF
+}
+"#;
+
+#[test]
+fn accounts_come_from_the_providers_modules_are_created_through() {
+    let linked = run(&[
+        ("/r/main.tf", PROVIDERS),
+        ("/r/tools/main.tf", TOOLS),
+        ("/r/prod/main.tf", PROD),
+    ]);
+    let tools = contents(&linked, "/r/tools/main.tf");
+    let [trust] = tools.policies.as_slice() else {
+        panic!("{tools:?}")
+    };
+    assert_eq!(trust.kind, Some(PolicyKind::Trust));
+    let Some(Subject::RoleArn(arn)) = &trust.subject else {
+        panic!("{trust:?}")
+    };
+    // The account from the `assume_role` of the provider the module is passed, built from a
+    // variable's default.
+    assert_eq!(arn.value, "arn:aws:iam::111111111111:role/pipeline");
+    // jsonencode: spans in the object written in the file.
+    let action = &trust.document.statements[0].action.as_ref().unwrap().values[0];
+    assert_eq!(&TOOLS[action.span.range()], "\"sts:AssumeRole\"");
+
+    let prod = contents(&linked, "/r/prod/main.tf");
+    let [trust] = prod.policies.as_slice() else {
+        panic!("{prod:?}")
+    };
+    let Some(Subject::RoleArn(arn)) = &trust.subject else {
+        panic!("{trust:?}")
+    };
+    assert_eq!(arn.value, "arn:aws:iam::222222222222:role/deploy");
+    // The heredoc is parsed in place; the module input (another module's output, through
+    // the root) is substituted and shows at its `${`.
+    let principal = &trust.document.statements[0].principal.as_ref().unwrap();
+    let aws = &principal.entries[0].value;
+    assert_eq!(aws.value, "arn:aws:iam::111111111111:role/pipeline");
+    assert_eq!(&PROD[aws.span.range()], "\"${var.tools_role}\"");
+    assert!(prod.issues.is_empty(), "{:?}", prod.issues);
+}
+
+#[test]
+fn a_policy_document_data_source_renders_its_blocks_with_their_spans() {
+    let text = r#"
+data "aws_caller_identity" "me" {}
+data "aws_iam_policy_document" "key" {
+  statement {
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.me.account_id}:root", "*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.us-east-2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_kms_key" "k" {
+  policy = data.aws_iam_policy_document.key.json
+}
+"#;
+    let linked = run(&[("/k/main.tf", text)]);
+    let key = contents(&linked, "/k/main.tf");
+    let [policy] = key.policies.as_slice() else {
+        panic!("{key:?}")
+    };
+    assert_eq!(policy.kind, Some(PolicyKind::Key));
+    // No provider says the account: the key's ARN keeps placeholders, and so does the root.
+    let Some(Subject::Key(arn)) = &policy.subject else {
+        panic!("{policy:?}")
+    };
+    assert_eq!(
+        arn,
+        "arn:aws:kms:${aws.region}:${aws.account_id}:key/${aws_kms_key.k.key_id}"
+    );
+    let statement = &policy.document.statements[0];
+    let principals = &statement.principal.as_ref().unwrap().entries;
+    assert_eq!(principals[1].value.value, "*");
+    assert_eq!(&text[principals[1].value.span.range()], "\"*\"");
+    assert_eq!(statement.conditions.len(), 1);
+    assert!(policy.issues.is_empty());
+}
+
+#[test]
+fn modules_that_call_each_other_are_a_cycle_not_a_hang() {
+    let a = "module \"b\" {\n  source = \"../b\"\n}\n";
+    let b = "module \"a\" {\n  source = \"../a\"\n}\nmodule \"me\" {\n  source = \"./\"\n}\n";
+    let linked = run(&[("/c/a/main.tf", a), ("/c/b/main.tf", b)]);
+    let issues: Vec<&Issue> = linked
+        .values()
+        .flat_map(|c| c.contents.issues.iter())
+        .collect();
+    assert!(
+        issues.iter().any(|i| i.kind == IssueKind::Cycle),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn what_is_known_only_once_applied_stays_unknown() {
+    let text = r#"
+variable "trust" {}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = var.trust
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = var.effect, Action = "s3:GetObject", Resource = "*" }]
+  })
+}
+"#;
+    let linked = run(&[("/u/main.tf", text)]);
+    let c = contents(&linked, "/u/main.tf");
+    assert_eq!(c.policies.len(), 2, "{c:?}");
+    // Both stand in as unknown reach, and say why (XA006, with --strict).
+    assert!(c.policies.iter().all(|p| p
+        .document
+        .statements
+        .iter()
+        .all(xacct_model::managed::is_stand_in)));
+    assert_eq!(
+        c.issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::CannotEvaluate)
+            .count(),
+        2,
+        "{:?}",
+        c.issues
+    );
+}
+
+#[test]
+fn a_syntax_error_is_reported_where_it_is() {
+    let linked = run(&[("/e/main.tf", "resource \"a\" \"b\" {\n  x = \n}\n")]);
+    let error = linked[Path::new("/e/main.tf")]
+        .syntax_error
+        .as_ref()
+        .unwrap();
+    assert_eq!(error.kind, IssueKind::Unreadable);
+    assert!(error.message.starts_with("invalid HCL"), "{error:?}");
+}
+
+#[test]
+fn values_that_double_at_each_reference_run_out_of_budget_not_memory() {
+    let mut text = String::from("locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n  l0 = [\"x\"]\n");
+    for i in 1..64 {
+        text.push_str(&format!(
+            "  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n  l{i} = [local.l{p}, local.l{p}]\n",
+            p = i - 1
+        ));
+    }
+    text.push_str("}\nresource \"aws_iam_role\" \"r\" {\n  name = local.s63\n  assume_role_policy = jsonencode(local.l63)\n}\n");
+    let started = std::time::Instant::now();
+    let linked = run(&[("/x/main.tf", &text)]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let issues = &contents(&linked, "/x/main.tf").issues;
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.kind == IssueKind::Limit(crate::Limit::EvalSteps)),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn modules_outside_the_run_and_from_registries_stay_unknown() {
+    let text = r#"
+module "far" {
+  source = "../../elsewhere"
+}
+module "registry" {
+  source = "terraform-aws-modules/iam/aws"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = "r"
+  policy = module.far.policy
+}
+resource "aws_iam_role_policy" "q" {
+  role   = "r"
+  policy = module.registry.policy
+}
+"#;
+    let linked = run(&[("/m/main.tf", text)]);
+    let c = contents(&linked, "/m/main.tf");
+    assert_eq!(c.policies.len(), 2);
+    // Said with --strict (XA006), once a module.
+    let said: Vec<&str> = c
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::CannotEvaluate && i.message.starts_with("module"))
+        .map(|i| &text[i.span.range()])
+        .collect();
+    assert_eq!(
+        said,
+        ["\"../../elsewhere\"", "\"terraform-aws-modules/iam/aws\""]
+    );
+    assert!(c.policies.iter().all(|p| p
+        .document
+        .statements
+        .iter()
+        .all(xacct_model::managed::is_stand_in)));
+}
