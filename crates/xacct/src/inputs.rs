@@ -89,7 +89,9 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
             files: settings,
         },
         strict,
-        account_names: configs.account_names(),
+        // Named per file after the run (`lint::name_accounts`): one setup's names must not
+        // reach another's messages.
+        account_names: Vec::new(),
     };
     let paths: Vec<_> = discovered
         .files

@@ -36,6 +36,11 @@ pub struct LintRun {
     pub files: Vec<LintedFile>,
     /// The files whose config sets another `[limits] line-width` than the default.
     pub line_widths: HashMap<FileId, u32>,
+    /// The lint roots, absolute (folders named; for a file named, its folder): what a
+    /// fingerprint's path is relative to outside a repository.
+    pub roots: Vec<std::path::PathBuf>,
+    /// Every `[accounts]` name of the run's configs, taken out of messages for fingerprints.
+    pub account_names: Vec<(xacct_model::AccountId, String)>,
 }
 
 impl LintRun {
@@ -296,7 +301,15 @@ fn lint_into(
     } else {
         HashMap::new()
     };
-    (LintRun { files, line_widths }, workspace, graph)
+    (
+        LintRun {
+            files,
+            line_widths,
+            ..LintRun::default()
+        },
+        workspace,
+        graph,
+    )
 }
 
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008
@@ -331,5 +344,71 @@ pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConf
             suppressed: Vec::new(),
             outcome: Outcome::Broken,
         });
+    }
+}
+
+/// Names the accounts of each finding's messages after the `[accounts]` of its own file's
+/// config (`account 111111111111 (tools)`), so that a sibling setup's names never reach the
+/// messages of a setup without config; records the paths named and all names for
+/// fingerprints.
+pub fn name_accounts(
+    run: &mut LintRun,
+    configs: &crate::config::ConfigSet,
+    paths: &[std::path::PathBuf],
+) {
+    run.account_names = configs.account_names();
+    run.roots = paths
+        .iter()
+        .map(|p| {
+            let p = crate::paths::absolute(p);
+            if p.is_dir() {
+                p
+            } else {
+                p.parent()
+                    .map_or_else(|| p.clone(), std::path::Path::to_path_buf)
+            }
+        })
+        .collect();
+    if run.account_names.is_empty() {
+        return;
+    }
+    for file in &mut run.files {
+        let Some(config) = configs.of(file.source.path()) else {
+            continue;
+        };
+        let mut names: Vec<(xacct_model::AccountId, String)> = Vec::new();
+        for (name, id) in &config.accounts {
+            // One name an account: the first in the table's order.
+            if !names.iter().any(|(known, _)| known == id) {
+                names.push((*id, name.clone()));
+            }
+        }
+        if names.is_empty() {
+            continue;
+        }
+        for d in file
+            .diagnostics
+            .iter_mut()
+            .chain(file.suppressed.iter_mut().map(|(d, _)| d))
+        {
+            name_in(&mut d.message, &names);
+            for label in &mut d.labels {
+                name_in(&mut label.message, &names);
+            }
+            if let Some(help) = &mut d.help {
+                name_in(help, &names);
+            }
+        }
+    }
+}
+
+/// `account 111111111111` becomes `account 111111111111 (tools)`, once however often named.
+fn name_in(text: &mut String, names: &[(xacct_model::AccountId, String)]) {
+    for (id, name) in names {
+        let plain = format!("account {id}");
+        if text.contains(&plain) {
+            let named = format!("account {id} ({name})");
+            *text = text.replace(&named, &plain).replace(&plain, &named);
+        }
     }
 }

@@ -237,6 +237,7 @@ fn run_lint(args: LintArgs) -> u8 {
         &prepared.options,
     );
     lint::add_broken_configs(&mut run, prepared.configs.broken());
+    lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
     select::apply(&mut run, &prepared.configs, &cli_rules);
     changed::report_only_changed(&mut run, &prepared.companions);
     if let Some(path) = &args.write_baseline {

@@ -35,13 +35,14 @@ fn json_of(output: &Output) -> Value {
 }
 
 /// A scratch folder under the target directory, emptied first (canonical, as the binary's
-/// current folder will be).
+/// current folder will be); a repository of its own (`.git`), so that SARIF's URIs are
+/// relative to it and not to the checkout holding the target directory.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("formats")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir.canonicalize().unwrap()
 }
 
@@ -278,7 +279,7 @@ fn check_github_requirements(log: &Value) {
             !fingerprints.contains_key("primaryLocationLineHash"),
             "that key is GitHub's to compute"
         );
-        let fp = fingerprints["xacct/v1"].as_str().unwrap();
+        let fp = fingerprints["xacct/v2"].as_str().unwrap();
         assert!(fp.len() == 16 && fp.bytes().all(|b| b.is_ascii_hexdigit()));
     }
     // GitHub's limits for one run.
@@ -405,7 +406,7 @@ fn fingerprints_by_rule(log: &Value) -> Vec<(String, String, u64)> {
         .map(|r| {
             (
                 r["ruleId"].as_str().unwrap().to_string(),
-                r["partialFingerprints"]["xacct/v1"]
+                r["partialFingerprints"]["xacct/v2"]
                     .as_str()
                     .unwrap()
                     .to_string(),
@@ -461,36 +462,39 @@ fn decode_uri(uri: &str) -> PathBuf {
 }
 
 #[test]
-fn sarif_locations_are_relative_to_the_current_folder_and_resolve_to_the_files() {
+fn sarif_locations_are_relative_to_the_repository_root_and_resolve_to_the_files() {
     let dir = broken_walkthrough("locations");
     let uri_of = |log: &Value| {
         results(log)[0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
     };
-    // As given: `setup/…` from the scratch folder, `tools-…/…` from inside the setup, and the
-    // same for an absolute path inside the current folder.
+    // The scratch folder is the repository (it holds `.git`): `setup/…` however the files are
+    // named and from whichever folder of the repository xacct runs, so that code scanning,
+    // which resolves URIs against the checkout's root, finds the file.
     let from_dir = sarif(&dir, &["setup"]);
-    assert_eq!(
-        uri_of(&from_dir),
-        serde_json::json!({"uri": "setup/tools-111111111111/artifact-bucket-policy.json", "uriBaseId": "%SRCROOT%"})
-    );
+    let expected = serde_json::json!({"uri": "setup/tools-111111111111/artifact-bucket-policy.json", "uriBaseId": "%SRCROOT%"});
+    assert_eq!(uri_of(&from_dir), expected);
     assert_eq!(
         from_dir["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
         format!("file://{}/", dir.display())
     );
     let setup = dir.join("setup");
+    let from_setup = sarif(&setup, &["."]);
+    assert_eq!(uri_of(&from_setup), expected);
     assert_eq!(
-        uri_of(&sarif(&setup, &["."]))["uri"],
-        "tools-111111111111/artifact-bucket-policy.json"
+        from_setup["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", dir.display())
     );
+    assert_eq!(uri_of(&sarif(&dir, &[setup.to_str().unwrap()])), expected);
     assert_eq!(
-        uri_of(&sarif(&dir, &[setup.to_str().unwrap()]))["uri"],
-        "setup/tools-111111111111/artifact-bucket-policy.json"
+        uri_of(&sarif(&setup.join("prod-222222222222"), &[".."])),
+        expected
     );
-    // Outside the current folder: an absolute file URI, without a base.
-    let outside = sarif(&setup.join("prod-222222222222"), &[".."]);
+    // Outside the repository: an absolute file URI, without a base.
+    let other = broken_walkthrough("locations-other");
+    let outside = sarif(&dir, &[other.join("setup").to_str().unwrap()]);
     assert_eq!(
         uri_of(&outside),
-        serde_json::json!({"uri": format!("file://{}/tools-111111111111/artifact-bucket-policy.json", setup.display())})
+        serde_json::json!({"uri": format!("file://{}/setup/tools-111111111111/artifact-bucket-policy.json", other.display())})
     );
     // Percent-encoded, and each relative URI resolves against `%SRCROOT%` to the file.
     let odd = odd_paths("locations-odd");

@@ -11,9 +11,11 @@
 //!   `partialFingerprints` from [`crate::fingerprint`], which stay put when lines move. The key is
 //!   xacct's own: `primaryLocationLineHash` belongs to GitHub, whose upload action computes it
 //!   and warns when a file brings a different value.
-//! - Locations are URIs relative to the current folder (`%SRCROOT%`, given in
-//!   `originalUriBaseIds`), with `/` separators and percent-encoding; a file outside the current
-//!   folder gets an absolute `file:` URI. Regions count columns in Unicode code points, as every
+//! - Locations are URIs relative to the repository root (`%SRCROOT%`, given in
+//!   `originalUriBaseIds`): the nearest folder at or above the current one that holds `.git`,
+//!   else the current folder. So a run in `infra/` of a repository gives `infra/p.json`, which is
+//!   where code scanning (which checks the repository out at its root) finds the file. URIs have
+//!   `/` separators and percent-encoding; a file outside the root gets an absolute `file:` URI. Regions count columns in Unicode code points, as every
 //!   xacct output does, and say so in `columnKind`.
 //! - Findings a template suppresses are results too, with an `inSource` suppression and its
 //!   reason, so that code scanning shows them as dismissed rather than fixed.
@@ -33,11 +35,13 @@ use crate::lint::LintRun;
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// The `uriBaseId` of every relative location: the folder xacct ran in.
+/// The `uriBaseId` of every relative location: the repository root.
 pub const SRCROOT: &str = "%SRCROOT%";
 
 /// The key of xacct's fingerprint in `partialFingerprints` (versioned, as SARIF recommends).
-pub const FINGERPRINT_KEY: &str = "xacct/v1";
+/// `v2`: from the path relative to the repository root and the message without account names
+/// (`v1` took both as shown, so they moved with the working folder and the config).
+pub const FINGERPRINT_KEY: &str = "xacct/v2";
 
 /// Where the rule pages are published: the workspace's `repository`, branch `main`.
 fn help_uri(code: &str) -> String {
@@ -345,7 +349,10 @@ pub fn artifact_location(path: &Path, cwd: Option<&Path>) -> ArtifactLocation {
 
 struct Writer<'a> {
     run: &'a LintRun,
+    /// The current folder, which relative paths are relative to.
     cwd: Option<&'a Path>,
+    /// The folder URIs are relative to.
+    root: Option<&'a Path>,
     /// Per file, its location (computed once).
     locations: BTreeMap<FileId, ArtifactLocation>,
 }
@@ -353,11 +360,16 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn physical(&mut self, file: FileId, span: Span) -> PhysicalLocation {
         let source = self.run.source(file);
-        let cwd = self.cwd;
+        let (cwd, root) = (self.cwd, self.root);
         let artifact_location = self
             .locations
             .entry(file)
-            .or_insert_with(|| artifact_location(source.path(), cwd))
+            .or_insert_with(|| match cwd {
+                Some(cwd) if source.path().is_relative() => {
+                    artifact_location(&crate::paths::absolute(&cwd.join(source.path())), root)
+                }
+                _ => artifact_location(source.path(), root),
+            })
             .clone();
         let start = source.line_col(span.start);
         let end = source.line_col(span.end.max(span.start));
@@ -418,8 +430,10 @@ impl<'a> Writer<'a> {
 }
 
 /// Writes the log. `cwd` is the folder relative paths are relative to (`None` when it cannot be
-/// known: relative paths then still print relative, and `originalUriBaseIds` is left out).
+/// known: relative paths then still print relative, and `originalUriBaseIds` is left out); URIs
+/// are relative to the repository root holding it.
 pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Result<()> {
+    let root = cwd.map(|cwd| crate::fingerprint::repository_root(cwd).unwrap_or(cwd.to_path_buf()));
     let suppressed: Vec<(&Diagnostic, Option<&str>)> = run
         .files
         .iter()
@@ -439,6 +453,7 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
     let mut writer = Writer {
         run,
         cwd,
+        root: root.as_deref(),
         locations: BTreeMap::new(),
     };
     let mut results = Vec::new();
@@ -451,13 +466,14 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
     {
         results.push(writer.result(d, index_of(d.code), fp, Some(*reason)));
     }
-    let original_uri_base_ids = cwd
+    let original_uri_base_ids = root
+        .as_deref()
         .filter(|_| writer.locations.values().any(|l| l.uri_base_id.is_some()))
-        .map(|cwd| {
+        .map(|root| {
             (
                 SRCROOT,
                 ArtifactLocation {
-                    uri: file_uri(cwd, true),
+                    uri: file_uri(root, true),
                     uri_base_id: None,
                 },
             )

@@ -355,7 +355,6 @@ mod tests {
             })
             .collect();
         LintRun {
-            line_widths: Default::default(),
             files: vec![
                 LintedFile {
                     source: SourceFile::new("a.json", "{}".to_string()),
@@ -370,6 +369,7 @@ mod tests {
                     outcome: Outcome::NotChecked,
                 },
             ],
+            ..Default::default()
         }
     }
 

@@ -1,0 +1,214 @@
+//! What a project adopting xacct relies on (issue 17): fingerprints that stay put however and
+//! from where xacct is run, SARIF that code scanning can place and always gets, the options
+//! users reach for from ruff and eslint, and discovery that respects the repository.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+mod common;
+use common::{copy_tree, repo_root, stdout, xacct};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A scratch repository (it holds `.git`) under the target directory, emptied first, canonical.
+fn repository(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("adoption")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    dir.canonicalize().unwrap()
+}
+
+/// A repository with two setups under `infra/`: `jenkins` (one pipeline, no config, an XA202
+/// naming two accounts) and `qa` (templates with an `xacct.toml` that names those accounts).
+fn two_setups(name: &str) -> PathBuf {
+    let dir = repository(name);
+    let examples = repo_root().join("testdata/examples");
+    copy_tree(
+        &examples.join("jenkins-cross-account"),
+        &dir.join("infra/jenkins"),
+    );
+    std::fs::remove_file(dir.join("infra/jenkins/pipeline.json.expected")).unwrap();
+    copy_tree(&examples.join("qa-passrole-cfn"), &dir.join("infra/qa"));
+    dir
+}
+
+/// (code, message, fingerprint) of each finding of a JSON run, sorted.
+fn findings(out: &Output) -> BTreeSet<(String, String, String)> {
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(out), stderr(out)));
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn json_run(dir: &Path, paths: &[&str]) -> BTreeSet<(String, String, String)> {
+    let mut args = vec!["lint", "--format", "json"];
+    args.extend_from_slice(paths);
+    findings(&xacct(dir, &args))
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_path_style_order_or_working_folder() {
+    let dir = two_setups("fingerprints");
+    let infra = dir.join("infra");
+    let jenkins_abs = infra.join("jenkins/pipeline.json");
+    let qa_abs = infra.join("qa");
+    let reference = json_run(&dir, &["infra"]);
+    assert_eq!(reference.len(), 5, "{reference:#?}");
+    let runs = [
+        json_run(&infra, &["."]),
+        json_run(&infra.join("jenkins"), &["pipeline.json", "../qa"]),
+        json_run(&infra.join("jenkins"), &["../qa/", "./pipeline.json"]),
+        json_run(
+            &dir.join(".."),
+            &[qa_abs.to_str().unwrap(), jenkins_abs.to_str().unwrap()],
+        ),
+        json_run(
+            &dir,
+            &["./infra/jenkins/pipeline.json", "infra/qa", "infra"],
+        ),
+    ];
+    for run in runs {
+        assert_eq!(run, reference);
+    }
+    // The sibling's `[accounts]` names stay in its own messages.
+    let jenkins: Vec<_> = reference.iter().filter(|f| f.0 == "XA202").collect();
+    assert_eq!(
+        jenkins[0].1,
+        "Jenkins build action `JenkinsBuild` (provider JenkinsProviderName) runs in account 222222222222 through its `roleArn`, but Jenkins build actions cannot run in another account than the pipeline account 111111111111"
+    );
+    assert!(reference.iter().any(|f| f.0 == "XA902"
+        && f.1
+            .contains("grants account 222222222222 (dev) every action")));
+    // Alone, the pipeline has the fingerprint it has beside the sibling.
+    let alone = json_run(&infra.join("jenkins"), &["pipeline.json"]);
+    assert_eq!(
+        alone.into_iter().collect::<Vec<_>>(),
+        jenkins.into_iter().cloned().collect::<Vec<_>>()
+    );
+    // Renaming an account changes messages, not fingerprints.
+    let config = infra.join("qa/xacct.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("dev = ", "development = ")
+            .replace("\"dev\"", "\"development\""),
+    )
+    .unwrap();
+    let renamed = json_run(&dir, &["infra"]);
+    let prints = |set: &BTreeSet<(String, String, String)>| -> BTreeSet<String> {
+        set.iter().map(|f| f.2.clone()).collect()
+    };
+    assert_eq!(prints(&renamed), prints(&reference));
+    assert!(renamed.iter().any(|f| f.1.contains("(development)")));
+}
+
+/// FNV-1a over parts each ended by 0xff: xacct 0.1's fingerprint hash.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[test]
+fn baselines_written_with_the_first_fingerprints_still_match() {
+    let dir = repository("legacy-baseline");
+    copy_tree(&repo_root().join("testdata/setups/walkthrough"), &dir);
+    let pipeline = dir.join("tools-111111111111/pipeline.json");
+    let text = std::fs::read_to_string(&pipeline).unwrap();
+    std::fs::write(
+        &pipeline,
+        text.replace(
+            r#""ProjectName": "MyAppBuild""#,
+            r#""ProjectName": "MyAppBuild", "ProjectName": "Dup""#,
+        ),
+    )
+    .unwrap();
+    let out = xacct(&dir, &["lint", "--format", "json", "."]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 2);
+    // What 0.1 wrote: code, the path relative to the baseline's folder, the message and the
+    // covered text, numbered by occurrence.
+    let legacy: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap().trim_start_matches("./");
+            let text = std::fs::read_to_string(dir.join(path)).unwrap();
+            let covered = &text[d["start"]["offset"].as_u64().unwrap() as usize
+                ..d["end"]["offset"].as_u64().unwrap() as usize];
+            let base = fnv1a(&[
+                d["code"].as_str().unwrap(),
+                path,
+                d["message"].as_str().unwrap(),
+                covered.trim(),
+            ]);
+            let fingerprint = format!("{:016x}", fnv1a(&[&format!("{base:016x}"), "1"]));
+            assert_ne!(fingerprint, d["fingerprint"].as_str().unwrap());
+            serde_json::json!({"code": d["code"], "path": path, "fingerprint": fingerprint})
+        })
+        .collect();
+    std::fs::write(
+        dir.join("old-baseline.json"),
+        serde_json::json!({"version": 1, "findings": legacy}).to_string(),
+    )
+    .unwrap();
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "text",
+            "--baseline",
+            "old-baseline.json",
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("2 findings hidden by the baseline old-baseline.json\n"),
+        "{}",
+        stdout(&out)
+    );
+    // Written again, it records today's fingerprints, the JSON output's.
+    let out = xacct(
+        &dir,
+        &["lint", "--write-baseline", "new-baseline.json", "."],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("new-baseline.json")).unwrap())
+            .unwrap();
+    let recorded: BTreeSet<&str> = written["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    let reported: BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(recorded, reported);
+}
