@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, EXIT_TROUBLE};
+use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, Trouble};
 
 /// What to read: shared by `lint`, `graph` and `access`.
 #[derive(clap::Args)]
@@ -35,24 +35,23 @@ pub struct InputArgs {
     pub changed: bool,
 }
 
-/// Checks the arguments and the configs and finds the files; an exit status when the run
-/// cannot start (a bad argument, or the run's own config is unreadable or invalid). A path
-/// that does not exist, a broken file or a broken sub-project config is a finding instead.
-pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
+/// Checks the arguments and the configs and finds the files; what is wrong when the run
+/// cannot start (a bad argument, or the run's own config is unreadable or invalid: every
+/// mistake in it), said on standard error already. A path that does not exist, a broken file
+/// or a broken sub-project config is a finding instead.
+pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {}", escape::line(&e.to_string()));
-        EXIT_TROUBLE
+        vec![Trouble::plain(e.to_string())]
     })?;
     if let Some(region) = input
         .region
         .as_deref()
         .filter(|r| !xacct_model::arn::is_region_name(r))
     {
-        eprintln!(
-            "error: --region `{}` is not an AWS region name (e.g. us-east-1)",
-            escape::line(region)
-        );
-        return Err(EXIT_TROUBLE);
+        let message = format!("--region `{region}` is not an AWS region name (e.g. us-east-1)");
+        eprintln!("error: {}", escape::line(&message));
+        return Err(vec![Trouble::plain(message)]);
     }
     let mut discovered = discover::discover(&input.paths, &filter);
     // What may be read: below each folder named, and beside each file named.
@@ -73,7 +72,7 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
     let mut configs =
         config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
             render::text::config_error(&e);
-            EXIT_TROUBLE
+            Trouble::of_config(&e)
         })?;
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);

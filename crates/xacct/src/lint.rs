@@ -321,26 +321,33 @@ pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConf
     for config in broken {
         let error = &config.error;
         let id = FileId(run.files.len() as u32);
-        let start = error.span.start.min(error.text.len()) as u32;
-        let end = error.span.end.clamp(error.span.start, error.text.len()) as u32;
-        let issue = xacct_input::Issue::new(
-            xacct_input::IssueKind::Config,
-            xacct_syntax::Span::new(start, end),
-            format!(
-                "invalid config: {}; the {} file{} it governs {} not linted",
-                error.message,
-                config.files,
-                if config.files == 1 { "" } else { "s" },
-                if config.files == 1 { "is" } else { "are" },
-            ),
-        )
-        .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
+        // Every mistake of the config, each a finding at its place.
+        let diagnostics = std::iter::once(error)
+            .chain(error.more.iter())
+            .map(|error| {
+                let start = error.span.start.min(error.text.len()) as u32;
+                let end = error.span.end.clamp(error.span.start, error.text.len()) as u32;
+                let issue = xacct_input::Issue::new(
+                    xacct_input::IssueKind::Config,
+                    xacct_syntax::Span::new(start, end),
+                    format!(
+                        "invalid config: {}; the {} file{} it governs {} not linted",
+                        error.message,
+                        config.files,
+                        if config.files == 1 { "" } else { "s" },
+                        if config.files == 1 { "is" } else { "are" },
+                    ),
+                )
+                .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
+                xacct_rules::engine::issue_diagnostic(id, issue)
+            })
+            .collect();
         run.files.push(LintedFile {
             source: SourceFile::new(
                 crate::paths::display(&crate::paths::absolute(&error.path), cwd.as_deref()),
                 error.text.clone(),
             ),
-            diagnostics: vec![xacct_rules::engine::issue_diagnostic(id, issue)],
+            diagnostics,
             suppressed: Vec::new(),
             outcome: Outcome::Broken,
         });

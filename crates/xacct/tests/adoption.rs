@@ -212,3 +212,185 @@ fn baselines_written_with_the_first_fingerprints_still_match() {
         .collect();
     assert_eq!(recorded, reported);
 }
+
+#[test]
+fn every_config_error_is_said_at_once() {
+    let dir = repository("config-errors");
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "region = \"mars-1\"\nselect = [\"XB1\", \"XA5\"]\n[accounts]\nci = \"12\"\n[severity]\nXA503 = \"fatal\"\n[limits]\nfoo = 3\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("p.json"), "{}").unwrap();
+    let out = xacct(&dir, &["lint", "--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    let said: Vec<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("× invalid config: "))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "`mars-1` is not an AWS region name (e.g. us-east-1)",
+            "select: `XB1` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); `xacct rules` lists them",
+            "account `ci`: `12` is not a 12-digit account ID",
+            "[severity] XA503: `fatal` is no severity (`error`, `warning` or `info`)",
+            "[limits]: unknown limit `foo` (one of file-size, depth, alias-bytes, eval-steps, line-width)",
+        ]
+    );
+    // A sub-project's config: each mistake is an XA008 finding.
+    let sub = repository("config-errors-sub");
+    std::fs::create_dir_all(sub.join("app")).unwrap();
+    std::fs::write(
+        sub.join("app/xacct.toml"),
+        "region = \"mars-1\"\n[accounts]\nci = \"12\"\n",
+    )
+    .unwrap();
+    std::fs::write(sub.join("app/p.json"), "{}").unwrap();
+    let out = xacct(&sub, &["lint", "--format", "compact", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "app/xacct.toml:1:10: error[XA008] invalid config: `mars-1` is not an AWS region name (e.g. us-east-1); the 1 file it governs is not linted\n\
+         app/xacct.toml:3:6: error[XA008] invalid config: account `ci`: `12` is not a 12-digit account ID; the 1 file it governs is not linted\n"
+    );
+}
+
+fn xacct_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// One pipeline with one error (XA202), as `p.json` of a scratch repository.
+fn one_error(name: &str) -> PathBuf {
+    let dir = repository(name);
+    std::fs::copy(
+        repo_root().join("testdata/examples/jenkins-cross-account/pipeline.json"),
+        dir.join("p.json"),
+    )
+    .unwrap();
+    dir
+}
+
+const XA202_COMPACT: &str = "p.json:65:24: error[XA202] Jenkins build action `JenkinsBuild` (provider JenkinsProviderName) runs in account 222222222222 through its `roleArn`, but Jenkins build actions cannot run in another account than the pipeline account 111111111111\n";
+
+#[test]
+fn exit_zero_quiet_and_output_file() {
+    let dir = one_error("options");
+    let out = xacct(
+        &dir,
+        &["lint", "--format", "compact", "--exit-zero", "p.json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), XA202_COMPACT);
+    // --exit-zero does not hide a run that could not start.
+    let out = xacct(&dir, &["lint", "--exit-zero", "--region", "mars", "p.json"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // --quiet: the findings, no summary line.
+    let loud = stdout(&xacct(&dir, &["lint", "--color", "never", "p.json"]));
+    assert!(
+        loud.ends_with("\n1 error, 0 warnings, 0 infos in 1 file (1 checked)\n"),
+        "{loud}"
+    );
+    let quiet = xacct(&dir, &["lint", "--color", "never", "--quiet", "p.json"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(
+        stdout(&quiet),
+        loud.strip_suffix("1 error, 0 warnings, 0 infos in 1 file (1 checked)\n")
+            .unwrap()
+    );
+    let statistics = xacct(&dir, &["lint", "-q", "--statistics", "p.json"]);
+    assert_eq!(
+        stdout(&statistics),
+        "1\tXA202\tcross-account-unsupported-provider\n"
+    );
+
+    // --output-file: the output there, nothing on standard output, the same status.
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--output-file",
+            "out/findings.txt",
+            "p.json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no folder `out`: {}",
+        stderr(&out)
+    );
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "-o",
+            "out/findings.txt",
+            "p.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/findings.txt")).unwrap(),
+        XA202_COMPACT
+    );
+    // Never through a link: the link and its target stay as they are.
+    std::fs::write(dir.join("target.txt"), "keep").unwrap();
+    std::os::unix::fs::symlink(dir.join("target.txt"), dir.join("link.txt")).unwrap();
+    let out = xacct(
+        &dir,
+        &["lint", "--format", "compact", "-o", "link.txt", "p.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot write the output file link.txt: "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("target.txt")).unwrap(),
+        "keep"
+    );
+    assert!(std::fs::symlink_metadata(dir.join("link.txt"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn force_color_and_an_empty_no_color() {
+    let dir = one_error("colour");
+    let colored = |env: &[(&str, &str)]| {
+        stdout(&xacct_env(&dir, &["lint", "p.json"], env)).contains("\u{1b}[")
+    };
+    // Piped: no colour, unless forced.
+    assert!(!colored(&[]));
+    assert!(colored(&[("FORCE_COLOR", "1")]));
+    assert!(!colored(&[("FORCE_COLOR", "")]));
+    // NO_COLOR wins, but only when it has a value.
+    assert!(!colored(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(colored(&[("FORCE_COLOR", "1"), ("NO_COLOR", "")]));
+    // The flag wins over both.
+    assert!(!stdout(&xacct_env(
+        &dir,
+        &["lint", "--color", "never", "p.json"],
+        &[("FORCE_COLOR", "1")]
+    ))
+    .contains("\u{1b}["));
+}

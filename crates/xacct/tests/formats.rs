@@ -1048,3 +1048,119 @@ fn the_summary_says_how_long_the_run_took_on_a_terminal() {
     assert!(unit == "ms" || unit == "s", "{timed}");
     assert!(number.parse::<f64>().is_ok(), "{timed}");
 }
+
+#[test]
+fn sarif_rules_carry_a_security_severity() {
+    let dir = broken_walkthrough("security-severity");
+    let log = sarif(&dir, &["--strict", "setup"]);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let expected = match rule["defaultConfiguration"]["level"].as_str().unwrap() {
+            "error" => "8.0",
+            "warning" => "5.0",
+            "note" => "2.0",
+            other => panic!("level {other}"),
+        };
+        assert_eq!(rule["properties"]["security-severity"], expected, "{rule}");
+    }
+    let xa401 = rules.iter().find(|r| r["id"] == "XA401").unwrap();
+    assert_eq!(
+        xa401["properties"],
+        serde_json::json!({"tags": ["S3"], "security-severity": "8.0"})
+    );
+    // The least privilege rules are tagged `security`, which GitHub needs to read it.
+    let examples = sarif(&repo_root(), &["testdata/examples/qa-passrole-cfn"]);
+    let rules = examples["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let xa902 = rules.iter().find(|r| r["id"] == "XA902").unwrap();
+    assert_eq!(
+        xa902["properties"],
+        serde_json::json!({"tags": ["least privilege", "security"], "security-severity": "5.0"})
+    );
+}
+
+#[test]
+fn sarif_is_a_valid_log_when_the_run_cannot_start() {
+    let dir = scratch("sarif-trouble");
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "region = \"mars-1\"\n[accounts]\nci = \"12\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("p.json"), "{}").unwrap();
+    let check = |out: &Output| -> Value {
+        assert_eq!(out.status.code(), Some(2));
+        let log = json_of(out);
+        let errors = schema_errors(&sarif_validator(), &log);
+        assert!(errors.is_empty(), "{errors:?}");
+        log
+    };
+    let log = check(&xacct(&dir, &["lint", "--format", "sarif", "."]));
+    let run = &log["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(run["invocations"][0]["exitCode"], 2);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let said: Vec<(String, u64, u64)> = notes
+        .iter()
+        .map(|n| {
+            let place = &n["locations"][0]["physicalLocation"];
+            assert_eq!(
+                place["artifactLocation"],
+                serde_json::json!({"uri": "xacct.toml", "uriBaseId": "%SRCROOT%"})
+            );
+            (
+                n["message"]["text"].as_str().unwrap().to_string(),
+                place["region"]["startLine"].as_u64().unwrap(),
+                place["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "invalid config: `mars-1` is not an AWS region name (e.g. us-east-1)".to_string(),
+                1,
+                10
+            ),
+            (
+                "invalid config: account `ci`: `12` is not a 12-digit account ID".to_string(),
+                3,
+                6
+            ),
+        ]
+    );
+    // A bad argument too, without a place.
+    let log = check(&xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--config",
+            "/nonexistent/xacct.toml",
+            ".",
+        ],
+    ));
+    let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(note["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid config: cannot read /nonexistent/xacct.toml"));
+    let log = check(&xacct(
+        &dir,
+        &["lint", "--format", "sarif", "--region", "mars", "p.json"],
+    ));
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+        serde_json::json!([{"level": "error", "descriptor": {"id": "arguments"},
+            "message": {"text": "--region `mars` is not an AWS region name (e.g. us-east-1)"}}])
+    );
+}

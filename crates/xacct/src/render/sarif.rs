@@ -120,6 +120,22 @@ struct Configuration {
 #[derive(Serialize)]
 struct RuleProperties<'a> {
     tags: Vec<&'a str>,
+    /// GitHub code scanning sorts and filters alerts by it (a number from 0.0 to 10.0, as a
+    /// string): see [`security_severity`].
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+/// The `security-severity` of a rule, from its default severity: an error (the pipeline fails,
+/// or access is wider than it must be) 8.0, "high" on GitHub's scale (7.0 to 8.9); a warning
+/// 5.0, "medium" (4.0 to 6.9); an info 2.0, "low" (0.1 to 3.9). None is "critical" (9.0 and
+/// above): xacct finds configurations that fail or grant too much, not exploits.
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    }
 }
 
 #[derive(Serialize)]
@@ -225,7 +241,13 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor<'static> {
             level: level(rule.severity),
         },
         properties: RuleProperties {
-            tags: family(rule.page).into_iter().collect(),
+            // GitHub reads `security-severity` only on rules tagged `security`: the least
+            // privilege rules are about security, the others about pipelines that fail.
+            tags: family(rule.page)
+                .into_iter()
+                .chain((family(rule.page) == Some("least privilege")).then_some("security"))
+                .collect(),
+            security_severity: security_severity(rule.severity),
         },
     }
 }
@@ -498,6 +520,73 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
             results,
         }],
     };
+    let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", crate::escape::json(text))
+}
+
+/// Writes the log of a run that could not start (exit status 2): no results, and an
+/// invocation with `executionSuccessful: false` and one `toolExecutionNotifications` entry a
+/// trouble (at its place in the config when it has one). Upload steps then get a valid log,
+/// and code scanning shows why the tool failed instead of an empty file.
+pub fn write_failed(
+    out: &mut impl Write,
+    troubles: &[crate::Trouble],
+    cwd: Option<&Path>,
+) -> io::Result<()> {
+    let root = cwd.map(|cwd| crate::fingerprint::repository_root(cwd).unwrap_or(cwd.to_path_buf()));
+    let mut relative_used = false;
+    let notifications: Vec<serde_json::Value> = troubles
+        .iter()
+        .map(|t| {
+            let mut note = serde_json::json!({
+                "level": "error",
+                "message": {"text": t.message},
+                "descriptor": {"id": "config"},
+            });
+            if let Some(path) = &t.path {
+                let absolute = match cwd {
+                    Some(cwd) if path.is_relative() => crate::paths::absolute(&cwd.join(path)),
+                    _ => path.clone(),
+                };
+                let artifact = artifact_location(&absolute, root.as_deref());
+                relative_used |= artifact.uri_base_id.is_some();
+                let mut physical = serde_json::json!({"artifactLocation": artifact});
+                if let Some((line, column)) = t.at {
+                    physical["region"] =
+                        serde_json::json!({"startLine": line, "startColumn": column});
+                }
+                note["locations"] = serde_json::json!([{"physicalLocation": physical}]);
+            }
+            if t.path.is_none() {
+                note["descriptor"] = serde_json::json!({"id": "arguments"});
+            }
+            note
+        })
+        .collect();
+    let mut run = serde_json::json!({
+        "tool": {"driver": {
+            "name": "xacct",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": [],
+        }},
+        "invocations": [{
+            "executionSuccessful": false,
+            "exitCode": crate::EXIT_TROUBLE,
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": [],
+    });
+    if let (Some(root), true) = (&root, relative_used) {
+        run["originalUriBaseIds"] = serde_json::json!({SRCROOT: {"uri": file_uri(root, true)}});
+    }
+    let log = serde_json::json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [run],
+    });
     let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
     writeln!(out, "{}", crate::escape::json(text))
 }
