@@ -379,7 +379,7 @@ impl ConfigSet {
     /// entry on the way to the file (a folder, then the file) is matched against the config
     /// of the folder it is in, so a config's `exclude` can skip a folder that has a config of
     /// its own.
-    fn excludes(&self, path: &Path) -> bool {
+    pub fn excludes(&self, path: &Path) -> bool {
         let Ok(absolute) = std::path::absolute(path) else {
             return false;
         };

@@ -80,7 +80,7 @@ pub struct Candidate {
     /// True when the user named it (rather than a folder holding it).
     pub explicit: bool,
     /// A walk error for this entry (e.g. an unreadable folder, or a path that does not exist).
-    pub error: Option<std::io::Error>,
+    pub error: Option<xacct_input::ReadError>,
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
@@ -131,7 +131,9 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
         if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
             // A file, a dangling or looping link, or nothing at all: the read says which.
             let error = match meta {
-                Err(e) if std::fs::symlink_metadata(root).is_err() => Some(e),
+                Err(e) if std::fs::symlink_metadata(root).is_err() => {
+                    Some(xacct_input::ReadError::from(e))
+                }
                 _ => None,
             };
             add(
@@ -211,7 +213,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                         Candidate {
                             path,
                             explicit: false,
-                            error: Some(io),
+                            error: Some(xacct_input::ReadError::from(io)),
                             bytes: None,
                             canonical: None,
                         },

@@ -1,16 +1,21 @@
 //! What `lint`, `graph` and `access` read: the paths and options that pick the files, and
 //! [`prepare`], which checks them and the configs and finds the files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, Trouble};
 
 /// What to read: shared by `lint`, `graph` and `access`.
 #[derive(clap::Args)]
 pub struct InputArgs {
-    /// Files or folders to read (folders are walked for `*.json`).
+    /// Files or folders to read (folders are walked for `*.json`, `*.yaml`, `*.yml`,
+    /// `*.template`, `*.tf` and `*.tfvars`); `-` reads standard input (see `--stdin-filename`).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The name of the file read from standard input (`-`): its kind, its config, its
+    /// excludes and the path shown are this file's, as if it were on disk there.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
     /// The pipeline region, for files that do not say (a `get-pipeline` output's ARN does).
     #[arg(long)]
     pub region: Option<String>,
@@ -53,10 +58,46 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
         eprintln!("error: {}", escape::line(&message));
         return Err(vec![Trouble::plain(message)]);
     }
-    let mut discovered = discover::discover(&input.paths, &filter);
+    let stdin = Path::new("-");
+    let stdin_name = match (
+        &input.stdin_filename,
+        input.paths.iter().any(|p| p == stdin),
+    ) {
+        (Some(name), true) => Some(name.clone()),
+        (None, true) => Some(stdin.to_path_buf()),
+        (Some(_), false) => {
+            let message =
+                "--stdin-filename names the file read from standard input: add the path `-`";
+            eprintln!("error: {message}");
+            return Err(vec![Trouble::plain(message)]);
+        }
+        (None, false) => None,
+    };
+    let paths: Vec<PathBuf> = input
+        .paths
+        .iter()
+        .filter(|p| p.as_path() != stdin)
+        .cloned()
+        .collect();
+    let mut discovered = discover::discover(&paths, &filter);
+    // Standard input stands for the file it names: found among the others (once), so that it
+    // takes that file's config, and read only once that config says how much may be read.
+    let stdin_at = stdin_name.as_ref().map(|name| {
+        discovered
+            .files
+            .retain(|c| crate::paths::absolute(&c.path) != crate::paths::absolute(name));
+        discovered.files.push(discover::Candidate {
+            path: name.clone(),
+            explicit: true,
+            error: None,
+            bytes: None,
+            canonical: None,
+        });
+        discovered.files.len() - 1
+    });
     // What may be read: below each folder named, and beside each file named.
     let mut gate = xacct_input::Gate::new();
-    for path in &input.paths {
+    for path in &paths {
         gate.add_named(path);
     }
     let mut companions = if input.changed {
@@ -74,6 +115,23 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
             render::text::config_error(&e);
             Trouble::of_config(&e)
         })?;
+    if let (Some(at), Some(name)) = (stdin_at, &stdin_name) {
+        // Excluded by `--exclude` or the config, as the file it names would be when walked:
+        // nothing is linted (editors pass every buffer).
+        if filter.excluded(name) || configs.excludes(name) {
+            discovered.files.remove(at);
+        } else {
+            let limit = configs.of(name).map_or_else(
+                || xacct_input::Limits::default().file_size,
+                |c| c.limits.file_size,
+            );
+            // Past the limit, the lint says so (XA005) as for a file.
+            match xacct_input::gate::read_stdin(limit) {
+                Ok(bytes) => discovered.files[at].bytes = Some(bytes),
+                Err(e) => discovered.files[at].error = Some(e),
+            }
+        }
+    }
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
     let settings = stacks::settings(

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use xacct_graph::TrustGraph;
-use xacct_input::{Gate, Input, ReadError};
+use xacct_input::{Gate, Input};
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
 use xacct_rules::engine::{check_all, check_file, Checked, LoadedFile};
@@ -85,7 +85,7 @@ fn load_one(
         let (source, input) = match candidate.error {
             Some(error) => (
                 SourceFile::new(&path, String::new()),
-                Input::unreadable(id, &path, &ReadError::from(error)),
+                Input::unreadable(id, &path, &error),
             ),
             None => {
                 panic_on_request(&path);
@@ -113,6 +113,8 @@ fn load_one(
                 }
             }
         };
+        let mut input = input;
+        unknown_suppression_codes(&mut input);
         (source, check_file(input, options))
     });
     match std::panic::catch_unwind(work) {
@@ -122,6 +124,28 @@ fn load_one(
             internal_error(id, &path, panic_message(&*panic), options),
         ),
     }
+}
+
+/// A code in a template's `Metadata: {xacct: {ignore: [...]}}` that is no rule code nor prefix
+/// of codes suppresses nothing: an XA003 finding at it, with the code it was probably meant
+/// to be, as the config's `ignore` says.
+fn unknown_suppression_codes(input: &mut Input) {
+    let mut issues = Vec::new();
+    for suppression in &input.documents.suppressions {
+        for code in &suppression.codes {
+            if let Err(why) = crate::select::Selector::parse(&code.value) {
+                issues.push(xacct_input::Issue::new(
+                    xacct_input::IssueKind::Shape,
+                    code.span,
+                    format!(
+                        "`Metadata.xacct.ignore` of resource `{}`: {why}",
+                        suppression.resource
+                    ),
+                ));
+            }
+        }
+    }
+    input.issues.extend(issues);
 }
 
 /// The run's reports when the workspace phase failed: each file's own findings, and an XA000

@@ -234,7 +234,7 @@ fn every_config_error_is_said_at_once() {
         said,
         [
             "`mars-1` is not an AWS region name (e.g. us-east-1)",
-            "select: `XB1` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); `xacct rules` lists them",
+            "select: `XB1` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); did you mean `XA1`? `xacct rules` lists them",
             "account `ci`: `12` is not a 12-digit account ID",
             "[severity] XA503: `fatal` is no severity (`error`, `warning` or `info`)",
             "[limits]: unknown limit `foo` (one of file-size, depth, alias-bytes, eval-steps, line-width)",
@@ -393,4 +393,139 @@ fn force_color_and_an_empty_no_color() {
         &[("FORCE_COLOR", "1")]
     ))
     .contains("\u{1b}["));
+}
+
+#[test]
+fn unknown_codes_in_a_template_suppression_are_findings_with_a_suggestion() {
+    let dir = repository("suppression-codes");
+    copy_tree(&repo_root().join("testdata/examples/qa-passrole-cfn"), &dir);
+    let dev = dir.join("dev.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap();
+    let marked = "  CrossAccountRole:\n    Type: AWS::IAM::Role\n";
+    assert!(text.contains(marked));
+    std::fs::write(
+        &dev,
+        text.replacen(
+            marked,
+            &format!("{marked}    Metadata:\n      xacct:\n        ignore: [XA530, bucket-policy-missing-grant, XA5]\n"),
+            1,
+        ),
+    )
+    .unwrap();
+    let out = xacct(
+        &dir,
+        &["lint", "--format", "compact", "--select", "XA003", "."],
+    );
+    assert_eq!(
+        stdout(&out),
+        "./dev.yaml:21:18: error[XA003] `Metadata.xacct.ignore` of resource `CrossAccountRole`: `XA530` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); did you mean `XA503`? `xacct rules` lists them\n\
+         ./dev.yaml:21:25: error[XA003] `Metadata.xacct.ignore` of resource `CrossAccountRole`: `bucket-policy-missing-grant` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); did you mean `XA401`? `xacct rules` lists them\n"
+    );
+    // The known prefix still suppresses.
+    let all = stdout(&xacct(&dir, &["lint", "--format", "compact", "."]));
+    assert!(!all.contains("[XA503]"), "{all}");
+}
+
+#[test]
+fn standard_input_is_linted_as_the_file_it_names() {
+    let dir = one_error("stdin");
+    let pipeline = std::fs::read(dir.join("p.json")).unwrap();
+    let run = |args: &[&str], input: &[u8]| -> Output {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xacct"))
+            .current_dir(&dir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A child that stops reading early closes the pipe: not a failure of the test.
+        let _ = child.stdin.take().unwrap().write_all(input);
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--stdin-filename",
+            "infra/edited.json",
+            "-",
+        ],
+        &pipeline,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        XA202_COMPACT.replace("p.json:", "infra/edited.json:")
+    );
+    // The name's config applies: its limits bound the read, its excludes skip it.
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    std::fs::write(dir.join("infra/xacct.toml"), "[limits]\nfile-size = 100\n").unwrap();
+    let out = run(
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--stdin-filename",
+            "infra/edited.json",
+            "-",
+        ],
+        &pipeline,
+    );
+    assert_eq!(
+        stdout(&out),
+        "infra/edited.json:1:1: error[XA005] cannot read the file: the file is 101 bytes, more than the limit of 100 bytes\n"
+    );
+    std::fs::write(dir.join("infra/xacct.toml"), "exclude = [\"edited.*\"]\n").unwrap();
+    let out = run(
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--stdin-filename",
+            "infra/edited.json",
+            "-",
+        ],
+        &pipeline,
+    );
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
+    let out = run(
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--exclude",
+            "infra/*",
+            "--stdin-filename",
+            "infra/other.json",
+            "-",
+        ],
+        &pipeline,
+    );
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
+    // The name's extension tells YAML from JSON.
+    let out = run(
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--stdin-filename",
+            "t.yaml",
+            "-",
+        ],
+        b"a: [\n",
+    );
+    assert_eq!(
+        stdout(&out),
+        "t.yaml:2:1: error[XA001] invalid YAML: while parsing a node, did not find expected node content\n"
+    );
+    // A name without `-` is a mistake.
+    let out = run(&["lint", "--stdin-filename", "t.yaml", "."], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --stdin-filename names the file read from standard input: add the path `-`\n"
+    );
 }
