@@ -114,6 +114,20 @@ fn load_one(
             }
         };
         let mut input = input;
+        if !candidate.explicit && json_with_comments(&source, &input) {
+            // A `tsconfig.json`, an editor's settings: JSON with comments is never an AWS
+            // document (the AWS CLI and CloudFormation refuse it). Found by walking, it is
+            // skipped as any other file that is no document xacct knows; named, it is an error.
+            if options.strict {
+                eprintln!(
+                    "note: skipped {}: JSON with comments, no AWS document (name it to lint it)",
+                    crate::escape::path(&path)
+                );
+            }
+            input.outcome = xacct_rules::Outcome::NotChecked;
+            input.issues.clear();
+            input.documents = Default::default();
+        }
         unknown_suppression_codes(&mut input);
         (source, check_file(input, options))
     });
@@ -124,6 +138,22 @@ fn load_one(
             internal_error(id, &path, panic_message(&*panic), options),
         ),
     }
+}
+
+/// True when the file could not be parsed because of a comment (`//` or `/*` where JSON
+/// wants a value or a key) in a `.json` file.
+fn json_with_comments(source: &SourceFile, input: &Input) -> bool {
+    let is_json = source
+        .path()
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    is_json
+        && matches!(input.outcome, xacct_rules::Outcome::Broken)
+        && input.issues.iter().any(|issue| {
+            let at = source.text().get(issue.span.start as usize..).unwrap_or("");
+            issue.kind == xacct_input::IssueKind::Unreadable
+                && (at.starts_with("//") || at.starts_with("/*"))
+        })
 }
 
 /// A code in a template's `Metadata: {xacct: {ignore: [...]}}` that is no rule code nor prefix

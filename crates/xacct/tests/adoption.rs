@@ -529,3 +529,194 @@ fn standard_input_is_linted_as_the_file_it_names() {
         "error: --stdin-filename names the file read from standard input: add the path `-`\n"
     );
 }
+
+#[test]
+fn discovery_respects_ignore_files_links_and_non_aws_json() {
+    let dir = repository("discovery");
+    let pipeline =
+        std::fs::read(repo_root().join("testdata/examples/jenkins-cross-account/pipeline.json"))
+            .unwrap();
+    let put = |path: &str, bytes: &[u8]| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    for file in [
+        "a/p.json",
+        "a/old.bak.json",
+        "a/keep.bak.json",
+        "built/q.json",
+        "scratch/r.json",
+        "cdk.out/stack.json",
+        "sub/s.json",
+        "sub/t.json",
+    ] {
+        put(file, &pipeline);
+    }
+    // CDK's own `.gitignore` lists cdk.out; xacct still reads it.
+    put(
+        ".gitignore",
+        b"# build output\ncdk.out\n/built/\n*.bak.json\n!keep.bak.json\n",
+    );
+    put(".ignore", b"scratch\n");
+    put("sub/.gitignore", b"t.json\n");
+    put(
+        "tsconfig.json",
+        b"{\n  // the compiler\n  \"compilerOptions\": {}\n}\n",
+    );
+    put(
+        "settings/editor.json",
+        b"{\n  /* editor */\n  \"tabSize\": 2\n}\n",
+    );
+    put("package.json", b"{\"name\": \"x\"}");
+    std::os::unix::fs::symlink("loop-b.json", dir.join("loop-a.json")).unwrap();
+    std::os::unix::fs::symlink("loop-a.json", dir.join("loop-b.json")).unwrap();
+    std::os::unix::fs::symlink("nowhere.json", dir.join("dangling.json")).unwrap();
+    std::os::unix::fs::symlink("/etc", dir.join("etc-link")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("a/up")).unwrap();
+    let line = |path: &str| {
+        format!("{path}:65:24: error[XA202] Jenkins build action `JenkinsBuild` (provider JenkinsProviderName) runs in account 222222222222 through its `roleArn`, but Jenkins build actions cannot run in another account than the pipeline account 111111111111\n")
+    };
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    // The loop of links is skipped, the dangling link reported.
+    let dangling = "./dangling.json:1:1: error[XA001] cannot read the file: No such file or directory (os error 2)\n";
+    assert_eq!(
+        stdout(&out),
+        [
+            line("./a/keep.bak.json"),
+            line("./a/p.json"),
+            line("./cdk.out/stack.json"),
+            dangling.to_string(),
+            line("./sub/s.json"),
+        ]
+        .concat()
+    );
+    // From a folder below, the repository's ignore files still apply.
+    let out = xacct(&dir.join("sub"), &["lint", "--format", "compact", "."]);
+    assert_eq!(stdout(&out), line("./s.json"));
+    // Each file once, however it is named; the first name is shown.
+    let absolute = dir.join("a/p.json");
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "a/p.json",
+            "./a/p.json",
+            absolute.to_str().unwrap(),
+            "a",
+            ".",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        [
+            line("a/p.json"),
+            line("a/keep.bak.json"),
+            line("./cdk.out/stack.json"),
+            dangling.to_string(),
+            line("./sub/s.json"),
+        ]
+        .concat()
+    );
+    // --exclude with a path pattern matches the walked `./a/p.json`.
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--exclude",
+            "a/*",
+            "--exclude",
+            "dangling.json",
+            ".",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        [line("./cdk.out/stack.json"), line("./sub/s.json")].concat()
+    );
+    // Named, an ignored file, a JSON file with comments and a link loop are linted.
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "scratch/r.json",
+            "tsconfig.json",
+            "loop-a.json",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        [
+            line("scratch/r.json"),
+            "tsconfig.json:2:3: error[XA001] invalid JSON: unexpected `/`, expected a string key\n".to_string(),
+            "loop-a.json:1:1: error[XA001] cannot read the file: Too many levels of symbolic links (os error 40)\n".to_string(),
+        ]
+        .concat()
+    );
+    // Under --changed (the pre-commit hook), a JSON file with comments is skipped: exit 0.
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--changed",
+            "tsconfig.json",
+            "settings/editor.json",
+            "package.json",
+        ],
+    );
+    assert_eq!(
+        (out.status.code(), stdout(&out)),
+        (Some(0), String::new()),
+        "{}",
+        stderr(&out)
+    );
+    // --strict says which were skipped.
+    let out = xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--strict",
+            "--changed",
+            "settings/editor.json",
+        ],
+    );
+    assert_eq!(
+        stderr(&out),
+        "note: skipped settings/editor.json: JSON with comments, no AWS document (name it to lint it)\n"
+    );
+}
+
+#[test]
+fn brace_globs_in_config_patterns() {
+    let dir = one_error("braces");
+    for name in ["dev.json", "test.json", "prod.json"] {
+        std::fs::copy(dir.join("p.json"), dir.join(name)).unwrap();
+    }
+    std::fs::remove_file(dir.join("p.json")).unwrap();
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "exclude = [\"{dev,test}.json\"]\n[per-file-ignores]\n\"{prod,other}.json\" = [\"XA2\"]\n",
+    )
+    .unwrap();
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(
+        (out.status.code(), stdout(&out)),
+        (Some(0), String::new()),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.join("xacct.toml"), "exclude = [\"{dev,test}.json\"]\n").unwrap();
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(stdout(&out), XA202_COMPACT.replace("p.json", "./prod.json"));
+}
