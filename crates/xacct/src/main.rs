@@ -383,15 +383,16 @@ fn print_man(dir: Option<PathBuf>) -> u8 {
 }
 
 fn print_rules(format: RulesFormat) {
-    match format {
-        RulesFormat::Text => {
-            for rule in RULES {
-                println!(
-                    "{}  {:<36} {:<8} {}",
+    let text = match format {
+        RulesFormat::Text => RULES
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{}  {:<36} {:<8} {}\n",
                     rule.code, rule.name, rule.severity, rule.summary
-                );
-            }
-        }
+                )
+            })
+            .collect::<String>(),
         RulesFormat::Json => {
             let rules: Vec<_> = RULES
                 .iter()
@@ -401,10 +402,13 @@ fn print_rules(format: RulesFormat) {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
+            format!(
+                "{}\n",
                 serde_json::to_string_pretty(&rules).unwrap_or_default()
-            );
+            )
         }
-    }
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`xacct rules | head`) is no failure.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
