@@ -81,14 +81,16 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
         .collect();
     let mut discovered = discover::discover(&paths, &filter);
     // Standard input stands for the file it names: found among the others (once), so that it
-    // takes that file's config, and read only once that config says how much may be read.
+    // takes that file's config, and read only once that config says how much may be read. It
+    // is linted as a found file: an editor hands every JSON and YAML buffer, and one that is
+    // no AWS document is skipped silently.
     let stdin_at = stdin_name.as_ref().map(|name| {
         discovered
             .files
             .retain(|c| crate::paths::absolute(&c.path) != crate::paths::absolute(name));
         discovered.files.push(discover::Candidate {
             path: name.clone(),
-            explicit: true,
+            explicit: false,
             error: None,
             bytes: None,
             canonical: None,

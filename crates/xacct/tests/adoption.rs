@@ -505,7 +505,8 @@ fn standard_input_is_linted_as_the_file_it_names() {
         &pipeline,
     );
     assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
-    // The name's extension tells YAML from JSON.
+    // The name's extension tells YAML from JSON; a buffer that is no AWS document is skipped,
+    // as a file found by walking is.
     let out = run(
         &[
             "lint",
@@ -515,12 +516,27 @@ fn standard_input_is_linted_as_the_file_it_names() {
             "t.yaml",
             "-",
         ],
-        b"a: [\n",
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n",
     );
     assert_eq!(
         stdout(&out),
-        "t.yaml:2:1: error[XA001] invalid YAML: while parsing a node, did not find expected node content\n"
+        "t.yaml:3:1: error[XA001] invalid YAML: while parsing a node, did not find expected node content\n"
     );
+    for (name, text) in [
+        ("tsconfig.json", &b"{\n  // comment\n}\n"[..]),
+        ("package.json", b"{\"name\": \"x\"}"),
+        ("workflow.yaml", b"on: [push\n"),
+    ] {
+        let out = run(
+            &["lint", "--format", "compact", "--stdin-filename", name, "-"],
+            text,
+        );
+        assert_eq!(
+            (out.status.code(), stdout(&out)),
+            (Some(0), String::new()),
+            "{name}"
+        );
+    }
     // A name without `-` is a mistake.
     let out = run(&["lint", "--stdin-filename", "t.yaml", "."], b"");
     assert_eq!(out.status.code(), Some(2));
