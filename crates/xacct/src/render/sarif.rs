@@ -63,10 +63,18 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// One: the run went through (`write_failed` writes the one that did not).
+    invocations: [Invocation; 1],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
 }
 
 #[derive(Serialize)]
@@ -515,6 +523,9 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
                     rules: used.iter().map(|r| descriptor(r)).collect(),
                 },
             },
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             results,
