@@ -84,7 +84,7 @@ struct LintArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     /// Print how many findings each rule has (count, code, name; most first) instead of the
-    /// findings (text output).
+    /// findings, as ruff does (text, or a JSON array with `--format json`).
     #[arg(long)]
     statistics: bool,
     /// Report only these rules: codes or prefixes (`XA5`, `XA503`, `ALL`), comma-separated;
@@ -249,8 +249,8 @@ fn trouble(args: &LintArgs, troubles: &[xacct::Trouble]) -> u8 {
 
 fn run_lint(args: LintArgs) -> u8 {
     let started = std::time::Instant::now();
-    if args.statistics && args.format != Format::Text {
-        let message = "--statistics is for --format text";
+    if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
+        let message = "--statistics is for --format text or json";
         eprintln!("error: {message}");
         return trouble(&args, &[xacct::Trouble::plain(message)]);
     }
@@ -323,6 +323,7 @@ fn run_lint(args: LintArgs) -> u8 {
             },
         ),
         Format::Compact => render::compact::write(&mut out, &run),
+        Format::Json if args.statistics => render::json::write_statistics(&mut out, &run),
         Format::Json => render::json::write(&mut out, &run),
         Format::Sarif => {
             let cwd = std::env::current_dir().ok();

@@ -736,3 +736,35 @@ fn brace_globs_in_config_patterns() {
     let out = xacct(&dir, &["lint", "--format", "compact", "."]);
     assert_eq!(stdout(&out), XA202_COMPACT.replace("p.json", "./prod.json"));
 }
+
+#[test]
+fn statistics_as_json() {
+    let dir = two_setups("statistics");
+    let out = xacct(&dir, &["lint", "--statistics", "--format", "json", "infra"]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = stdout(&xacct(&dir, &["lint", "--statistics", "-q", "infra"]));
+    // The same rows as the text, in the same order.
+    let from_text: Vec<Value> = text
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+            serde_json::json!({"code": cells[1], "name": cells[2], "count": cells[0].parse::<u64>().unwrap()})
+        })
+        .collect();
+    assert_eq!(rows, Value::Array(from_text));
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"code": "XA902", "name": "broad-foreign-grant", "count": 2},
+            {"code": "XA202", "name": "cross-account-unsupported-provider", "count": 1},
+            {"code": "XA503", "name": "action-role-trust-too-broad", "count": 1},
+            {"code": "XA903", "name": "insecure-transport-allowed", "count": 1},
+        ])
+    );
+    let out = xacct(
+        &dir,
+        &["lint", "--statistics", "--format", "sarif", "infra"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -146,3 +146,14 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
     let text = serde_json::to_string_pretty(&output).map_err(io::Error::other)?;
     writeln!(out, "{}", crate::escape::json(text))
 }
+
+/// `--statistics --format json`: the counts per rule, most first, as ruff writes them:
+/// `[{"code": "XA202", "name": "…", "count": 3}]`.
+pub fn write_statistics(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
+    let rows: Vec<serde_json::Value> = super::text::statistics(run)
+        .into_iter()
+        .map(|(count, code, name)| serde_json::json!({"code": code, "name": name, "count": count}))
+        .collect();
+    let text = serde_json::to_string_pretty(&rows).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
