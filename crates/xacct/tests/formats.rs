@@ -1008,14 +1008,14 @@ fn statistics_count_findings_per_rule_most_first() {
             "lint",
             "--statistics",
             "--format",
-            "json",
+            "compact",
             "testdata/examples",
         ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: --statistics is for --format text\n"
+        "error: --statistics is for --format text or json\n"
     );
 }
 
