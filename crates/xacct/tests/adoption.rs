@@ -70,7 +70,7 @@ fn fingerprints_do_not_depend_on_path_style_order_or_working_folder() {
     let jenkins_abs = infra.join("jenkins/pipeline.json");
     let qa_abs = infra.join("qa");
     let reference = json_run(&dir, &["infra"]);
-    assert_eq!(reference.len(), 5, "{reference:#?}");
+    assert_eq!(reference.len(), 6, "{reference:#?}");
     let runs = [
         json_run(&infra, &["."]),
         json_run(&infra.join("jenkins"), &["pipeline.json", "../qa"]),
@@ -759,6 +759,7 @@ fn statistics_as_json() {
             {"code": "XA902", "name": "broad-foreign-grant", "count": 2},
             {"code": "XA202", "name": "cross-account-unsupported-provider", "count": 1},
             {"code": "XA503", "name": "action-role-trust-too-broad", "count": 1},
+            {"code": "XA513", "name": "action-role-s3-on-every-bucket", "count": 1},
             {"code": "XA903", "name": "insecure-transport-allowed", "count": 1},
         ])
     );
