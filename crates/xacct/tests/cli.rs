@@ -27,52 +27,40 @@ fn text_output_renders_spans_labels_and_help() {
 fn json_output_is_the_documented_contract() {
     let out = xacct(
         &repo_root(),
-        &[
-            "lint",
-            "--format",
-            "json",
-            "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json",
-        ],
+        &["lint", "--format", "json", "testdata/rules/XA306/fail.json"],
     );
-    // An alias ARN for a cross-account store key is an error (the walkthrough's rule).
-    assert_eq!(out.status.code(), Some(1));
+    // A warning alone does not fail the run at the default --fail-on error.
+    assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    snapshot("alias-arn.json", &text);
+    snapshot("key-elsewhere.json", &text);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let d = &json["diagnostics"][0];
-    assert_eq!(d["code"], "XA302");
-    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "XA306");
+    assert_eq!(d["severity"], "warning");
     assert_eq!(
         (d["start"]["line"].as_u64(), d["start"]["column"].as_u64()),
         (Some(9), Some(15))
     );
-    assert_eq!(d["labels"][0]["start"]["line"], 90);
+    assert_eq!(d["labels"][0]["start"]["line"], 103);
     assert_eq!(
         json["summary"],
-        serde_json::json!({"files": 1, "errors": 1, "warnings": 0, "infos": 0})
+        serde_json::json!({"files": 1, "errors": 0, "warnings": 1, "infos": 0})
     );
 }
 
 #[test]
 fn fail_on_decides_the_exit_status() {
     let root = repo_root();
-    // The alias example with its XA302 made a warning by the config.
-    let dir = scratch("fail-on");
-    std::fs::copy(
-        root.join("testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json"),
-        dir.join("pipeline.json"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("xacct.toml"), "[severity]\nXA302 = \"warning\"\n").unwrap();
-    let file = "pipeline.json";
+    // A run whose one finding is a warning.
+    let file = "testdata/rules/XA306/fail.json";
     assert_eq!(
-        xacct(&dir, &["lint", "--fail-on", "warning", file])
+        xacct(&root, &["lint", "--fail-on", "warning", file])
             .status
             .code(),
         Some(1)
     );
     assert_eq!(
-        xacct(&dir, &["lint", "--fail-on", "error", file])
+        xacct(&root, &["lint", "--fail-on", "error", file])
             .status
             .code(),
         Some(0)
