@@ -931,6 +931,23 @@ impl<'a> Eval<'a> {
         &self.modules[self.instances[inst].module].resources[res]
     }
 
+    /// The folder of the root module of the configuration `inst` belongs to: what tells the
+    /// run's configurations apart.
+    pub fn root_dir(&self, inst: usize) -> &Path {
+        let mut at = inst;
+        // Bounded: a parent comes before its children, and there are as many steps as
+        // instances at most.
+        for _ in 0..self.instances.len() {
+            match self.instances.get(at).and_then(|i| i.parent) {
+                Some((parent, _)) => at = parent,
+                None => break,
+            }
+        }
+        self.instances
+            .get(at)
+            .map_or(Path::new(""), |i| self.modules[i.module].dir.as_path())
+    }
+
     /// The address of a resource (`module.a.aws_iam_role.r`).
     pub fn address(&self, inst: usize, res: usize) -> String {
         let r = self.res(inst, res);
