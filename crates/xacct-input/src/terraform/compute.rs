@@ -219,8 +219,15 @@ pub fn emit(out: &mut Output, r: &Resource<'_>) {
                 Vec::new(),
                 tag_group(r, values, "on_premises_instance_tag_filter"),
             );
+            let service_role = text_of(r, values, "service_role_arn");
+            // Where the provider does not say, the service role does: CodeDeploy takes a
+            // service role of the group's own account (as the CLI reader reads it).
+            let account = r.provider.account.or_else(|| {
+                let role = service_role.as_ref()?;
+                xacct_model::arn::Arn::parse(&role.value).ok()?.account_id()
+            });
             let group = DeploymentGroup {
-                place,
+                place: Place { account, ..place },
                 application,
                 name,
                 // A plan of applied resources says it; else the application does.
@@ -230,7 +237,7 @@ pub fn emit(out: &mut Output, r: &Resource<'_>) {
                 ec2_tag_groups,
                 on_premises_tag_groups,
                 auto_scaling_groups: names(r, values, "autoscaling_groups"),
-                service_role: text_of(r, values, "service_role_arn"),
+                service_role,
             };
             out.of(file).compute.deployment_groups.push(group);
         }

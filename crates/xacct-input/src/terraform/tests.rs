@@ -548,3 +548,26 @@ fn a_plan_gives_its_deployment_targets_too() {
     let span = group.ec2_tag_groups[0][0].span;
     assert!(text[span.start as usize..span.end as usize].starts_with("{\"key\": \"Name\""));
 }
+
+#[test]
+fn a_deployment_group_is_in_its_service_role_account_when_the_provider_does_not_say() {
+    let text = r#"
+resource "aws_codedeploy_deployment_group" "g" {
+  app_name              = "Shop"
+  deployment_group_name = "web"
+  service_role_arn      = "arn:aws:iam::333333333333:role/CodeDeployServiceRole"
+}
+resource "aws_codedeploy_deployment_group" "h" {
+  app_name              = "Shop"
+  deployment_group_name = "api"
+  service_role_arn      = var.role
+}
+"#;
+    let linked = run(&[("g/main.tf", text)]);
+    let groups = &contents(&linked, "g/main.tf").compute.deployment_groups;
+    let accounts: Vec<Option<String>> = groups
+        .iter()
+        .map(|g| g.place.account.map(|a| a.to_string()))
+        .collect();
+    assert_eq!(accounts, [Some("333333333333".to_string()), None]);
+}
