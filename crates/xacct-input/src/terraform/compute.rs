@@ -233,7 +233,9 @@ pub fn emit(out: &mut Output, r: &Resource<'_>) {
                 // A plan of applied resources says it; else the application does.
                 compute_platform: text_of(r, values, "compute_platform")
                     .map(|p| p.value)
-                    .filter(|p| !xacct_model::symbol::contains_placeholder(p)),
+                    .filter(|p| !xacct_model::symbol::contains_placeholder(p))
+                    // Only an ECS deployment group names ECS services.
+                    .or_else(|| (!blocks(values, "ecs_service").is_empty()).then(|| "ECS".into())),
                 ec2_tag_groups,
                 on_premises_tag_groups,
                 auto_scaling_groups: names(r, values, "autoscaling_groups"),

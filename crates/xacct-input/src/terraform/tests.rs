@@ -561,6 +561,10 @@ resource "aws_codedeploy_deployment_group" "h" {
   app_name              = "Shop"
   deployment_group_name = "api"
   service_role_arn      = var.role
+  ecs_service {
+    cluster_name = "shop"
+    service_name = "api"
+  }
 }
 "#;
     let linked = run(&[("g/main.tf", text)]);
@@ -570,4 +574,7 @@ resource "aws_codedeploy_deployment_group" "h" {
         .map(|g| g.place.account.map(|a| a.to_string()))
         .collect();
     assert_eq!(accounts, [Some("333333333333".to_string()), None]);
+    // Its application is not among the inputs, but its ECS service says what it deploys to.
+    assert!(groups[0].deploys_to_instances());
+    assert!(!groups[1].deploys_to_instances());
 }
