@@ -132,9 +132,27 @@ fn names(r: &Resource<'_>, values: &Val, key: &str) -> Vec<Spanned<String>> {
 /// Tags: a map of keys to values. A map not known is one tag not known, so that no filter
 /// decides on it for certain.
 fn tags(r: &Resource<'_>, values: &Val) -> Vec<Tag> {
-    // A plan's `tags_all` holds the provider's default tags too.
-    let found = entry(values, "tags_all").or_else(|| entry(values, "tags"));
-    match found.map(|(_, v)| v) {
+    // A plan's `tags_all` holds the provider's default tags too. Known only once applied, it
+    // is the instance's own tags and some not known: a filter that matches one of its own
+    // still selects it, no other filter rules it out.
+    match entry(values, "tags_all").map(|(_, v)| v) {
+        Some(
+            all @ Val {
+                v: V::Unknown(_), ..
+            },
+        ) => {
+            let mut tags = own_tags(r, entry(values, "tags").map(|(_, v)| v));
+            tags.extend(own_tags(r, Some(all)));
+            tags
+        }
+        Some(all) => own_tags(r, Some(all)),
+        None => own_tags(r, entry(values, "tags").map(|(_, v)| v)),
+    }
+}
+
+/// The tags of one map.
+fn own_tags(r: &Resource<'_>, found: Option<&Val>) -> Vec<Tag> {
+    match found {
         None => Vec::new(),
         Some(Val {
             v: V::Map(members), ..
