@@ -146,7 +146,19 @@ fn tags(r: &Resource<'_>, values: &Val) -> Vec<Tag> {
             tags
         }
         Some(all) => own_tags(r, Some(all)),
-        None => own_tags(r, entry(values, "tags").map(|(_, v)| v)),
+        None => {
+            let own = own_tags(r, entry(values, "tags").map(|(_, v)| v));
+            let Some(defaults) = &r.provider.default_tags else {
+                return own;
+            };
+            // The provider's default tags, but for the keys the resource sets itself.
+            let mut tags: Vec<Tag> = own_tags(r, Some(defaults))
+                .into_iter()
+                .filter(|d| !own.iter().any(|t| t.key == d.key))
+                .collect();
+            tags.extend(own);
+            tags
+        }
     }
 }
 

@@ -157,6 +157,9 @@ pub struct Provider {
     pub region: Option<String>,
     /// A name for placeholders of what it does not say (`aws`, `module.a.aws.target`).
     pub name: String,
+    /// The `tags` of its `default_tags` block, as evaluated: tags every resource it creates
+    /// has unless the resource sets the key itself. `None` without the block.
+    pub default_tags: Option<Val>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -1254,6 +1257,7 @@ impl<'a> Eval<'a> {
                 account: settings(first).account,
                 region: settings(first).region.clone(),
                 name: format!("{}{key}", instance.prefix),
+                default_tags: None,
             };
         };
         let scope = Scope::new(inst, file);
@@ -1277,10 +1281,26 @@ impl<'a> Eval<'a> {
             .body
             .attr("region")
             .and_then(|r| self.eval(&scope, &r.value).known_str().map(str::to_string));
+        let default_tags =
+            block
+                .body
+                .blocks("default_tags")
+                .next()
+                .map(|b| match b.body.attr("tags") {
+                    Some(tags) => self.eval(&scope, &tags.value),
+                    None => Val::new(
+                        At {
+                            file,
+                            span: b.kind_span,
+                        },
+                        V::Map(Vec::new()),
+                    ),
+                });
         Provider {
             account: role_account.or(allowed).or(settings(file).account),
             region: region.or_else(|| settings(file).region.clone()),
             name: format!("{}{key}", instance.prefix),
+            default_tags,
         }
     }
 

@@ -286,10 +286,12 @@ pub fn load(file: FileId, root: &Node<'_>, text: &str, view: &FileView<'_>, inpu
                 .and_then(|c| c.get("provider_config"))
                 .and_then(|p| p.get(key));
             let (account, region) = config.map(provider_facts).unwrap_or_default();
+            // A plan's `tags_all` holds the default tags already.
             Provider {
                 account,
                 region,
                 name: key.clone(),
+                default_tags: None,
             }
         });
         let _ = values;

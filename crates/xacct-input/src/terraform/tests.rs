@@ -291,6 +291,14 @@ provider "aws" {
   alias  = "elsewhere"
   region = "us-east-2"
 }
+provider "aws" {
+  alias  = "tagged"
+  region = "us-east-2"
+  assume_role { role_arn = "arn:aws:iam::222222222222:role/terraform" }
+  default_tags {
+    tags = { Env = "prod", Name = "default" }
+  }
+}
 resource "aws_codedeploy_app" "app" {
   name = "Shop"
 }
@@ -373,6 +381,11 @@ resource "aws_instance" "tagged" {
 resource "aws_instance" "tags_unknown" {
   iam_instance_profile = "web"
   tags                 = var.tags
+}
+resource "aws_instance" "by_default_tags" {
+  provider             = aws.tagged
+  iam_instance_profile = "other"
+  tags                 = { Name = "web" }
 }
 resource "aws_instance" "elsewhere" {
   provider             = aws.elsewhere
@@ -457,10 +470,19 @@ fn deployment_targets_lead_across_files_to_their_roles() {
         gaps,
         [
             (Missing::Instances, "whether instance `aws_instance.tags_unknown` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
+            // Selected by the value `prod` of its provider's default tag `Env`.
+            (Missing::InstanceProfile, "instance profile `other` of instance `aws_instance.by_default_tags` is not among the inputs: which role it gives is not known"),
             (Missing::Instances, "whether instance `aws_instance.elsewhere` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
             (Missing::OnPremisesInstances, "deployment group `web` also deploys to on-premises instances, whose IAM user or role is not known"),
         ]
     );
+    // The provider's default tags, the instance's own winning.
+    let tags: Vec<(&str, &str)> = compute.instances[2]
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str()))
+        .collect();
+    assert_eq!(tags, [("Env", "prod"), ("Name", "web")]);
     // Both launch templates of the mixed instances policy are followed.
     let asg = &compute.auto_scaling_groups[0];
     assert_eq!(asg.launch_templates.len(), 2);
