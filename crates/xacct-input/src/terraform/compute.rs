@@ -147,10 +147,15 @@ fn tags(r: &Resource<'_>, values: &Val) -> Vec<Tag> {
         }
         Some(all) => own_tags(r, Some(all)),
         None => {
-            let own = own_tags(r, entry(values, "tags").map(|(_, v)| v));
+            let own_value = entry(values, "tags").map(|(_, v)| v);
+            let own = own_tags(r, own_value);
             let Some(defaults) = &r.provider.default_tags else {
                 return own;
             };
+            // Own tags not known may set any key a default tag has: no default tag is certain.
+            if own_value.is_some_and(|v| !matches!(v.v, V::Map(_))) {
+                return own;
+            }
             // The provider's default tags, but for the keys the resource sets itself.
             let mut tags: Vec<Tag> = own_tags(r, Some(defaults))
                 .into_iter()

@@ -387,6 +387,11 @@ resource "aws_instance" "by_default_tags" {
   iam_instance_profile = "other"
   tags                 = { Name = "web" }
 }
+resource "aws_instance" "own_tags_unknown" {
+  provider             = aws.tagged
+  iam_instance_profile = "web"
+  tags                 = var.tags
+}
 resource "aws_instance" "elsewhere" {
   provider             = aws.elsewhere
   iam_instance_profile = "web"
@@ -472,6 +477,7 @@ fn deployment_targets_lead_across_files_to_their_roles() {
             (Missing::Instances, "whether instance `aws_instance.tags_unknown` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
             // Selected by the value `prod` of its provider's default tag `Env`.
             (Missing::InstanceProfile, "instance profile `other` of instance `aws_instance.by_default_tags` is not among the inputs: which role it gives is not known"),
+            (Missing::Instances, "whether instance `aws_instance.own_tags_unknown` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
             (Missing::Instances, "whether instance `aws_instance.elsewhere` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
             (Missing::OnPremisesInstances, "deployment group `web` also deploys to on-premises instances, whose IAM user or role is not known"),
         ]
@@ -483,6 +489,13 @@ fn deployment_targets_lead_across_files_to_their_roles() {
         .map(|t| (t.key.as_str(), t.value.as_str()))
         .collect();
     assert_eq!(tags, [("Env", "prod"), ("Name", "web")]);
+    // Its own tags not known may replace any default tag: none is certain.
+    let tags: Vec<&str> = compute.instances[3]
+        .tags
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
+    assert_eq!(tags, ["${var.tags}"]);
     // Both launch templates of the mixed instances policy are followed.
     let asg = &compute.auto_scaling_groups[0];
     assert_eq!(asg.launch_templates.len(), 2);
