@@ -76,6 +76,7 @@ pub mod xa509;
 pub mod xa510;
 pub mod xa511;
 pub mod xa512;
+pub mod xa513;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
