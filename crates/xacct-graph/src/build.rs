@@ -1252,6 +1252,18 @@ impl<'w> Builder<'w> {
             ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
         }
         if instance_role {
+            // The agent gets the revision; the walkthrough gives its role `s3:ListBucket` on
+            // the bucket beside `s3:Get*` (without it a missing object reads as 403, not 404).
+            if !action.inputs.is_empty() {
+                let question = bucket_question(
+                    EdgeKind::CanList,
+                    Artifacts::None,
+                    "s3:ListBucket",
+                    facts.bucket_arn.clone(),
+                    secure,
+                );
+                self.ask(role_node, bucket_node, question);
+            }
             return;
         }
         if let Some(first) = action.outputs.first() {

@@ -169,6 +169,12 @@ const REQUIREMENTS: &[Requirement] = &[
     },
     Requirement {
         seed: Walkthrough,
+        says: "Configure a policy for the instance role that allows it to access the Amazon S3 bucket where pipeline artifacts are stored (its s3:ListBucket statement; the download works without it: a warning)",
+        fixture: "rules/XA507/fail-cfn-linked-list",
+        expect: Finding { code: "XA507", severity: "warning", saying: "cannot list the artifact bucket", page_quotes: "Configure a policy for the instance role that allows it to access the Amazon S3 bucket where pipeline artifacts are stored" },
+    },
+    Requirement {
+        seed: Walkthrough,
         says: "This is not the policy you will use. You must choose a policy to complete the wizard. ... choose Detach (AmazonS3ReadOnlyAccess; least privilege: a warning)",
         fixture: "rules/XA513/fail-cfn",
         expect: Finding { code: "XA513", severity: "warning", saying: "AmazonS3ReadOnlyAccess", page_quotes: "This is not the policy you will use" },
