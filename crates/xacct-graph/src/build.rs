@@ -14,6 +14,7 @@ use xacct_iam::{
     OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
+use xacct_model::providers::ArtifactUse;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
@@ -1015,10 +1016,10 @@ impl<'w> Builder<'w> {
             }
             let region = placement.region.as_ref().map(|r| r.value.as_str());
             let store = store_for(pipeline, region);
-            // A CodeBuild project reads its input artifacts and writes its outputs with its
-            // own service role (the project's, not the action's): the acting role only starts
-            // the build. The project's role is not in a pipeline declaration.
-            let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            // Which store questions the acting role is asked follows the provider
+            // (`providers::artifact_use`): a CodeBuild project reads and writes with its own
+            // service role, not in a pipeline declaration, so the acting role touches nothing.
+            let own_artifacts = xacct_model::providers::artifact_use(action) != ArtifactUse::NONE;
             // An action role that only assumes roles of other accounts (hops.rs): the action
             // runs as it all the same, so its questions would all fail and their findings
             // advise grants in the wrong account; one fact says what is wrong instead.
@@ -1192,6 +1193,18 @@ impl<'w> Builder<'w> {
             interned
         };
         let key = &facts.key;
+        // An instance role fetches and decrypts the revision; an action's role does what its
+        // provider does with the store.
+        let uses = if instance_role {
+            ArtifactUse {
+                read: true,
+                decrypt: true,
+                write: false,
+                list: false,
+            }
+        } else {
+            xacct_model::providers::artifact_use(action)
+        };
         let (inputs, outputs) = (Artifacts::Inputs, Artifacts::Outputs);
         let need = |artifacts: Artifacts| Need::new(p, Some(at), artifacts, instance_role);
         let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
@@ -1228,7 +1241,7 @@ impl<'w> Builder<'w> {
                 resource_policy: bucket_policy.clone(),
                 context,
             };
-        if let Some(first) = action.inputs.first() {
+        if let Some(first) = action.inputs.first().filter(|_| uses.read) {
             let resource = object(self, &first.value);
             let question = bucket_question(
                 EdgeKind::CanRead,
@@ -1238,12 +1251,11 @@ impl<'w> Builder<'w> {
                 secure.clone(),
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
-            ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
+            if uses.decrypt {
+                ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
+            }
         }
-        if instance_role {
-            return;
-        }
-        if let Some(first) = action.outputs.first() {
+        if let Some(first) = action.outputs.first().filter(|_| uses.write) {
             let resource = object(self, &first.value);
             let context = facts.put.clone();
             let question = bucket_question(
@@ -1256,7 +1268,7 @@ impl<'w> Builder<'w> {
             self.ask(role_node.clone(), bucket_node.clone(), question);
             ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", outputs);
         }
-        if !action.inputs.is_empty() || !action.outputs.is_empty() {
+        if uses.list && (!action.inputs.is_empty() || !action.outputs.is_empty()) {
             let resource = facts.bucket_arn.clone();
             let question = bucket_question(
                 EdgeKind::CanList,
@@ -1267,7 +1279,8 @@ impl<'w> Builder<'w> {
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
         }
-        if action.category() == "Source"
+        if !instance_role
+            && action.category() == "Source"
             && action.is("AWS", "CodeCommit")
             && !action.outputs.is_empty()
         {

@@ -708,6 +708,60 @@ impl PushAbout for Vec<Diagnostic> {
     }
 }
 
+/// One finding per root cause across the actions of a run: when several actions meet the same
+/// refused question (one role that cannot assume another, whichever action asks), the first
+/// reports it and each later one only adds the label where it names the role.
+pub struct OncePer<K> {
+    at: std::collections::HashMap<K, usize>,
+}
+
+impl<K: std::hash::Hash + Eq> Default for OncePer<K> {
+    fn default() -> Self {
+        OncePer {
+            at: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> OncePer<K> {
+    /// True when `key` is new: the caller then pushes exactly one finding onto `out`. Else
+    /// the finding already pushed for `key` gains the role site of `need` and covers `check`
+    /// too, and false.
+    pub fn first(
+        &mut self,
+        key: K,
+        out: &mut [Diagnostic],
+        cx: &WorkspaceContext<'_>,
+        need: &xacct_graph::Need,
+        check: Option<usize>,
+    ) -> bool {
+        match self.at.get(&key) {
+            Some(&index) => {
+                let Some(diag) = out.get_mut(index) else {
+                    return false;
+                };
+                if let Some(check) = check {
+                    diag.also_about.push(check);
+                }
+                if let Some((file, span, message)) = cx.role_site(need) {
+                    if !diag.labels.iter().any(|l| l.file == file && l.span == span) {
+                        diag.labels.push(crate::diagnostic::Label {
+                            file,
+                            span,
+                            message,
+                        });
+                    }
+                }
+                false
+            }
+            None => {
+                self.at.insert(key, out.len());
+                true
+            }
+        }
+    }
+}
+
 impl WorkspaceContext<'_> {
     /// The identity policy to point at when a role lacks `iam_action`: the first of
     /// `policies` that already grants something of the same service (where the user would add

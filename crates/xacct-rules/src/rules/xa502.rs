@@ -17,6 +17,7 @@ declare_rule!(
 );
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut once = crate::rules::OncePer::default();
     for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanAssume) {
         if c.principal_account.is_none() {
             continue;
@@ -26,6 +27,16 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let deny = deny_on(&c.outcome, Side::Resource);
         if !c.outcome.misses(Side::Resource) && deny.is_none() {
+            continue;
+        }
+        // Every action that runs as the role meets the same refusal: one finding.
+        if !once.first(
+            (c.principal.clone(), c.resource.clone()),
+            out,
+            cx,
+            &c.need,
+            Some(check_index),
+        ) {
             continue;
         }
         let diag = match deny {
