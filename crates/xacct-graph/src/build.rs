@@ -1060,6 +1060,7 @@ impl<'w> Builder<'w> {
                     home,
                 };
                 self.ask_store(&access, &acting, false);
+                self.ask_build_output_keys(&access, &acting, unit, region);
                 // CodeDeploy agents fetch the revision with their instances' role.
                 if action.is("AWS", "CodeDeploy") {
                     self.ask_instance_roles(&access, acting_account, region, unit.file);
@@ -1118,6 +1119,70 @@ impl<'w> Builder<'w> {
                     }
                 }
             }
+        }
+    }
+
+    /// An action in another account than a CodeBuild project's key that reads what the build
+    /// made must decrypt it with the project's key (CodeBuild encrypts its output artifacts
+    /// with the project's `EncryptionKey`), when that key is not the store's and the inputs
+    /// hold the project with its key named by ARN. Asked of the acting role, as its provider
+    /// reads the artifact (`providers::artifact_use`).
+    fn ask_build_output_keys(
+        &mut self,
+        access: &StoreAccess<'_>,
+        asker: &Asker,
+        unit: &PipelineUnit,
+        region: Option<&str>,
+    ) {
+        let action = access.action;
+        if !xacct_model::providers::artifact_use(action).decrypt {
+            return;
+        }
+        let Some(asker_account) = asker.account else {
+            return;
+        };
+        let store_key = access
+            .store
+            .encryption_key
+            .as_ref()
+            .map(|k| k.value.as_str());
+        let mut keys: Vec<(Arc<str>, AccountId)> = Vec::new();
+        for input in &action.inputs {
+            let Some((key, key_account)) =
+                build_output_key(self.lookup.workspace, unit, &input.value)
+            else {
+                continue;
+            };
+            // Same-region only: a cross-region consumer reads the replica CodePipeline made
+            // with that region's store key.
+            let key_region = key_region(&key);
+            if store_key == Some(key.as_str())
+                || key_account == asker_account
+                || region.is_some_and(|r| r != key_region)
+                || keys.iter().any(|(k, _)| **k == *key)
+            {
+                continue;
+            }
+            let key = self.intern(&key);
+            keys.push((key, key_account));
+        }
+        for (key, key_account) in keys {
+            let context = self.contexts.via_s3(key_region(&key));
+            self.ask(
+                self.role(&asker.name),
+                At::Key(key.clone()),
+                Question {
+                    kind: EdgeKind::CanDecrypt,
+                    need: Need::new(access.p, Some(access.at), Artifacts::BuildOutput, false),
+                    asker: asker.clone(),
+                    iam_action: "kms:Decrypt",
+                    resource: key.clone(),
+                    resource_account: Some(key_account),
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key)),
+                    context,
+                },
+            );
         }
     }
 
@@ -1323,6 +1388,37 @@ struct StoreAccess<'a> {
     store: &'a ArtifactStore,
     pipeline_name: &'a str,
     home: Option<AccountId>,
+}
+
+/// The key ARN and account of the project key of the CodeBuild action of `unit` that makes
+/// `artifact`, when the inputs hold that project (in the action's account and region) and
+/// name its key by ARN. The AWS managed key (`alias/aws/s3`) is XA318's without a question.
+pub(crate) fn build_output_key(
+    workspace: &Workspace,
+    unit: &PipelineUnit,
+    artifact: &str,
+) -> Option<(String, AccountId)> {
+    let (s, a, producer) = unit
+        .doc
+        .pipeline
+        .actions()
+        .find(|(_, _, action)| action.outputs.iter().any(|o| o.value == artifact))?;
+    if !(producer.owner() == "AWS" && producer.provider() == "CodeBuild") {
+        return None;
+    }
+    let placement = unit.accounts.of(s, a);
+    let account = placement.account.as_ref()?.value;
+    let region = placement.region.as_ref().map(|r| r.value.as_str());
+    let name = producer.config("ProjectName")?.value.as_str();
+    let project = workspace.project(name, account, region)?;
+    let key = project.project.encryption_key.as_ref()?;
+    match KeyRef::parse(&key.value) {
+        Ok(KeyRef::KeyArn {
+            account: Some(key_account),
+            ..
+        }) => Some((key.value.clone(), key_account)),
+        _ => None,
+    }
 }
 
 /// Roles of `account` that EC2 instances may assume (their trust policy names

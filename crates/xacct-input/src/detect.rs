@@ -51,6 +51,8 @@ pub enum DocumentKind {
     Template,
     /// A bucket's object ownership setting.
     BucketOwnership,
+    /// CodeBuild projects (`aws codebuild batch-get-projects`): their encryption keys.
+    BuildProjects,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
     /// groups, launch templates or configurations, instance profiles.
     Compute,
@@ -80,6 +82,8 @@ impl DocumentKind {
             DocumentKind::Policy
         } else if has("OwnershipControls") {
             DocumentKind::BucketOwnership
+        } else if crate::codebuild::is_projects(root) {
+            DocumentKind::BuildProjects
         } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
             || crate::compute::is_bare_deployment_group(root)
         {

@@ -168,6 +168,7 @@ pub fn check_all(
     let mut ownership = Vec::new();
     let mut compute = xacct_model::compute::Compute::default();
     let mut boundaries = Vec::new();
+    let mut projects = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
@@ -211,6 +212,14 @@ pub fn check_all(
             });
         }
         compute.extend(documents.compute);
+        // A project whose input does not say its account (a template) is in the file's.
+        projects.extend(documents.projects.into_iter().map(|mut project| {
+            project.account = project.account.or(account);
+            xacct_model::workspace::BuildProjectUnit {
+                file: loaded.file,
+                project,
+            }
+        }));
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
         assumptions.extend(
             documents
@@ -226,7 +235,8 @@ pub fn check_all(
     }
     let workspace = Workspace::new(pipelines, policies, ownership)
         .with_boundaries(boundaries)
-        .with_compute(compute);
+        .with_compute(compute)
+        .with_projects(projects);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)

@@ -92,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa315::RULE,
     &rules::xa316::RULE,
     &rules::xa317::RULE,
+    &rules::xa318::RULE,
     &rules::xa401::RULE,
     &rules::xa402::RULE,
     &rules::xa403::RULE,

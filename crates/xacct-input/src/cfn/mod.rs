@@ -71,6 +71,8 @@ pub struct TemplateContents {
     pub ownership: Vec<(String, Spanned<String>)>,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryRef>,
+    /// CodeBuild projects (their encryption keys); account and region are the stack's.
+    pub projects: Vec<xacct_model::workspace::BuildProject>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
     /// Suppressions.
@@ -165,6 +167,14 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    input
+        .documents
+        .projects
+        .extend(contents.projects.into_iter().map(|mut project| {
+            project.account = facts.account;
+            project.region = stack_region.clone();
+            project
+        }));
     input
         .documents
         .compute
@@ -432,6 +442,25 @@ pub fn load_template(
                 );
                 if let Some(entry) = contents.policies.last_mut() {
                     entry.bypass_lockout_check = bypasses_lockout_check(&template, properties);
+                }
+            }
+            "AWS::CodeBuild::Project" => {
+                // A key the template leaves unevaluated is unknown, not absent: only a
+                // project without `EncryptionKey` uses the AWS managed key.
+                let key = match properties.get("EncryptionKey") {
+                    None => Some(None),
+                    Some(k) => template.eval_text(k).map(|v| Some(Spanned::new(v, k.span))),
+                };
+                let name = template.eval_text(&ref_node(id, *id_span));
+                if let (Some(name), Some(encryption_key)) = (name, key) {
+                    contents
+                        .projects
+                        .push(xacct_model::workspace::BuildProject {
+                            name: Spanned::new(name, *id_span),
+                            account: None,
+                            region: None,
+                            encryption_key,
+                        });
                 }
             }
             "AWS::S3::Bucket" => {

@@ -56,6 +56,7 @@ pub mod xa313;
 pub mod xa315;
 pub mod xa316;
 pub mod xa317;
+pub mod xa318;
 pub mod xa401;
 pub mod xa402;
 pub mod xa403;

@@ -44,6 +44,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         .graph
         .checks_not_allowed_of(EdgeKind::CanDecrypt)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
+        // A build project's key is XA318's.
+        .filter(|(_, c)| c.need.artifacts != xacct_graph::Artifacts::BuildOutput)
     {
         let Some(key_policy) = c.resource_policy else {
             continue;

@@ -33,6 +33,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         .graph
         .checks_not_allowed_of(EdgeKind::CanDecrypt)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
+        // A build project's key is XA318's.
+        .filter(|(_, c)| c.need.artifacts != xacct_graph::Artifacts::BuildOutput)
     {
         // A Deny of the role's own (a guardrail `Deny` with `NotAction` on KMS, say) defeats
         // whatever the key policy and the role's allows say.
