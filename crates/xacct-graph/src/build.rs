@@ -1058,6 +1058,7 @@ impl<'w> Builder<'w> {
                     store,
                     pipeline_name,
                     home,
+                    region,
                 };
                 self.ask_store(&access, &acting, false);
                 self.ask_build_output_keys(&access, &acting, unit, region);
@@ -1233,6 +1234,7 @@ impl<'w> Builder<'w> {
             store,
             pipeline_name,
             home,
+            region,
         } = *access;
         let Some(facts) = self.store_facts(store, pipeline_name) else {
             return;
@@ -1257,7 +1259,12 @@ impl<'w> Builder<'w> {
             builder.scratch = name;
             interned
         };
-        let key = &facts.key;
+        // A key of another region than the store's cannot encrypt its artifacts at all:
+        // XA304 is the one finding, and no grant of that key is worth a question.
+        let key = &facts
+            .key
+            .clone()
+            .filter(|(arn, _)| region.is_none_or(|r| key_region(arn) == r));
         // An instance role fetches and decrypts the revision; an action's role does what its
         // provider does with the store.
         let uses = if instance_role {
@@ -1388,6 +1395,8 @@ struct StoreAccess<'a> {
     store: &'a ArtifactStore,
     pipeline_name: &'a str,
     home: Option<AccountId>,
+    /// The region the action runs in: the store's region.
+    region: Option<&'a str>,
 }
 
 /// The key ARN and account of the project key of the CodeBuild action of `unit` that makes
