@@ -249,6 +249,7 @@ pub fn check_all(
         workspace: &workspace,
         graph: &graph,
         strict: options.strict,
+        explained: std::sync::OnceLock::new(),
     };
     // Workspace rules only read the workspace and the graph: one task per rule. Handing work
     // to the pool costs more than checking a few pipelines (one file linted on its own, a

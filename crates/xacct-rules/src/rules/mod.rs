@@ -95,6 +95,9 @@ pub struct WorkspaceContext<'a> {
     pub graph: &'a xacct_graph::TrustGraph,
     /// `--strict`: report what could not be verified.
     pub strict: bool,
+    /// The checks XA508 explains (a condition that never holds), found once for every rule
+    /// that leaves them to it.
+    pub explained: std::sync::OnceLock<std::collections::HashSet<usize>>,
 }
 
 /// Where an action sits: stage index, action index.

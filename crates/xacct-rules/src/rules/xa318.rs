@@ -133,11 +133,16 @@ fn aws_managed(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
 /// role decrypt: the graph's `kms:Decrypt` questions about build outputs.
 fn refused(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanDecrypt)
         .filter(|(_, c)| c.need.artifacts == Artifacts::BuildOutput)
     {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         let deny = deny_on(&c.outcome, Side::Both);
         let key_side =
             c.outcome.misses(Side::Resource) || deny.is_some_and(|d| d.side == Side::Resource);

@@ -22,11 +22,16 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanRead)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanWrite))
     {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };

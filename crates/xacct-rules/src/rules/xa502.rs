@@ -18,7 +18,12 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut once = crate::rules::OncePer::default();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanAssume) {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         if c.principal_account.is_none() {
             continue;
         }
