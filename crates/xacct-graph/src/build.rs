@@ -55,6 +55,9 @@ pub(crate) struct Builder<'w> {
     named: FastMap<(u8, usize), NodeIndex>,
     /// Identity policies by the address of a role's interned ARN.
     identity_of: FastMap<usize, Arc<[usize]>>,
+    /// Whether each action role only assumes roles of other accounts (`hops.rs`), by the
+    /// address of its interned ARN and its account: most roles serve many actions.
+    hops_of: FastMap<(usize, AccountId), Option<Arc<[crate::hops::HopTarget]>>>,
     /// A resource's policy by the address of its interned name.
     resource_of: FastMap<(PolicyOf, usize), Option<usize>>,
 }
@@ -732,6 +735,7 @@ impl<'w> Builder<'w> {
             accounts_of: FastMap::default(),
             named: FastMap::default(),
             identity_of: FastMap::default(),
+            hops_of: FastMap::default(),
             resource_of: FastMap::default(),
         }
     }
@@ -1024,28 +1028,35 @@ impl<'w> Builder<'w> {
             // runs as it all the same, so its questions would all fail and their findings
             // advise grants in the wrong account; one fact says what is wrong instead.
             if action.role_arn.is_some() && acting.name != pipeline_asker.name {
-                let needs_its_role = (own_artifacts
-                    && store.is_some()
-                    && !(action.inputs.is_empty() && action.outputs.is_empty()))
-                    || region.is_some_and(|r| {
-                        !xacct_model::providers::required_calls(action, r, acting_account.as_str())
+                let workspace = self.lookup.workspace;
+                let targets = self
+                    .hops_of
+                    .entry((address(&acting.name), acting_account))
+                    .or_insert_with(|| {
+                        crate::hops::hop_targets(workspace, &acting.name, acting_account)
+                            .map(Arc::from)
+                    })
+                    .clone();
+                // Only an action that needs its role to work is misled by a hop.
+                let needs_its_role = || {
+                    (own_artifacts
+                        && store.is_some()
+                        && !(action.inputs.is_empty() && action.outputs.is_empty()))
+                        || region.is_some_and(|r| {
+                            !xacct_model::providers::required_calls(
+                                action,
+                                r,
+                                acting_account.as_str(),
+                            )
                             .is_empty()
-                    })
-                    || action.is("AWS", "CloudFormation");
-                let targets = needs_its_role
-                    .then(|| {
-                        crate::hops::hop_targets(
-                            self.lookup.workspace,
-                            &acting.name,
-                            acting_account,
-                        )
-                    })
-                    .flatten();
-                if let Some(targets) = targets {
+                        })
+                        || action.is("AWS", "CloudFormation")
+                };
+                if let Some(targets) = targets.filter(|_| needs_its_role()) {
                     self.graph.hops.push(crate::hops::Hop {
                         need: need(),
                         role: acting.name.clone(),
-                        targets,
+                        targets: targets.to_vec(),
                     });
                     continue;
                 }
@@ -1267,12 +1278,14 @@ impl<'w> Builder<'w> {
             .filter(|(arn, _)| region.is_none_or(|r| key_region(arn) == r));
         // An instance role fetches and decrypts the revision; an action's role does what its
         // provider does with the store.
+        // The agent gets the revision; the walkthrough gives its role `s3:ListBucket` on the
+        // bucket beside `s3:Get*` (without it a missing object reads as 403, not 404).
         let uses = if instance_role {
             ArtifactUse {
                 read: true,
                 decrypt: true,
                 write: false,
-                list: false,
+                list: true,
             }
         } else {
             xacct_model::providers::artifact_use(action)

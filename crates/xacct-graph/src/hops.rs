@@ -50,10 +50,14 @@ fn only_assumes(block: &ValueBlock) -> bool {
     !block.negated
         && !block.values.is_empty()
         && block.values.iter().all(|v| {
-            let action = v.value.to_ascii_lowercase();
-            action.starts_with("sts:assumerole")
-                || action == "sts:tagsession"
-                || action == "sts:setsourceidentity"
+            // Compared without allocating: this runs for every statement of every action role.
+            let action = v.value.as_bytes();
+            let prefix = b"sts:assumerole";
+            action
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+                || v.value.eq_ignore_ascii_case("sts:tagsession")
+                || v.value.eq_ignore_ascii_case("sts:setsourceidentity")
         })
 }
 

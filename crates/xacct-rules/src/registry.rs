@@ -112,6 +112,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa510::RULE,
     &rules::xa511::RULE,
     &rules::xa512::RULE,
+    &rules::xa513::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,

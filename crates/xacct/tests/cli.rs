@@ -27,26 +27,21 @@ fn text_output_renders_spans_labels_and_help() {
 fn json_output_is_the_documented_contract() {
     let out = xacct(
         &repo_root(),
-        &[
-            "lint",
-            "--format",
-            "json",
-            "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json",
-        ],
+        &["lint", "--format", "json", "testdata/rules/XA306/fail.json"],
     );
     // A warning alone does not fail the run at the default --fail-on error.
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    snapshot("alias-arn.json", &text);
+    snapshot("key-elsewhere.json", &text);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let d = &json["diagnostics"][0];
-    assert_eq!(d["code"], "XA302");
+    assert_eq!(d["code"], "XA306");
     assert_eq!(d["severity"], "warning");
     assert_eq!(
         (d["start"]["line"].as_u64(), d["start"]["column"].as_u64()),
         (Some(9), Some(15))
     );
-    assert_eq!(d["labels"][0]["start"]["line"], 90);
+    assert_eq!(d["labels"][0]["start"]["line"], 103);
     assert_eq!(
         json["summary"],
         serde_json::json!({"files": 1, "errors": 0, "warnings": 1, "infos": 0})
@@ -56,7 +51,8 @@ fn json_output_is_the_documented_contract() {
 #[test]
 fn fail_on_decides_the_exit_status() {
     let root = repo_root();
-    let file = "testdata/examples/walkthrough-codedeploy-alias-arn/pipeline.json";
+    // A run whose one finding is a warning.
+    let file = "testdata/rules/XA306/fail.json";
     assert_eq!(
         xacct(&root, &["lint", "--fail-on", "warning", file])
             .status

@@ -5,13 +5,13 @@ use xacct_model::KeyRef;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PipelineContext;
-use crate::{Diagnostic, Severity};
+use crate::Diagnostic;
 
 declare_rule!(
     "XA302",
     "kms-alias-cross-account",
     Error,
-    "With cross-account actions, the store key is an alias name (error) or alias ARN (warning): aliases resolve only in the key's account.",
+    "With cross-account actions, the store key is an alias name or alias ARN: aliases resolve only in the key's account, and CodePipeline takes only a key ID or key ARN for cross-account actions.",
     Check::Pipeline(check)
 );
 
@@ -27,24 +27,18 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         if key.is_aws_managed() {
             continue;
         }
-        let (severity, why) = match &key {
-            KeyRef::AliasName { name } => (
-                Severity::Error,
-                format!("`alias/{name}` is looked up in the account of the caller, so {} finds no such key (or another one)", store.foreign_summary()),
-            ),
-            KeyRef::AliasArn { .. } => (
-                Severity::Warning,
-                format!("aliases are recognised only in the account that created the key, and {} runs elsewhere", store.foreign_summary()),
-            ),
+        let why = match &key {
+            KeyRef::AliasName { name } => format!("`alias/{name}` is looked up in the account of the caller, so {} finds no such key (or another one)", store.foreign_summary()),
+            // The walkthrough: "For cross-account actions, you can only use the key ID or key
+            // ARN to identify the key." An alias ARN fails as an alias name does.
+            KeyRef::AliasArn { .. } => format!("aliases are recognised only in the account that created the key, and {} runs elsewhere", store.foreign_summary()),
             KeyRef::KeyArn { .. } | KeyRef::KeyId(_) => continue,
         };
-        let mut diag = cx
-            .diag(
-                &RULE,
-                span,
-                format!("the key of {} is an alias: {why}", store.describe()),
-            )
-            .severity(severity);
+        let mut diag = cx.diag(
+            &RULE,
+            span,
+            format!("the key of {} is an alias: {why}", store.describe()),
+        );
         if let Some((label_span, message)) = store.first_foreign_label() {
             diag = diag.label(label_span, message);
         }

@@ -3,12 +3,12 @@
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::{has_variable, WorkspaceContext};
-use crate::Diagnostic;
+use crate::{Diagnostic, Severity};
 
 declare_rule!(
     "XA405",
     "s3-deploy-object-ownership",
-    Warning,
+    Error,
     "An S3 deploy action writes into a bucket of another account without a role in that account and without CannedACL bucket-owner-full-control.",
     Check::Workspace(check)
 );
@@ -64,6 +64,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 ""
             };
+            // The blog: objects another account uploads stay its own, so a pipeline of the
+            // bucket's account "won't be able to use the objects": a failure when the bucket is
+            // known not to enforce ownership and the bucket's account gets no read; a warning
+            // when its setting is not given or `bucket-owner-read` leaves it reading.
+            let severity = if setting.is_none() || acl == Some("bucket-owner-read") {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             let mut diag = cx
                 .diag(&RULE, unit.file, bucket.span, format!(
                     "S3 deploy action `{}` uploads into `{}`, a bucket of account {bucket_account}, from account {}: the objects stay owned by account {}{effect}{unless}",
@@ -72,7 +81,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     runs_in.value,
                     runs_in.value,
                 ))
-                .label_opt_in(unit.file, runs_in.origin.span(), format!("the action runs in account {}", runs_in.value));
+                .label_opt_in(unit.file, runs_in.origin.span(), format!("the action runs in account {}", runs_in.value))
+                .severity(severity);
             if let Some(setting) = setting {
                 diag = diag.label_in(
                     setting.file,

@@ -22,7 +22,7 @@ declare_rule!(
     "XA507",
     "instance-role-missing-artifact-access",
     Error,
-    "The instance role of a CodeDeploy deployment group (or, where the inputs do not say which, an EC2 role of the deploy account) cannot get the artifacts (s3:Get*) or decrypt them with the pipeline's key.",
+    "The instance role of a CodeDeploy deployment group (or, where the inputs do not say which, an EC2 role of the deploy account) cannot get the artifacts (s3:Get*) or decrypt them with the pipeline's key (an error), or cannot list the artifact bucket (a warning).",
     Check::Workspace(check)
 );
 
@@ -41,9 +41,23 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     checks.sort_by_key(|(index, _, source)| {
         (matches!(source, InstanceSource::Candidate { .. }), *index)
     });
+    // Buckets whose policy XA403 already reports for lacking s3:ListBucket: one statement for
+    // the account fixes the instance role too, so it is not reported again.
+    let lists_reported: HashSet<&str> = cx
+        .graph
+        .checks_not_allowed_of(EdgeKind::CanList)
+        .filter(|(_, c)| c.outcome.misses(Side::Resource))
+        .map(|(_, c)| &*c.resource)
+        .collect();
     let mut seen = HashSet::new();
     for (index, c, source) in checks {
         if !seen.insert((c.principal.clone(), c.kind)) {
+            continue;
+        }
+        if c.kind == EdgeKind::CanList
+            && c.outcome.misses(Side::Resource)
+            && lists_reported.contains(&*c.resource)
+        {
             continue;
         }
         let (what, actions, resource): (&str, &[&str], String) = match c.kind {
@@ -159,7 +173,15 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             diag.help(help)
         };
-        out.push_about(index, with_path_labels(cx, diag, deployment, link));
+        let diag = with_path_labels(cx, diag, deployment, link);
+        // Without s3:ListBucket the agent still gets an object that exists: the walkthrough's
+        // grant is advice, not a cause of failure.
+        let diag = if c.kind == EdgeKind::CanList {
+            diag.severity(Severity::Warning)
+        } else {
+            diag
+        };
+        out.push_about(index, diag);
     }
 }
 

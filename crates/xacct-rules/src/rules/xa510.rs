@@ -51,10 +51,11 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             if !action.negated && action.values.iter().all(|v| v.value == "*") {
                 continue;
             }
-            let Some(through) = granted_through(action, "sts:AssumeRole") else {
+            // The resource test is a scan; the action test an evaluation: cheap one first.
+            let Some((span, on)) = statement.resource.as_ref().and_then(every_role) else {
                 continue;
             };
-            let Some((span, on)) = statement.resource.as_ref().and_then(every_role) else {
+            let Some(through) = granted_through(action, "sts:AssumeRole") else {
                 continue;
             };
             // A managed policy attached to many roles is one place to fix.

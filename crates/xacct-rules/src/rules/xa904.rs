@@ -41,6 +41,9 @@ fn did_you_mean(suggestion: &actions::Suggestion) -> String {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let date = actions::data_date();
+    // Policies repeat the same few dozen actions: each is looked up once.
+    let mut verdicts: std::collections::HashMap<&str, ActionCheck> =
+        std::collections::HashMap::new();
     for (unit, statement) in written_statements(cx.workspace) {
         // A grant's statement is made from its operations, which KMS names itself.
         if policy_kind(unit) == Some(PolicyKind::Grant) {
@@ -52,7 +55,9 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let effect = statement.effect.as_ref().map(|e| e.value);
         for value in &block.values {
             let pattern = value.value.as_str();
-            let verdict = actions::check(pattern);
+            let verdict = *verdicts
+                .entry(pattern)
+                .or_insert_with(|| actions::check(pattern));
             let (message, help) = match verdict {
                 ActionCheck::Known | ActionCheck::Unjudged => continue,
                 ActionCheck::NotAnAction if pattern.contains(':') => (

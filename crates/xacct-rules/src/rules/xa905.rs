@@ -72,6 +72,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                         "write the principal as `arn:aws:iam::ACCOUNT:root` (the account), `…:role/NAME` or `…:user/NAME`, with the 12-digit account ID".to_string(),
                     )
                 }
+                // The CodeDeploy guide's bucket policy asks for "the name of the IAM instance
+                // profile" where the role's ARN belongs: a common slip, with its own advice.
+                PrincipalProblem::NotPrincipalArn if value.contains(":instance-profile/") => (
+                    format!("`{value}` is an instance profile, no principal: the instances make their requests as the role the profile holds, and {refused}"),
+                    "name the role of the instance profile, `arn:aws:iam::ACCOUNT:role/ROLE-NAME` (`aws iam get-instance-profile --instance-profile-name NAME --query 'InstanceProfile.Roles[].Arn'`)".to_string(),
+                ),
                 PrincipalProblem::NotPrincipalArn => (
                     format!("`{value}` names no principal (an account's root, a role, a user, or an assumed-role or federated-user session): {refused}"),
                     "name the role or user that makes the requests, or the account (`arn:aws:iam::ACCOUNT:root`); a group is no principal".to_string(),
