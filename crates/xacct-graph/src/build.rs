@@ -1061,6 +1061,24 @@ impl<'w> Builder<'w> {
                     continue;
                 }
             }
+            // CodePipeline copies the inputs of an action in another region than the
+            // pipeline's into that region's store, as the pipeline role: it writes that bucket
+            // and encrypts with that store's key (cross-region actions; run-time failure E9).
+            let home_region = unit.accounts.region.as_ref().map(|r| r.value.as_str());
+            if let (Some(store), Some(to), Some(from)) = (store, region, home_region) {
+                if to != from && pipeline.artifact_stores.is_some() && !action.inputs.is_empty() {
+                    let access = StoreAccess {
+                        p,
+                        at: (s, a),
+                        action,
+                        store,
+                        pipeline_name,
+                        home,
+                        region,
+                    };
+                    self.ask_replication(&access, &pipeline_asker);
+                }
+            }
             if let Some(store) = store.filter(|_| own_artifacts) {
                 let access = StoreAccess {
                     p,
@@ -1131,6 +1149,62 @@ impl<'w> Builder<'w> {
                     }
                 }
             }
+        }
+    }
+
+    /// The pipeline role's copy of an action's inputs into the store of the action's region:
+    /// `s3:PutObject` on that bucket and `kms:GenerateDataKey` with that store's key (a key of
+    /// another region is XA304's alone).
+    fn ask_replication(&mut self, access: &StoreAccess<'_>, pipeline_role: &Asker) {
+        let Some(facts) = self.store_facts(access.store, access.pipeline_name) else {
+            return;
+        };
+        let Some(first) = access.action.inputs.first() else {
+            return;
+        };
+        let role_node = self.role(&pipeline_role.name);
+        let bucket_node = At::Bucket(facts.bucket.clone());
+        let need = Need::new(access.p, Some(access.at), Artifacts::Replica, false);
+        let object = self.intern(&format!(
+            "{}{}/{SAMPLE_OBJECT_ID}",
+            facts.objects,
+            first_chars(&first.value, 10)
+        ));
+        self.ask(
+            role_node.clone(),
+            bucket_node,
+            Question {
+                kind: EdgeKind::CanWrite,
+                need: need.clone(),
+                asker: pipeline_role.clone(),
+                iam_action: "s3:PutObject",
+                resource: object,
+                resource_account: access.home,
+                resource_kind: ResourceKind::S3,
+                resource_policy: Some((PolicyOf::Bucket, facts.bucket.clone())),
+                context: facts.put.clone(),
+            },
+        );
+        let key = facts
+            .key
+            .clone()
+            .filter(|(arn, _)| access.region.is_none_or(|r| key_region(arn) == r));
+        if let (Some((key_arn, key_account)), Some(via_s3)) = (key, facts.via_s3.clone()) {
+            self.ask(
+                role_node,
+                At::Key(key_arn.clone()),
+                Question {
+                    kind: EdgeKind::CanEncrypt,
+                    need,
+                    asker: pipeline_role.clone(),
+                    iam_action: "kms:GenerateDataKey",
+                    resource: key_arn.clone(),
+                    resource_account: key_account,
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key_arn)),
+                    context: via_s3,
+                },
+            );
         }
     }
 

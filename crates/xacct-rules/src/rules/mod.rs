@@ -334,6 +334,20 @@ impl<'a> WorkspaceContext<'a> {
                 ),
             ));
         }
+        // The pipeline role copies a cross-region action's inputs: point at the region.
+        if need.artifacts == xacct_graph::Artifacts::Replica {
+            let action = action?;
+            let region = action.region.as_ref()?;
+            return Some((
+                unit.file,
+                region.span,
+                format!(
+                    "action `{}` runs in {}: the pipeline role copies its input artifacts there",
+                    action.display_name(),
+                    region.value
+                ),
+            ));
+        }
         match action.and_then(|a| a.role_arn.as_ref()) {
             Some(role) => Some((
                 unit.file,

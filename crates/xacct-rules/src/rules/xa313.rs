@@ -43,7 +43,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         // A Deny of the role's own (a guardrail `Deny` with `NotAction` on KMS, say) defeats
         // whatever the key policy and the role's allows say.
-        if let Some(diag) = cx.identity_deny(&RULE, c, kms_actions(c.kind).0) {
+        if let Some(diag) = cx.identity_deny(&RULE, c, kms_actions(c).0) {
             if seen.insert((c.kind, c.principal.clone())) {
                 out.push_about(check_index, diag);
             }
@@ -59,7 +59,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let (what, actions) = kms_actions(c.kind);
+        let (what, actions) = kms_actions(c);
         let (file, span) = cx
             .identity_anchor(&c.identity_policies, c.iam_action)
             .unwrap_or(cx.policy_anchor(first));

@@ -35,7 +35,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
-        let (what, actions) = s3_actions(c.kind);
+        let (what, actions) = s3_actions(c);
         // A Deny of the role's own (a guardrail) defeats whatever allows the access.
         if let Some(diag) = cx.identity_deny(&RULE, c, what) {
             if seen.insert((c.kind, c.principal.clone(), bucket_objects(&c.resource))) {
