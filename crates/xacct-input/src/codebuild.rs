@@ -79,3 +79,46 @@ pub fn load(root: &Node) -> (Vec<BuildProject>, Vec<Issue>) {
     }
     (projects, issues)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_name_account_region_and_key() {
+        let text = r#"{"projects": [{"name": "B", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/B", "encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"}, {"name": "C", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/C"}], "projectsNotFound": []}"#;
+        let document = xacct_syntax::json::parse(text).unwrap();
+        assert!(is_projects(&document.root));
+        let (projects, issues) = load(&document.root);
+        assert!(issues.is_empty());
+        // C prints no key: unknown, left out.
+        assert_eq!(projects.len(), 1);
+        let p = &projects[0];
+        assert_eq!(p.name.value, "B");
+        assert_eq!(
+            p.account.map(|a| a.to_string()).as_deref(),
+            Some("123456789012")
+        );
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        assert!(p.uses_aws_managed_key());
+    }
+
+    #[test]
+    fn a_list_of_other_projects_is_not_codebuild() {
+        let document = xacct_syntax::json::parse(r#"{"projects": [{"arn": "x"}]}"#).unwrap();
+        assert!(!is_projects(&document.root));
+    }
+
+    #[test]
+    fn bucket_location_null_is_us_east_1() {
+        for (text, region) in [
+            (r#"{"LocationConstraint": null}"#, "us-east-1"),
+            (r#"{"LocationConstraint": "EU"}"#, "eu-west-1"),
+            (r#"{"LocationConstraint": "ap-south-1"}"#, "ap-south-1"),
+        ] {
+            let document = xacct_syntax::json::parse(text).unwrap();
+            let got = crate::cli::load_bucket_location(&document.root).unwrap();
+            assert_eq!(got.value, region);
+        }
+    }
+}

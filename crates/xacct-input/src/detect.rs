@@ -53,6 +53,8 @@ pub enum DocumentKind {
     BucketOwnership,
     /// CodeBuild projects (`aws codebuild batch-get-projects`): their encryption keys.
     BuildProjects,
+    /// A bucket's region (`aws s3api get-bucket-location`).
+    BucketLocation,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
     /// groups, launch templates or configurations, instance profiles.
     Compute,
@@ -84,6 +86,8 @@ impl DocumentKind {
             DocumentKind::BucketOwnership
         } else if crate::codebuild::is_projects(root) {
             DocumentKind::BuildProjects
+        } else if root.as_object().is_some_and(|m| m.len() == 1) && has("LocationConstraint") {
+            DocumentKind::BucketLocation
         } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
             || crate::compute::is_bare_deployment_group(root)
         {

@@ -167,6 +167,8 @@ pub struct Documents {
     pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// The regions of buckets: (bucket when the input names it, region).
+    pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Parts checked under an undecided condition.
@@ -385,6 +387,10 @@ fn load_as(
                 None => {}
             }
         }
+        DocumentKind::BucketLocation => match cli::load_bucket_location(root) {
+            Some(region) => input.documents.bucket_regions.push((None, region)),
+            None => input.outcome = Outcome::NotChecked,
+        },
         DocumentKind::BuildProjects => {
             let (projects, issues) = codebuild::load(root);
             input.issues.extend(issues);

@@ -72,6 +72,18 @@ pub struct OwnershipUnit {
     pub ownership: crate::pipeline::Spanned<String>,
 }
 
+/// The region a bucket is in (`aws s3api get-bucket-location`, a template's or a Terraform
+/// provider's region for the bucket it creates).
+#[derive(Clone, Debug)]
+pub struct BucketRegionUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The bucket, when the input names it (else the config's `[[bind]]`).
+    pub bucket: Option<String>,
+    /// The region, where it is written (or where the bucket is declared).
+    pub region: crate::pipeline::Spanned<String>,
+}
+
 /// A CodeBuild project as far as the artifacts it writes are concerned
 /// (`aws codebuild batch-get-projects`, `AWS::CodeBuild::Project`, `aws_codebuild_project`):
 /// CodeBuild encrypts a build's output artifacts with the project's encryption key.
@@ -157,6 +169,8 @@ pub struct Workspace {
     pub boundaries: Vec<BoundaryUnit>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<BuildProjectUnit>,
+    /// The regions buckets are in.
+    pub bucket_regions: Vec<BucketRegionUnit>,
     index: HashMap<Governs, Vec<usize>>,
     /// The SCPs (`true`) and RCPs (`false`) of each account, with their levels.
     organization: OrganizationIndex,
@@ -215,6 +229,7 @@ impl Workspace {
             compute: crate::compute::Compute::default(),
             boundaries: Vec::new(),
             projects: Vec::new(),
+            bucket_regions: Vec::new(),
             index,
             organization,
             boundary_of: HashMap::new(),
@@ -226,6 +241,12 @@ impl Workspace {
     /// Adds what the files declare of deployment groups and their instances.
     pub fn with_compute(mut self, compute: crate::compute::Compute) -> Workspace {
         self.compute = compute;
+        self
+    }
+
+    /// Adds the regions the run's inputs say its buckets are in.
+    pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
+        self.bucket_regions = regions;
         self
     }
 

@@ -73,6 +73,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa108::RULE,
     &rules::xa109::RULE,
     &rules::xa110::RULE,
+    &rules::xa111::RULE,
     &rules::xa201::RULE,
     &rules::xa202::RULE,
     &rules::xa203::RULE,

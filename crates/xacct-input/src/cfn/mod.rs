@@ -73,6 +73,8 @@ pub struct TemplateContents {
     pub boundaries: Vec<BoundaryRef>,
     /// CodeBuild projects (their encryption keys); account and region are the stack's.
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// Buckets the template creates: (name, where declared); their region is the stack's.
+    pub buckets: Vec<(String, Span)>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
     /// Suppressions.
@@ -167,6 +169,15 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    // Only a region the config or a manifest gives is where the stack (and its buckets) is.
+    if let Some(region) = &stack_region {
+        input.documents.bucket_regions.extend(
+            contents
+                .buckets
+                .iter()
+                .map(|(name, span)| (Some(name.clone()), Spanned::new(region.clone(), *span))),
+        );
+    }
     input
         .documents
         .projects
@@ -464,6 +475,9 @@ pub fn load_template(
                 }
             }
             "AWS::S3::Bucket" => {
+                if let Some(name) = template.eval_text(&ref_node(id, *id_span)) {
+                    contents.buckets.push((name, *id_span));
+                }
                 let ownership = properties
                     .get("OwnershipControls")
                     .and_then(|o| o.get("Rules"))
