@@ -220,9 +220,20 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_at_most(file, meta.len(), limit)
 }
 
+/// Reads standard input (`xacct lint -`), bounded as a file is: at most `limit` bytes, one more
+/// is [`ReadError::TooLarge`] (its size then says "at least"), so that a stream without end
+/// cannot exhaust memory.
+pub fn read_stdin(limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bounded(std::io::stdin().lock(), 0, limit)
+}
+
 /// Reads at most `limit` bytes; one more is an error (a file that grew, or one whose size the
 /// system does not tell).
 fn read_at_most(file: File, expected: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bounded(file, expected, limit)
+}
+
+fn read_bounded(file: impl Read, expected: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::with_capacity(expected.min(limit) as usize);
     let read = file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if read as u64 > limit {

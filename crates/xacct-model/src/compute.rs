@@ -24,6 +24,11 @@ pub struct Place {
     pub account: Option<AccountId>,
     /// The region, when the input or the run says.
     pub region: Option<String>,
+    /// What it is declared together with across files, where one file is not one place: a
+    /// Terraform configuration's resources created through one provider configuration share a
+    /// scope (in whatever file each is written), and a file of such a configuration is no
+    /// place of its own. `None`: the file is the place (a stack, one command's output).
+    pub scope: Option<u64>,
 }
 
 impl Place {
@@ -33,14 +38,25 @@ impl Place {
             file: FileId(0),
             account,
             region,
+            scope: None,
+        }
+    }
+
+    /// Whether `other` is declared together with this place: in the same scope, or, where
+    /// neither has one, in the same file. Such places share an account and region, and a
+    /// name left to deployment means the same resource in both.
+    pub fn together(&self, other: &Place) -> bool {
+        match (self.scope, other.scope) {
+            (None, None) => self.file == other.file,
+            (a, b) => a == b,
         }
     }
 
     /// Whether `other` is certainly in the same account (and, with `regional`, region) as
-    /// this place (`Some(true)`), certainly not (`Some(false)`), or not known (`None`). What one
-    /// file declares without saying where is in one place (a stack, one command's output).
+    /// this place (`Some(true)`), certainly not (`Some(false)`), or not known (`None`). What is
+    /// declared [`together`](Place::together) without saying where is in one place.
     pub fn same_as(&self, other: &Place, regional: bool) -> Option<bool> {
-        let same_file = self.file == other.file;
+        let same_file = self.together(other);
         let account = match (self.account, other.account) {
             (Some(a), Some(b)) => Some(a == b),
             _ if same_file => Some(true),
@@ -470,10 +486,10 @@ pub enum Missing {
     InstanceProfile,
 }
 
-/// Equality of names: a name left to deployment (`${Logical}`) is only itself, and only in
-/// the file that made it (another template's `${Logical}` is another resource).
+/// Equality of names: a name left to deployment (`${Logical}`) is only itself, and only where
+/// it was made (another template's `${Logical}` is another resource).
 fn same_name(a: &str, a_place: &Place, b: &str, b_place: &Place) -> bool {
-    a == b && (!contains_placeholder(a) || a_place.file == b_place.file)
+    a == b && (!contains_placeholder(a) || a_place.together(b_place))
 }
 
 impl Compute {
@@ -865,7 +881,7 @@ impl Compute {
             .filter(|(_, p)| {
                 if p.arn.as_deref() == Some(wanted) || p.name.as_deref() == Some(wanted) {
                     // The same text: a placeholder only within its file.
-                    return !contains_placeholder(wanted) || p.place.file == from.file;
+                    return !contains_placeholder(wanted) || p.place.together(from);
                 }
                 if contains_placeholder(wanted) {
                     return false;
@@ -1011,6 +1027,7 @@ mod tests {
             file: FileId(file),
             account: AccountId::parse(account),
             region: Some("us-east-2".into()),
+            scope: None,
         }
     }
 

@@ -81,6 +81,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa205::RULE,
     &rules::xa206::RULE,
     &rules::xa207::RULE,
+    &rules::xa208::RULE,
     &rules::xa301::RULE,
     &rules::xa302::RULE,
     &rules::xa303::RULE,

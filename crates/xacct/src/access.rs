@@ -168,7 +168,7 @@ pub fn run(args: AccessArgs) -> u8 {
     };
     let mut prepared = match prepare(&args.input, false) {
         Ok(prepared) => prepared,
-        Err(code) => return code,
+        Err(_) => return EXIT_TROUBLE,
     };
     // Session policy files are read like the paths (through the gate), as files of their own
     // unless the paths hold them already.

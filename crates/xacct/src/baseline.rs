@@ -23,7 +23,7 @@ use crate::paths::absolute;
 use serde::{Deserialize, Serialize};
 use xacct_syntax::SourceFile;
 
-use crate::fingerprint::{fingerprints, portable_path};
+use crate::fingerprint::{fingerprints, legacy_fingerprints, portable_path};
 use crate::lint::{LintRun, LintedFile};
 
 /// The format's version: readers refuse any other.
@@ -93,13 +93,22 @@ fn folder_of(baseline: &Path) -> PathBuf {
         .map_or_else(PathBuf::new, Path::to_path_buf)
 }
 
-/// Every reported finding of `run` as (code, path, fingerprint, message), the paths relative
-/// to `folder` and the fingerprints computed with them.
-fn keyed(run: &LintRun, folder: &Path) -> Vec<(String, String, String, String)> {
-    // Fingerprints are built from the path as the run shows it: show it relative to `folder`.
+/// A reported finding as a baseline keys it.
+struct Keyed {
+    code: String,
+    /// Relative to the baseline's folder.
+    path: String,
+    fingerprint: String,
+    /// The fingerprint xacct 0.1 gave it, which older baselines record.
+    legacy: String,
+    message: String,
+}
+
+/// Every reported finding of `run`, the paths relative to `folder`.
+fn keyed(run: &LintRun, folder: &Path) -> Vec<Keyed> {
+    // 0.1 built fingerprints from the path as the run shows it, relative to `folder`.
     // Only files with findings keep their text (the fingerprint covers the finding's text).
     let relative = LintRun {
-        line_widths: Default::default(),
         files: run
             .files
             .iter()
@@ -118,17 +127,18 @@ fn keyed(run: &LintRun, folder: &Path) -> Vec<(String, String, String, String)> 
                 }
             })
             .collect(),
+        ..LintRun::default()
     };
     relative
         .diagnostics()
-        .zip(fingerprints(&relative))
-        .map(|(d, fingerprint)| {
-            (
-                d.code.to_string(),
-                portable_path(relative.source(d.file).path()),
-                fingerprint,
-                d.message.clone(),
-            )
+        .zip(fingerprints(run))
+        .zip(legacy_fingerprints(&relative))
+        .map(|((d, fingerprint), legacy)| Keyed {
+            code: d.code.to_string(),
+            path: portable_path(relative.source(d.file).path()),
+            fingerprint,
+            legacy,
+            message: d.message.clone(),
         })
         .collect()
 }
@@ -137,11 +147,11 @@ fn keyed(run: &LintRun, folder: &Path) -> Vec<(String, String, String, String)> 
 pub fn write(path: &Path, run: &LintRun) -> Result<usize, String> {
     let findings: Vec<Entry> = keyed(run, &folder_of(path))
         .into_iter()
-        .map(|(code, path, fingerprint, message)| Entry {
-            code,
-            path,
-            fingerprint,
-            message: Some(message),
+        .map(|k| Entry {
+            code: k.code,
+            path: k.path,
+            fingerprint: k.fingerprint,
+            message: Some(k.message),
         })
         .collect();
     let count = findings.len();
@@ -214,14 +224,17 @@ impl Baseline {
     pub fn apply(&self, run: &mut LintRun) -> Applied {
         let mut left = self.entries.clone();
         let keys = keyed(run, &folder_of(&self.path));
-        let mut hidden = keys.into_iter().map(|(code, path, fingerprint, _)| {
-            match left.get_mut(&(code, path, fingerprint)) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    true
+        // An entry matches by today's fingerprint, or by the one xacct 0.1 wrote.
+        let mut hidden = keys.into_iter().map(|k| {
+            for fingerprint in [k.fingerprint, k.legacy] {
+                if let Some(n) = left.get_mut(&(k.code.clone(), k.path.clone(), fingerprint)) {
+                    if *n > 0 {
+                        *n -= 1;
+                        return true;
+                    }
                 }
-                _ => false,
             }
+            false
         });
         let mut applied = Applied::default();
         for file in &mut run.files {

@@ -53,11 +53,7 @@ pub fn add_companions(
     named_config: Option<&Path>,
     filter: &Filter,
 ) -> HashSet<FileId> {
-    files.retain(|c| {
-        c.error
-            .as_ref()
-            .is_none_or(|e| e.kind() != std::io::ErrorKind::NotFound)
-    });
+    files.retain(|c| !matches!(c.error, Some(xacct_input::ReadError::NotFound)));
     let mut folders = BTreeSet::new();
     let mut known = HashSet::new();
     for candidate in files.iter_mut() {

@@ -230,6 +230,8 @@ pub struct ConfigError {
     pub message: String,
     /// Where.
     pub span: std::ops::Range<usize>,
+    /// The other mistakes of the same file, in the order they are in it.
+    pub more: Vec<ConfigError>,
 }
 
 /// The configs of a run: `--config` for every file, or for each file the nearest
@@ -377,7 +379,7 @@ impl ConfigSet {
     /// entry on the way to the file (a folder, then the file) is matched against the config
     /// of the folder it is in, so a config's `exclude` can skip a folder that has a config of
     /// its own.
-    fn excludes(&self, path: &Path) -> bool {
+    pub fn excludes(&self, path: &Path) -> bool {
         let Ok(absolute) = std::path::absolute(path) else {
             return false;
         };
@@ -534,6 +536,7 @@ fn error(
         text: text.to_string(),
         message: message.into(),
         span,
+        more: Vec::new(),
     }
 }
 
@@ -579,9 +582,11 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
         exclude: raw.exclude,
     };
     let mut config = Config::default();
+    // Every mistake is collected, so that one run shows them all.
+    let mut errors: Vec<ConfigError> = Vec::new();
     if let Some(region) = raw.region {
         if !is_region_name(region.get_ref()) {
-            return Err(error(
+            errors.push(error(
                 path,
                 &text,
                 region.span(),
@@ -594,8 +599,11 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
         config.region = Some(region.into_inner());
     }
     for (name, id) in raw.accounts {
-        let account = AccountId::parse(id.get_ref()).ok_or_else(|| {
-            error(
+        match AccountId::parse(id.get_ref()) {
+            Some(account) => {
+                config.accounts.insert(name, account);
+            }
+            None => errors.push(error(
                 path,
                 &text,
                 id.span(),
@@ -603,188 +611,214 @@ pub fn load(path: &Path, found: bool) -> Result<Config, ConfigError> {
                     "account `{name}`: `{}` is not a 12-digit account ID",
                     id.get_ref()
                 ),
-            )
-        })?;
-        config.accounts.insert(name, account);
+            )),
+        }
     }
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let base = normalize(absolute.parent().unwrap_or(Path::new(".")));
     for bind in raw.bind {
-        let span = bind.span();
-        let bind = bind.into_inner();
-        let given = [
-            bind.role.is_some(),
-            bind.bucket.is_some(),
-            bind.key.is_some(),
-            bind.policy.is_some(),
-            bind.accounts.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(error(path, &text, span, BIND_NEEDS));
-        }
-        if let Some(policy) = bind.policy {
-            let ok = Arn::parse(policy.get_ref()).is_ok_and(|a| {
-                a.service == "iam"
-                    && a.resource.starts_with("policy/")
-                    && (a.account == "aws" || a.account_id().is_some())
-            });
-            if !ok {
-                return Err(error(
-                    path,
-                    &text,
-                    policy.span(),
-                    format!(
-                        "`{}` is not an IAM managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)",
-                        policy.get_ref()
-                    ),
-                ));
+        let one = || -> Result<(), ConfigError> {
+            let span = bind.span();
+            let bind = bind.into_inner();
+            let given = [
+                bind.role.is_some(),
+                bind.bucket.is_some(),
+                bind.key.is_some(),
+                bind.policy.is_some(),
+                bind.accounts.is_some(),
+            ];
+            if given.iter().filter(|g| **g).count() != 1 {
+                return Err(error(path, &text, span, BIND_NEEDS));
             }
-            push_bind(
-                &mut config,
-                &base,
-                &bind.file,
-                Binding::Policy(policy.into_inner()),
-                path,
-                &text,
-            )?;
-            continue;
-        }
-        if let Some(accounts) = bind.accounts {
-            let list_span = accounts.span();
-            let mut ids = Vec::new();
-            for account in accounts.into_inner() {
-                ids.push(account_named(&config, &account, path, &text)?);
-            }
-            if ids.is_empty() {
-                return Err(error(
-                    path,
-                    &text,
-                    list_span,
-                    "`accounts` lists no account: name the accounts the SCP or RCP applies to",
-                ));
-            }
-            push_bind(
-                &mut config,
-                &base,
-                &bind.file,
-                Binding::Accounts(ids),
-                path,
-                &text,
-            )?;
-            continue;
-        }
-        let binding = match (bind.role, bind.bucket, bind.key) {
-            (Some(role), None, None) => {
-                let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
+            if let Some(policy) = bind.policy {
+                let ok = Arn::parse(policy.get_ref()).is_ok_and(|a| {
                     a.service == "iam"
-                        && a.resource.starts_with("role/")
-                        && a.account_id().is_some()
+                        && a.resource.starts_with("policy/")
+                        && (a.account == "aws" || a.account_id().is_some())
                 });
                 if !ok {
                     return Err(error(
                         path,
                         &text,
-                        role.span(),
+                        policy.span(),
                         format!(
-                            "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
-                            role.get_ref()
+                            "`{}` is not an IAM managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)",
+                            policy.get_ref()
                         ),
                     ));
                 }
-                Binding::Role(role.into_inner())
+                push_bind(
+                    &mut config,
+                    &base,
+                    &bind.file,
+                    Binding::Policy(policy.into_inner()),
+                    path,
+                    &text,
+                )?;
+                return Ok(());
             }
-            (None, None, Some(key)) => {
-                if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
+            if let Some(accounts) = bind.accounts {
+                let list_span = accounts.span();
+                let mut ids = Vec::new();
+                for account in accounts.into_inner() {
+                    ids.push(account_named(&config, &account, path, &text)?);
+                }
+                if ids.is_empty() {
                     return Err(error(
                         path,
                         &text,
-                        key.span(),
-                        format!(
-                            "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
-                            key.get_ref()
-                        ),
+                        list_span,
+                        "`accounts` lists no account: name the accounts the SCP or RCP applies to",
                     ));
                 }
-                Binding::Key(key.into_inner())
-            }
-            (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
-            _ => return Err(error(path, &text, span, BIND_NEEDS)),
-        };
-        push_bind(&mut config, &base, &bind.file, binding, path, &text)?;
-    }
-    config.parameters = parameter_values(path, &text, raw.parameters)?;
-    for stack in raw.stack {
-        let stack = stack.into_inner();
-        let account = match &stack.account {
-            None => None,
-            // An account ID, or a name from [accounts].
-            Some(account) => Some(account_named(&config, account, path, &text)?),
-        };
-        if let Some(region) = stack
-            .region
-            .as_ref()
-            .filter(|r| !is_region_name(r.get_ref()))
-        {
-            return Err(error(
-                path,
-                &text,
-                region.span(),
-                format!(
-                    "`{}` is not an AWS region name (e.g. us-east-1)",
-                    region.get_ref()
-                ),
-            ));
-        }
-        let facts = StackFacts {
-            account,
-            region: stack.region.map(Spanned::into_inner),
-            name: stack.name.map(Spanned::into_inner),
-            parameters: parameter_values(path, &text, stack.parameters)?,
-            resources: stack.resources,
-            ..StackFacts::default()
-        };
-        config
-            .stacks
-            .push(&base, stack.file.get_ref(), facts)
-            .map_err(|e| {
-                error(
+                push_bind(
+                    &mut config,
+                    &base,
+                    &bind.file,
+                    Binding::Accounts(ids),
                     path,
                     &text,
-                    stack.file.span(),
-                    format!("invalid file pattern: {e}"),
-                )
-            })?;
-    }
-    rule_settings(&mut config, path, &text, &base, &rules)?;
-    for (key, value) in &raw.limits {
-        let Some(limit) = xacct_input::Limit::from_key(key.get_ref()) else {
-            let known: Vec<&str> = xacct_input::limits::ALL.iter().map(|l| l.key()).collect();
-            return Err(error(
-                path,
-                &text,
-                key.span(),
-                format!(
-                    "[limits]: unknown limit `{}` (one of {})",
-                    key.get_ref(),
-                    known.join(", ")
-                ),
-            ));
+                )?;
+                return Ok(());
+            }
+            let binding = match (bind.role, bind.bucket, bind.key) {
+                (Some(role), None, None) => {
+                    let ok = Arn::parse(role.get_ref()).is_ok_and(|a| {
+                        a.service == "iam"
+                            && a.resource.starts_with("role/")
+                            && a.account_id().is_some()
+                    });
+                    if !ok {
+                        return Err(error(
+                            path,
+                            &text,
+                            role.span(),
+                            format!(
+                                "`{}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+                                role.get_ref()
+                            ),
+                        ));
+                    }
+                    Binding::Role(role.into_inner())
+                }
+                (None, None, Some(key)) => {
+                    if !matches!(KeyRef::parse(key.get_ref()), Ok(KeyRef::KeyArn { .. })) {
+                        return Err(error(
+                            path,
+                            &text,
+                            key.span(),
+                            format!(
+                                "`{}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)",
+                                key.get_ref()
+                            ),
+                        ));
+                    }
+                    Binding::Key(key.into_inner())
+                }
+                (None, Some(bucket), None) => Binding::Bucket(bucket.into_inner()),
+                _ => return Err(error(path, &text, span, BIND_NEEDS)),
+            };
+            push_bind(&mut config, &base, &bind.file, binding, path, &text)?;
+            Ok(())
         };
-        let number = match value.get_ref() {
-            toml::Value::Integer(n) => u64::try_from(*n).ok(),
-            _ => None,
-        };
-        let set = number
-            .ok_or_else(|| "must be a whole number".to_string())
-            .and_then(|n| config.limits.set(limit, n).map_err(|e| e.to_string()));
-        if let Err(reason) = set {
-            return Err(error(
-                path,
-                &text,
-                value.span(),
-                format!("[limits] {}: {reason}", limit.key()),
-            ));
+        if let Err(e) = one() {
+            errors.push(e);
         }
+    }
+    match parameter_values(path, &text, raw.parameters) {
+        Ok(values) => config.parameters = values,
+        Err(e) => errors.push(e),
+    }
+    for stack in raw.stack {
+        let one = || -> Result<(), ConfigError> {
+            let stack = stack.into_inner();
+            let account = match &stack.account {
+                None => None,
+                // An account ID, or a name from [accounts].
+                Some(account) => Some(account_named(&config, account, path, &text)?),
+            };
+            if let Some(region) = stack
+                .region
+                .as_ref()
+                .filter(|r| !is_region_name(r.get_ref()))
+            {
+                return Err(error(
+                    path,
+                    &text,
+                    region.span(),
+                    format!(
+                        "`{}` is not an AWS region name (e.g. us-east-1)",
+                        region.get_ref()
+                    ),
+                ));
+            }
+            let facts = StackFacts {
+                account,
+                region: stack.region.map(Spanned::into_inner),
+                name: stack.name.map(Spanned::into_inner),
+                parameters: parameter_values(path, &text, stack.parameters)?,
+                resources: stack.resources,
+                ..StackFacts::default()
+            };
+            config
+                .stacks
+                .push(&base, stack.file.get_ref(), facts)
+                .map_err(|e| {
+                    error(
+                        path,
+                        &text,
+                        stack.file.span(),
+                        format!("invalid file pattern: {e}"),
+                    )
+                })?;
+            Ok(())
+        };
+        if let Err(e) = one() {
+            errors.push(e);
+        }
+    }
+    rule_settings(&mut config, path, &text, &base, &rules, &mut errors);
+    for (key, value) in &raw.limits {
+        let mut one = || -> Result<(), ConfigError> {
+            let Some(limit) = xacct_input::Limit::from_key(key.get_ref()) else {
+                let known: Vec<&str> = xacct_input::limits::ALL.iter().map(|l| l.key()).collect();
+                return Err(error(
+                    path,
+                    &text,
+                    key.span(),
+                    format!(
+                        "[limits]: unknown limit `{}` (one of {})",
+                        key.get_ref(),
+                        known.join(", ")
+                    ),
+                ));
+            };
+            let number = match value.get_ref() {
+                toml::Value::Integer(n) => u64::try_from(*n).ok(),
+                _ => None,
+            };
+            let set = number
+                .ok_or_else(|| "must be a whole number".to_string())
+                .and_then(|n| config.limits.set(limit, n).map_err(|e| e.to_string()));
+            if let Err(reason) = set {
+                return Err(error(
+                    path,
+                    &text,
+                    value.span(),
+                    format!("[limits] {}: {reason}", limit.key()),
+                ));
+            }
+            Ok(())
+        };
+        if let Err(e) = one() {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.span.start, e.span.end));
+        let mut first = errors.remove(0);
+        first.more = errors;
+        return Err(first);
     }
     config.folder = base;
     Ok(config)
@@ -797,7 +831,8 @@ fn rule_settings(
     text: &str,
     base: &Path,
     raw: &RawRules,
-) -> Result<(), ConfigError> {
+    errors: &mut Vec<ConfigError>,
+) {
     let selectors = |key: &str, items: &[Spanned<String>], ignoring: bool| {
         items
             .iter()
@@ -809,77 +844,92 @@ fn rule_settings(
                 };
                 parsed.map_err(|e| error(path, text, item.span(), format!("{key}: {e}")))
             })
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Vec<_>>()
+    };
+    // Each bad selector is an error of its own; the good ones are kept.
+    let mut keep = |results: Vec<Result<Selector, ConfigError>>| -> Vec<Selector> {
+        results
+            .into_iter()
+            .filter_map(|r| r.map_err(|e| errors.push(e)).ok())
+            .collect()
     };
     config.rules = Layer {
         select: raw
             .select
             .as_deref()
-            .map(|items| selectors("select", items, false))
-            .transpose()?,
-        extend_select: selectors("extend-select", &raw.extend_select, false)?,
-        ignore: selectors("ignore", &raw.ignore, true)?,
+            .map(|items| keep(selectors("select", items, false))),
+        extend_select: keep(selectors("extend-select", &raw.extend_select, false)),
+        ignore: keep(selectors("ignore", &raw.ignore, true)),
     };
+    let mut per_file = Vec::new();
+    for (glob, codes) in &raw.per_file_ignores {
+        per_file.push((glob, keep(selectors("per-file-ignores", codes, true))));
+    }
     let mut seen: HashMap<Selector, std::ops::Range<usize>> = HashMap::new();
     for (key, value) in &raw.severity {
-        let selector = Selector::parse(key.get_ref())
-            .map_err(|e| error(path, text, key.span(), format!("[severity]: {e}")))?;
-        if seen.insert(selector.clone(), key.span()).is_some() {
-            return Err(error(
-                path,
-                text,
-                key.span(),
-                format!("[severity]: `{selector}` is given twice"),
-            ));
-        }
-        let severity = match value.get_ref().as_str() {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            "info" => Severity::Info,
-            other => {
+        let mut one = || -> Result<(), ConfigError> {
+            let selector = Selector::parse(key.get_ref())
+                .map_err(|e| error(path, text, key.span(), format!("[severity]: {e}")))?;
+            if seen.insert(selector.clone(), key.span()).is_some() {
                 return Err(error(
                     path,
                     text,
-                    value.span(),
-                    format!(
-                        "[severity] {selector}: `{other}` is no severity (`error`, `warning` or `info`)"
-                    ),
-                ))
+                    key.span(),
+                    format!("[severity]: `{selector}` is given twice"),
+                ));
             }
+            let severity = match value.get_ref().as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                "info" => Severity::Info,
+                other => {
+                    return Err(error(
+                        path,
+                        text,
+                        value.span(),
+                        format!(
+                            "[severity] {selector}: `{other}` is no severity (`error`, `warning` or `info`)"
+                        ),
+                    ))
+                }
+            };
+            config.severity.push((selector, severity));
+            Ok(())
         };
-        config.severity.push((selector, severity));
+        if let Err(e) = one() {
+            errors.push(e);
+        }
     }
-    for (glob, codes) in &raw.per_file_ignores {
+    for (glob, ignore) in per_file {
         let (negated, pattern_text) = match glob.get_ref().strip_prefix('!') {
             Some(rest) => (true, rest),
             None => (false, glob.get_ref().as_str()),
         };
-        let pattern = FilePattern::new(base, pattern_text).map_err(|e| {
-            error(
+        match FilePattern::new(base, pattern_text) {
+            Ok(pattern) => config.per_file_ignores.push(PerFileIgnore {
+                pattern,
+                negated,
+                ignore,
+            }),
+            Err(e) => errors.push(error(
                 path,
                 text,
                 glob.span(),
                 format!("per-file-ignores: invalid file pattern: {e}"),
-            )
-        })?;
-        config.per_file_ignores.push(PerFileIgnore {
-            pattern,
-            negated,
-            ignore: selectors("per-file-ignores", codes, true)?,
-        });
+            )),
+        }
     }
     for glob in &raw.exclude {
-        let pattern = FilePattern::new(base, glob.get_ref()).map_err(|e| {
-            error(
+        match FilePattern::new(base, glob.get_ref()) {
+            Ok(pattern) => config.exclude.push(pattern),
+            Err(e) => errors.push(error(
                 path,
                 text,
                 glob.span(),
                 format!("exclude: invalid file pattern: {e}"),
-            )
-        })?;
-        config.exclude.push(pattern);
+            )),
+        }
     }
-    Ok(())
 }
 
 /// Parameter values as CloudFormation receives them: strings (numbers and booleans as

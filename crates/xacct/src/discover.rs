@@ -4,7 +4,19 @@
 //!
 //! Symlinks are not followed while walking: a link to a file is kept (the read gate then
 //! refuses it if it leads out of the lint roots), a link to a folder is skipped (what it holds
-//! is either in the tree already or outside it). Each file is linted once, however many times
+//! is either in the tree already or outside it), and so is a loop of links (no file, and no
+//! mistake worth failing a run for); a dangling link is reported (its file may be a pipeline
+//! that went missing). Named on the command line, each is a finding.
+//!
+//! Ignore files are respected as git and ripgrep do (the `ignore` crate is not among the
+//! packages this project may use, so [`Ignores`] reads them on `globset`): `.gitignore` in a
+//! repository (below a folder holding `.git`), `.ignore` anywhere, each folder's file for what is
+//! below it, from the repository root (or the walked folder outside one) down, the last
+//! matching pattern winning, `!` re-including. One exception: `cdk.out`, which CDK's own
+//! `.gitignore` lists but which is an input xacct reads (the synthesized templates), is walked
+//! whatever the ignore files say; `--exclude` and the config's `exclude` still apply to it.
+//! Package manifests and tool configs that are never AWS documents (`package.json`,
+//! `tsconfig.json`...) are skipped when walked. Each file is linted once, however many times
 //! and in whatever form it is named (`p`, `./p`, an absolute path, a folder holding it): the
 //! first form is the one shown. A path that does not exist is a finding on that path, not the
 //! end of the run.
@@ -24,6 +36,149 @@ const SKIPPED_DIRS: &[&str] = &[
     ".terraform",
     "cdk.out.bak",
 ];
+
+/// Names of JSON files that are never AWS documents: package manifests and tool configs,
+/// skipped when walked (named, they are linted).
+const NOT_AWS: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "tsconfig.json",
+    "jsconfig.json",
+    "cdk.json",
+    "cdk.context.json",
+    "composer.json",
+    "tslint.json",
+    "renovate.json",
+    "lerna.json",
+    "nx.json",
+    "angular.json",
+    "deno.json",
+    "turbo.json",
+    "biome.json",
+];
+
+/// True for a walked file that is never an AWS document (`tsconfig.base.json` too).
+fn never_aws(name: &str) -> bool {
+    NOT_AWS.contains(&name) || (name.starts_with("tsconfig.") && name.ends_with(".json"))
+}
+
+/// One line of an ignore file.
+struct IgnoreRule {
+    matcher: globset::GlobMatcher,
+    /// `!pattern`: re-includes.
+    negated: bool,
+    /// `pattern/`: folders only.
+    folders_only: bool,
+}
+
+/// The ignore files of a walk, read once per folder.
+#[derive(Default)]
+pub struct Ignores {
+    by_folder: HashMap<PathBuf, std::rc::Rc<Vec<IgnoreRule>>>,
+}
+
+/// Reads an ignore file's patterns (gitignore syntax). Lines that are no valid glob are
+/// skipped, as git skips what it cannot use.
+fn parse_ignore(text: &str) -> Vec<IgnoreRule> {
+    let mut rules = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (negated, line) = match line.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, line.strip_prefix('\\').unwrap_or(line)),
+        };
+        let (folders_only, line) = match line.strip_suffix('/') {
+            Some(rest) => (true, rest),
+            None => (false, line),
+        };
+        if line.is_empty() {
+            continue;
+        }
+        // A pattern with a `/` (not at its end) is anchored to the ignore file's folder; one
+        // without matches a name at any depth.
+        let glob = match line.strip_prefix('/') {
+            Some(anchored) => anchored.to_string(),
+            None if line.contains('/') => line.to_string(),
+            None => format!("**/{line}"),
+        };
+        let built = globset::GlobBuilder::new(&glob)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build();
+        if let Ok(glob) = built {
+            rules.push(IgnoreRule {
+                matcher: glob.compile_matcher(),
+                negated,
+                folders_only,
+            });
+        }
+    }
+    rules
+}
+
+impl Ignores {
+    /// The rules of `folder`'s ignore files: `.gitignore` (in a repository), then `.ignore`,
+    /// which wins over it.
+    fn rules(&mut self, folder: &Path, in_repository: bool) -> std::rc::Rc<Vec<IgnoreRule>> {
+        self.by_folder
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| {
+                let mut rules = Vec::new();
+                let names: &[&str] = if in_repository {
+                    &[".gitignore", ".ignore"]
+                } else {
+                    &[".ignore"]
+                };
+                for name in names {
+                    // Through the gate's reader: a regular file, bounded, no link followed.
+                    if let Ok(bytes) =
+                        xacct_input::gate::read_regular(&folder.join(name), 1024 * 1024)
+                    {
+                        rules.extend(parse_ignore(&String::from_utf8_lossy(&bytes)));
+                    }
+                }
+                std::rc::Rc::new(rules)
+            })
+            .clone()
+    }
+
+    /// True when the ignore files of the folders from `top` down to `path`'s (both absolute)
+    /// ignore it.
+    pub fn ignored(
+        &mut self,
+        path: &Path,
+        is_folder: bool,
+        top: &Path,
+        in_repository: bool,
+    ) -> bool {
+        let Ok(below) = path.strip_prefix(top) else {
+            return false;
+        };
+        if below.components().any(|c| c.as_os_str() == "cdk.out") {
+            return false;
+        }
+        let mut ignored = false;
+        let mut folder = top.to_path_buf();
+        let parts: Vec<_> = below.components().collect();
+        for (depth, _) in parts.iter().enumerate() {
+            let relative: PathBuf = parts[depth..].iter().collect();
+            for rule in self.rules(&folder, in_repository).iter() {
+                if rule.folders_only && !is_folder {
+                    continue;
+                }
+                if rule.matcher.is_match(&relative) {
+                    ignored = !rule.negated;
+                }
+            }
+            folder.push(parts[depth]);
+        }
+        ignored
+    }
+}
 
 /// The extensions of files found by walking a folder (without `--include`): Terraform's
 /// `.tf` and `.tfvars` with the JSON and YAML of the other inputs (a plan is JSON, told by
@@ -80,7 +235,7 @@ pub struct Candidate {
     /// True when the user named it (rather than a folder holding it).
     pub explicit: bool,
     /// A walk error for this entry (e.g. an unreadable folder, or a path that does not exist).
-    pub error: Option<std::io::Error>,
+    pub error: Option<xacct_input::ReadError>,
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
@@ -122,6 +277,27 @@ fn add(
     }
 }
 
+/// True when the link at `path` leads, link after link, back to one it passed (a loop), or
+/// through more links than the system would follow.
+fn in_circle(path: &Path) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut at = crate::paths::absolute(path);
+    for _ in 0..40 {
+        if !seen.insert(at.clone()) {
+            return true;
+        }
+        match std::fs::read_link(&at) {
+            Ok(target) => {
+                let folder = at.parent().map(Path::to_path_buf).unwrap_or_default();
+                at = crate::paths::absolute(&folder.join(target));
+            }
+            // Not a link (or gone): the chain ends, in no circle.
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 /// Finds the files to lint under `paths`.
 pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
     let mut files = Vec::new();
@@ -131,7 +307,9 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
         if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
             // A file, a dangling or looping link, or nothing at all: the read says which.
             let error = match meta {
-                Err(e) if std::fs::symlink_metadata(root).is_err() => Some(e),
+                Err(e) if std::fs::symlink_metadata(root).is_err() => {
+                    Some(xacct_input::ReadError::from(e))
+                }
                 _ => None,
             };
             add(
@@ -151,6 +329,9 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
         // Below a canonical root, a walked path is canonical but for a last component that is
         // a link: one resolution per root, not one per file.
         let canonical_root = identity(root);
+        let repository = crate::fingerprint::repository_root(&canonical_root);
+        let top = repository.clone().unwrap_or_else(|| canonical_root.clone());
+        let mut ignores = Ignores::default();
         let walker = WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -160,10 +341,19 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            let skip = entry.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref())
+            let is_dir = entry.file_type().is_dir();
+            let skip = is_dir && SKIPPED_DIRS.contains(&name.as_ref())
                 || name.starts_with('.')
+                || (!is_dir && never_aws(&name))
                 || filter.excluded(entry.path());
-            !skip
+            if skip {
+                return false;
+            }
+            let absolute = match entry.path().strip_prefix(root) {
+                Ok(relative) => canonical_root.join(relative),
+                Err(_) => return true,
+            };
+            !ignores.ignored(&absolute, is_dir, &top, repository.is_some())
         });
         for entry in walker {
             match entry {
@@ -171,9 +361,14 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                     let kind = entry.file_type();
                     // A link is taken for a file unless it leads to a folder; where it leads
                     // is the read gate's to judge.
+                    // A link is a file unless it leads to a folder or in a circle; a dangling
+                    // one is reported (its file may be a pipeline that went missing).
                     let file_like = kind.is_file()
                         || (kind.is_symlink()
-                            && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
+                            && match std::fs::metadata(entry.path()) {
+                                Ok(meta) => !meta.is_dir(),
+                                Err(_) => !in_circle(entry.path()),
+                            });
                     if file_like && filter.included(entry.path()) {
                         let walked = entry
                             .path()
@@ -211,7 +406,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                         Candidate {
                             path,
                             explicit: false,
-                            error: Some(io),
+                            error: Some(xacct_input::ReadError::from(io)),
                             bytes: None,
                             canonical: None,
                         },

@@ -1,16 +1,21 @@
 //! What `lint`, `graph` and `access` read: the paths and options that pick the files, and
 //! [`prepare`], which checks them and the configs and finds the files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, EXIT_TROUBLE};
+use crate::{changed, config, discover, escape, pool, render, stacks, Prepared, Trouble};
 
 /// What to read: shared by `lint`, `graph` and `access`.
 #[derive(clap::Args)]
 pub struct InputArgs {
-    /// Files or folders to read (folders are walked for `*.json`).
+    /// Files or folders to read (folders are walked for `*.json`, `*.yaml`, `*.yml`,
+    /// `*.template`, `*.tf` and `*.tfvars`); `-` reads standard input (see `--stdin-filename`).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The name of the file read from standard input (`-`): its kind, its config, its
+    /// excludes and the path shown are this file's, as if it were on disk there.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
     /// The pipeline region, for files that do not say (a `get-pipeline` output's ARN does).
     #[arg(long)]
     pub region: Option<String>,
@@ -35,29 +40,66 @@ pub struct InputArgs {
     pub changed: bool,
 }
 
-/// Checks the arguments and the configs and finds the files; an exit status when the run
-/// cannot start (a bad argument, or the run's own config is unreadable or invalid). A path
-/// that does not exist, a broken file or a broken sub-project config is a finding instead.
-pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
+/// Checks the arguments and the configs and finds the files; what is wrong when the run
+/// cannot start (a bad argument, or the run's own config is unreadable or invalid: every
+/// mistake in it), said on standard error already. A path that does not exist, a broken file
+/// or a broken sub-project config is a finding instead.
+pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {}", escape::line(&e.to_string()));
-        EXIT_TROUBLE
+        vec![Trouble::plain(e.to_string())]
     })?;
     if let Some(region) = input
         .region
         .as_deref()
         .filter(|r| !xacct_model::arn::is_region_name(r))
     {
-        eprintln!(
-            "error: --region `{}` is not an AWS region name (e.g. us-east-1)",
-            escape::line(region)
-        );
-        return Err(EXIT_TROUBLE);
+        let message = format!("--region `{region}` is not an AWS region name (e.g. us-east-1)");
+        eprintln!("error: {}", escape::line(&message));
+        return Err(vec![Trouble::plain(message)]);
     }
-    let mut discovered = discover::discover(&input.paths, &filter);
+    let stdin = Path::new("-");
+    let stdin_name = match (
+        &input.stdin_filename,
+        input.paths.iter().any(|p| p == stdin),
+    ) {
+        (Some(name), true) => Some(name.clone()),
+        (None, true) => Some(stdin.to_path_buf()),
+        (Some(_), false) => {
+            let message =
+                "--stdin-filename names the file read from standard input: add the path `-`";
+            eprintln!("error: {message}");
+            return Err(vec![Trouble::plain(message)]);
+        }
+        (None, false) => None,
+    };
+    let paths: Vec<PathBuf> = input
+        .paths
+        .iter()
+        .filter(|p| p.as_path() != stdin)
+        .cloned()
+        .collect();
+    let mut discovered = discover::discover(&paths, &filter);
+    // Standard input stands for the file it names: found among the others (once), so that it
+    // takes that file's config, and read only once that config says how much may be read. It
+    // is linted as a found file: an editor hands every JSON and YAML buffer, and one that is
+    // no AWS document is skipped silently.
+    let stdin_at = stdin_name.as_ref().map(|name| {
+        discovered
+            .files
+            .retain(|c| crate::paths::absolute(&c.path) != crate::paths::absolute(name));
+        discovered.files.push(discover::Candidate {
+            path: name.clone(),
+            explicit: false,
+            error: None,
+            bytes: None,
+            canonical: None,
+        });
+        discovered.files.len() - 1
+    });
     // What may be read: below each folder named, and beside each file named.
     let mut gate = xacct_input::Gate::new();
-    for path in &input.paths {
+    for path in &paths {
         gate.add_named(path);
     }
     let mut companions = if input.changed {
@@ -73,8 +115,25 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
     let mut configs =
         config::ConfigSet::load(input.config.as_deref(), &discovered.files).map_err(|e| {
             render::text::config_error(&e);
-            EXIT_TROUBLE
+            Trouble::of_config(&e)
         })?;
+    if let (Some(at), Some(name)) = (stdin_at, &stdin_name) {
+        // Excluded by `--exclude` or the config, as the file it names would be when walked:
+        // nothing is linted (editors pass every buffer).
+        if filter.excluded(name) || configs.excludes(name) {
+            discovered.files.remove(at);
+        } else {
+            let limit = configs.of(name).map_or_else(
+                || xacct_input::Limits::default().file_size,
+                |c| c.limits.file_size,
+            );
+            // Past the limit, the lint says so (XA005) as for a file.
+            match xacct_input::gate::read_stdin(limit) {
+                Ok(bytes) => discovered.files[at].bytes = Some(bytes),
+                Err(e) => discovered.files[at].error = Some(e),
+            }
+        }
+    }
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
     let settings = stacks::settings(
@@ -89,7 +148,9 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, u8> {
             files: settings,
         },
         strict,
-        account_names: configs.account_names(),
+        // Named per file after the run (`lint::name_accounts`): one setup's names must not
+        // reach another's messages.
+        account_names: Vec::new(),
     };
     let paths: Vec<_> = discovered
         .files

@@ -27,6 +27,48 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// The run could not start.
 pub const EXIT_TROUBLE: u8 = 2;
 
+/// A reason the run could not start (exit status 2): said on standard error, and in a SARIF
+/// log as a tool execution notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    /// What is wrong (unescaped: each output escapes it).
+    pub message: String,
+    /// The file it is in, if any (a config, a baseline).
+    pub path: Option<std::path::PathBuf>,
+    /// Line and column (1-based, characters) in that file.
+    pub at: Option<(u32, u32)>,
+}
+
+impl Trouble {
+    /// A trouble with no place.
+    pub fn plain(message: impl Into<String>) -> Trouble {
+        Trouble {
+            message: message.into(),
+            path: None,
+            at: None,
+        }
+    }
+
+    /// Every mistake of a config, each at its place.
+    pub fn of_config(error: &config::ConfigError) -> Vec<Trouble> {
+        std::iter::once(error)
+            .chain(error.more.iter())
+            .map(|e| {
+                let file = xacct_syntax::SourceFile::new(&e.path, e.text.clone());
+                let at = (!e.text.is_empty()).then(|| {
+                    let at = file.line_col(e.span.start.min(e.text.len()) as u32);
+                    (at.line, at.column)
+                });
+                Trouble {
+                    message: format!("invalid config: {}", e.message),
+                    path: Some(e.path.clone()),
+                    at,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Everything a command needs before linting: the files, their bindings, the options.
 pub struct Prepared {
     /// What may be read: the lint roots.

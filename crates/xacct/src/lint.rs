@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use xacct_graph::TrustGraph;
-use xacct_input::{Gate, Input, ReadError};
+use xacct_input::{Gate, Input};
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
 use xacct_rules::engine::{check_all, check_file, Checked, LoadedFile};
@@ -36,6 +36,11 @@ pub struct LintRun {
     pub files: Vec<LintedFile>,
     /// The files whose config sets another `[limits] line-width` than the default.
     pub line_widths: HashMap<FileId, u32>,
+    /// The lint roots, absolute (folders named; for a file named, its folder): what a
+    /// fingerprint's path is relative to outside a repository.
+    pub roots: Vec<std::path::PathBuf>,
+    /// Every `[accounts]` name of the run's configs, taken out of messages for fingerprints.
+    pub account_names: Vec<(xacct_model::AccountId, String)>,
 }
 
 impl LintRun {
@@ -80,7 +85,7 @@ fn load_one(
         let (source, input) = match candidate.error {
             Some(error) => (
                 SourceFile::new(&path, String::new()),
-                Input::unreadable(id, &path, &ReadError::from(error)),
+                Input::unreadable(id, &path, &error),
             ),
             None => {
                 panic_on_request(&path);
@@ -108,6 +113,22 @@ fn load_one(
                 }
             }
         };
+        let mut input = input;
+        if !candidate.explicit && json_with_comments(&source, &input) {
+            // A `tsconfig.json`, an editor's settings: JSON with comments is never an AWS
+            // document (the AWS CLI and CloudFormation refuse it). Found by walking, it is
+            // skipped as any other file that is no document xacct knows; named, it is an error.
+            if options.strict {
+                eprintln!(
+                    "note: skipped {}: JSON with comments, no AWS document (name it to lint it)",
+                    crate::escape::path(&path)
+                );
+            }
+            input.outcome = xacct_rules::Outcome::NotChecked;
+            input.issues.clear();
+            input.documents = Default::default();
+        }
+        unknown_suppression_codes(&mut input);
         (source, check_file(input, options))
     });
     match std::panic::catch_unwind(work) {
@@ -117,6 +138,44 @@ fn load_one(
             internal_error(id, &path, panic_message(&*panic), options),
         ),
     }
+}
+
+/// True when the file could not be parsed because of a comment (`//` or `/*` where JSON
+/// wants a value or a key) in a `.json` file.
+fn json_with_comments(source: &SourceFile, input: &Input) -> bool {
+    let is_json = source
+        .path()
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    is_json
+        && matches!(input.outcome, xacct_rules::Outcome::Broken)
+        && input.issues.iter().any(|issue| {
+            let at = source.text().get(issue.span.start as usize..).unwrap_or("");
+            issue.kind == xacct_input::IssueKind::Unreadable
+                && (at.starts_with("//") || at.starts_with("/*"))
+        })
+}
+
+/// A code in a template's `Metadata: {xacct: {ignore: [...]}}` that is no rule code nor prefix
+/// of codes suppresses nothing: an XA003 finding at it, with the code it was probably meant
+/// to be, as the config's `ignore` says.
+fn unknown_suppression_codes(input: &mut Input) {
+    let mut issues = Vec::new();
+    for suppression in &input.documents.suppressions {
+        for code in &suppression.codes {
+            if let Err(why) = crate::select::Selector::parse(&code.value) {
+                issues.push(xacct_input::Issue::new(
+                    xacct_input::IssueKind::Shape,
+                    code.span,
+                    format!(
+                        "`Metadata.xacct.ignore` of resource `{}`: {why}",
+                        suppression.resource
+                    ),
+                ));
+            }
+        }
+    }
+    input.issues.extend(issues);
 }
 
 /// The run's reports when the workspace phase failed: each file's own findings, and an XA000
@@ -296,7 +355,15 @@ fn lint_into(
     } else {
         HashMap::new()
     };
-    (LintRun { files, line_widths }, workspace, graph)
+    (
+        LintRun {
+            files,
+            line_widths,
+            ..LintRun::default()
+        },
+        workspace,
+        graph,
+    )
 }
 
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008
@@ -308,28 +375,101 @@ pub fn add_broken_configs(run: &mut LintRun, broken: &[crate::config::BrokenConf
     for config in broken {
         let error = &config.error;
         let id = FileId(run.files.len() as u32);
-        let start = error.span.start.min(error.text.len()) as u32;
-        let end = error.span.end.clamp(error.span.start, error.text.len()) as u32;
-        let issue = xacct_input::Issue::new(
-            xacct_input::IssueKind::Config,
-            xacct_syntax::Span::new(start, end),
-            format!(
-                "invalid config: {}; the {} file{} it governs {} not linted",
-                error.message,
-                config.files,
-                if config.files == 1 { "" } else { "s" },
-                if config.files == 1 { "is" } else { "are" },
-            ),
-        )
-        .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
+        // Every mistake of the config, each a finding at its place.
+        let diagnostics = std::iter::once(error)
+            .chain(error.more.iter())
+            .map(|error| {
+                let start = error.span.start.min(error.text.len()) as u32;
+                let end = error.span.end.clamp(error.span.start, error.text.len()) as u32;
+                let issue = xacct_input::Issue::new(
+                    xacct_input::IssueKind::Config,
+                    xacct_syntax::Span::new(start, end),
+                    format!(
+                        "invalid config: {}; the {} file{} it governs {} not linted",
+                        error.message,
+                        config.files,
+                        if config.files == 1 { "" } else { "s" },
+                        if config.files == 1 { "is" } else { "are" },
+                    ),
+                )
+                .help("fix this xacct.toml (docs/configuration.md lists its keys); the rest of the run used the other configs");
+                xacct_rules::engine::issue_diagnostic(id, issue)
+            })
+            .collect();
         run.files.push(LintedFile {
             source: SourceFile::new(
                 crate::paths::display(&crate::paths::absolute(&error.path), cwd.as_deref()),
                 error.text.clone(),
             ),
-            diagnostics: vec![xacct_rules::engine::issue_diagnostic(id, issue)],
+            diagnostics,
             suppressed: Vec::new(),
             outcome: Outcome::Broken,
         });
+    }
+}
+
+/// Names the accounts of each finding's messages after the `[accounts]` of its own file's
+/// config (`account 111111111111 (tools)`), so that a sibling setup's names never reach the
+/// messages of a setup without config; records the paths named and all names for
+/// fingerprints.
+pub fn name_accounts(
+    run: &mut LintRun,
+    configs: &crate::config::ConfigSet,
+    paths: &[std::path::PathBuf],
+) {
+    run.account_names = configs.account_names();
+    run.roots = paths
+        .iter()
+        .map(|p| {
+            let p = crate::paths::absolute(p);
+            if p.is_dir() {
+                p
+            } else {
+                p.parent()
+                    .map_or_else(|| p.clone(), std::path::Path::to_path_buf)
+            }
+        })
+        .collect();
+    if run.account_names.is_empty() {
+        return;
+    }
+    for file in &mut run.files {
+        let Some(config) = configs.of(file.source.path()) else {
+            continue;
+        };
+        let mut names: Vec<(xacct_model::AccountId, String)> = Vec::new();
+        for (name, id) in &config.accounts {
+            // One name an account: the first in the table's order.
+            if !names.iter().any(|(known, _)| known == id) {
+                names.push((*id, name.clone()));
+            }
+        }
+        if names.is_empty() {
+            continue;
+        }
+        for d in file
+            .diagnostics
+            .iter_mut()
+            .chain(file.suppressed.iter_mut().map(|(d, _)| d))
+        {
+            name_in(&mut d.message, &names);
+            for label in &mut d.labels {
+                name_in(&mut label.message, &names);
+            }
+            if let Some(help) = &mut d.help {
+                name_in(help, &names);
+            }
+        }
+    }
+}
+
+/// `account 111111111111` becomes `account 111111111111 (tools)`, once however often named.
+fn name_in(text: &mut String, names: &[(xacct_model::AccountId, String)]) {
+    for (id, name) in names {
+        let plain = format!("account {id}");
+        if text.contains(&plain) {
+            let named = format!("account {id} ({name})");
+            *text = text.replace(&named, &plain).replace(&plain, &named);
+        }
     }
 }

@@ -79,11 +79,12 @@ struct LintArgs {
     /// was not given.
     #[arg(long)]
     strict: bool,
-    /// Colour in text output: auto (only on a terminal, unless NO_COLOR is set), always, never.
+    /// Colour in text output: auto (on a terminal, or when FORCE_COLOR is set and not empty;
+    /// never when NO_COLOR is set and not empty), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     /// Print how many findings each rule has (count, code, name; most first) instead of the
-    /// findings (text output).
+    /// findings, as ruff does (text, or a JSON array with `--format json`).
     #[arg(long)]
     statistics: bool,
     /// Report only these rules: codes or prefixes (`XA5`, `XA503`, `ALL`), comma-separated;
@@ -102,6 +103,17 @@ struct LintArgs {
     /// Record the findings in this baseline file (instead of reporting them) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Write the output to this file (whole or not at all, never through a link) instead of
+    /// standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Exit 0 even when findings are at or above `--fail-on` (2 still says the run could not
+    /// start).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Print the findings only: no summary line (text output).
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// `xacct graph`.
@@ -169,7 +181,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => {
             pool::run(args.input.threads, || match prepare(&args.input, false) {
                 Ok(prepared) => graph_cmd::run(prepared, args.format),
-                Err(code) => code,
+                Err(_) => EXIT_TROUBLE,
             })
         }
         Command::Access(args) => pool::run(args.input.threads, || access::run(args)),
@@ -204,18 +216,50 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Where the output goes: standard output, or (`--output-file`) a file written atomically
+/// through the gate's writer, which refuses links and anything but a regular file.
+fn emit(args: &LintArgs, bytes: &[u8]) -> Result<(), String> {
+    match &args.output_file {
+        Some(path) => xacct_input::gate::write_atomic(path, bytes)
+            .map_err(|e| format!("cannot write the output file {}: {e}", escape::path(path))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not a lint failure worth a panic; the status counts.
+            let _ = out.write_all(bytes).and_then(|()| out.flush());
+            Ok(())
+        }
+    }
+}
+
+/// The run could not start: said on standard error already; with `--format sarif`, a valid
+/// log says it too (`executionSuccessful: false`, a notification each), so that an upload step
+/// gets a log rather than an empty file.
+fn trouble(args: &LintArgs, troubles: &[xacct::Trouble]) -> u8 {
+    if args.format == Format::Sarif {
+        let mut out = Vec::new();
+        let cwd = std::env::current_dir().ok();
+        if render::sarif::write_failed(&mut out, troubles, cwd.as_deref()).is_ok() {
+            if let Err(e) = emit(args, &out) {
+                eprintln!("error: {}", escape::line(&e));
+            }
+        }
+    }
+    EXIT_TROUBLE
+}
+
 fn run_lint(args: LintArgs) -> u8 {
     let started = std::time::Instant::now();
-    if args.statistics && args.format != Format::Text {
-        eprintln!("error: --statistics is for --format text");
-        return EXIT_TROUBLE;
+    if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
+        let message = "--statistics is for --format text or json";
+        eprintln!("error: {message}");
+        return trouble(&args, &[xacct::Trouble::plain(message)]);
     }
     let cli_rules =
         match select::Layer::from_args(args.select.as_deref(), &args.extend_select, &args.ignore) {
             Ok(layer) => layer,
             Err(e) => {
                 eprintln!("error: {}", escape::line(&e.to_string()));
-                return EXIT_TROUBLE;
+                return trouble(&args, &[xacct::Trouble::plain(e.to_string())]);
             }
         };
     // A bad baseline stops the run before any work.
@@ -223,12 +267,12 @@ fn run_lint(args: LintArgs) -> u8 {
         Ok(baseline) => baseline,
         Err(e) => {
             eprintln!("error: {}", escape::line(&e));
-            return EXIT_TROUBLE;
+            return trouble(&args, &[xacct::Trouble::plain(e)]);
         }
     };
     let prepared = match prepare(&args.input, args.strict) {
         Ok(prepared) => prepared,
-        Err(code) => return code,
+        Err(troubles) => return trouble(&args, &troubles),
     };
     let mut run = lint::lint_all(
         &prepared.gate,
@@ -237,6 +281,7 @@ fn run_lint(args: LintArgs) -> u8 {
         &prepared.options,
     );
     lint::add_broken_configs(&mut run, prepared.configs.broken());
+    lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
     select::apply(&mut run, &prepared.configs, &cli_rules);
     changed::report_only_changed(&mut run, &prepared.companions);
     if let Some(path) = &args.write_baseline {
@@ -256,18 +301,16 @@ fn run_lint(args: LintArgs) -> u8 {
         };
     }
     let baselined = baseline.as_ref().map(|b| (b.apply(&mut run), b.path()));
+    let terminal =
+        args.output_file.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::IsTerminal::is_terminal(&std::io::stdout())
-                && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => render::text::auto_color(terminal),
     };
-    let stdout = std::io::stdout();
     // The time taken is for a person at a terminal; piped output stays the same from run to run.
-    let elapsed = std::io::IsTerminal::is_terminal(&stdout).then(|| started.elapsed());
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let elapsed = terminal.then(|| started.elapsed());
+    let mut out: Vec<u8> = Vec::new();
     let written = match args.format {
         Format::Text => render::text::write(
             &mut out,
@@ -276,9 +319,11 @@ fn run_lint(args: LintArgs) -> u8 {
                 color,
                 statistics: args.statistics,
                 elapsed,
+                quiet: args.quiet,
             },
         ),
         Format::Compact => render::compact::write(&mut out, &run),
+        Format::Json if args.statistics => render::json::write_statistics(&mut out, &run),
         Format::Json => render::json::write(&mut out, &run),
         Format::Sarif => {
             let cwd = std::env::current_dir().ok();
@@ -289,16 +334,21 @@ fn run_lint(args: LintArgs) -> u8 {
     };
     // The text summary says how many findings the baseline hid.
     let written = match (&baselined, args.format) {
-        (Some((applied, path)), Format::Text) => {
+        (Some((applied, path)), Format::Text) if !args.quiet => {
             written.and_then(|()| writeln!(out, "{}", baseline::summary(applied, path)))
         }
         _ => written,
     };
-    if written.and_then(|()| out.flush()).is_err() {
-        // A closed pipe (`| head`) is not a lint failure worth a panic; the status still counts.
+    if let Err(e) = written {
+        eprintln!("error: cannot render the findings: {e}");
+        return EXIT_TROUBLE;
+    }
+    if let Err(e) = emit(&args, &out) {
+        eprintln!("error: {}", escape::line(&e));
+        return EXIT_TROUBLE;
     }
     let threshold = Severity::from(args.fail_on);
-    if run.diagnostics().any(|d| d.severity >= threshold) {
+    if !args.exit_zero && run.diagnostics().any(|d| d.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -334,15 +384,16 @@ fn print_man(dir: Option<PathBuf>) -> u8 {
 }
 
 fn print_rules(format: RulesFormat) {
-    match format {
-        RulesFormat::Text => {
-            for rule in RULES {
-                println!(
-                    "{}  {:<36} {:<8} {}",
+    let text = match format {
+        RulesFormat::Text => RULES
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{}  {:<36} {:<8} {}\n",
                     rule.code, rule.name, rule.severity, rule.summary
-                );
-            }
-        }
+                )
+            })
+            .collect::<String>(),
         RulesFormat::Json => {
             let rules: Vec<_> = RULES
                 .iter()
@@ -352,10 +403,13 @@ fn print_rules(format: RulesFormat) {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
+            format!(
+                "{}\n",
                 serde_json::to_string_pretty(&rules).unwrap_or_default()
-            );
+            )
         }
-    }
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`xacct rules | head`) is no failure.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -26,6 +26,71 @@ use xacct_rules::{Severity, RULES};
 use crate::config::ConfigSet;
 use crate::lint::LintRun;
 
+/// Edit distance of two short ASCII texts, a swap of two neighbours counting one edit
+/// (`XA530` is one edit from `XA503`: optimal string alignment).
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// What a selector that selects nothing was probably meant to be: the code of a rule named
+/// so (`bucket-policy-missing-grant` is XA401), else the code or prefix of the same length
+/// one or two edits away (`XA530` is XA503, `XB1` is XA1), else a rule whose name is one or
+/// two edits away.
+pub fn suggestion(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 64 {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    if let Some(rule) = RULES.iter().find(|r| r.name == lower) {
+        return Some(rule.code.to_string());
+    }
+    let upper = text.to_ascii_uppercase();
+    let mut prefixes: Vec<&str> = RULES
+        .iter()
+        .filter_map(|r| r.code.get(..upper.len()))
+        .collect();
+    prefixes.dedup();
+    let best = |candidates: &mut dyn Iterator<Item = (usize, String)>| {
+        candidates
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, s)| s)
+    };
+    best(
+        &mut prefixes
+            .iter()
+            .map(|p| (distance(&upper, p), p.to_string())),
+    )
+    .or_else(|| {
+        best(
+            &mut RULES
+                .iter()
+                .map(|r| (distance(&lower, r.name), r.code.to_string())),
+        )
+    })
+}
+
 /// The rule that can never be turned off.
 pub const ALWAYS_ON: &str = "XA001";
 
@@ -49,9 +114,12 @@ impl Selector {
         if upper.len() >= 2 && RULES.iter().any(|r| r.code.starts_with(&upper)) {
             return Ok(Selector::Prefix(upper));
         }
+        let hint = suggestion(trimmed)
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
         Err(format!(
             "`{text}` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); \
-             `xacct rules` lists them"
+             {hint}`xacct rules` lists them"
         ))
     }
 
@@ -260,6 +328,31 @@ fn rules_of(configs: &ConfigSet, cli: &Layer, path: &Path) -> RuleSet {
     match configs.of(path) {
         Some(config) => RuleSet::resolve(&[&config.rules, cli]),
         None => RuleSet::resolve(&[cli]),
+    }
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_the_nearest_code_or_a_rule_name() {
+        assert_eq!(suggestion("XA530").as_deref(), Some("XA503"));
+        assert_eq!(suggestion("xa5033").as_deref(), None);
+        assert_eq!(suggestion("XB1").as_deref(), Some("XA1"));
+        assert_eq!(
+            suggestion("bucket-policy-missing-grant").as_deref(),
+            Some("XA401")
+        );
+        assert_eq!(
+            suggestion("bucket-policy-missing-grnt").as_deref(),
+            Some("XA401")
+        );
+        assert_eq!(suggestion("E3012"), None);
+        assert_eq!(
+            Selector::parse("XA530").unwrap_err(),
+            "`XA530` is no rule code or prefix of codes (such as `XA503`, `XA5` or `ALL`); did you mean `XA503`? `xacct rules` lists them"
+        );
     }
 }
 

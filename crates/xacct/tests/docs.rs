@@ -422,6 +422,44 @@ fn documented_command_lines_use_existing_flags() {
     );
 }
 
+#[test]
+fn options_tables_name_existing_lint_flags() {
+    let usage = String::from_utf8(xacct(&["lint", "--help"]).stdout).unwrap();
+    let mut named = 0;
+    let mut unknown = Vec::new();
+    for path in [
+        repo_root().join("README.md"),
+        repo_root().join("docs/configuration.md"),
+    ] {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The first cell of each row of an options table: `| `--flag VALUE`, `-f` | meaning |`.
+        for line in text.lines().filter(|l| l.starts_with("| `-")) {
+            let cell = line.split('|').nth(1).unwrap_or("");
+            for word in cell.split(|c: char| c == '`' || c == ',' || c.is_whitespace()) {
+                let is_flag = word.strip_prefix("--").is_some_and(|name| {
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                });
+                if is_flag {
+                    named += 1;
+                    if !usage.contains(&format!("{word} ")) && !usage.contains(&format!("{word}\n"))
+                    {
+                        unknown.push(format!("{}: {word}", relative(&path)));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        named >= 25,
+        "only {named} flags found in the options tables"
+    );
+    assert!(
+        unknown.is_empty(),
+        "options tables name flags `xacct lint --help` lacks:\n{}",
+        unknown.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Integration files
 

@@ -35,13 +35,14 @@ fn json_of(output: &Output) -> Value {
 }
 
 /// A scratch folder under the target directory, emptied first (canonical, as the binary's
-/// current folder will be).
+/// current folder will be); a repository of its own (`.git`), so that SARIF's URIs are
+/// relative to it and not to the checkout holding the target directory.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("formats")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir.canonicalize().unwrap()
 }
 
@@ -278,7 +279,7 @@ fn check_github_requirements(log: &Value) {
             !fingerprints.contains_key("primaryLocationLineHash"),
             "that key is GitHub's to compute"
         );
-        let fp = fingerprints["xacct/v1"].as_str().unwrap();
+        let fp = fingerprints["xacct/v2"].as_str().unwrap();
         assert!(fp.len() == 16 && fp.bytes().all(|b| b.is_ascii_hexdigit()));
     }
     // GitHub's limits for one run.
@@ -405,7 +406,7 @@ fn fingerprints_by_rule(log: &Value) -> Vec<(String, String, u64)> {
         .map(|r| {
             (
                 r["ruleId"].as_str().unwrap().to_string(),
-                r["partialFingerprints"]["xacct/v1"]
+                r["partialFingerprints"]["xacct/v2"]
                     .as_str()
                     .unwrap()
                     .to_string(),
@@ -461,36 +462,39 @@ fn decode_uri(uri: &str) -> PathBuf {
 }
 
 #[test]
-fn sarif_locations_are_relative_to_the_current_folder_and_resolve_to_the_files() {
+fn sarif_locations_are_relative_to_the_repository_root_and_resolve_to_the_files() {
     let dir = broken_walkthrough("locations");
     let uri_of = |log: &Value| {
         results(log)[0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
     };
-    // As given: `setup/…` from the scratch folder, `tools-…/…` from inside the setup, and the
-    // same for an absolute path inside the current folder.
+    // The scratch folder is the repository (it holds `.git`): `setup/…` however the files are
+    // named and from whichever folder of the repository xacct runs, so that code scanning,
+    // which resolves URIs against the checkout's root, finds the file.
     let from_dir = sarif(&dir, &["setup"]);
-    assert_eq!(
-        uri_of(&from_dir),
-        serde_json::json!({"uri": "setup/tools-111111111111/artifact-bucket-policy.json", "uriBaseId": "%SRCROOT%"})
-    );
+    let expected = serde_json::json!({"uri": "setup/tools-111111111111/artifact-bucket-policy.json", "uriBaseId": "%SRCROOT%"});
+    assert_eq!(uri_of(&from_dir), expected);
     assert_eq!(
         from_dir["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
         format!("file://{}/", dir.display())
     );
     let setup = dir.join("setup");
+    let from_setup = sarif(&setup, &["."]);
+    assert_eq!(uri_of(&from_setup), expected);
     assert_eq!(
-        uri_of(&sarif(&setup, &["."]))["uri"],
-        "tools-111111111111/artifact-bucket-policy.json"
+        from_setup["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", dir.display())
     );
+    assert_eq!(uri_of(&sarif(&dir, &[setup.to_str().unwrap()])), expected);
     assert_eq!(
-        uri_of(&sarif(&dir, &[setup.to_str().unwrap()]))["uri"],
-        "setup/tools-111111111111/artifact-bucket-policy.json"
+        uri_of(&sarif(&setup.join("prod-222222222222"), &[".."])),
+        expected
     );
-    // Outside the current folder: an absolute file URI, without a base.
-    let outside = sarif(&setup.join("prod-222222222222"), &[".."]);
+    // Outside the repository: an absolute file URI, without a base.
+    let other = broken_walkthrough("locations-other");
+    let outside = sarif(&dir, &[other.join("setup").to_str().unwrap()]);
     assert_eq!(
         uri_of(&outside),
-        serde_json::json!({"uri": format!("file://{}/tools-111111111111/artifact-bucket-policy.json", setup.display())})
+        serde_json::json!({"uri": format!("file://{}/setup/tools-111111111111/artifact-bucket-policy.json", other.display())})
     );
     // Percent-encoded, and each relative URI resolves against `%SRCROOT%` to the file.
     let odd = odd_paths("locations-odd");
@@ -1004,14 +1008,14 @@ fn statistics_count_findings_per_rule_most_first() {
             "lint",
             "--statistics",
             "--format",
-            "json",
+            "compact",
             "testdata/examples",
         ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: --statistics is for --format text\n"
+        "error: --statistics is for --format text or json\n"
     );
 }
 
@@ -1043,4 +1047,120 @@ fn the_summary_says_how_long_the_run_took_on_a_terminal() {
     let (number, unit) = timed.split_once(' ').unwrap();
     assert!(unit == "ms" || unit == "s", "{timed}");
     assert!(number.parse::<f64>().is_ok(), "{timed}");
+}
+
+#[test]
+fn sarif_rules_carry_a_security_severity() {
+    let dir = broken_walkthrough("security-severity");
+    let log = sarif(&dir, &["--strict", "setup"]);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let expected = match rule["defaultConfiguration"]["level"].as_str().unwrap() {
+            "error" => "8.0",
+            "warning" => "5.0",
+            "note" => "2.0",
+            other => panic!("level {other}"),
+        };
+        assert_eq!(rule["properties"]["security-severity"], expected, "{rule}");
+    }
+    let xa401 = rules.iter().find(|r| r["id"] == "XA401").unwrap();
+    assert_eq!(
+        xa401["properties"],
+        serde_json::json!({"tags": ["S3"], "security-severity": "8.0"})
+    );
+    // The least privilege rules are tagged `security`, which GitHub needs to read it.
+    let examples = sarif(&repo_root(), &["testdata/examples/qa-passrole-cfn"]);
+    let rules = examples["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let xa902 = rules.iter().find(|r| r["id"] == "XA902").unwrap();
+    assert_eq!(
+        xa902["properties"],
+        serde_json::json!({"tags": ["least privilege", "security"], "security-severity": "5.0"})
+    );
+}
+
+#[test]
+fn sarif_is_a_valid_log_when_the_run_cannot_start() {
+    let dir = scratch("sarif-trouble");
+    std::fs::write(
+        dir.join("xacct.toml"),
+        "region = \"mars-1\"\n[accounts]\nci = \"12\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("p.json"), "{}").unwrap();
+    let check = |out: &Output| -> Value {
+        assert_eq!(out.status.code(), Some(2));
+        let log = json_of(out);
+        let errors = schema_errors(&sarif_validator(), &log);
+        assert!(errors.is_empty(), "{errors:?}");
+        log
+    };
+    let log = check(&xacct(&dir, &["lint", "--format", "sarif", "."]));
+    let run = &log["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(run["invocations"][0]["exitCode"], 2);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let said: Vec<(String, u64, u64)> = notes
+        .iter()
+        .map(|n| {
+            let place = &n["locations"][0]["physicalLocation"];
+            assert_eq!(
+                place["artifactLocation"],
+                serde_json::json!({"uri": "xacct.toml", "uriBaseId": "%SRCROOT%"})
+            );
+            (
+                n["message"]["text"].as_str().unwrap().to_string(),
+                place["region"]["startLine"].as_u64().unwrap(),
+                place["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "invalid config: `mars-1` is not an AWS region name (e.g. us-east-1)".to_string(),
+                1,
+                10
+            ),
+            (
+                "invalid config: account `ci`: `12` is not a 12-digit account ID".to_string(),
+                3,
+                6
+            ),
+        ]
+    );
+    // A bad argument too, without a place.
+    let log = check(&xacct(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--config",
+            "/nonexistent/xacct.toml",
+            ".",
+        ],
+    ));
+    let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(note["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid config: cannot read /nonexistent/xacct.toml"));
+    let log = check(&xacct(
+        &dir,
+        &["lint", "--format", "sarif", "--region", "mars", "p.json"],
+    ));
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+        serde_json::json!([{"level": "error", "descriptor": {"id": "arguments"},
+            "message": {"text": "--region `mars` is not an AWS region name (e.g. us-east-1)"}}])
+    );
 }

@@ -40,7 +40,13 @@ fn lint(dir: &Path) -> (String, Option<i32>) {
         ],
     );
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
-    (stdout(&out), out.status.code())
+    // The two setups are two folders of one repository: their fingerprints differ by the path.
+    let findings: String = stdout(&out)
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("\"fingerprint\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (findings, out.status.code())
 }
 
 /// The lines of a config that are not comments or blank.

@@ -163,6 +163,12 @@ const REQUIREMENTS: &[Requirement] = &[
     },
     Requirement {
         seed: Walkthrough,
+        says: "Create a policy applied to the Amazon EC2 instance role configured for CodeDeploy that allows access to the Amazon S3 bucket (Terraform: the instance's profile names another role)",
+        fixture: "rules/XA507/fail-tf-linked-other-instance",
+        expect: Finding { code: "XA507", severity: "error", saying: "cannot get the revision", page_quotes: "instance role" },
+    },
+    Requirement {
+        seed: Walkthrough,
         says: "Configure a policy for the instance role that allows it to access the Amazon S3 bucket where pipeline artifacts are stored (its s3:ListBucket statement; the download works without it: a warning)",
         fixture: "rules/XA507/fail-cfn-linked-list",
         expect: Finding { code: "XA507", severity: "warning", saying: "cannot list the artifact bucket", page_quotes: "Configure a policy for the instance role that allows it to access the Amazon S3 bucket where pipeline artifacts are stored" },
@@ -192,6 +198,18 @@ const REQUIREMENTS: &[Requirement] = &[
         expect: Clean,
     },
     // The CodeDeploy user guide.
+    Requirement {
+        seed: CodeDeploy,
+        says: "AWS CodeDeploy deployment groups and the Amazon EC2 instances to which they deploy are strictly tied to the accounts under which they were created (a group declared in another account than the action's role)",
+        fixture: "rules/XA208/fail",
+        expect: Finding { code: "XA208", severity: "error", saying: "the deployment fails", page_quotes: "strictly tied to the accounts" },
+    },
+    Requirement {
+        seed: CodeDeploy,
+        says: "AWS CodeDeploy deployment groups and the Amazon EC2 instances to which they deploy are strictly tied to the accounts under which they were created (the group created through another account's Terraform provider)",
+        fixture: "rules/XA208/fail-tf",
+        expect: Finding { code: "XA208", severity: "error", saying: "the deployment fails", page_quotes: "strictly tied to the accounts" },
+    },
     Requirement {
         seed: CodeDeploy,
         says: "role-name represents the name of the IAM instance profile you just created (an instance profile ARN is no principal: the bucket policy is refused)",

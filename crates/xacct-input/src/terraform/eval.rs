@@ -157,6 +157,9 @@ pub struct Provider {
     pub region: Option<String>,
     /// A name for placeholders of what it does not say (`aws`, `module.a.aws.target`).
     pub name: String,
+    /// The `tags` of its `default_tags` block, as evaluated: tags every resource it creates
+    /// has unless the resource sets the key itself. `None` without the block.
+    pub default_tags: Option<Val>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -931,6 +934,23 @@ impl<'a> Eval<'a> {
         &self.modules[self.instances[inst].module].resources[res]
     }
 
+    /// The folder of the root module of the configuration `inst` belongs to: what tells the
+    /// run's configurations apart.
+    pub fn root_dir(&self, inst: usize) -> &Path {
+        let mut at = inst;
+        // Bounded: a parent comes before its children, and there are as many steps as
+        // instances at most.
+        for _ in 0..self.instances.len() {
+            match self.instances.get(at).and_then(|i| i.parent) {
+                Some((parent, _)) => at = parent,
+                None => break,
+            }
+        }
+        self.instances
+            .get(at)
+            .map_or(Path::new(""), |i| self.modules[i.module].dir.as_path())
+    }
+
     /// The address of a resource (`module.a.aws_iam_role.r`).
     pub fn address(&self, inst: usize, res: usize) -> String {
         let r = self.res(inst, res);
@@ -1237,6 +1257,7 @@ impl<'a> Eval<'a> {
                 account: settings(first).account,
                 region: settings(first).region.clone(),
                 name: format!("{}{key}", instance.prefix),
+                default_tags: None,
             };
         };
         let scope = Scope::new(inst, file);
@@ -1260,10 +1281,26 @@ impl<'a> Eval<'a> {
             .body
             .attr("region")
             .and_then(|r| self.eval(&scope, &r.value).known_str().map(str::to_string));
+        let default_tags =
+            block
+                .body
+                .blocks("default_tags")
+                .next()
+                .map(|b| match b.body.attr("tags") {
+                    Some(tags) => self.eval(&scope, &tags.value),
+                    None => Val::new(
+                        At {
+                            file,
+                            span: b.kind_span,
+                        },
+                        V::Map(Vec::new()),
+                    ),
+                });
         Provider {
             account: role_account.or(allowed).or(settings(file).account),
             region: region.or_else(|| settings(file).region.clone()),
             name: format!("{}{key}", instance.prefix),
+            default_tags,
         }
     }
 

@@ -13,6 +13,7 @@
 //! loaded ([`link`], as CloudFormation stacks are linked), and each file then loads the
 //! documents written in it. A file loaded on its own is a module of its own.
 
+pub mod compute;
 pub mod eval;
 pub mod hcl;
 pub mod plan;
@@ -108,9 +109,7 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
         })
         .collect();
     let eval = Eval::new(&files);
-    let mut output = Output {
-        files: HashMap::new(),
-    };
+    let mut output = Output::default();
     // Documents are made only from a configuration evaluated within its budget: past it, a
     // placeholder may stand where a document's shape needs a value (a principal's type, an
     // action's category), and nothing is checked rather than something guessed. The limit
@@ -151,6 +150,7 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
                 continue;
             }
             let attr = |name: &str| eval.resource_attr(inst, res, name);
+            let provider = eval.resource_provider(inst, res);
             let resource = Resource {
                 kind: r.kind,
                 address: eval.address(inst, res),
@@ -159,12 +159,17 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
                     span: r.block.labels.get(1).map_or(r.block.kind_span, |l| l.1),
                 },
                 values: eval.body(inst, res),
-                provider: eval.resource_provider(inst, res),
+                provider: provider.clone(),
+                scope: scope_of(&[
+                    eval.root_dir(inst).as_os_str().as_encoded_bytes(),
+                    provider.name.as_bytes(),
+                ]),
                 attr: &attr,
             };
             resources::emit(&mut output, &files, &resource, &managed);
         }
     }
+    output.finish();
     let mut issues: HashMap<u32, Vec<Issue>> = HashMap::new();
     for (file, issue) in eval.issues.into_inner() {
         issues.entry(file).or_default().push(issue);
@@ -186,6 +191,17 @@ pub fn link(sources: &[Source<'_>]) -> HashMap<PathBuf, Arc<FileContents>> {
             (s.path.to_path_buf(), Arc::new(file))
         })
         .collect()
+}
+
+/// The scope of a provider configuration (`xacct_model::compute::Place::scope`), from what
+/// identifies it in the run: a fixed hash, the same in every file's load.
+pub(crate) fn scope_of(parts: &[&[u8]]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for part in parts {
+        part.hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Loads a `.tf` or `.tfvars` file into `input`: what the run's link found in it, else (a
@@ -253,6 +269,10 @@ pub fn add_documents(
         .documents
         .policies
         .extend(contents.policies.iter().cloned());
+    input
+        .documents
+        .compute
+        .extend(contents.compute.clone().in_file(file));
     input
         .documents
         .ownership

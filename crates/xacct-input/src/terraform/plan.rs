@@ -286,10 +286,12 @@ pub fn load(file: FileId, root: &Node<'_>, text: &str, view: &FileView<'_>, inpu
                 .and_then(|c| c.get("provider_config"))
                 .and_then(|p| p.get(key));
             let (account, region) = config.map(provider_facts).unwrap_or_default();
+            // A plan's `tags_all` holds the default tags already.
             Provider {
                 account,
                 region,
                 name: key.clone(),
+                default_tags: None,
             }
         });
         let _ = values;
@@ -335,9 +337,7 @@ pub fn load(file: FileId, root: &Node<'_>, text: &str, view: &FileView<'_>, inpu
             managed.insert(arn.into_owned(), (policy.clone(), name));
         }
     }
-    let mut output = Output {
-        files: HashMap::new(),
-    };
+    let mut output = Output::default();
     for (p, values, key) in &resources {
         if !resources::EMITTING.contains(&p.kind.as_str()) {
             continue;
@@ -357,10 +357,13 @@ pub fn load(file: FileId, root: &Node<'_>, text: &str, view: &FileView<'_>, inpu
             at,
             values: values.clone(),
             provider: providers.get(key).cloned().unwrap_or_default(),
+            // A plan is one configuration: its provider configurations are its own.
+            scope: super::scope_of(&[b"plan", &file.0.to_le_bytes(), key.as_bytes()]),
             attr: &attr,
         };
         resources::emit(&mut output, &[], &resource, &managed);
     }
+    output.finish();
     let contents = output.files.remove(&0).unwrap_or_default();
     input.issues.extend(contents.issues.iter().cloned());
     let fallback_region = view.default_region();

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use xacct_model::arn::AccountId;
+use xacct_model::compute::Compute;
 use xacct_model::pipeline::Spanned;
 use xacct_model::policy::load_policy;
 use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
@@ -49,6 +50,9 @@ pub struct Contents {
     pub ownership: Vec<(Option<String>, Spanned<String>)>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// Deployment targets: groups, instances, Auto Scaling groups, launch templates and
+    /// configurations, instance profiles.
+    pub compute: Compute,
     /// What is wrong.
     pub issues: Vec<Issue>,
 }
@@ -65,6 +69,10 @@ pub struct Resource<'r> {
     pub values: Val,
     /// The provider configuration it is created through.
     pub provider: Provider,
+    /// Its provider configuration's identity in the run (see [`Place::scope`]).
+    ///
+    /// [`Place::scope`]: xacct_model::compute::Place::scope
+    pub scope: u64,
     /// An attribute, computed where Terraform computes it (an ARN).
     pub attr: &'r dyn Fn(&str) -> Val,
 }
@@ -215,6 +223,28 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
                 account_text(&p)
             ))
         }
+        // Names the API takes and AWS does not make up: without `name`, Terraform picks one
+        // on apply, the same placeholder whichever attribute names it.
+        (
+            false,
+            "aws_iam_instance_profile" | "aws_autoscaling_group" | "aws_launch_configuration",
+            "name" | "id",
+        )
+        | (false, "aws_launch_template", "name") => Some(arg("name").map_or_else(
+            || Val::unknown(at, format!("{address}.name")),
+            |n| Val::str(at, n),
+        )),
+        (false, "aws_iam_instance_profile", "arn") => {
+            let name = arg("name")
+                .unwrap_or_else(|| xacct_model::symbol::placeholder(&format!("{address}.name")));
+            let p = provider();
+            let path = arg("path").unwrap_or_else(|| "/".to_string());
+            text(format!(
+                "arn:{}:iam::{}:instance-profile{path}{name}",
+                partition(p.region.as_deref()),
+                account_text(&p)
+            ))
+        }
         (false, "aws_codepipeline" | "aws_codebuild_project", "id" | "name") => {
             Some(arg("name").map_or_else(unknown, |n| Val::str(at, n)))
         }
@@ -224,7 +254,7 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
 
 /// A member of an object value with its key's place. `null`, `""` and `[]` are absent: a plan
 /// shows an optional argument that is not set so (`"region": ""`, `"before_entry": []`).
-fn entry<'v>(map: &'v Val, key: &str) -> Option<(At, &'v Val)> {
+pub(super) fn entry<'v>(map: &'v Val, key: &str) -> Option<(At, &'v Val)> {
     match &map.v {
         V::Map(members) => members
             .iter()
@@ -465,14 +495,37 @@ pub fn parse_json(
 }
 
 /// The documents of a run, by file.
+#[derive(Default)]
 pub struct Output {
     /// By file index.
     pub files: HashMap<u32, Contents>,
+    /// CodeDeploy applications' compute platforms: (scope, name, platform).
+    pub platforms: Vec<(u64, String, String)>,
 }
 
 impl Output {
-    fn of(&mut self, file: u32) -> &mut Contents {
+    pub(super) fn of(&mut self, file: u32) -> &mut Contents {
         self.files.entry(file).or_default()
+    }
+
+    /// Once every resource is in: each deployment group takes its application's compute
+    /// platform (an application of the same name through the same provider configuration),
+    /// unless it says its own.
+    pub fn finish(&mut self) {
+        for contents in self.files.values_mut() {
+            for group in &mut contents.compute.deployment_groups {
+                if group.compute_platform.is_some() {
+                    continue;
+                }
+                group.compute_platform = self
+                    .platforms
+                    .iter()
+                    .find(|(scope, name, _)| {
+                        Some(*scope) == group.place.scope && *name == group.application.value
+                    })
+                    .map(|(_, _, platform)| platform.clone());
+            }
+        }
     }
 
     /// Adds a policy given as a value (`jsonencode`, a heredoc, a data source's `.json`, a
@@ -614,7 +667,7 @@ fn deferred_values(node: &Node<'_>, out: &mut Vec<(Span, String)>) {
 
 /// The role ARN a role policy or attachment names by `role` (a name, as the API takes it, or
 /// an ARN), in the account its provider creates it in.
-fn role_arn(role: &Val, provider: &Provider) -> Option<String> {
+pub(super) fn role_arn(role: &Val, provider: &Provider) -> Option<String> {
     let text = role.text()?.into_owned();
     if text.starts_with("arn:") {
         return Some(text);
@@ -641,6 +694,13 @@ pub const EMITTING: &[&str] = &[
     "aws_s3_bucket_ownership_controls",
     "aws_kms_key",
     "aws_codebuild_project",
+    "aws_codedeploy_app",
+    "aws_codedeploy_deployment_group",
+    "aws_instance",
+    "aws_autoscaling_group",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_iam_instance_profile",
 ];
 
 /// The documents of one resource.
@@ -783,6 +843,7 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                 }
             }
         }
+        kind if super::compute::KINDS.contains(&kind) => super::compute::emit(out, r),
         _ => {}
     }
 }

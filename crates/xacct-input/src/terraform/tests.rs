@@ -281,3 +281,347 @@ resource "aws_iam_role_policy" "q" {
         .iter()
         .all(xacct_model::managed::is_stand_in)));
 }
+
+const DEPLOY_ROOT: &str = r#"
+provider "aws" {
+  region = "us-east-2"
+  assume_role { role_arn = "arn:aws:iam::222222222222:role/terraform" }
+}
+provider "aws" {
+  alias  = "elsewhere"
+  region = "us-east-2"
+}
+provider "aws" {
+  alias  = "tagged"
+  region = "us-east-2"
+  assume_role { role_arn = "arn:aws:iam::222222222222:role/terraform" }
+  default_tags {
+    tags = { Env = "prod", Name = "default" }
+  }
+}
+resource "aws_codedeploy_app" "app" {
+  name = "Shop"
+}
+resource "aws_codedeploy_deployment_group" "web" {
+  app_name              = aws_codedeploy_app.app.name
+  deployment_group_name = "web"
+  autoscaling_groups    = [aws_autoscaling_group.web.name]
+  ec2_tag_set {
+    ec2_tag_filter {
+      key   = "Name"
+      type  = "KEY_AND_VALUE"
+      value = "web"
+    }
+    ec2_tag_filter {
+      key  = "Web"
+      type = "KEY_ONLY"
+    }
+  }
+  ec2_tag_set {
+    ec2_tag_filter {
+      value = "prod"
+      type  = "VALUE_ONLY"
+    }
+  }
+  on_premises_instance_tag_filter {
+    key   = "Rack"
+    type  = "KEY_AND_VALUE"
+    value = "7"
+  }
+}
+resource "aws_codedeploy_app" "functions" {
+  name             = "Functions"
+  compute_platform = "Lambda"
+}
+resource "aws_codedeploy_deployment_group" "functions" {
+  app_name              = aws_codedeploy_app.functions.name
+  deployment_group_name = "functions"
+}
+"#;
+
+const DEPLOY_FLEET: &str = r#"
+variable "tags" {}
+resource "aws_autoscaling_group" "web" {
+  min_size = 1
+  max_size = 2
+  mixed_instances_policy {
+    launch_template {
+      launch_template_specification {
+        launch_template_name = aws_launch_template.web.name
+      }
+      override {
+        launch_template_specification {
+          launch_template_id = aws_launch_template.arm.id
+          version            = "$Latest"
+        }
+      }
+    }
+  }
+}
+resource "aws_launch_template" "web" {
+  name = "web"
+  iam_instance_profile { name = aws_iam_instance_profile.web.name }
+}
+resource "aws_launch_template" "arm" {
+  iam_instance_profile { arn = aws_iam_instance_profile.web.arn }
+}
+resource "aws_iam_instance_profile" "web" {
+  name = "web"
+  path = "/app/"
+  role = aws_iam_role.web.name
+}
+resource "aws_iam_role" "web" {
+  name = "web-role"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_instance" "tagged" {
+  iam_instance_profile = "web"
+  tags = { Name = "web", Env = "prod" }
+}
+resource "aws_instance" "tags_unknown" {
+  iam_instance_profile = "web"
+  tags                 = var.tags
+}
+resource "aws_instance" "by_default_tags" {
+  provider             = aws.tagged
+  iam_instance_profile = "other"
+  tags                 = { Name = "web" }
+}
+resource "aws_instance" "own_tags_unknown" {
+  provider             = aws.tagged
+  iam_instance_profile = "web"
+  tags                 = var.tags
+}
+resource "aws_instance" "elsewhere" {
+  provider             = aws.elsewhere
+  iam_instance_profile = "web"
+  tags                 = { Name = "web", Env = "prod" }
+}
+"#;
+
+#[test]
+fn deployment_targets_lead_across_files_to_their_roles() {
+    use xacct_model::compute::{Compute, Missing, TagFilterType, Target};
+    let linked = run(&[("d/main.tf", DEPLOY_ROOT), ("d/fleet.tf", DEPLOY_FLEET)]);
+    let mut compute = Compute::default();
+    for (i, path) in ["d/main.tf", "d/fleet.tf"].iter().enumerate() {
+        let c = contents(&linked, path);
+        assert!(
+            c.issues.iter().all(|i| i.kind != IssueKind::Shape),
+            "{:?}",
+            c.issues
+        );
+        compute.extend(c.compute.clone().in_file(FileId(i as u32)));
+    }
+    let group = &compute.deployment_groups[0];
+    assert_eq!(
+        (group.application.value.as_str(), group.name.value.as_str()),
+        ("Shop", "web")
+    );
+    // An application without `compute_platform` deploys to servers.
+    assert_eq!(group.compute_platform.as_deref(), Some("Server"));
+    assert_eq!(
+        compute.deployment_groups[1].compute_platform.as_deref(),
+        Some("Lambda")
+    );
+    assert!(!compute.deployment_groups[1].deploys_to_instances());
+    let kinds: Vec<Vec<Option<TagFilterType>>> = group
+        .ec2_tag_groups
+        .iter()
+        .map(|g| g.iter().map(|f| f.kind).collect())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            vec![
+                Some(TagFilterType::KeyAndValue),
+                Some(TagFilterType::KeyOnly)
+            ],
+            vec![Some(TagFilterType::ValueOnly)]
+        ]
+    );
+    // The Auto Scaling group has no name before apply: its placeholder names it.
+    assert_eq!(
+        group.auto_scaling_groups[0].value,
+        "${aws_autoscaling_group.web.name}"
+    );
+    assert_eq!(
+        compute.instance_profiles[0].arn.as_deref(),
+        Some("arn:aws:iam::222222222222:instance-profile/app/web")
+    );
+    let resolution = compute.resolve(0);
+    let links: Vec<(Target, &str, &str)> = resolution
+        .links
+        .iter()
+        .map(|l| (l.target, l.role.as_str(), l.profile_by.as_str()))
+        .collect();
+    assert_eq!(
+        links,
+        [(
+            Target::Instance(0),
+            "arn:aws:iam::222222222222:role/web-role",
+            "instance `aws_instance.tagged`"
+        )],
+        "one link per role and profile, the first way found"
+    );
+    let gaps: Vec<(Missing, &str)> = resolution
+        .gaps
+        .iter()
+        .map(|g| (g.missing, g.what.as_str()))
+        .collect();
+    // Tags not known and a provider whose account is not known decide nothing; on-premises
+    // instances are not among the inputs.
+    assert_eq!(
+        gaps,
+        [
+            (Missing::Instances, "whether instance `aws_instance.tags_unknown` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
+            // Selected by the value `prod` of its provider's default tag `Env`.
+            (Missing::InstanceProfile, "instance profile `other` of instance `aws_instance.by_default_tags` is not among the inputs: which role it gives is not known"),
+            (Missing::Instances, "whether instance `aws_instance.own_tags_unknown` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
+            (Missing::Instances, "whether instance `aws_instance.elsewhere` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"),
+            (Missing::OnPremisesInstances, "deployment group `web` also deploys to on-premises instances, whose IAM user or role is not known"),
+        ]
+    );
+    // The provider's default tags, the instance's own winning.
+    let tags: Vec<(&str, &str)> = compute.instances[2]
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str()))
+        .collect();
+    assert_eq!(tags, [("Env", "prod"), ("Name", "web")]);
+    // Its own tags not known may replace any default tag: none is certain.
+    let tags: Vec<&str> = compute.instances[3]
+        .tags
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
+    assert_eq!(tags, ["${var.tags}"]);
+    // Both launch templates of the mixed instances policy are followed.
+    let asg = &compute.auto_scaling_groups[0];
+    assert_eq!(asg.launch_templates.len(), 2);
+    assert_eq!(asg.launch_templates[0].name.as_deref(), Some("web"));
+    assert_eq!(
+        asg.launch_templates[1].id.as_deref(),
+        Some("${aws_launch_template.arm.id}")
+    );
+}
+
+#[test]
+fn a_name_known_only_once_applied_names_nothing_in_another_configuration() {
+    use xacct_model::compute::{Compute, Missing};
+    let other = r#"
+provider "aws" {
+  region = "us-east-2"
+  assume_role { role_arn = "arn:aws:iam::222222222222:role/terraform" }
+}
+resource "aws_autoscaling_group" "web" {
+  min_size             = 1
+  max_size             = 1
+  launch_configuration = "web"
+}
+"#;
+    let root = DEPLOY_ROOT.replace(
+        "resource \"aws_codedeploy_app\" \"functions\"",
+        "resource \"aws_autoscaling_group\" \"unused\" {}\nresource \"aws_codedeploy_app\" \"functions\"",
+    );
+    let linked = run(&[("a/main.tf", &root), ("b/main.tf", other)]);
+    let mut compute = Compute::default();
+    for (i, path) in ["a/main.tf", "b/main.tf"].iter().enumerate() {
+        compute.extend(
+            contents(&linked, path)
+                .compute
+                .clone()
+                .in_file(FileId(i as u32)),
+        );
+    }
+    // `${aws_autoscaling_group.web.name}` of a/ is not b/'s group of the same address.
+    let gaps: Vec<Missing> = compute.resolve(0).gaps.iter().map(|g| g.missing).collect();
+    assert!(gaps.contains(&Missing::AutoScalingGroup), "{gaps:?}");
+    assert!(!gaps.contains(&Missing::LaunchConfiguration), "{gaps:?}");
+}
+
+#[test]
+fn a_plan_gives_its_deployment_targets_too() {
+    let text = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_codedeploy_deployment_group.g", "mode": "managed", "type": "aws_codedeploy_deployment_group", "name": "g",
+     "provider_name": "registry.terraform.io/hashicorp/aws",
+     "values": {"app_name": "Shop", "deployment_group_name": "web", "autoscaling_groups": [],
+                "ec2_tag_filter": [{"key": "Name", "type": "KEY_AND_VALUE", "value": "web"}],
+                "ec2_tag_set": [], "on_premises_instance_tag_filter": []}},
+    {"address": "aws_instance.web", "mode": "managed", "type": "aws_instance", "name": "web",
+     "provider_name": "registry.terraform.io/hashicorp/aws",
+     "values": {"iam_instance_profile": "web", "tags": {"Name": "web"}, "tags_all": {"Name": "web", "Team": "shop"}, "launch_template": []}},
+    {"address": "aws_instance.tags_later", "mode": "managed", "type": "aws_instance", "name": "tags_later",
+     "provider_name": "registry.terraform.io/hashicorp/aws",
+     "values": {"iam_instance_profile": "web", "tags": {"Name": "api"}}},
+    {"address": "aws_iam_instance_profile.web", "mode": "managed", "type": "aws_iam_instance_profile", "name": "web",
+     "provider_name": "registry.terraform.io/hashicorp/aws",
+     "values": {"name": "web", "path": "/", "role": "web-role"}}
+  ]}},
+  "resource_changes": [{"address": "aws_instance.tags_later", "change": {"after_unknown": {"tags_all": true}}}],
+  "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {
+    "region": {"constant_value": "us-east-2"},
+    "allowed_account_ids": {"constant_value": ["222222222222"]}}}}}
+}"#;
+    let source = xacct_syntax::SourceFile::new("plan.json", text.to_string());
+    let input = crate::load(FileId(3), &source, None, true, &crate::Options::default());
+    let compute = &input.documents.compute;
+    assert_eq!(compute.deployment_groups.len(), 1, "{:?}", input.issues);
+    let group = &compute.deployment_groups[0];
+    assert_eq!(group.place.file, FileId(3));
+    assert_eq!(
+        group.place.account,
+        xacct_model::arn::AccountId::parse("222222222222")
+    );
+    assert_eq!(
+        compute.instances[0].tags.len(),
+        2,
+        "tags_all, with the default tags"
+    );
+    let resolution = compute.resolve(0);
+    let roles: Vec<&str> = resolution.links.iter().map(|l| l.role.as_str()).collect();
+    assert_eq!(roles, ["arn:aws:iam::222222222222:role/web-role"]);
+    // `tags_all` known only once applied: the tags it adds are not known, so the filter that
+    // its own `Name=api` does not match decides nothing (xacct does not reason about which
+    // keys default tags may add: unknown, never a guess).
+    let gaps: Vec<&str> = resolution.gaps.iter().map(|g| g.what.as_str()).collect();
+    assert_eq!(
+        gaps,
+        ["whether instance `aws_instance.tags_later` is one of deployment group `web`'s is not known (its account, region or a tag is left open, or a filter has no `Type`)"]
+    );
+    // The filter's span is its object in the plan.
+    let span = group.ec2_tag_groups[0][0].span;
+    assert!(text[span.start as usize..span.end as usize].starts_with("{\"key\": \"Name\""));
+}
+
+#[test]
+fn a_deployment_group_is_in_its_service_role_account_when_the_provider_does_not_say() {
+    let text = r#"
+resource "aws_codedeploy_deployment_group" "g" {
+  app_name              = "Shop"
+  deployment_group_name = "web"
+  service_role_arn      = "arn:aws:iam::333333333333:role/CodeDeployServiceRole"
+}
+resource "aws_codedeploy_deployment_group" "h" {
+  app_name              = "Shop"
+  deployment_group_name = "api"
+  service_role_arn      = var.role
+  ecs_service {
+    cluster_name = "shop"
+    service_name = "api"
+  }
+}
+"#;
+    let linked = run(&[("g/main.tf", text)]);
+    let groups = &contents(&linked, "g/main.tf").compute.deployment_groups;
+    let accounts: Vec<Option<String>> = groups
+        .iter()
+        .map(|g| g.place.account.map(|a| a.to_string()))
+        .collect();
+    assert_eq!(accounts, [Some("333333333333".to_string()), None]);
+    // Its application is not among the inputs, but its ECS service says what it deploys to.
+    assert!(groups[0].deploys_to_instances());
+    assert!(!groups[1].deploys_to_instances());
+}

@@ -128,13 +128,13 @@ mod tests {
         let mut d = Diagnostic::new(rule, FileId(0), span, "a message: with, punctuation\n100%");
         d.help = help.map(str::to_string);
         LintRun {
-            line_widths: Default::default(),
             files: vec![LintedFile {
                 source: SourceFile::new(path, text.to_string()),
                 diagnostics: vec![d],
                 suppressed: Vec::new(),
                 outcome: Outcome::NotChecked,
             }],
+            ..Default::default()
         }
     }
 

@@ -35,6 +35,9 @@ struct JsonDiagnostic<'a> {
     end: Position,
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    /// What the finding is, however the files were named and wherever xacct ran
+    /// (`crate::fingerprint`): 16 hex digits, as SARIF's `partialFingerprints` and baselines.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -79,7 +82,11 @@ fn range(run: &LintRun, file: FileId, span: Span) -> (String, Position, Position
     )
 }
 
-fn diagnostic<'a>(run: &'a LintRun, d: &'a xacct_rules::Diagnostic) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(
+    run: &'a LintRun,
+    d: &'a xacct_rules::Diagnostic,
+    fingerprint: String,
+) -> JsonDiagnostic<'a> {
     let (path, start, end) = range(run, d.file, d.span);
     JsonDiagnostic {
         code: d.code,
@@ -103,18 +110,24 @@ fn diagnostic<'a>(run: &'a LintRun, d: &'a xacct_rules::Diagnostic) -> JsonDiagn
             })
             .collect(),
         help: d.help.as_deref(),
+        fingerprint,
     }
 }
 
 /// Writes the document.
 pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
-    let diagnostics = run.diagnostics().map(|d| diagnostic(run, d)).collect();
+    let diagnostics = run
+        .diagnostics()
+        .zip(crate::fingerprint::fingerprints(run))
+        .map(|(d, fp)| diagnostic(run, d, fp))
+        .collect();
     let suppressed = run
         .files
         .iter()
         .flat_map(|f| f.suppressed.iter())
-        .map(|(d, reason)| JsonSuppressed {
-            diagnostic: diagnostic(run, d),
+        .zip(crate::fingerprint::suppressed_fingerprints(run))
+        .map(|((d, reason), fp)| JsonSuppressed {
+            diagnostic: diagnostic(run, d, fp),
             reason: reason.as_deref(),
         })
         .collect();
@@ -132,4 +145,15 @@ pub fn write(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
     };
     let text = serde_json::to_string_pretty(&output).map_err(io::Error::other)?;
     writeln!(out, "{}", crate::escape::json(text))
+}
+
+/// `--statistics --format json`: the counts per rule, most first, as ruff writes them:
+/// `[{"code": "XA202", "name": "…", "count": 3}]`.
+pub fn write_statistics(out: &mut impl Write, run: &LintRun) -> io::Result<()> {
+    let rows: Vec<serde_json::Value> = super::text::statistics(run)
+        .into_iter()
+        .map(|(count, code, name)| serde_json::json!({"code": code, "name": name, "count": count}))
+        .collect();
+    let text = serde_json::to_string_pretty(&rows).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
 }

@@ -11,9 +11,11 @@
 //!   `partialFingerprints` from [`crate::fingerprint`], which stay put when lines move. The key is
 //!   xacct's own: `primaryLocationLineHash` belongs to GitHub, whose upload action computes it
 //!   and warns when a file brings a different value.
-//! - Locations are URIs relative to the current folder (`%SRCROOT%`, given in
-//!   `originalUriBaseIds`), with `/` separators and percent-encoding; a file outside the current
-//!   folder gets an absolute `file:` URI. Regions count columns in Unicode code points, as every
+//! - Locations are URIs relative to the repository root (`%SRCROOT%`, given in
+//!   `originalUriBaseIds`): the nearest folder at or above the current one that holds `.git`,
+//!   else the current folder. So a run in `infra/` of a repository gives `infra/p.json`, which is
+//!   where code scanning (which checks the repository out at its root) finds the file. URIs have
+//!   `/` separators and percent-encoding; a file outside the root gets an absolute `file:` URI. Regions count columns in Unicode code points, as every
 //!   xacct output does, and say so in `columnKind`.
 //! - Findings a template suppresses are results too, with an `inSource` suppression and its
 //!   reason, so that code scanning shows them as dismissed rather than fixed.
@@ -33,11 +35,13 @@ use crate::lint::LintRun;
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// The `uriBaseId` of every relative location: the folder xacct ran in.
+/// The `uriBaseId` of every relative location: the repository root.
 pub const SRCROOT: &str = "%SRCROOT%";
 
 /// The key of xacct's fingerprint in `partialFingerprints` (versioned, as SARIF recommends).
-pub const FINGERPRINT_KEY: &str = "xacct/v1";
+/// `v2`: from the path relative to the repository root and the message without account names
+/// (`v1` took both as shown, so they moved with the working folder and the config).
+pub const FINGERPRINT_KEY: &str = "xacct/v2";
 
 /// Where the rule pages are published: the workspace's `repository`, branch `main`.
 fn help_uri(code: &str) -> String {
@@ -59,10 +63,18 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// One: the run went through (`write_failed` writes the one that did not).
+    invocations: [Invocation; 1],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
 }
 
 #[derive(Serialize)]
@@ -116,6 +128,22 @@ struct Configuration {
 #[derive(Serialize)]
 struct RuleProperties<'a> {
     tags: Vec<&'a str>,
+    /// GitHub code scanning sorts and filters alerts by it (a number from 0.0 to 10.0, as a
+    /// string): see [`security_severity`].
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+/// The `security-severity` of a rule, from its default severity: an error (the pipeline fails,
+/// or access is wider than it must be) 8.0, "high" on GitHub's scale (7.0 to 8.9); a warning
+/// 5.0, "medium" (4.0 to 6.9); an info 2.0, "low" (0.1 to 3.9). None is "critical" (9.0 and
+/// above): xacct finds configurations that fail or grant too much, not exploits.
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    }
 }
 
 #[derive(Serialize)]
@@ -221,7 +249,13 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor<'static> {
             level: level(rule.severity),
         },
         properties: RuleProperties {
-            tags: family(rule.page).into_iter().collect(),
+            // GitHub reads `security-severity` only on rules tagged `security`: the least
+            // privilege rules are about security, the others about pipelines that fail.
+            tags: family(rule.page)
+                .into_iter()
+                .chain((family(rule.page) == Some("least privilege")).then_some("security"))
+                .collect(),
+            security_severity: security_severity(rule.severity),
         },
     }
 }
@@ -345,7 +379,10 @@ pub fn artifact_location(path: &Path, cwd: Option<&Path>) -> ArtifactLocation {
 
 struct Writer<'a> {
     run: &'a LintRun,
+    /// The current folder, which relative paths are relative to.
     cwd: Option<&'a Path>,
+    /// The folder URIs are relative to.
+    root: Option<&'a Path>,
     /// Per file, its location (computed once).
     locations: BTreeMap<FileId, ArtifactLocation>,
 }
@@ -353,11 +390,16 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn physical(&mut self, file: FileId, span: Span) -> PhysicalLocation {
         let source = self.run.source(file);
-        let cwd = self.cwd;
+        let (cwd, root) = (self.cwd, self.root);
         let artifact_location = self
             .locations
             .entry(file)
-            .or_insert_with(|| artifact_location(source.path(), cwd))
+            .or_insert_with(|| match cwd {
+                Some(cwd) if source.path().is_relative() => {
+                    artifact_location(&crate::paths::absolute(&cwd.join(source.path())), root)
+                }
+                _ => artifact_location(source.path(), root),
+            })
             .clone();
         let start = source.line_col(span.start);
         let end = source.line_col(span.end.max(span.start));
@@ -418,8 +460,10 @@ impl<'a> Writer<'a> {
 }
 
 /// Writes the log. `cwd` is the folder relative paths are relative to (`None` when it cannot be
-/// known: relative paths then still print relative, and `originalUriBaseIds` is left out).
+/// known: relative paths then still print relative, and `originalUriBaseIds` is left out); URIs
+/// are relative to the repository root holding it.
 pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Result<()> {
+    let root = cwd.map(|cwd| crate::fingerprint::repository_root(cwd).unwrap_or(cwd.to_path_buf()));
     let suppressed: Vec<(&Diagnostic, Option<&str>)> = run
         .files
         .iter()
@@ -439,6 +483,7 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
     let mut writer = Writer {
         run,
         cwd,
+        root: root.as_deref(),
         locations: BTreeMap::new(),
     };
     let mut results = Vec::new();
@@ -451,13 +496,14 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
     {
         results.push(writer.result(d, index_of(d.code), fp, Some(*reason)));
     }
-    let original_uri_base_ids = cwd
+    let original_uri_base_ids = root
+        .as_deref()
         .filter(|_| writer.locations.values().any(|l| l.uri_base_id.is_some()))
-        .map(|cwd| {
+        .map(|root| {
             (
                 SRCROOT,
                 ArtifactLocation {
-                    uri: file_uri(cwd, true),
+                    uri: file_uri(root, true),
                     uri_base_id: None,
                 },
             )
@@ -477,11 +523,81 @@ pub fn write(out: &mut impl Write, run: &LintRun, cwd: Option<&Path>) -> io::Res
                     rules: used.iter().map(|r| descriptor(r)).collect(),
                 },
             },
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             results,
         }],
     };
+    let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", crate::escape::json(text))
+}
+
+/// Writes the log of a run that could not start (exit status 2): no results, and an
+/// invocation with `executionSuccessful: false` and one `toolExecutionNotifications` entry a
+/// trouble (at its place in the config when it has one). Upload steps then get a valid log,
+/// and code scanning shows why the tool failed instead of an empty file.
+pub fn write_failed(
+    out: &mut impl Write,
+    troubles: &[crate::Trouble],
+    cwd: Option<&Path>,
+) -> io::Result<()> {
+    let root = cwd.map(|cwd| crate::fingerprint::repository_root(cwd).unwrap_or(cwd.to_path_buf()));
+    let mut relative_used = false;
+    let notifications: Vec<serde_json::Value> = troubles
+        .iter()
+        .map(|t| {
+            let mut note = serde_json::json!({
+                "level": "error",
+                "message": {"text": t.message},
+                "descriptor": {"id": "config"},
+            });
+            if let Some(path) = &t.path {
+                let absolute = match cwd {
+                    Some(cwd) if path.is_relative() => crate::paths::absolute(&cwd.join(path)),
+                    _ => path.clone(),
+                };
+                let artifact = artifact_location(&absolute, root.as_deref());
+                relative_used |= artifact.uri_base_id.is_some();
+                let mut physical = serde_json::json!({"artifactLocation": artifact});
+                if let Some((line, column)) = t.at {
+                    physical["region"] =
+                        serde_json::json!({"startLine": line, "startColumn": column});
+                }
+                note["locations"] = serde_json::json!([{"physicalLocation": physical}]);
+            }
+            if t.path.is_none() {
+                note["descriptor"] = serde_json::json!({"id": "arguments"});
+            }
+            note
+        })
+        .collect();
+    let mut run = serde_json::json!({
+        "tool": {"driver": {
+            "name": "xacct",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": [],
+        }},
+        "invocations": [{
+            "executionSuccessful": false,
+            "exitCode": crate::EXIT_TROUBLE,
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": [],
+    });
+    if let (Some(root), true) = (&root, relative_used) {
+        run["originalUriBaseIds"] = serde_json::json!({SRCROOT: {"uri": file_uri(root, true)}});
+    }
+    let log = serde_json::json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [run],
+    });
     let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
     writeln!(out, "{}", crate::escape::json(text))
 }

@@ -186,16 +186,36 @@ pub struct Options {
     /// How long the run took, for the summary line (`None` leaves it out, so that output that
     /// is compared or stored stays the same from run to run).
     pub elapsed: Option<std::time::Duration>,
+    /// The findings only, without the summary line (`--quiet`).
+    pub quiet: bool,
 }
 
-/// Writes every finding (or, with `statistics`, the counts per rule), then a summary line.
+/// Writes every finding (or, with `statistics`, the counts per rule), then a summary line
+/// (unless `quiet`).
 pub fn write(out: &mut impl Write, run: &LintRun, options: &Options) -> io::Result<()> {
     if options.statistics {
         write_statistics(out, run)?;
     } else {
         write_findings(out, run, options.color)?;
     }
+    if options.quiet {
+        return Ok(());
+    }
     writeln!(out, "{}", summary(run, options.elapsed))
+}
+
+/// Whether text is coloured when `--color auto`: `NO_COLOR` set and not empty says no, else
+/// `FORCE_COLOR` set and not empty says yes (as no-color.org and force-color.org define them),
+/// else only on a terminal.
+pub fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        false
+    } else if set("FORCE_COLOR") {
+        true
+    } else {
+        terminal
+    }
 }
 
 fn write_findings(out: &mut impl Write, run: &LintRun, color: bool) -> io::Result<()> {
@@ -306,6 +326,13 @@ pub fn summary(run: &LintRun, elapsed: Option<std::time::Duration>) -> String {
 /// Prints a config mistake to stderr with the config excerpt (escaped and windowed, as a
 /// finding's).
 pub fn config_error(error: &crate::config::ConfigError) {
+    one_config_error(error);
+    for more in &error.more {
+        one_config_error(more);
+    }
+}
+
+fn one_config_error(error: &crate::config::ConfigError) {
     let file = xacct_syntax::SourceFile::new(&error.path, error.text.clone());
     let len = error.text.len();
     let span = xacct_syntax::Span::new(
@@ -318,8 +345,7 @@ pub fn config_error(error: &crate::config::ConfigError) {
             .with_code("config")
             .with_label(LabeledSpan::new_primary_with_span(None, placed[0]));
     let report = miette::Report::new(diagnostic).with_source_code(excerpt);
-    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = auto_color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -355,7 +381,6 @@ mod tests {
             })
             .collect();
         LintRun {
-            line_widths: Default::default(),
             files: vec![
                 LintedFile {
                     source: SourceFile::new("a.json", "{}".to_string()),
@@ -370,6 +395,7 @@ mod tests {
                     outcome: Outcome::NotChecked,
                 },
             ],
+            ..Default::default()
         }
     }
 
