@@ -319,6 +319,15 @@ impl<'w> Org<'w> {
             };
             if let Some(store) = store {
                 let key = key_arn(&store.key);
+                // CodePipeline copies a cross-region action's inputs into its region's store
+                // as the pipeline role.
+                if model.multi_region && region != model.region && !action.inputs.is_empty() {
+                    let home = model.home.clone();
+                    self.use_(Op::Write, &store.bucket, &pipeline_role, &home, false, true);
+                    if let Some(key) = key {
+                        self.use_(Op::Encrypt, key, &pipeline_role, &home, false, true);
+                    }
+                }
                 if action.provider == "CodeBuild" {
                     // The project's service role moves the artifacts; the acting role only
                     // starts the build.

@@ -14,6 +14,7 @@ use xacct_iam::{
     OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
+use xacct_model::providers::ArtifactUse;
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
@@ -1019,10 +1020,10 @@ impl<'w> Builder<'w> {
             }
             let region = placement.region.as_ref().map(|r| r.value.as_str());
             let store = store_for(pipeline, region);
-            // A CodeBuild project reads its input artifacts and writes its outputs with its
-            // own service role (the project's, not the action's): the acting role only starts
-            // the build. The project's role is not in a pipeline declaration.
-            let own_artifacts = !(action.owner() == "AWS" && action.provider() == "CodeBuild");
+            // Which store questions the acting role is asked follows the provider
+            // (`providers::artifact_use`): a CodeBuild project reads and writes with its own
+            // service role, not in a pipeline declaration, so the acting role touches nothing.
+            let own_artifacts = xacct_model::providers::artifact_use(action) != ArtifactUse::NONE;
             // An action role that only assumes roles of other accounts (hops.rs): the action
             // runs as it all the same, so its questions would all fail and their findings
             // advise grants in the wrong account; one fact says what is wrong instead.
@@ -1060,6 +1061,24 @@ impl<'w> Builder<'w> {
                     continue;
                 }
             }
+            // CodePipeline copies the inputs of an action in another region than the
+            // pipeline's into that region's store, as the pipeline role: it writes that bucket
+            // and encrypts with that store's key (cross-region actions; run-time failure E9).
+            let home_region = unit.accounts.region.as_ref().map(|r| r.value.as_str());
+            if let (Some(store), Some(to), Some(from)) = (store, region, home_region) {
+                if to != from && pipeline.artifact_stores.is_some() && !action.inputs.is_empty() {
+                    let access = StoreAccess {
+                        p,
+                        at: (s, a),
+                        action,
+                        store,
+                        pipeline_name,
+                        home,
+                        region,
+                    };
+                    self.ask_replication(&access, &pipeline_asker);
+                }
+            }
             if let Some(store) = store.filter(|_| own_artifacts) {
                 let access = StoreAccess {
                     p,
@@ -1068,8 +1087,10 @@ impl<'w> Builder<'w> {
                     store,
                     pipeline_name,
                     home,
+                    region,
                 };
                 self.ask_store(&access, &acting, false);
+                self.ask_build_output_keys(&access, &acting, unit, region);
                 // CodeDeploy agents fetch the revision with their instances' role.
                 if action.is("AWS", "CodeDeploy") {
                     self.ask_instance_roles(&access, acting_account, region, unit.file);
@@ -1131,6 +1152,126 @@ impl<'w> Builder<'w> {
         }
     }
 
+    /// The pipeline role's copy of an action's inputs into the store of the action's region:
+    /// `s3:PutObject` on that bucket and `kms:GenerateDataKey` with that store's key (a key of
+    /// another region is XA304's alone).
+    fn ask_replication(&mut self, access: &StoreAccess<'_>, pipeline_role: &Asker) {
+        let Some(facts) = self.store_facts(access.store, access.pipeline_name) else {
+            return;
+        };
+        let Some(first) = access.action.inputs.first() else {
+            return;
+        };
+        let role_node = self.role(&pipeline_role.name);
+        let bucket_node = At::Bucket(facts.bucket.clone());
+        let need = Need::new(access.p, Some(access.at), Artifacts::Replica, false);
+        let object = self.intern(&format!(
+            "{}{}/{SAMPLE_OBJECT_ID}",
+            facts.objects,
+            first_chars(&first.value, 10)
+        ));
+        self.ask(
+            role_node.clone(),
+            bucket_node,
+            Question {
+                kind: EdgeKind::CanWrite,
+                need: need.clone(),
+                asker: pipeline_role.clone(),
+                iam_action: "s3:PutObject",
+                resource: object,
+                resource_account: access.home,
+                resource_kind: ResourceKind::S3,
+                resource_policy: Some((PolicyOf::Bucket, facts.bucket.clone())),
+                context: facts.put.clone(),
+            },
+        );
+        let key = facts
+            .key
+            .clone()
+            .filter(|(arn, _)| access.region.is_none_or(|r| key_region(arn) == r));
+        if let (Some((key_arn, key_account)), Some(via_s3)) = (key, facts.via_s3.clone()) {
+            self.ask(
+                role_node,
+                At::Key(key_arn.clone()),
+                Question {
+                    kind: EdgeKind::CanEncrypt,
+                    need,
+                    asker: pipeline_role.clone(),
+                    iam_action: "kms:GenerateDataKey",
+                    resource: key_arn.clone(),
+                    resource_account: key_account,
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key_arn)),
+                    context: via_s3,
+                },
+            );
+        }
+    }
+
+    /// An action in another account than a CodeBuild project's key that reads what the build
+    /// made must decrypt it with the project's key (CodeBuild encrypts its output artifacts
+    /// with the project's `EncryptionKey`), when that key is not the store's and the inputs
+    /// hold the project with its key named by ARN. Asked of the acting role, as its provider
+    /// reads the artifact (`providers::artifact_use`).
+    fn ask_build_output_keys(
+        &mut self,
+        access: &StoreAccess<'_>,
+        asker: &Asker,
+        unit: &PipelineUnit,
+        region: Option<&str>,
+    ) {
+        let action = access.action;
+        if !xacct_model::providers::artifact_use(action).decrypt {
+            return;
+        }
+        let Some(asker_account) = asker.account else {
+            return;
+        };
+        let store_key = access
+            .store
+            .encryption_key
+            .as_ref()
+            .map(|k| k.value.as_str());
+        let mut keys: Vec<(Arc<str>, AccountId)> = Vec::new();
+        for input in &action.inputs {
+            let Some((key, key_account)) =
+                build_output_key(self.lookup.workspace, unit, &input.value)
+            else {
+                continue;
+            };
+            // Same-region only: a cross-region consumer reads the replica CodePipeline made
+            // with that region's store key.
+            let key_region = key_region(&key);
+            if store_key == Some(key.as_str())
+                || key_account == asker_account
+                || region.is_some_and(|r| r != key_region)
+                || keys.iter().any(|(k, _)| **k == *key)
+            {
+                continue;
+            }
+            let key = self.intern(&key);
+            keys.push((key, key_account));
+        }
+        for (key, key_account) in keys {
+            let context = self.contexts.via_s3(key_region(&key));
+            self.ask(
+                self.role(&asker.name),
+                At::Key(key.clone()),
+                Question {
+                    kind: EdgeKind::CanDecrypt,
+                    need: Need::new(access.p, Some(access.at), Artifacts::BuildOutput, false),
+                    asker: asker.clone(),
+                    iam_action: "kms:Decrypt",
+                    resource: key.clone(),
+                    resource_account: Some(key_account),
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key)),
+                    context,
+                },
+            );
+        }
+    }
+
     /// What the questions about one artifact store share, found once per pipeline and store:
     /// `None` when the store names no bucket.
     fn store_facts(
@@ -1178,6 +1319,7 @@ impl<'w> Builder<'w> {
             store,
             pipeline_name,
             home,
+            region,
         } = *access;
         let Some(facts) = self.store_facts(store, pipeline_name) else {
             return;
@@ -1202,7 +1344,26 @@ impl<'w> Builder<'w> {
             builder.scratch = name;
             interned
         };
-        let key = &facts.key;
+        // A key of another region than the store's cannot encrypt its artifacts at all:
+        // XA304 is the one finding, and no grant of that key is worth a question.
+        let key = &facts
+            .key
+            .clone()
+            .filter(|(arn, _)| region.is_none_or(|r| key_region(arn) == r));
+        // An instance role fetches and decrypts the revision; an action's role does what its
+        // provider does with the store.
+        // The agent gets the revision; the walkthrough gives its role `s3:ListBucket` on the
+        // bucket beside `s3:Get*` (without it a missing object reads as 403, not 404).
+        let uses = if instance_role {
+            ArtifactUse {
+                read: true,
+                decrypt: true,
+                write: false,
+                list: true,
+            }
+        } else {
+            xacct_model::providers::artifact_use(action)
+        };
         let (inputs, outputs) = (Artifacts::Inputs, Artifacts::Outputs);
         let need = |artifacts: Artifacts| Need::new(p, Some(at), artifacts, instance_role);
         let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
@@ -1239,7 +1400,7 @@ impl<'w> Builder<'w> {
                 resource_policy: bucket_policy.clone(),
                 context,
             };
-        if let Some(first) = action.inputs.first() {
+        if let Some(first) = action.inputs.first().filter(|_| uses.read) {
             let resource = object(self, &first.value);
             let question = bucket_question(
                 EdgeKind::CanRead,
@@ -1249,24 +1410,11 @@ impl<'w> Builder<'w> {
                 secure.clone(),
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
-            ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
-        }
-        if instance_role {
-            // The agent gets the revision; the walkthrough gives its role `s3:ListBucket` on
-            // the bucket beside `s3:Get*` (without it a missing object reads as 403, not 404).
-            if !action.inputs.is_empty() {
-                let question = bucket_question(
-                    EdgeKind::CanList,
-                    Artifacts::None,
-                    "s3:ListBucket",
-                    facts.bucket_arn.clone(),
-                    secure,
-                );
-                self.ask(role_node, bucket_node, question);
+            if uses.decrypt {
+                ask_key(self, EdgeKind::CanDecrypt, "kms:Decrypt", inputs);
             }
-            return;
         }
-        if let Some(first) = action.outputs.first() {
+        if let Some(first) = action.outputs.first().filter(|_| uses.write) {
             let resource = object(self, &first.value);
             let context = facts.put.clone();
             let question = bucket_question(
@@ -1279,7 +1427,7 @@ impl<'w> Builder<'w> {
             self.ask(role_node.clone(), bucket_node.clone(), question);
             ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", outputs);
         }
-        if !action.inputs.is_empty() || !action.outputs.is_empty() {
+        if uses.list && (!action.inputs.is_empty() || !action.outputs.is_empty()) {
             let resource = facts.bucket_arn.clone();
             let question = bucket_question(
                 EdgeKind::CanList,
@@ -1290,7 +1438,8 @@ impl<'w> Builder<'w> {
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
         }
-        if action.category() == "Source"
+        if !instance_role
+            && action.category() == "Source"
             && action.is("AWS", "CodeCommit")
             && !action.outputs.is_empty()
         {
@@ -1333,6 +1482,39 @@ struct StoreAccess<'a> {
     store: &'a ArtifactStore,
     pipeline_name: &'a str,
     home: Option<AccountId>,
+    /// The region the action runs in: the store's region.
+    region: Option<&'a str>,
+}
+
+/// The key ARN and account of the project key of the CodeBuild action of `unit` that makes
+/// `artifact`, when the inputs hold that project (in the action's account and region) and
+/// name its key by ARN. The AWS managed key (`alias/aws/s3`) is XA318's without a question.
+pub(crate) fn build_output_key(
+    workspace: &Workspace,
+    unit: &PipelineUnit,
+    artifact: &str,
+) -> Option<(String, AccountId)> {
+    let (s, a, producer) = unit
+        .doc
+        .pipeline
+        .actions()
+        .find(|(_, _, action)| action.outputs.iter().any(|o| o.value == artifact))?;
+    if !(producer.owner() == "AWS" && producer.provider() == "CodeBuild") {
+        return None;
+    }
+    let placement = unit.accounts.of(s, a);
+    let account = placement.account.as_ref()?.value;
+    let region = placement.region.as_ref().map(|r| r.value.as_str());
+    let name = producer.config("ProjectName")?.value.as_str();
+    let project = workspace.project(name, account, region)?;
+    let key = project.project.encryption_key.as_ref()?;
+    match KeyRef::parse(&key.value) {
+        Ok(KeyRef::KeyArn {
+            account: Some(key_account),
+            ..
+        }) => Some((key.value.clone(), key_account)),
+        _ => None,
+    }
 }
 
 /// Roles of `account` that EC2 instances may assume (their trust policy names

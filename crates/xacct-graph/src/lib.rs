@@ -175,6 +175,12 @@ pub enum Artifacts {
     Inputs,
     /// The action's output artifacts.
     Outputs,
+    /// The action's input artifacts that a CodeBuild action made: encrypted with the build
+    /// project's key, not the store's (the question is about that key).
+    BuildOutput,
+    /// The action's input artifacts, which CodePipeline copies with the pipeline role into the
+    /// store of the action's region when it is not the pipeline's (cross-region actions).
+    Replica,
 }
 
 impl Need {
@@ -222,7 +228,9 @@ impl Need {
     /// The artifacts the check concerns, as the action in `workspace` declares them.
     pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
         match (self.action_in(workspace), self.artifacts) {
-            (Some(action), Artifacts::Inputs) => &action.inputs,
+            (Some(action), Artifacts::Inputs | Artifacts::BuildOutput | Artifacts::Replica) => {
+                &action.inputs
+            }
             (Some(action), Artifacts::Outputs) => &action.outputs,
             _ => &[],
         }

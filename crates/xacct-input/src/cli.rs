@@ -572,3 +572,19 @@ pub fn load_ownership(root: &Node) -> (Option<Spanned<String>>, Vec<Issue>) {
         });
     (value, reader.file.issues)
 }
+
+/// Reads `{"LocationConstraint": "eu-west-1"}` (`aws s3api get-bucket-location`): the bucket's
+/// region, where it is written. S3 prints `null` for us-east-1 (and `EU` for the legacy
+/// eu-west-1 constraint).
+pub fn load_bucket_location(root: &Node) -> Option<Spanned<String>> {
+    let value = root.get("LocationConstraint")?;
+    let region = match &value.value {
+        xacct_syntax::json::Value::Null => "us-east-1".to_string(),
+        _ => match value.as_str()? {
+            "" => "us-east-1".to_string(),
+            "EU" => "eu-west-1".to_string(),
+            region => region.to_string(),
+        },
+    };
+    Some(Spanned::new(region, value.span))
+}

@@ -51,6 +51,10 @@ pub enum DocumentKind {
     Template,
     /// A bucket's object ownership setting.
     BucketOwnership,
+    /// CodeBuild projects (`aws codebuild batch-get-projects`): their encryption keys.
+    BuildProjects,
+    /// A bucket's region (`aws s3api get-bucket-location`).
+    BucketLocation,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
     /// groups, launch templates or configurations, instance profiles.
     Compute,
@@ -80,6 +84,10 @@ impl DocumentKind {
             DocumentKind::Policy
         } else if has("OwnershipControls") {
             DocumentKind::BucketOwnership
+        } else if crate::codebuild::is_projects(root) {
+            DocumentKind::BuildProjects
+        } else if root.as_object().is_some_and(|m| m.len() == 1) && has("LocationConstraint") {
+            DocumentKind::BucketLocation
         } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
             || crate::compute::is_bare_deployment_group(root)
         {

@@ -13,6 +13,7 @@
 pub mod cdk;
 pub mod cfn;
 pub mod cli;
+pub mod codebuild;
 pub mod compute;
 pub mod detect;
 pub mod gate;
@@ -164,6 +165,10 @@ pub struct Documents {
     pub compute: xacct_model::compute::Compute,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
+    /// CodeBuild projects (their encryption keys).
+    pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// The regions of buckets: (bucket when the input names it, region).
+    pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Parts checked under an undecided condition.
@@ -381,6 +386,15 @@ fn load_as(
                 None if input.issues.is_empty() => input.outcome = Outcome::NotChecked,
                 None => {}
             }
+        }
+        DocumentKind::BucketLocation => match cli::load_bucket_location(root) {
+            Some(region) => input.documents.bucket_regions.push((None, region)),
+            None => input.outcome = Outcome::NotChecked,
+        },
+        DocumentKind::BuildProjects => {
+            let (projects, issues) = codebuild::load(root);
+            input.issues.extend(issues);
+            input.documents.projects = projects;
         }
         DocumentKind::Template => {
             cfn::load(file, root, text, path, view, &mut input);

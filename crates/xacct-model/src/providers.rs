@@ -249,6 +249,70 @@ pub fn is_source(category: &str) -> bool {
     category == "Source"
 }
 
+/// What an action's own role (its `roleArn`, else the pipeline role) does with the artifact
+/// store: which of the store questions apply to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArtifactUse {
+    /// `s3:GetObject` on its input artifacts.
+    pub read: bool,
+    /// `kms:Decrypt` with the store key on its input artifacts (the object's content).
+    pub decrypt: bool,
+    /// `s3:PutObject` and `kms:GenerateDataKey` for its output artifacts.
+    pub write: bool,
+    /// `s3:ListBucket` on the store's bucket.
+    pub list: bool,
+}
+
+impl ArtifactUse {
+    /// Reads, decrypts, writes and lists: what CodePipeline's own job workers do for an
+    /// action that consumes or produces artifacts (CloudFormation reads the template out of
+    /// the artifact with the action role; the cross-account walkthrough's note "Other AWS
+    /// resources will require policies specific to their resource requirements").
+    pub const ALL: ArtifactUse = ArtifactUse {
+        read: true,
+        decrypt: true,
+        write: true,
+        list: true,
+    };
+    /// Touches nothing in the store.
+    pub const NONE: ArtifactUse = ArtifactUse {
+        read: false,
+        decrypt: false,
+        write: false,
+        list: false,
+    };
+}
+
+/// Which role touches an action's artifacts, per provider.
+///
+/// - CodeBuild: the build project's service role downloads the inputs and uploads the outputs
+///   (the CodeBuild action reference: the project's service role needs the artifact bucket and
+///   key); the action role only calls `codebuild:StartBuild`/`BatchGetBuilds`.
+/// - CodeDeploy (EC2/on-premises): the action role registers the revision's S3 location and
+///   creates the deployment; the CodeDeploy agent downloads and decrypts the bundle with the
+///   instances' role. The cross-account walkthrough ("Create a pipeline in CodePipeline that
+///   uses resources from another AWS account") gives `CrossAccount_Role` only the CodeDeploy
+///   policy and `s3:GetObject*`/`s3:PutObject`/`s3:PutObjectAcl` on the bucket's objects (no
+///   KMS, no `s3:ListBucket`), and gives the KMS policy and `s3:ListBucket` to the EC2 instance
+///   role. So the action role is asked for `s3:GetObject` only (the walkthrough grants it "to
+///   retrieve input artifacts"; a HEAD of an SSE-KMS object needs no key permission), never for
+///   the key or the listing.
+/// - Every other AWS provider: [`ArtifactUse::ALL`].
+pub fn artifact_use(action: &crate::Action) -> ArtifactUse {
+    if action.owner() == "AWS" && action.provider() == "CodeBuild" {
+        ArtifactUse::NONE
+    } else if action.is("AWS", "CodeDeploy") {
+        ArtifactUse {
+            read: true,
+            decrypt: false,
+            write: false,
+            list: false,
+        }
+    } else {
+        ArtifactUse::ALL
+    }
+}
+
 /// The API calls CodePipeline makes with an action's role, grouped by the resource they
 /// concern, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
 /// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are

@@ -72,6 +72,54 @@ pub struct OwnershipUnit {
     pub ownership: crate::pipeline::Spanned<String>,
 }
 
+/// The region a bucket is in (`aws s3api get-bucket-location`, a template's or a Terraform
+/// provider's region for the bucket it creates).
+#[derive(Clone, Debug)]
+pub struct BucketRegionUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The bucket, when the input names it (else the config's `[[bind]]`).
+    pub bucket: Option<String>,
+    /// The region, where it is written (or where the bucket is declared).
+    pub region: crate::pipeline::Spanned<String>,
+}
+
+/// A CodeBuild project as far as the artifacts it writes are concerned
+/// (`aws codebuild batch-get-projects`, `AWS::CodeBuild::Project`, `aws_codebuild_project`):
+/// CodeBuild encrypts a build's output artifacts with the project's encryption key.
+#[derive(Clone, Debug)]
+pub struct BuildProject {
+    /// The project's name, where it is written.
+    pub name: crate::pipeline::Spanned<String>,
+    /// Its account, when the input says (the project ARN; else the file's account).
+    pub account: Option<AccountId>,
+    /// Its region, when the input says (the project ARN).
+    pub region: Option<String>,
+    /// The encryption key as written (key ARN, alias ARN, `alias/…`, key ID). `None` when the
+    /// project names none: CodeBuild then uses the AWS managed key `alias/aws/s3` of the
+    /// project's account.
+    pub encryption_key: Option<crate::pipeline::Spanned<String>>,
+}
+
+impl BuildProject {
+    /// True when the project's key is the AWS managed key for S3 (none named, or
+    /// `alias/aws/s3` in any form), which only its own account can use.
+    pub fn uses_aws_managed_key(&self) -> bool {
+        self.encryption_key
+            .as_ref()
+            .is_none_or(|k| k.value == "alias/aws/s3" || k.value.ends_with(":alias/aws/s3"))
+    }
+}
+
+/// A CodeBuild project with the file it is declared in.
+#[derive(Clone, Debug)]
+pub struct BuildProjectUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The project.
+    pub project: BuildProject,
+}
+
 /// A role's permissions boundary, as a file of the workspace names it.
 #[derive(Debug)]
 pub struct BoundaryUnit {
@@ -119,6 +167,10 @@ pub struct Workspace {
     pub compute: crate::compute::Compute,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryUnit>,
+    /// CodeBuild projects (their encryption keys).
+    pub projects: Vec<BuildProjectUnit>,
+    /// The regions buckets are in.
+    pub bucket_regions: Vec<BucketRegionUnit>,
     index: HashMap<Governs, Vec<usize>>,
     /// The SCPs (`true`) and RCPs (`false`) of each account, with their levels.
     organization: OrganizationIndex,
@@ -176,6 +228,8 @@ impl Workspace {
             ownership,
             compute: crate::compute::Compute::default(),
             boundaries: Vec::new(),
+            projects: Vec::new(),
+            bucket_regions: Vec::new(),
             index,
             organization,
             boundary_of: HashMap::new(),
@@ -188,6 +242,39 @@ impl Workspace {
     pub fn with_compute(mut self, compute: crate::compute::Compute) -> Workspace {
         self.compute = compute;
         self
+    }
+
+    /// Adds the regions the run's inputs say its buckets are in.
+    pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
+        self.bucket_regions = regions;
+        self
+    }
+
+    /// Adds the CodeBuild projects of the run.
+    pub fn with_projects(mut self, projects: Vec<BuildProjectUnit>) -> Workspace {
+        self.projects = projects;
+        self
+    }
+
+    /// The CodeBuild project `name` of `account` (and `region`, when both are known): the one
+    /// a CodeBuild action in that account names. `None` when the inputs hold no such project
+    /// or more than one that fits.
+    pub fn project(
+        &self,
+        name: &str,
+        account: AccountId,
+        region: Option<&str>,
+    ) -> Option<&BuildProjectUnit> {
+        let mut fits = self.projects.iter().filter(|p| {
+            p.project.name.value == name
+                && p.project.account == Some(account)
+                && match (region, p.project.region.as_deref()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        });
+        let first = fits.next()?;
+        fits.next().is_none().then_some(first)
     }
 
     /// True when the run holds anything beyond roles' and resources' own policies: SCPs, RCPs,

@@ -65,6 +65,9 @@ pub struct Diagnostic {
     /// The trust-graph check this finding is about (index into `TrustGraph::checks`), so a
     /// picture of the graph can mark the edge.
     pub check: Option<usize>,
+    /// Further checks the same root cause refuses (the same role assumed by other actions),
+    /// which the finding covers too: one finding, every broken edge marked.
+    pub also_about: Vec<usize>,
 }
 
 impl Diagnostic {
@@ -80,6 +83,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             check: None,
+            also_about: Vec::new(),
         }
     }
 

@@ -168,6 +168,8 @@ pub fn check_all(
     let mut ownership = Vec::new();
     let mut compute = xacct_model::compute::Compute::default();
     let mut boundaries = Vec::new();
+    let mut projects = Vec::new();
+    let mut bucket_regions = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
@@ -210,7 +212,26 @@ pub fn check_all(
                 ownership: ownership_setting.setting,
             });
         }
+        for (bucket, region) in documents.bucket_regions {
+            let bucket = bucket.or_else(|| match binding {
+                Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
+                _ => None,
+            });
+            bucket_regions.push(xacct_model::workspace::BucketRegionUnit {
+                file: loaded.file,
+                bucket,
+                region,
+            });
+        }
         compute.extend(documents.compute);
+        // A project whose input does not say its account (a template) is in the file's.
+        projects.extend(documents.projects.into_iter().map(|mut project| {
+            project.account = project.account.or(account);
+            xacct_model::workspace::BuildProjectUnit {
+                file: loaded.file,
+                project,
+            }
+        }));
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
         assumptions.extend(
             documents
@@ -226,7 +247,9 @@ pub fn check_all(
     }
     let workspace = Workspace::new(pipelines, policies, ownership)
         .with_boundaries(boundaries)
-        .with_compute(compute);
+        .with_compute(compute)
+        .with_projects(projects)
+        .with_bucket_regions(bucket_regions);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
         TrustGraph::build(&workspace)
@@ -239,6 +262,7 @@ pub fn check_all(
         workspace: &workspace,
         graph: &graph,
         strict: options.strict,
+        explained: std::sync::OnceLock::new(),
     };
     // Workspace rules only read the workspace and the graph: one task per rule. Handing work
     // to the pool costs more than checking a few pipelines (one file linted on its own, a

@@ -32,8 +32,8 @@ pub fn run(prepared: Prepared, format: GraphFormat) -> u8 {
     // The findings that break an edge: check index → codes.
     let mut marks: HashMap<usize, Vec<String>> = HashMap::new();
     for d in run.diagnostics() {
-        if let Some(check) = d.check {
-            let codes = marks.entry(check).or_default();
+        for check in d.check.iter().chain(&d.also_about) {
+            let codes = marks.entry(*check).or_default();
             if !codes.iter().any(|c| c == d.code) {
                 codes.push(d.code.to_string());
             }

@@ -71,6 +71,10 @@ pub struct TemplateContents {
     pub ownership: Vec<(String, Spanned<String>)>,
     /// Roles' permissions boundaries.
     pub boundaries: Vec<BoundaryRef>,
+    /// CodeBuild projects (their encryption keys); account and region are the stack's.
+    pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// Buckets the template creates: (name, where declared); their region is the stack's.
+    pub buckets: Vec<(String, Span)>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
     /// Suppressions.
@@ -165,6 +169,23 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    // Only a region the config or a manifest gives is where the stack (and its buckets) is.
+    if let Some(region) = &stack_region {
+        input.documents.bucket_regions.extend(
+            contents
+                .buckets
+                .iter()
+                .map(|(name, span)| (Some(name.clone()), Spanned::new(region.clone(), *span))),
+        );
+    }
+    input
+        .documents
+        .projects
+        .extend(contents.projects.into_iter().map(|mut project| {
+            project.account = facts.account;
+            project.region = stack_region.clone();
+            project
+        }));
     input
         .documents
         .compute
@@ -434,7 +455,29 @@ pub fn load_template(
                     entry.bypass_lockout_check = bypasses_lockout_check(&template, properties);
                 }
             }
+            "AWS::CodeBuild::Project" => {
+                // A key the template leaves unevaluated is unknown, not absent: only a
+                // project without `EncryptionKey` uses the AWS managed key.
+                let key = match properties.get("EncryptionKey") {
+                    None => Some(None),
+                    Some(k) => template.eval_text(k).map(|v| Some(Spanned::new(v, k.span))),
+                };
+                let name = template.eval_text(&ref_node(id, *id_span));
+                if let (Some(name), Some(encryption_key)) = (name, key) {
+                    contents
+                        .projects
+                        .push(xacct_model::workspace::BuildProject {
+                            name: Spanned::new(name, *id_span),
+                            account: None,
+                            region: None,
+                            encryption_key,
+                        });
+                }
+            }
             "AWS::S3::Bucket" => {
+                if let Some(name) = template.eval_text(&ref_node(id, *id_span)) {
+                    contents.buckets.push((name, *id_span));
+                }
                 let ownership = properties
                     .get("OwnershipControls")
                     .and_then(|o| o.get("Rules"))

@@ -285,6 +285,10 @@ pub fn add_documents(
                     setting: setting.clone(),
                 }),
         );
+    input
+        .documents
+        .projects
+        .extend(contents.projects.iter().cloned());
 }
 
 #[cfg(test)]

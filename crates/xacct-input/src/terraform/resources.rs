@@ -48,6 +48,8 @@ pub struct Contents {
     pub policies: Vec<PolicyEntry>,
     /// Buckets' object ownership: (bucket, setting).
     pub ownership: Vec<(Option<String>, Spanned<String>)>,
+    /// CodeBuild projects (their encryption keys).
+    pub projects: Vec<xacct_model::workspace::BuildProject>,
     /// Deployment targets: groups, instances, Auto Scaling groups, launch templates and
     /// configurations, instance profiles.
     pub compute: Compute,
@@ -691,6 +693,7 @@ pub const EMITTING: &[&str] = &[
     "aws_s3_bucket_policy",
     "aws_s3_bucket_ownership_controls",
     "aws_kms_key",
+    "aws_codebuild_project",
     "aws_codedeploy_app",
     "aws_codedeploy_deployment_group",
     "aws_instance",
@@ -801,6 +804,29 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                     }
                 }
             }
+        }
+        "aws_codebuild_project" => {
+            let Some(name) = entry(values, "name").and_then(|(_, n)| n.text().map(|t| t.into_owned())) else {
+                return;
+            };
+            // Only an absent `encryption_key` is the AWS managed key; one that is there but not
+            // text (null in a plan) is unknown.
+            let encryption_key = match entry(values, "encryption_key") {
+                None => None,
+                Some((_, key)) => match key.text() {
+                    Some(text) => {
+                        let span = if key.at.file == file { key.at.span } else { r.at.span };
+                        Some(Spanned::new(text.into_owned(), span))
+                    }
+                    None => return,
+                },
+            };
+            out.of(file).projects.push(xacct_model::workspace::BuildProject {
+                name: Spanned::new(name, r.at.span),
+                account: r.provider.account,
+                region: r.provider.region.clone(),
+                encryption_key,
+            });
         }
         "aws_s3_bucket_ownership_controls" => {
             let bucket = entry(values, "bucket").and_then(|(_, b)| b.text().map(|t| t.into_owned()));

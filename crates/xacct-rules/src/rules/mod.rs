@@ -37,6 +37,7 @@ pub mod xa107;
 pub mod xa108;
 pub mod xa109;
 pub mod xa110;
+pub mod xa111;
 pub mod xa201;
 pub mod xa202;
 pub mod xa203;
@@ -57,6 +58,7 @@ pub mod xa313;
 pub mod xa315;
 pub mod xa316;
 pub mod xa317;
+pub mod xa318;
 pub mod xa401;
 pub mod xa402;
 pub mod xa403;
@@ -96,6 +98,9 @@ pub struct WorkspaceContext<'a> {
     pub graph: &'a xacct_graph::TrustGraph,
     /// `--strict`: report what could not be verified.
     pub strict: bool,
+    /// The checks XA508 explains (a condition that never holds), found once for every rule
+    /// that leaves them to it.
+    pub explained: std::sync::OnceLock<std::collections::HashSet<usize>>,
 }
 
 /// Where an action sits: stage index, action index.
@@ -328,6 +333,20 @@ impl<'a> WorkspaceContext<'a> {
                 format!(
                     "action `{}` deploys with CodeDeploy in this role's account",
                     action.display_name()
+                ),
+            ));
+        }
+        // The pipeline role copies a cross-region action's inputs: point at the region.
+        if need.artifacts == xacct_graph::Artifacts::Replica {
+            let action = action?;
+            let region = action.region.as_ref()?;
+            return Some((
+                unit.file,
+                region.span,
+                format!(
+                    "action `{}` runs in {}: the pipeline role copies its input artifacts there",
+                    action.display_name(),
+                    region.value
                 ),
             ));
         }
@@ -732,6 +751,60 @@ pub trait PushAbout {
 impl PushAbout for Vec<Diagnostic> {
     fn push_about(&mut self, check: usize, diagnostic: Diagnostic) {
         self.push(diagnostic.about(check));
+    }
+}
+
+/// One finding per root cause across the actions of a run: when several actions meet the same
+/// refused question (one role that cannot assume another, whichever action asks), the first
+/// reports it and each later one only adds the label where it names the role.
+pub struct OncePer<K> {
+    at: std::collections::HashMap<K, usize>,
+}
+
+impl<K: std::hash::Hash + Eq> Default for OncePer<K> {
+    fn default() -> Self {
+        OncePer {
+            at: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> OncePer<K> {
+    /// True when `key` is new: the caller then pushes exactly one finding onto `out`. Else
+    /// the finding already pushed for `key` gains the role site of `need` and covers `check`
+    /// too, and false.
+    pub fn first(
+        &mut self,
+        key: K,
+        out: &mut [Diagnostic],
+        cx: &WorkspaceContext<'_>,
+        need: &xacct_graph::Need,
+        check: Option<usize>,
+    ) -> bool {
+        match self.at.get(&key) {
+            Some(&index) => {
+                let Some(diag) = out.get_mut(index) else {
+                    return false;
+                };
+                if let Some(check) = check {
+                    diag.also_about.push(check);
+                }
+                if let Some((file, span, message)) = cx.role_site(need) {
+                    if !diag.labels.iter().any(|l| l.file == file && l.span == span) {
+                        diag.labels.push(crate::diagnostic::Label {
+                            file,
+                            span,
+                            message,
+                        });
+                    }
+                }
+                false
+            }
+            None => {
+                self.at.insert(key, out.len());
+                true
+            }
+        }
     }
 }
 

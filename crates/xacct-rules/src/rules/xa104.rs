@@ -1,6 +1,7 @@
 //! XA104 artifact-store-layout: `artifactStore` and `artifactStores` used wrongly.
 
 use crate::registry::{declare_rule, Check};
+use crate::rules::xa110::never_cross_region;
 use crate::rules::PipelineContext;
 use crate::Diagnostic;
 
@@ -32,7 +33,8 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(home) = home_region else { return };
             for (_, _, action) in pipeline.actions() {
                 let Some(region) = &action.region else { continue };
-                if region.value != home.value {
+                // A source, custom or third-party action can never be cross-region: XA110's.
+                if region.value != home.value && never_cross_region(action).is_none() {
                     out.push(
                         cx.diag(
                             &RULE,
@@ -65,6 +67,14 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             for (_, _, action) in pipeline.actions() {
                 let Some(region) = &action.region else { continue };
+                let at_home = home_region.is_some_and(|h| h.value == region.value);
+                // The pipeline region's missing store is reported once, above; a source,
+                // custom or third-party action in another region is XA110's.
+                if at_home
+                    || (home_region.is_some() && never_cross_region(action).is_some())
+                {
+                    continue;
+                }
                 if !has(&region.value) {
                     out.push(
                         cx.diag(

@@ -20,15 +20,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(region) = &action.region else {
             continue;
         };
-        let kind = if action.category() == "Source" {
-            "source"
-        } else if matches!(action.owner(), "ThirdParty" | "Custom") {
-            if action.owner() == "Custom" {
-                "custom"
-            } else {
-                "third-party"
-            }
-        } else {
+        let Some(kind) = never_cross_region(action) else {
             continue;
         };
         if region.value != home.value {
@@ -47,5 +39,20 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 .help(format!("remove `region` or set it to {}", home.value)),
             );
         }
+    }
+}
+
+/// What kind of action `action` is when it can never run in another region than the
+/// pipeline's ("source", "custom", "third-party"): the one finding for such an action with a
+/// foreign `region` is this rule's, not XA104's about its store.
+pub(crate) fn never_cross_region(action: &xacct_model::Action) -> Option<&'static str> {
+    if action.category() == "Source" {
+        Some("source")
+    } else if action.owner() == "Custom" {
+        Some("custom")
+    } else if action.owner() == "ThirdParty" {
+        Some("third-party")
+    } else {
+        None
     }
 }

@@ -20,8 +20,19 @@ declare_rule!(
 );
 
 /// The KMS actions a reader or a writer of artifacts needs, as the walkthrough grants them.
-pub(crate) fn kms_actions(kind: EdgeKind) -> (&'static str, &'static [&'static str]) {
-    match kind {
+pub(crate) fn kms_actions(c: &xacct_graph::Check) -> (&'static str, &'static [&'static str]) {
+    if c.need.artifacts == xacct_graph::Artifacts::Replica {
+        return (
+            "copy the action's input artifacts into the store of its region (replication)",
+            &[
+                "kms:GenerateDataKey*",
+                "kms:Encrypt",
+                "kms:ReEncrypt*",
+                "kms:DescribeKey",
+            ],
+        );
+    }
+    match c.kind {
         EdgeKind::CanDecrypt => (
             "decrypt its input artifacts",
             &["kms:Decrypt", "kms:DescribeKey"],
@@ -40,11 +51,18 @@ pub(crate) fn kms_actions(kind: EdgeKind) -> (&'static str, &'static [&'static s
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanDecrypt)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanEncrypt))
+        // A build project's key is XA318's.
+        .filter(|(_, c)| c.need.artifacts != xacct_graph::Artifacts::BuildOutput)
     {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         let Some(key_policy) = c.resource_policy else {
             continue;
         };
@@ -55,7 +73,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if !seen.insert((c.kind, c.principal.clone(), key_policy)) {
             continue;
         }
-        let (what, actions) = kms_actions(c.kind);
+        let (what, actions) = kms_actions(c);
         let account = c
             .principal_account
             .map(|a| format!(", account {a}"))

@@ -35,7 +35,28 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         let help = "name the key by its key ARN, `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`";
         let form = match KeyRef::parse(&key.value) {
             Ok(KeyRef::AliasName { .. }) => "an alias name",
-            Ok(KeyRef::KeyId(_)) => "a bare key ID",
+            // A key ID resolves in the action's account, which the action reference allows for
+            // cross-account actions ("you can only use the key ID or key ARN"): right for a
+            // key of that account. Wrong only where the pipeline shows the key with that ID is
+            // another account's; else the key's account is unknown and the rule stays silent.
+            Ok(KeyRef::KeyId(id)) => {
+                let Some((arn, owner)) = keys_by_arn(cx)
+                    .into_iter()
+                    .find(|(_, (key_id, owner))| *key_id == id && *owner != runs_in)
+                    .map(|(arn, (_, owner))| (arn, owner))
+                else {
+                    continue;
+                };
+                out.push(
+                    cx.diag(&RULE, key.span, format!(
+                        "`KMSEncryptionKeyARN` of S3 deploy action `{}` is a bare key ID, which KMS resolves in account {runs_in}, where the action runs; but the key with that ID is `{arn}`, of account {owner}, and is not found there (or another key is used)",
+                        action.display_name()
+                    ))
+                    .label_opt(label.0, label.1)
+                    .help(format!("name the key by its key ARN, `{arn}`")),
+                );
+                continue;
+            }
             // An alias ARN names the account whose alias it is: in the action's own account it
             // resolves there; elsewhere it is the doubtful form XA302 warns about for the store
             // key (aliases are recognised only in the account that created the key).
@@ -65,4 +86,35 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             .help(help),
         );
     }
+}
+
+/// The keys the pipeline names by key ARN (its stores' keys, other actions' keys), with their
+/// key IDs and accounts.
+fn keys_by_arn<'p>(cx: &PipelineContext<'p>) -> Vec<(&'p str, (String, xacct_model::AccountId))> {
+    let pipeline = cx.pipeline();
+    let stores = pipeline
+        .artifact_store
+        .iter()
+        .map(|s| &s.value)
+        .chain(
+            pipeline
+                .artifact_stores
+                .iter()
+                .flat_map(|m| m.value.iter().map(|r| &r.store)),
+        )
+        .filter_map(|s| s.encryption_key.as_ref());
+    let actions = pipeline
+        .actions()
+        .filter_map(|(_, _, a)| a.config("KMSEncryptionKeyARN"));
+    stores
+        .chain(actions)
+        .filter_map(|k| match KeyRef::parse(&k.value) {
+            Ok(KeyRef::KeyArn {
+                account: Some(account),
+                key_id,
+                ..
+            }) => Some((k.value.as_str(), (key_id, account))),
+            _ => None,
+        })
+        .collect()
 }

@@ -20,8 +20,14 @@ declare_rule!(
 );
 
 /// What reading or writing artifacts takes, as the walkthrough grants it.
-pub(crate) fn s3_actions(kind: EdgeKind) -> (&'static str, &'static [&'static str]) {
-    match kind {
+pub(crate) fn s3_actions(c: &xacct_graph::Check) -> (&'static str, &'static [&'static str]) {
+    if c.need.artifacts == xacct_graph::Artifacts::Replica {
+        return (
+            "copy the action's input artifacts into the store of its region (replication)",
+            &["s3:PutObject"],
+        );
+    }
+    match c.kind {
         EdgeKind::CanRead => ("read its input artifacts", &["s3:GetObject*"]),
         _ => ("write its output artifacts", &["s3:PutObject"]),
     }
@@ -39,11 +45,16 @@ pub(crate) fn bucket_objects(object: &str) -> String {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanRead)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanWrite))
     {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         let Some(bucket_policy) = c.resource_policy else {
             continue;
         };
@@ -61,7 +72,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let (what, actions) = s3_actions(c.kind);
+        let (what, actions) = s3_actions(c);
         let artifacts: Vec<String> = c
             .need
             .artifact_names(cx.workspace)

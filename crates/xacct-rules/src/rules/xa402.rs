@@ -22,15 +22,20 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx
         .graph
         .checks_not_allowed_of(EdgeKind::CanRead)
         .chain(cx.graph.checks_not_allowed_of(EdgeKind::CanWrite))
     {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         let Some(&first) = c.identity_policies.first() else {
             continue;
         };
-        let (what, actions) = s3_actions(c.kind);
+        let (what, actions) = s3_actions(c);
         // A Deny of the role's own (a guardrail) defeats whatever allows the access.
         if let Some(diag) = cx.identity_deny(&RULE, c, what) {
             if seen.insert((c.kind, c.principal.clone(), bucket_objects(&c.resource))) {

@@ -51,7 +51,9 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
         };
         for proof in proofs.iter().filter(|p| p.side.is_resource_side()) {
-            if !seen.insert((proof.file, proof.span, c.iam_action)) {
+            // One finding per Deny statement: the statement is the root cause, whichever
+            // requests and roles of the pipeline it blocks.
+            if !seen.insert((proof.file, proof.span)) {
                 continue;
             }
             let mut diag = cx.diag(&RULE, proof.file, proof.anchor, format!(

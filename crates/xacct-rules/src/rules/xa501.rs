@@ -17,17 +17,34 @@ declare_rule!(
 );
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut once = crate::rules::OncePer::default();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanAssume) {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         // CodePipeline assuming the pipeline role is XA504's.
         if c.principal_account.is_none() || c.identity_policies.is_empty() {
             continue;
         }
-        if let Some(diag) = cx.boundary_refusal(&RULE, c, "assume the role of the action") {
-            out.push_about(check_index, diag);
+        let boundary = cx.boundary_refusal(&RULE, c, "assume the role of the action");
+        let deny = deny_on(&c.outcome, Side::Identity);
+        if boundary.is_none() && !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;
         }
-        let deny = deny_on(&c.outcome, Side::Identity);
-        if !c.outcome.misses(Side::Identity) && deny.is_none() {
+        // Every action that runs as the role meets the same refusal: one finding.
+        if !once.first(
+            (c.principal.clone(), c.resource.clone()),
+            out,
+            cx,
+            &c.need,
+            Some(check_index),
+        ) {
+            continue;
+        }
+        if let Some(diag) = boundary {
+            out.push_about(check_index, diag);
             continue;
         }
         let message = format!(

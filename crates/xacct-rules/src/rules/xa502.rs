@@ -17,7 +17,13 @@ declare_rule!(
 );
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut once = crate::rules::OncePer::default();
+    let explained = crate::rules::xa508::explained(cx);
     for (check_index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanAssume) {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&check_index) {
+            continue;
+        }
         if c.principal_account.is_none() {
             continue;
         }
@@ -26,6 +32,16 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let deny = deny_on(&c.outcome, Side::Resource);
         if !c.outcome.misses(Side::Resource) && deny.is_none() {
+            continue;
+        }
+        // Every action that runs as the role meets the same refusal: one finding.
+        if !once.first(
+            (c.principal.clone(), c.resource.clone()),
+            out,
+            cx,
+            &c.need,
+            Some(check_index),
+        ) {
             continue;
         }
         let diag = match deny {

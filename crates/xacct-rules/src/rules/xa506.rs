@@ -28,7 +28,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     // differs: an added Allow does not override a Deny).
     let mut missing: BTreeMap<(usize, ActionIndex), Vec<usize>> = BTreeMap::new();
     let mut denied: BTreeMap<DeniedBy, Vec<usize>> = BTreeMap::new();
+    let explained = crate::rules::xa508::explained(cx);
     for (index, c) in cx.graph.checks_not_allowed_of(EdgeKind::CanCall) {
+        // A condition that never holds is the root cause: XA508's one finding.
+        if explained.contains(&index) {
+            continue;
+        }
         let Some(at) = c.need.action_index() else {
             continue;
         };

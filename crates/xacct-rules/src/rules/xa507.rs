@@ -28,12 +28,15 @@ declare_rule!(
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let deployments = cx.graph.deployments();
+    let explained = crate::rules::xa508::explained(cx);
     // The roles the instances certainly use first: such a role is reported once, as theirs,
     // and not again as a candidate of another action.
     let mut checks: Vec<_> = cx
         .graph
         .instance_role_checks_with_source()
         .filter(|(_, c, _)| c.outcome.is_refused())
+        // A condition that never holds is the root cause: XA508's one finding.
+        .filter(|(index, _, _)| !explained.contains(index))
         .collect();
     checks.sort_by_key(|(index, _, source)| {
         (matches!(source, InstanceSource::Candidate { .. }), *index)

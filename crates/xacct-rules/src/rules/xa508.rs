@@ -34,6 +34,64 @@ struct Fixed {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
+    scan(cx, |check_index, c, unit, condition, fixed| {
+        if !seen.insert((unit.file, condition.key.span)) {
+            return;
+        }
+        let mut diag = cx.diag(
+            &RULE,
+            unit.file,
+            condition.key.span,
+            format!(
+                "this condition never holds for `{}` ({}): the request carries {} {} ({}), which no value of this `{}` names; the grant it is on is useless for {} on `{}`",
+                c.principal,
+                cx.who(&c.need),
+                fixed.key,
+                fixed.account,
+                fixed.whose,
+                condition.operator.value,
+                c.iam_action,
+                c.resource_shown(),
+            ),
+        );
+        if let Some((file, span, text)) = cx.role_site(&c.need) {
+            diag = diag.label_in(file, span, text);
+        }
+        out.push_about(
+            check_index,
+            diag.help(format!(
+                "name account {} in the condition (or drop it)",
+                fixed.account
+            )),
+        );
+    });
+}
+
+/// The checks a grant would allow but for a condition that never holds: this rule's finding
+/// is their root cause, so the rules that report a missing grant leave them alone (one root
+/// cause, one finding).
+pub(crate) fn explained<'c>(cx: &'c WorkspaceContext<'_>) -> &'c HashSet<usize> {
+    cx.explained.get_or_init(|| {
+        let mut found = HashSet::new();
+        scan(cx, |check_index, _, _, _, _| {
+            found.insert(check_index);
+        });
+        found
+    })
+}
+
+/// Calls `found` for each refused check and each condition of a statement that would grant
+/// it that never holds.
+fn scan<'c>(
+    cx: &WorkspaceContext<'c>,
+    mut found: impl FnMut(
+        usize,
+        &'c xacct_graph::Check,
+        &'c xacct_model::workspace::PolicyUnit,
+        &'c xacct_model::policy::Condition,
+        Fixed,
+    ),
+) {
     let not_allowed = cx
         .graph
         .checks
@@ -92,35 +150,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     if !never_holds(condition, &fixed) {
                         continue;
                     }
-                    if !seen.insert((unit.file, condition.key.span)) {
-                        continue;
-                    }
-                    let mut diag = cx.diag(
-                        &RULE,
-                        unit.file,
-                        condition.key.span,
-                        format!(
-                            "this condition never holds for `{}` ({}): the request carries {} {} ({}), which no value of this `{}` names; the grant it is on is useless for {} on `{}`",
-                            c.principal,
-                            cx.who(&c.need),
-                            fixed.key,
-                            fixed.account,
-                            fixed.whose,
-                            condition.operator.value,
-                            c.iam_action,
-                            c.resource_shown(),
-                        ),
-                    );
-                    if let Some((file, span, text)) = cx.role_site(&c.need) {
-                        diag = diag.label_in(file, span, text);
-                    }
-                    out.push_about(
-                        check_index,
-                        diag.help(format!(
-                            "name account {} in the condition (or drop it)",
-                            fixed.account
-                        )),
-                    );
+                    found(check_index, c, unit, condition, fixed);
                 }
             }
         }

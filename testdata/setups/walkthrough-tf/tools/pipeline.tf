@@ -70,5 +70,21 @@ resource "aws_codepipeline" "pipeline" {
         DeploymentGroupName = "AccountBApplicationGroupName"
       }
     }
+
+    action {
+      name            = "ExternalPublish"
+      category        = "Deploy"
+      owner           = "AWS"
+      provider        = "S3"
+      version         = "1"
+      run_order       = 2
+      input_artifacts = ["MyAppBuild"]
+      role_arn        = "arn:aws:iam::${var.prod_account_id}:role/CrossAccount_Role"
+
+      configuration = {
+        BucketName = "accountb-static-assets"
+        Extract    = "true"
+      }
+    }
   }
 }
