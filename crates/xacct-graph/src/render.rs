@@ -32,6 +32,7 @@ pub fn to_dot(
     graph: &TrustGraph,
     workspace: &Workspace,
     marks: &HashMap<usize, Vec<String>>,
+    names: &[(AccountId, String)],
 ) -> String {
     let view = View::new(graph, workspace);
     let mut out = String::new();
@@ -59,7 +60,7 @@ pub fn to_dot(
         let _ = writeln!(
             out,
             "    label={};",
-            dot_quote(&format!("account {account}"))
+            dot_quote(&account_label(account, names))
         );
         out.push_str("    style=\"rounded,filled\";\n");
         let _ = writeln!(
@@ -123,6 +124,15 @@ pub fn to_dot(
     out
 }
 
+/// An account box's title: `account 111111111111 (tools)` with the name the config's
+/// `[accounts]` gives it, as findings' messages name it; the bare ID without one.
+fn account_label(account: &AccountId, names: &[(AccountId, String)]) -> String {
+    match names.iter().find(|(id, _)| id == account) {
+        Some((_, name)) => format!("account {account} ({name})"),
+        None => format!("account {account}"),
+    }
+}
+
 /// Mermaid flowchart: accounts as subgraphs.
 ///
 /// Refused and marked edges are red (`linkStyle`), marked ones labelled with the codes;
@@ -131,6 +141,7 @@ pub fn to_mermaid(
     graph: &TrustGraph,
     workspace: &Workspace,
     marks: &HashMap<usize, Vec<String>>,
+    names: &[(AccountId, String)],
 ) -> String {
     let view = View::new(graph, workspace);
     let mut out = String::from("flowchart LR\n");
@@ -144,7 +155,11 @@ pub fn to_mermaid(
         );
     };
     for account in view.accounts() {
-        let _ = writeln!(out, "  subgraph acct_{account}[\"account {account}\"]");
+        let _ = writeln!(
+            out,
+            "  subgraph acct_{account}[\"{}\"]",
+            mermaid_escape(&account_label(&account, names))
+        );
         for i in view.drawn() {
             if view.nodes[i].account == Some(account) {
                 node_line(&mut out, "    ", i);
@@ -882,8 +897,14 @@ mod tests {
         let graph = TrustGraph::empty();
         let workspace = Workspace::default();
         let marks = HashMap::new();
-        assert_eq!(to_dot(&graph, &workspace, &marks).lines().last(), Some("}"));
-        assert_eq!(to_mermaid(&graph, &workspace, &marks), "flowchart LR\n");
+        assert_eq!(
+            to_dot(&graph, &workspace, &marks, &[]).lines().last(),
+            Some("}")
+        );
+        assert_eq!(
+            to_mermaid(&graph, &workspace, &marks, &[]),
+            "flowchart LR\n"
+        );
         assert_eq!(
             to_json(&graph, &workspace, &marks),
             "{\n  \"version\": 1,\n  \"nodes\": [],\n  \"edges\": [],\n  \"checks\": []\n}\n"

@@ -20,6 +20,8 @@ pub enum GraphFormat {
 
 /// Builds the graph of the files and prints it.
 pub fn run(prepared: Prepared, format: GraphFormat) -> u8 {
+    // The boxes carry the `[accounts]` names, as the findings' messages do.
+    let names = prepared.configs.account_names();
     let (run, workspace, graph) = lint::lint_with_graph(
         &prepared.gate,
         prepared.files,
@@ -38,8 +40,8 @@ pub fn run(prepared: Prepared, format: GraphFormat) -> u8 {
         }
     }
     let text = match format {
-        GraphFormat::Dot => xacct_graph::render::to_dot(&graph, &workspace, &marks),
-        GraphFormat::Mermaid => xacct_graph::render::to_mermaid(&graph, &workspace, &marks),
+        GraphFormat::Dot => xacct_graph::render::to_dot(&graph, &workspace, &marks, &names),
+        GraphFormat::Mermaid => xacct_graph::render::to_mermaid(&graph, &workspace, &marks, &names),
         GraphFormat::Json => xacct_graph::render::to_json(&graph, &workspace, &marks),
     };
     // The renderers quote names from the input for their format (control characters among

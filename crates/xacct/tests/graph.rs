@@ -152,3 +152,59 @@ fn the_graph_as_json_lists_checks_with_their_outcomes() {
         .expect("an edge for the check");
     assert_eq!(edge["kind"], "can-assume");
 }
+
+#[test]
+fn account_boxes_carry_the_config_names_in_mermaid_and_dot() {
+    let dir = repo_root().join("testdata/setups/walkthrough");
+    let mermaid = graph(&dir, "mermaid");
+    for line in [
+        "  subgraph acct_111111111111[\"account 111111111111 (tools)\"]",
+        "  subgraph acct_222222222222[\"account 222222222222 (prod)\"]",
+    ] {
+        assert!(
+            mermaid.lines().any(|l| l == line),
+            "no `{line}` in\n{mermaid}"
+        );
+    }
+    let dot = graph(&dir, "dot");
+    for line in [
+        "    label=\"account 111111111111 (tools)\";",
+        "    label=\"account 222222222222 (prod)\";",
+    ] {
+        assert!(dot.lines().any(|l| l == line), "no `{line}` in\n{dot}");
+    }
+
+    // Without `[accounts]` the boxes show the bare IDs.
+    let bare = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graph-unnamed-accounts");
+    let _ = std::fs::remove_dir_all(&bare);
+    copy_tree(&dir, &bare);
+    let config = std::fs::read_to_string(bare.join("xacct.toml")).unwrap();
+    let without: String = config
+        .lines()
+        .filter(|l| {
+            ![
+                "[accounts]",
+                "tools = \"111111111111\"",
+                "prod = \"222222222222\"",
+            ]
+            .contains(l)
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(config.lines().count(), without.lines().count() + 3);
+    std::fs::write(bare.join("xacct.toml"), without).unwrap();
+    let mermaid = graph(&bare, "mermaid");
+    assert!(
+        mermaid
+            .lines()
+            .any(|l| l == "  subgraph acct_111111111111[\"account 111111111111\"]"),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("(tools)"), "{mermaid}");
+    let dot = graph(&bare, "dot");
+    assert!(
+        dot.lines()
+            .any(|l| l == "    label=\"account 222222222222\";"),
+        "{dot}"
+    );
+}

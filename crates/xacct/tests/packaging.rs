@@ -263,3 +263,246 @@ fn cargo_install_path_crates_xacct_works_offline() {
     );
     let _ = std::fs::remove_dir_all(&install_root);
 }
+
+// The distribution recipes (the wheel, the pre-commit hooks, the Action, the image, the release
+// workflow) are built only by a pushed tag. These checks keep them naming the same program,
+// version and archives, without building anything.
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn workspace_package() -> toml::Table {
+    manifest(&repo_root().join("Cargo.toml"))["workspace"]["package"]
+        .as_table()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_wheel_is_the_crate_binary_under_the_same_name_and_version() {
+    let wheel: toml::Table = toml::from_str(&read("crates/xacct/pyproject.toml")).unwrap();
+    let project = &wheel["project"];
+    assert_eq!(project["name"].as_str(), Some(env!("CARGO_PKG_NAME")));
+    assert_eq!(project["version"].as_str(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        project["license"]["text"].as_str(),
+        workspace_package()["license"].as_str()
+    );
+    assert_eq!(wheel["tool"]["maturin"]["bindings"].as_str(), Some("bin"));
+    assert_eq!(
+        wheel["build-system"]["build-backend"].as_str(),
+        Some("maturin")
+    );
+
+    // The root pyproject.toml is what the python hook installs: it pins this very wheel.
+    let shim: toml::Table = toml::from_str(&read("pyproject.toml")).unwrap();
+    assert_eq!(
+        shim["project"]["version"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let dependencies = shim["project"]["dependencies"].as_array().unwrap();
+    assert_eq!(
+        dependencies,
+        &vec![toml::Value::String(
+            concat!("xacct==", env!("CARGO_PKG_VERSION")).into()
+        )]
+    );
+}
+
+/// The hooks of `.pre-commit-hooks.yaml`, each as its `key: value` lines.
+fn hooks() -> Vec<Vec<(String, String)>> {
+    let text = read(".pre-commit-hooks.yaml");
+    let mut hooks: Vec<Vec<(String, String)>> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let (first, rest) = match line.strip_prefix("- ") {
+            Some(rest) => (true, rest),
+            None => (false, line.trim_start()),
+        };
+        let Some((key, value)) = rest.split_once(':') else {
+            panic!("not a `key: value` line: {line}")
+        };
+        if first {
+            hooks.push(Vec::new());
+        }
+        hooks
+            .last_mut()
+            .expect("a hook starts with `- id:`")
+            .push((key.to_string(), value.trim().to_string()));
+    }
+    hooks
+}
+
+fn field<'h>(hook: &'h [(String, String)], key: &str) -> &'h str {
+    hook.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no `{key}` in {hook:?}"))
+}
+
+#[test]
+fn the_hooks_file_has_the_source_hook_and_the_python_hook_running_the_same_command() {
+    let hooks = hooks();
+    let ids: Vec<&str> = hooks.iter().map(|h| field(h, "id")).collect();
+    assert_eq!(ids, ["xacct", "xacct-python"]);
+    assert_eq!(field(&hooks[0], "language"), "rust");
+    assert_eq!(field(&hooks[1], "language"), "python");
+    for key in [
+        "entry",
+        "types_or",
+        "require_serial",
+        "minimum_pre_commit_version",
+    ] {
+        assert_eq!(
+            field(&hooks[0], key),
+            field(&hooks[1], key),
+            "`{key}` differs"
+        );
+    }
+    assert_eq!(field(&hooks[0], "entry"), "xacct lint --changed");
+}
+
+/// The targets the release workflow builds binaries for.
+fn release_targets() -> Vec<String> {
+    let workflow = read(".github/workflows/release.yml");
+    workflow
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- { target: "))
+        .map(|l| l.split(',').next().unwrap().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_action_downloads_archives_the_release_workflow_publishes() {
+    let targets = release_targets();
+    assert_eq!(
+        targets,
+        [
+            "x86_64-unknown-linux-musl",
+            "aarch64-unknown-linux-musl",
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "x86_64-pc-windows-msvc"
+        ]
+    );
+    let workflow = read(".github/workflows/release.yml");
+    for name in [
+        "name=xacct-${{ matrix.target }}",
+        "\"dist/$name.tar.gz\"",
+        "\"../dist/$name.zip\"",
+        "\"$archive.sha256\"",
+        "cargo publish --dry-run --locked --workspace",
+        "PyO3/maturin-action@v1",
+        "working-directory: crates/xacct",
+    ] {
+        assert!(workflow.contains(name), "release.yml lacks `{name}`");
+    }
+
+    let action = read("action.yml");
+    let mut offered: Vec<&str> = action
+        .lines()
+        .filter_map(|l| l.trim().split_once(") target="))
+        .map(|(_, t)| t.trim_end_matches(" ;;").trim())
+        .collect();
+    offered.sort_unstable();
+    let mut built: Vec<&str> = targets.iter().map(String::as_str).collect();
+    built.sort_unstable();
+    assert_eq!(offered, built, "action.yml offers what release.yml builds");
+    for name in [
+        "archive=\"xacct-$target.zip\"",
+        "archive=\"xacct-$target.tar.gz\"",
+        "$base/$archive.sha256",
+        "sha256sum -c",
+        "xacct lint $PATHS $ARGS --format sarif -o \"$SARIF\"",
+        "uses: github/codeql-action/upload-sarif@v3",
+        "using: composite",
+    ] {
+        assert!(action.contains(name), "action.yml lacks `{name}`");
+    }
+    // The command the action runs exists as written.
+    let help = stdout(&xacct(&["lint", "--help"]));
+    for option in ["--format <FORMAT>", "-o, --output-file", "sarif"] {
+        assert!(help.contains(option), "lint --help lacks `{option}`");
+    }
+}
+
+#[test]
+fn the_image_builds_the_binary_statically_into_an_empty_image() {
+    let dockerfile = read("Dockerfile");
+    let instructions: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert!(instructions[0].starts_with("FROM rust:1-alpine AS build"));
+    for line in [
+        "RUN cargo build --release --locked -p xacct \\",
+        "FROM scratch",
+        "COPY --from=build /build/target/release/xacct /xacct",
+        "ENTRYPOINT [\"/xacct\"]",
+    ] {
+        assert!(instructions.contains(&line), "Dockerfile lacks `{line}`");
+    }
+    let ignored = read(".dockerignore");
+    for path in ["target/", ".git/"] {
+        assert!(
+            ignored.lines().any(|l| l == path),
+            ".dockerignore lacks {path}"
+        );
+    }
+    // The rule pages are compiled in (xacct-rules includes rules/XANNN.md): never ignored.
+    assert!(!ignored.lines().any(|l| l.starts_with("rules")));
+}
+
+#[test]
+fn every_crate_is_publishable_under_one_version_licence_and_rust_version() {
+    let root = manifest(&repo_root().join("Cargo.toml"));
+    let package = workspace_package();
+    let version = package["version"].as_str().unwrap();
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(package["license"].as_str(), Some("MIT OR Apache-2.0"));
+    for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(repo_root().join(file).is_file(), "{file} is missing");
+    }
+    // crates.io refuses path-only dependencies: each workspace crate carries its version.
+    let dependencies = root["workspace"]["dependencies"].as_table().unwrap();
+    let mut local = 0;
+    for (name, spec) in dependencies {
+        if let Some(path) = spec.get("path") {
+            local += 1;
+            assert_eq!(
+                spec.get("version").and_then(toml::Value::as_str),
+                Some(version),
+                "{name} ({path:?}) needs `version = \"{version}\"`"
+            );
+        }
+    }
+    assert_eq!(local, 6);
+    let rust_version = package["rust-version"].as_str().unwrap();
+    for entry in std::fs::read_dir(repo_root().join("crates")).unwrap() {
+        let path = entry.unwrap().path().join("Cargo.toml");
+        let crate_ = manifest(&path);
+        for key in ["version", "edition", "rust-version", "license"] {
+            assert_eq!(
+                crate_["package"][key]
+                    .get("workspace")
+                    .and_then(toml::Value::as_bool),
+                Some(true),
+                "{}: `{key}.workspace = true`",
+                path.display()
+            );
+        }
+    }
+    // The docs name the same oldest Rust.
+    let getting_started = read("docs/getting-started.md");
+    let words = getting_started
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains(&format!("Rust toolchain ({rust_version} or newer)")),
+        "docs/getting-started.md must name Rust {rust_version}"
+    );
+}
