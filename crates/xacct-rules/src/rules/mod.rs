@@ -895,10 +895,11 @@ pub fn written_statements(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn block(negated: bool, values: &[&str]) -> ValueBlock {
+    /// An `Action`/`Resource` block of these values, for the rules' tests.
+    pub(crate) fn block(negated: bool, values: &[&str]) -> ValueBlock {
         ValueBlock {
             negated,
             key_span: Span::default(),

@@ -202,22 +202,8 @@ fn pass_role_on_every_role(
 
 #[cfg(test)]
 mod tests {
-    use xacct_model::policy::ValueBlock;
-    use xacct_model::Spanned;
-    use xacct_syntax::Span;
-
+    use crate::rules::tests::block;
     use crate::rules::{action_matches, resource_matches};
-
-    fn block(negated: bool, values: &[&str]) -> ValueBlock {
-        ValueBlock {
-            negated,
-            key_span: Span::default(),
-            values: values
-                .iter()
-                .map(|v| Spanned::new(v.to_string(), Span::default()))
-                .collect(),
-        }
-    }
 
     #[test]
     fn actions_match_as_iam_matches_them() {
