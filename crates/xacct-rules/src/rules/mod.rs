@@ -100,7 +100,7 @@ pub struct WorkspaceContext<'a> {
     pub strict: bool,
     /// The checks XA508 explains (a condition that never holds), found once for every rule
     /// that leaves them to it.
-    pub explained: std::sync::OnceLock<std::collections::HashSet<usize>>,
+    pub explained: std::sync::OnceLock<crate::rules::xa508::Explained<'a>>,
 }
 
 /// Where an action sits: stage index, action index.

@@ -34,9 +34,9 @@ struct Fixed {
 
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
-    scan(cx, |check_index, c, unit, condition, fixed| {
+    for &(check_index, c, unit, condition, ref fixed) in &found(cx).hits {
         if !seen.insert((unit.file, condition.key.span)) {
-            return;
+            continue;
         }
         let mut diag = cx.diag(
             &RULE,
@@ -64,19 +64,43 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 fixed.account
             )),
         );
-    });
+    }
 }
 
 /// The checks a grant would allow but for a condition that never holds: this rule's finding
 /// is their root cause, so the rules that report a missing grant leave them alone (one root
 /// cause, one finding).
 pub(crate) fn explained<'c>(cx: &'c WorkspaceContext<'_>) -> &'c HashSet<usize> {
+    &found(cx).checks
+}
+
+/// What XA508's scan finds, kept for the run: the scan walks every refused check's
+/// statements, and this rule and the missing-grant rules all need it.
+pub struct Explained<'a> {
+    /// The refused checks a condition that never holds explains.
+    checks: HashSet<usize>,
+    /// Each such check with the statement's policy, the condition and what the request carries.
+    hits: Vec<Hit<'a>>,
+}
+
+type Hit<'a> = (
+    usize,
+    &'a xacct_graph::Check,
+    &'a xacct_model::workspace::PolicyUnit,
+    &'a xacct_model::policy::Condition,
+    Fixed,
+);
+
+fn found<'c, 'a>(cx: &'c WorkspaceContext<'a>) -> &'c Explained<'a> {
     cx.explained.get_or_init(|| {
-        let mut found = HashSet::new();
-        scan(cx, |check_index, _, _, _, _| {
-            found.insert(check_index);
+        let mut hits = Vec::new();
+        scan(cx, |check_index, c, unit, condition, fixed| {
+            hits.push((check_index, c, unit, condition, fixed));
         });
-        found
+        Explained {
+            checks: hits.iter().map(|hit| hit.0).collect(),
+            hits,
+        }
     })
 }
 
