@@ -149,8 +149,16 @@ fn matches_every_role(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
-    let [arn, partition, service, region, account, resource] = fields[..] else {
+    // Split without allocating: this runs for every resource of every statement of the run.
+    let mut fields = pattern.splitn(6, ':');
+    let (Some(arn), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
         return false;
     };
     let any = |f: &str| !f.is_empty() && f.bytes().all(|b| b == b'*');

@@ -42,8 +42,8 @@ fn did_you_mean(suggestion: &actions::Suggestion) -> String {
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     let date = actions::data_date();
     // Policies repeat the same few dozen actions: each is looked up once.
-    let mut verdicts: std::collections::HashMap<&str, ActionCheck> =
-        std::collections::HashMap::new();
+    let mut verdicts: std::collections::HashMap<&str, ActionCheck, foldhash::fast::RandomState> =
+        std::collections::HashMap::default();
     for (unit, statement) in written_statements(cx.workspace) {
         // A grant's statement is made from its operations, which KMS names itself.
         if policy_kind(unit) == Some(PolicyKind::Grant) {
