@@ -126,6 +126,7 @@ fn denied_by_a_permissions_boundary_that_does_not_allow_what_the_role_policies_d
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-artifacts.json:4:23  identity policy `PipelineArtifacts` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-codedeploy.json:4:23  identity policy `CodeDeployAccess` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-kms.json:4:23  identity policy `PipelineArtifactKey` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
+  read   testdata/setups/walkthrough/prod-222222222222/CrossAccount_Role-static-assets.json:4:23  identity policy `StaticAssetsPublish` of `arn:aws:iam::222222222222:role/CrossAccount_Role`
   read   testdata/setups/walkthrough/tools-111111111111/artifact-key-policy.json:2:16  key policy of `arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`
   read   testdata/access/boundary/DeployBoundary.json:3:21  permissions boundary `arn:aws:iam::222222222222:policy/DeployBoundary`
 ",

@@ -117,7 +117,7 @@ fn only_findings_new_since_the_baseline_are_reported() {
     let text = stdout(&text);
     assert!(
         text.ends_with(
-            "1 error, 0 warnings, 0 infos in 13 files (12 checked)\n\
+            "1 error, 0 warnings, 0 infos in 15 files (14 checked)\n\
              2 findings hidden by the baseline xacct-baseline.json\n"
         ),
         "{text}"

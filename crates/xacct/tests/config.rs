@@ -335,9 +335,16 @@ fn each_file_follows_its_own_config() {
             "b",
         ],
     );
+    // b's S3 deploy action, in account 444444444444, writes into a's bucket of 222222222222:
+    // under a's config, which selects every rule, XA405 speaks of it.
     assert_eq!(
         codes(&out),
-        ["error[XA506]", "error[XA002]", "error[XA002]"]
+        [
+            "error[XA506]",
+            "error[XA002]",
+            "error[XA002]",
+            "warning[XA405]"
+        ]
     );
 }
 

@@ -66,7 +66,7 @@ fn init_on_the_walkthrough_finds_what_the_hand_written_config_finds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "wrote xacct.toml from 12 files: 2 accounts, region us-east-2, 1 binding, 0 stacks\n"
+        "wrote xacct.toml from 14 files: 2 accounts, region us-east-2, 1 binding, 0 stacks\n"
     );
     let config = std::fs::read_to_string(generated.join("xacct.toml")).unwrap();
     assert_eq!(
@@ -238,6 +238,9 @@ fn templates_whose_folder_names_the_account_get_a_stack() {
             "tools = \"111111111111\"",
             "[[stack]]",
             "file = \"prod-222222222222/codedeploy-roles.yaml\"",
+            "account = \"prod\"",
+            "[[stack]]",
+            "file = \"prod-222222222222/static-assets.yaml\"",
             "account = \"prod\"",
             "[[stack]]",
             "file = \"tools-111111111111/pipeline.yaml\"",

@@ -231,6 +231,12 @@ const REQUIREMENTS: &[Requirement] = &[
     },
     Requirement {
         seed: Blog,
+        says: "This role has the required permissions to upload objects to the S3 bucket.",
+        fixture: "rules/XA506/fail-s3-deploy",
+        expect: Finding { code: "XA506", severity: "error", saying: "allows s3:PutObject for the S3 action", page_quotes: "has the required permissions to upload objects to the S3 bucket" },
+    },
+    Requirement {
+        seed: Blog,
         says: "The solution to this is to create an IAM role in the account with the S3 bucket (target account). ... The CodeDeploy action in another account (origin account) would then assume this role.",
         fixture: "rules/XA405/pass",
         expect: Clean,
