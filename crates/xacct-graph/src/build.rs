@@ -1125,50 +1125,35 @@ impl<'w> Builder<'w> {
             // An S3 deploy action uploads into its target bucket with its role (the Scale
             // Factory post: the role in the bucket's account "has the required permissions to
             // upload objects to the S3 bucket"); the bucket policy speaks too.
-            if action.is("AWS", "S3") && action.category() == "Deploy" {
-                let literal = |key: &str| {
-                    action
-                        .config(key)
-                        .map(|v| v.value.as_str())
-                        .filter(|v| !xacct_model::symbol::has_variable(v))
-                };
-                // Where the bucket's account is not known, whether the bucket policy must
-                // allow too is not known either: nothing definite could come of the question.
-                let target = literal("BucketName").and_then(|bucket| {
-                    Some((bucket, self.lookup.workspace.bucket_account(bucket)?))
+            // Where the bucket's account is not known, whether the bucket policy must allow
+            // too is not known either: nothing definite could come of the question.
+            let upload =
+                xacct_model::providers::s3_deploy_upload(action).and_then(|(bucket, object)| {
+                    Some((
+                        bucket,
+                        object,
+                        self.lookup.workspace.bucket_account(bucket)?,
+                    ))
                 });
-                if let Some((bucket, bucket_account)) = target {
-                    // With `Extract` the files land under `ObjectKey` as a prefix, else
-                    // `ObjectKey` is the object: one object stands for them.
-                    let object = match literal("ObjectKey") {
-                        Some(key) if literal("Extract") == Some("false") => {
-                            format!("arn:aws:s3:::{bucket}/{key}")
-                        }
-                        Some(prefix) => format!(
-                            "arn:aws:s3:::{bucket}/{}/deployed-file",
-                            prefix.trim_end_matches('/')
-                        ),
-                        None => format!("arn:aws:s3:::{bucket}/deployed-file"),
-                    };
-                    let resource = self.intern(&object);
-                    let bucket_name = self.intern(bucket);
-                    let question = Question {
-                        kind: EdgeKind::CanCall,
-                        need: need(),
-                        asker: acting.clone(),
-                        iam_action: "s3:PutObject",
-                        resource,
-                        resource_account: Some(bucket_account),
-                        resource_kind: ResourceKind::S3,
-                        resource_policy: Some((PolicyOf::Bucket, bucket_name)),
-                        context: self.contexts.secure.clone(),
-                    };
-                    self.ask_calls(
-                        &self.role(&acting.name),
-                        &At::Kind(action_node.clone()),
-                        vec![question],
-                    );
-                }
+            if let Some((bucket, object, bucket_account)) = upload {
+                let resource = self.intern(&object);
+                let bucket_name = self.intern(bucket);
+                let question = Question {
+                    kind: EdgeKind::CanCall,
+                    need: need(),
+                    asker: acting.clone(),
+                    iam_action: "s3:PutObject",
+                    resource,
+                    resource_account: Some(bucket_account),
+                    resource_kind: ResourceKind::S3,
+                    resource_policy: Some((PolicyOf::Bucket, bucket_name)),
+                    context: self.contexts.secure.clone(),
+                };
+                self.ask_calls(
+                    &self.role(&acting.name),
+                    &At::Kind(action_node.clone()),
+                    vec![question],
+                );
             }
             if action.is("AWS", "CloudFormation") {
                 if let Some(deploy_role) = action.config("RoleArn") {

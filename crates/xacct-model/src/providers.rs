@@ -313,6 +313,35 @@ pub fn artifact_use(action: &crate::Action) -> ArtifactUse {
     }
 }
 
+/// A configuration value of the action that holds no variable (known before the run).
+fn literal_config<'a>(action: &'a crate::Action, key: &str) -> Option<&'a str> {
+    action
+        .config(key)
+        .map(|v| v.value.as_str())
+        .filter(|v| !crate::symbol::has_variable(v))
+}
+
+/// Where an S3 deploy action uploads: its target bucket and one object that stands for what it
+/// writes (with `Extract` the files land under `ObjectKey` as a prefix, else `ObjectKey` is the
+/// object). `None` for another action, or a bucket known only at run time.
+pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
+    if !(action.is("AWS", "S3") && action.category() == "Deploy") {
+        return None;
+    }
+    let bucket = literal_config(action, "BucketName")?;
+    let object = match literal_config(action, "ObjectKey") {
+        Some(key) if literal_config(action, "Extract") == Some("false") => {
+            format!("arn:aws:s3:::{bucket}/{key}")
+        }
+        Some(prefix) => format!(
+            "arn:aws:s3:::{bucket}/{}/deployed-file",
+            prefix.trim_end_matches('/')
+        ),
+        None => format!("arn:aws:s3:::{bucket}/deployed-file"),
+    };
+    Some((bucket, object))
+}
+
 /// The API calls CodePipeline makes with an action's role, grouped by the resource they
 /// concern, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
 /// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are
@@ -322,12 +351,7 @@ pub fn required_calls(
     region: &str,
     account: &str,
 ) -> Vec<(String, &'static [&'static str])> {
-    let config = |key: &str| {
-        action
-            .config(key)
-            .map(|v| v.value.as_str())
-            .filter(|v| !crate::symbol::has_variable(v))
-    };
+    let config = |key: &str| literal_config(action, key);
     let mut calls = Vec::new();
     if action.is("AWS", "CodeDeploy") {
         let (Some(app), Some(group)) = (config("ApplicationName"), config("DeploymentGroupName"))
