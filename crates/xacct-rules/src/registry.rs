@@ -45,7 +45,7 @@ macro_rules! declare_rule {
             name: $name,
             severity: $crate::Severity::$severity,
             summary: $summary,
-            page: include_str!(concat!("../../../../rules/", $code, ".md")),
+            page: include_str!(concat!("../../rules/", $code, ".md")),
             check: $check,
         };
     };

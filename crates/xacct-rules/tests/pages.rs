@@ -6,7 +6,7 @@ use std::path::Path;
 use xacct_rules::RULES;
 
 fn rules_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn xacct(args: &[&str]) -> std::process::Output {
 fn markdown_files() -> Vec<PathBuf> {
     let root = repo_root();
     let mut files = vec![root.join("README.md")];
-    for dir in ["docs", "rules"] {
+    for dir in ["docs", "crates/xacct-rules/rules"] {
         for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "md") {
@@ -83,9 +83,9 @@ fn capitalised(text: &str) -> String {
 fn rules_index() -> String {
     let mut out = String::from(
         "# Rules\n\n\
-         <!-- Generated from the rule registry and rules/*.md by crates/xacct/tests/docs.rs. After adding or\n     \
+         <!-- Generated from the rule registry and crates/xacct-rules/rules/*.md by crates/xacct/tests/docs.rs. After adding or\n     \
          changing a rule, run `XACCT_BLESS=1 cargo test -p xacct --test docs` and commit the result. -->\n\n\
-         Every rule has one page in [`rules/`](../rules/): why the setup breaks (the error AWS gives), a\n\
+         Every rule has one page in [`crates/xacct-rules/rules/`](../crates/xacct-rules/rules/): why the setup breaks (the error AWS gives), a\n\
          failing and a passing example, how to fix it, and when the rule stays silent. That page is the\n\
          only source: `xacct explain CODE` prints it, SARIF output carries it as the rule's help (GitHub\n\
          code scanning shows it beside each alert) and links to it, and this index is generated from the\n\
@@ -123,7 +123,7 @@ fn rules_index() -> String {
         ));
         for rule in rules {
             out.push_str(&format!(
-                "| [{code}](../rules/{code}.md) | `{name}` | {severity} | {summary} |\n",
+                "| [{code}](../crates/xacct-rules/rules/{code}.md) | `{name}` | {severity} | {summary} |\n",
                 code = rule.code,
                 name = rule.name,
                 severity = rule.severity,
@@ -151,7 +151,7 @@ fn rules_index_is_generated_from_the_registry() {
 
 #[test]
 fn every_rule_has_a_page_and_every_page_a_rule() {
-    let dir = repo_root().join("rules");
+    let dir = repo_root().join("crates/xacct-rules/rules");
     let pages: BTreeSet<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -187,7 +187,7 @@ fn every_rule_has_a_page_and_every_page_a_rule() {
         // The docs index links every page.
         let index = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap();
         assert!(
-            index.contains(&format!("(../rules/{}.md)", rule.code)),
+            index.contains(&format!("(../crates/xacct-rules/rules/{}.md)", rule.code)),
             "docs/rules.md does not link {}",
             rule.code
         );
@@ -380,7 +380,7 @@ fn documented_command_lines_use_existing_flags() {
     let mut help: BTreeMap<String, String> = BTreeMap::new();
     let mut unknown = Vec::new();
     for path in markdown_files() {
-        if path.starts_with(repo_root().join("rules")) {
+        if path.starts_with(repo_root().join("crates/xacct-rules/rules")) {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();

@@ -220,7 +220,7 @@ fn check_github_requirements(log: &Value) {
         let id = rule["id"].as_str().unwrap();
         assert_eq!(
             rule["helpUri"],
-            format!("https://github.com/xacct/xacct/blob/main/rules/{id}.md")
+            format!("https://github.com/xacct/xacct/blob/main/crates/xacct-rules/rules/{id}.md")
         );
         assert!(
             rule["help"]["markdown"]

@@ -452,8 +452,8 @@ fn the_image_builds_the_binary_statically_into_an_empty_image() {
             ".dockerignore lacks {path}"
         );
     }
-    // The rule pages are compiled in (xacct-rules includes rules/XANNN.md): never ignored.
-    assert!(!ignored.lines().any(|l| l.starts_with("rules")));
+    // The rule pages are compiled in (xacct-rules includes its rules/XANNN.md): never ignored.
+    assert!(!ignored.lines().any(|l| l.contains("rules")));
 }
 
 #[test]
@@ -505,4 +505,64 @@ fn every_crate_is_publishable_under_one_version_licence_and_rust_version() {
         words.contains(&format!("Rust toolchain ({rust_version} or newer)")),
         "docs/getting-started.md must name Rust {rust_version}"
     );
+}
+
+/// crates.io packages a crate's own folder only: a file compiled in from outside it (the rule
+/// pages once lay in the repository's `rules/`) makes `cargo publish` fail, which only a release
+/// tag would show. Every `include_str!`/`include_bytes!` of product code must stay inside its crate.
+#[test]
+fn every_file_compiled_in_lies_inside_its_crate() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(repo_root().join("crates")).unwrap() {
+        let krate = entry.unwrap().path();
+        let crate_dir = krate.canonicalize().unwrap();
+        for file in walkdir::WalkDir::new(krate.join("src")) {
+            let file = file.unwrap();
+            if file.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(file.path()).unwrap();
+            for macro_ in ["include_str!(", "include_bytes!("] {
+                for (at, _) in text.match_indices(macro_) {
+                    // The first string literal: the whole path, or the fixed folder part of a
+                    // `concat!`.
+                    let rest = &text[at + macro_.len()..];
+                    let Some(open) = rest.find('"') else { continue };
+                    let literal = &rest[open + 1..];
+                    let literal = &literal[..literal.find('"').unwrap()];
+                    // A path in a macro (the registry's `declare_rule!`) is relative to the
+                    // file that invokes it, somewhere under src/: try the including file's
+                    // folder, then every folder of src/.
+                    let bases = std::iter::once(file.path().parent().unwrap().to_path_buf()).chain(
+                        walkdir::WalkDir::new(krate.join("src"))
+                            .into_iter()
+                            .map(|e| e.unwrap().into_path())
+                            .filter(|p| p.is_dir()),
+                    );
+                    let resolved: Vec<PathBuf> = bases
+                        .map(|base| base.join(literal))
+                        .filter(|target| target.exists())
+                        .map(|target| target.canonicalize().unwrap())
+                        .collect();
+                    assert!(
+                        !resolved.is_empty(),
+                        "{}: {literal} leads nowhere",
+                        file.path().display()
+                    );
+                    for target in resolved {
+                        assert!(
+                            target.starts_with(&crate_dir),
+                            "{} compiles in {}, outside {}: crates.io would not package it",
+                            file.path().display(),
+                            target.display(),
+                            crate_dir.display()
+                        );
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    // The two vendored catalogues of xacct-model and the rule pages of xacct-rules, at least.
+    assert!(seen >= 3, "found only {seen} included files");
 }

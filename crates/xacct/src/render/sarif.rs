@@ -46,7 +46,7 @@ pub const FINGERPRINT_KEY: &str = "xacct/v2";
 /// Where the rule pages are published: the workspace's `repository`, branch `main`.
 fn help_uri(code: &str) -> String {
     format!(
-        "{}/blob/main/rules/{code}.md",
+        "{}/blob/main/crates/xacct-rules/rules/{code}.md",
         env!("CARGO_PKG_REPOSITORY").trim_end_matches('/')
     )
 }
@@ -669,7 +669,7 @@ mod tests {
     fn help_uris_point_at_the_rule_pages_in_the_repository() {
         assert_eq!(
             help_uri("XA201"),
-            "https://github.com/xacct/xacct/blob/main/rules/XA201.md"
+            "https://github.com/xacct/xacct/blob/main/crates/xacct-rules/rules/XA201.md"
         );
     }
 }
