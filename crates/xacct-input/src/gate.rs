@@ -227,6 +227,13 @@ pub fn read_stdin(limit: u64) -> Result<Vec<u8>, ReadError> {
     read_bounded(std::io::stdin().lock(), 0, limit)
 }
 
+/// Takes bytes that stand for a file and were never on disk as it is (an editor's unsaved
+/// buffer, handed by `xacct server`), bounded as a file is: more than `limit` bytes is
+/// [`ReadError::TooLarge`], so a buffer is held to the same limit as the file it stands for.
+pub fn read_buffer(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bounded(bytes, bytes.len() as u64, limit)
+}
+
 /// Reads at most `limit` bytes; one more is an error (a file that grew, or one whose size the
 /// system does not tell).
 fn read_at_most(file: File, expected: u64, limit: u64) -> Result<Vec<u8>, ReadError> {

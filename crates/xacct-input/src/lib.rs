@@ -153,7 +153,7 @@ pub struct Assumption {
 
 /// Everything a file declares that xacct checks, in the model's types: the same whatever the
 /// format, so every rule works on every format.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Documents {
     /// Pipelines.
     pub pipelines: Vec<PipelineUnit>,

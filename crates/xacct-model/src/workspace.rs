@@ -49,7 +49,7 @@ pub enum Governs {
 }
 
 /// A pipeline of the workspace.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PipelineUnit {
     /// Its file.
     pub file: FileId,

@@ -48,8 +48,9 @@ pub struct FileReport {
     pub outcome: Outcome,
 }
 
-/// A file after the per-file phase.
-#[derive(Debug)]
+/// A file after the per-file phase. `Clone`: the language server keeps every file's and runs
+/// the workspace phase again over copies when one file changes, without reading the others.
+#[derive(Clone, Debug)]
 pub struct LoadedFile {
     /// The file.
     pub file: FileId,

@@ -45,6 +45,18 @@ pub struct InputArgs {
 /// mistake in it), said on standard error already. A path that does not exist, a broken file
 /// or a broken sub-project config is a finding instead.
 pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>> {
+    prepare_with(input, strict, &[])
+}
+
+/// [`prepare`], with `buffers` standing for files as standard input stands for the file
+/// `--stdin-filename` names: each found file whose path (made absolute) a buffer names is
+/// linted from the buffer's bytes rather than from the disk (`xacct server`: a file open in
+/// an editor with unsaved changes). A buffer naming no found file is not linted.
+pub fn prepare_with(
+    input: &InputArgs,
+    strict: bool,
+    buffers: &[(PathBuf, Vec<u8>)],
+) -> Result<Prepared, Vec<Trouble>> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {}", escape::line(&e.to_string()));
         vec![Trouble::plain(e.to_string())]
@@ -134,6 +146,16 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
             }
         }
     }
+    for (path, bytes) in buffers {
+        let path = crate::paths::absolute(path);
+        let found = discovered
+            .files
+            .iter_mut()
+            .find(|c| crate::paths::absolute(&c.path) == path);
+        if let Some(candidate) = found {
+            *candidate = buffer_candidate(candidate.path.clone(), bytes, &configs);
+        }
+    }
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
     let settings = stacks::settings(
@@ -167,4 +189,28 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
         companions,
         configs,
     })
+}
+
+/// The candidate for a file whose bytes are an editor's buffer: held to the size limit of the
+/// file's config by the gate's bounded read (past it, an XA005 finding as for a file).
+pub fn buffer_candidate(
+    path: PathBuf,
+    bytes: &[u8],
+    configs: &config::ConfigSet,
+) -> discover::Candidate {
+    let limit = configs.of(&path).map_or_else(
+        || xacct_input::Limits::default().file_size,
+        |c| c.limits.file_size,
+    );
+    let (bytes, error) = match xacct_input::gate::read_buffer(bytes, limit) {
+        Ok(bytes) => (Some(bytes), None),
+        Err(e) => (None, Some(e)),
+    };
+    discover::Candidate {
+        path,
+        explicit: false,
+        error,
+        bytes,
+        canonical: None,
+    }
 }

@@ -18,6 +18,7 @@ pub mod patterns;
 pub mod pool;
 pub mod render;
 pub mod select;
+pub mod server;
 pub mod stacks;
 
 /// Exit statuses: a contract for CI scripts (README, "Exit status").

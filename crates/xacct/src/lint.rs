@@ -71,10 +71,11 @@ impl LintRun {
     }
 }
 
-/// Phase 1 for one file: read through the gate, decode, load, input findings and pipeline
-/// rules. A panic (a bug: no known input reaches one) becomes an XA000 finding on the file, and
-/// the other files go on.
-fn load_one(
+/// Phase 1 for one file: read through the gate (or, when the candidate holds its bytes already,
+/// from those: a CDK manifest, standard input, an editor's unsaved buffer), decode, load, input
+/// findings and pipeline rules. A panic (a bug: no known input reaches one) becomes an XA000
+/// finding on the file, and the other files go on.
+pub fn load_one(
     gate: &Gate,
     id: FileId,
     candidate: Candidate,
@@ -289,26 +290,12 @@ fn lint_into(
     draw: bool,
     keep: bool,
 ) -> (LintRun, Workspace, TrustGraph) {
-    // Files are independent until the workspace phase: read, decode, parse and load them in
-    // parallel. `collect` keeps the input order, so output never depends on the thread count.
-    let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, candidate)| load_one(gate, FileId(i as u32), candidate, options))
-        .unzip();
-    // The last net for the workspace phase: the per-file findings survive a bug there.
-    let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
-        .iter()
-        .map(|l| (l.findings().cloned().collect(), l.outcome))
-        .collect();
-    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_all(loaded, bindings, options, draw)
-    }));
+    let (sources, loaded) = load_files(gate, candidates, options);
     let Checked {
         reports,
         workspace,
         graph,
-    } = checked.unwrap_or_else(|panic| workspace_failed(so_far, &*panic));
+    } = check_loaded(loaded, bindings, options, draw);
     // Only files with findings or labels are rendered: drop the others' text to bound memory.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
@@ -364,6 +351,38 @@ fn lint_into(
         workspace,
         graph,
     )
+}
+
+/// Phase 1 for every file: files are independent until the workspace phase, so they are read,
+/// decoded, parsed and loaded in parallel. `collect` keeps the input order, so output never
+/// depends on the thread count.
+pub fn load_files(
+    gate: &Gate,
+    candidates: Vec<Candidate>,
+    options: &LintOptions,
+) -> (Vec<SourceFile>, Vec<LoadedFile>) {
+    candidates
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, candidate)| load_one(gate, FileId(i as u32), candidate, options))
+        .unzip()
+}
+
+/// Phase 2 over loaded files, under the last net: the per-file findings survive a bug there.
+pub fn check_loaded(
+    loaded: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    draw: bool,
+) -> Checked {
+    let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
+        .iter()
+        .map(|l| (l.findings().cloned().collect(), l.outcome))
+        .collect();
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_all(loaded, bindings, options, draw)
+    }));
+    checked.unwrap_or_else(|panic| workspace_failed(so_far, &*panic))
 }
 
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008

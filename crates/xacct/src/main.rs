@@ -56,6 +56,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Run the language server on standard input and output (LSP): diagnostics as you type,
+    /// hover on account IDs and ARNs, go to definition (docs/editors.md).
+    Server,
     /// Write a commented starter `xacct.toml` in the current folder, with the accounts,
     /// region, bindings and stacks its files tell.
     Init {
@@ -211,6 +214,7 @@ fn main() -> ExitCode {
             EXIT_CLEAN
         }
         Command::Man { dir } => print_man(dir),
+        Command::Server => pool::run(None, xacct::server::run),
         Command::Init { force } => pool::run(None, || init::run(force)),
     };
     ExitCode::from(code)

@@ -44,7 +44,7 @@ pub const SRCROOT: &str = "%SRCROOT%";
 pub const FINGERPRINT_KEY: &str = "xacct/v2";
 
 /// Where the rule pages are published: the workspace's `repository`, branch `main`.
-fn help_uri(code: &str) -> String {
+pub fn help_uri(code: &str) -> String {
     format!(
         "{}/blob/main/crates/xacct-rules/rules/{code}.md",
         env!("CARGO_PKG_REPOSITORY").trim_end_matches('/')

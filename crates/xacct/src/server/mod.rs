@@ -1,0 +1,291 @@
+//! `xacct server`: a Language Server over standard input and output (rust-analyzer's
+//! `lsp-server` framing, `lsp-types`). It loads and lints the workspace folders once, as
+//! `xacct lint FOLDERS...` would (same discovery, configs and read gate), publishes each file's
+//! findings, and keeps every file's loaded documents: a change to an open file loads that file
+//! alone from the editor's buffer and runs the workspace phase again over the others.
+//!
+//! One job a file: [`session`] the loaded workspace, [`diagnostics`] findings as LSP
+//! diagnostics, [`hover`] and [`definition`] the answers about a position, [`position`] byte
+//! offsets and UTF-16 positions, [`uri`] `file:` URIs and paths.
+
+pub mod definition;
+pub mod diagnostics;
+pub mod hover;
+pub mod position;
+pub mod session;
+pub mod uri;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{GotoDefinition, HoverRequest, Request as _};
+use lsp_types::{
+    HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+};
+
+use session::Session;
+
+/// Runs the server until the client says `exit`: 0 after a `shutdown`, 1 without one (as the
+/// protocol asks), 2 when the connection failed.
+pub fn run() -> u8 {
+    let (connection, io_threads) = Connection::stdio();
+    let status = serve(&connection);
+    // The writer ends when the connection's sender is dropped.
+    drop(connection);
+    match io_threads.join() {
+        Ok(()) => status,
+        Err(e) => {
+            eprintln!("xacct server: {e}");
+            crate::EXIT_TROUBLE
+        }
+    }
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// The workspace folders the client names (else its root URI), as absolute paths.
+fn roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| uri::to_path(&f.uri))
+        .collect();
+    #[allow(deprecated)] // Older clients send only `rootUri`.
+    if roots.is_empty() {
+        roots.extend(params.root_uri.as_ref().and_then(uri::to_path));
+    }
+    roots
+}
+
+fn serve(connection: &Connection) -> u8 {
+    let result = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": ServerInfo {
+            name: "xacct".to_string(),
+            version: Some(env!("XACCT_VERSION").to_string()),
+        },
+    });
+    let params = match connection
+        .initialize_start()
+        .and_then(|(id, params)| connection.initialize_finish(id, result).map(|()| params))
+    {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("xacct server: {e}");
+            return crate::EXIT_TROUBLE;
+        }
+    };
+    let params: InitializeParams = match serde_json::from_value(params) {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("xacct server: the initialize parameters are not understood: {e}");
+            return crate::EXIT_TROUBLE;
+        }
+    };
+    let roots = roots(&params);
+    // A config is looked for in the current folder when a file has none above it: the first
+    // workspace folder's, not wherever the editor started the server.
+    if let Some(first) = roots.first() {
+        let _ = std::env::set_current_dir(first);
+    }
+    let mut server = Server {
+        connection,
+        session: load(connection, roots.clone()),
+        roots,
+        published: diagnostics::Published::default(),
+    };
+    server.publish();
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => match connection.handle_shutdown(&request) {
+                Ok(true) => return crate::EXIT_CLEAN,
+                Ok(false) => server.request(request),
+                Err(e) => {
+                    eprintln!("xacct server: {e}");
+                    return crate::EXIT_TROUBLE;
+                }
+            },
+            Message::Notification(notification) => {
+                if notification.method == "exit" {
+                    // `exit` without `shutdown` first.
+                    return crate::EXIT_FINDINGS;
+                }
+                server.notification(notification);
+            }
+            Message::Response(_) => {}
+        }
+    }
+    crate::EXIT_FINDINGS
+}
+
+/// Loads the workspace; when its config cannot be used, says so and serves an empty one (a
+/// save reloads).
+fn load(connection: &Connection, roots: Vec<PathBuf>) -> Option<Session> {
+    match Session::load(roots, HashMap::new()) {
+        Ok(session) => Some(session),
+        Err(troubles) => {
+            for trouble in troubles {
+                show_message(connection, &trouble.message);
+            }
+            None
+        }
+    }
+}
+
+fn show_message(connection: &Connection, message: &str) {
+    let params = lsp_types::ShowMessageParams {
+        typ: lsp_types::MessageType::ERROR,
+        message: format!("xacct: {message}"),
+    };
+    let _ = connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            lsp_types::notification::ShowMessage::METHOD.to_string(),
+            params,
+        )));
+}
+
+struct Server<'c> {
+    connection: &'c Connection,
+    /// `None` while the workspace's config cannot be used.
+    session: Option<Session>,
+    /// The workspace folders.
+    roots: Vec<PathBuf>,
+    published: diagnostics::Published,
+}
+
+impl Server<'_> {
+    fn publish(&mut self) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        for (uri, diagnostics) in self.published.update(session) {
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: None,
+            };
+            let _ = self
+                .connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    PublishDiagnostics::METHOD.to_string(),
+                    params,
+                )));
+        }
+    }
+
+    fn request(&mut self, request: Request) {
+        let id = request.id.clone();
+        let result = match request.method.as_str() {
+            HoverRequest::METHOD => request
+                .extract::<lsp_types::HoverParams>(HoverRequest::METHOD)
+                .map(|(_, params)| {
+                    let answer = self.session.as_ref().and_then(|s| hover::hover(s, &params));
+                    serde_json::to_value(answer)
+                }),
+            GotoDefinition::METHOD => request
+                .extract::<lsp_types::GotoDefinitionParams>(GotoDefinition::METHOD)
+                .map(|(_, params)| {
+                    let answer = self
+                        .session
+                        .as_ref()
+                        .and_then(|s| definition::definition(s, &params));
+                    serde_json::to_value(answer)
+                }),
+            _ => {
+                let response = Response::new_err(
+                    id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("xacct does not answer `{}`", request.method),
+                );
+                let _ = self.connection.sender.send(Message::Response(response));
+                return;
+            }
+        };
+        let response = match result {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(e)) => Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()),
+            Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
+        };
+        let _ = self.connection.sender.send(Message::Response(response));
+    }
+
+    fn notification(&mut self, notification: Notification) {
+        let changed = match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => notification
+                .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                .ok()
+                .and_then(|p| {
+                    let path = uri::to_path(&p.text_document.uri)?;
+                    Some(
+                        self.session
+                            .as_mut()?
+                            .set_buffer(&path, p.text_document.text),
+                    )
+                }),
+            DidChangeTextDocument::METHOD => notification
+                .extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
+                .ok()
+                .and_then(|p| {
+                    let path = uri::to_path(&p.text_document.uri)?;
+                    // Full sync: the last change holds the whole text.
+                    let text = p.content_changes.into_iter().last()?.text;
+                    Some(self.session.as_mut()?.set_buffer(&path, text))
+                }),
+            DidCloseTextDocument::METHOD => notification
+                .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                .ok()
+                .and_then(|p| {
+                    let path = uri::to_path(&p.text_document.uri)?;
+                    Some(self.session.as_mut()?.drop_buffer(&path))
+                }),
+            DidSaveTextDocument::METHOD => notification
+                .extract::<lsp_types::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
+                .ok()
+                .and_then(|p| {
+                    let path = uri::to_path(&p.text_document.uri)?;
+                    // A saved config changes what every file it governs is; a file saved while
+                    // no config could be used may be the fix.
+                    let config = path.file_name().is_some_and(|n| n == "xacct.toml");
+                    match &mut self.session {
+                        Some(session) if config => session.reload(),
+                        Some(_) => return None,
+                        None => {
+                            self.session = load(self.connection, self.roots.clone());
+                        }
+                    }
+                    Some(true)
+                }),
+            _ => None,
+        };
+        if changed == Some(true) {
+            self.publish();
+        }
+    }
+}

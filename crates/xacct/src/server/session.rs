@@ -1,0 +1,242 @@
+//! The loaded workspace of a server session: every file's source and per-file result kept
+//! between edits, so that a change loads the changed file alone and runs the workspace phase
+//! again over the others' loaded documents (copied, not read or parsed again).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use xacct_graph::TrustGraph;
+use xacct_input::Gate;
+use xacct_model::workspace::{Binding, Workspace};
+use xacct_rules::engine::LoadedFile;
+use xacct_rules::{Diagnostic, LintOptions};
+use xacct_syntax::{FileId, SourceFile};
+
+use crate::config::ConfigSet;
+use crate::discover::Candidate;
+use crate::inputs::{buffer_candidate, prepare_with, InputArgs};
+use crate::lint::{self, LintRun, LintedFile};
+use crate::{select, Trouble};
+
+/// What a server knows of its workspace.
+pub struct Session {
+    /// The workspace folders, absolute: the lint roots.
+    pub roots: Vec<PathBuf>,
+    gate: Gate,
+    bindings: HashMap<FileId, Binding>,
+    options: LintOptions,
+    /// The configs of the files.
+    pub configs: ConfigSet,
+    /// Each file's path as linted (absolute: the roots are), by [`FileId`].
+    paths: Vec<PathBuf>,
+    explicit: Vec<bool>,
+    by_path: HashMap<PathBuf, usize>,
+    /// Each file's text (as on disk, or the editor's buffer), by [`FileId`].
+    sources: Vec<SourceFile>,
+    loaded: Vec<LoadedFile>,
+    /// The editor's buffers of open files, by absolute path.
+    buffers: HashMap<PathBuf, String>,
+    /// The last run's findings (its files' texts are empty: [`Session::source`] has them,
+    /// except for broken configs added after the files).
+    pub run: LintRun,
+    /// The last run's workspace: what hover and definition answer from.
+    pub workspace: Workspace,
+    /// How long the last workspace phase took.
+    pub last_check: Duration,
+}
+
+impl Session {
+    /// Finds, reads and lints every file under `roots`, as `xacct lint ROOTS...` would, with
+    /// `buffers` standing for the files they name.
+    pub fn load(
+        roots: Vec<PathBuf>,
+        buffers: HashMap<PathBuf, String>,
+    ) -> Result<Session, Vec<Trouble>> {
+        let args = InputArgs {
+            paths: roots.clone(),
+            stdin_filename: None,
+            region: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            threads: None,
+            config: None,
+            changed: false,
+        };
+        let overlay: Vec<(PathBuf, Vec<u8>)> = buffers
+            .iter()
+            .map(|(p, t)| (p.clone(), t.as_bytes().to_vec()))
+            .collect();
+        let prepared = prepare_with(&args, false, &overlay)?;
+        let paths: Vec<PathBuf> = prepared.files.iter().map(|c| c.path.clone()).collect();
+        let explicit = prepared.files.iter().map(|c| c.explicit).collect();
+        let by_path = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (crate::paths::absolute(p), i))
+            .collect();
+        let (sources, loaded) = lint::load_files(&prepared.gate, prepared.files, &prepared.options);
+        let mut session = Session {
+            roots,
+            gate: prepared.gate,
+            bindings: prepared.bindings,
+            options: prepared.options,
+            configs: prepared.configs,
+            paths,
+            explicit,
+            by_path,
+            sources,
+            loaded,
+            buffers,
+            run: LintRun::default(),
+            workspace: Workspace::default(),
+            last_check: Duration::ZERO,
+        };
+        session.check();
+        Ok(session)
+    }
+
+    /// The file at `path` (absolute), if it is one of the run's.
+    pub fn file_of(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).map(|&i| FileId(i as u32))
+    }
+
+    /// The text of a file of the run (a broken config's included).
+    pub fn source(&self, file: FileId) -> Option<&SourceFile> {
+        let i = file.0 as usize;
+        self.sources
+            .get(i)
+            .or_else(|| self.run.files.get(i).map(|f| &f.source))
+    }
+
+    /// The absolute path of a file of the run.
+    pub fn path(&self, file: FileId) -> Option<PathBuf> {
+        self.source(file).map(|s| crate::paths::absolute(s.path()))
+    }
+
+    /// Every file of the last run with its findings.
+    pub fn findings(&self) -> impl Iterator<Item = (FileId, &[Diagnostic])> {
+        self.run
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f.diagnostics.as_slice()))
+    }
+
+    /// True when a change to this file must be seen by other files' loading, not only by
+    /// the workspace phase: Terraform files are evaluated together, and templates that export,
+    /// import or nest hand each other values before they load. Such a change reloads the run.
+    fn links(path: &Path, text: &str) -> bool {
+        xacct_input::terraform::is_terraform_path(path)
+            || xacct_input::cfn::stacks::may_link(text)
+            || path.file_name().is_some_and(|n| n == "manifest.json")
+    }
+
+    /// The editor opened or changed a file: its buffer stands for it from now on. Returns
+    /// false when the file is none of the run's (outside the roots, excluded, or not found by
+    /// the walk): nothing is read then.
+    pub fn set_buffer(&mut self, path: &Path, text: String) -> bool {
+        let Some(&i) = self.by_path.get(path) else {
+            return false;
+        };
+        if self.sources[i].text() == text && self.buffers.get(path).is_some_and(|b| *b == text) {
+            return true;
+        }
+        let relink = Self::links(path, &text) || Self::links(path, self.sources[i].text());
+        self.buffers.insert(path.to_path_buf(), text);
+        if relink {
+            self.reload();
+        } else {
+            let candidate = self.candidate(i);
+            self.reload_file(i, candidate);
+        }
+        true
+    }
+
+    /// The editor closed a file: the disk's content stands for it again (read through the gate).
+    pub fn drop_buffer(&mut self, path: &Path) -> bool {
+        if self.buffers.remove(path).is_none() {
+            return false;
+        }
+        let Some(&i) = self.by_path.get(path) else {
+            return false;
+        };
+        if Self::links(path, self.sources[i].text()) {
+            self.reload();
+        } else {
+            let candidate = self.candidate(i);
+            self.reload_file(i, candidate);
+        }
+        true
+    }
+
+    /// Finds, reads and lints everything again (a config changed, or files that link), the
+    /// open buffers standing for their files.
+    pub fn reload(&mut self) {
+        let roots = self.roots.clone();
+        let buffers = std::mem::take(&mut self.buffers);
+        match Session::load(roots, buffers) {
+            Ok(session) => *self = session,
+            Err(troubles) => {
+                for trouble in troubles {
+                    eprintln!("xacct server: {}", crate::escape::line(&trouble.message));
+                }
+            }
+        }
+    }
+
+    /// What to load file `i` from: the editor's buffer, else the disk through the gate.
+    fn candidate(&self, i: usize) -> Candidate {
+        let path = self.paths[i].clone();
+        let mut candidate = match self.buffers.get(&crate::paths::absolute(&path)) {
+            Some(text) => buffer_candidate(path, text.as_bytes(), &self.configs),
+            None => Candidate {
+                path,
+                explicit: false,
+                error: None,
+                bytes: None,
+                canonical: None,
+            },
+        };
+        candidate.explicit = self.explicit[i];
+        candidate
+    }
+
+    /// Loads one file again (per-file phase) and runs the workspace phase.
+    fn reload_file(&mut self, i: usize, candidate: Candidate) {
+        let (source, loaded) =
+            lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
+        self.sources[i] = source;
+        self.loaded[i] = loaded;
+        self.check();
+    }
+
+    /// The workspace phase over every file's loaded documents, then what `xacct lint` does
+    /// after it: broken configs, account names, the configs' rule selection and severities.
+    fn check(&mut self) {
+        let started = Instant::now();
+        let checked = lint::check_loaded(self.loaded.clone(), &self.bindings, &self.options, false);
+        let files = checked
+            .reports
+            .into_iter()
+            .zip(&self.paths)
+            .map(|(report, path)| LintedFile {
+                source: SourceFile::new(path, String::new()),
+                diagnostics: report.diagnostics,
+                suppressed: report.suppressed,
+                outcome: report.outcome,
+            })
+            .collect();
+        let mut run = LintRun {
+            files,
+            ..LintRun::default()
+        };
+        lint::add_broken_configs(&mut run, self.configs.broken());
+        lint::name_accounts(&mut run, &self.configs, &self.roots);
+        select::apply(&mut run, &self.configs, &select::Layer::default());
+        self.run = run;
+        self.workspace = checked.workspace;
+        drop::<TrustGraph>(checked.graph);
+        self.last_check = started.elapsed();
+    }
+}
