@@ -311,6 +311,15 @@ mod tests {
     }
 
     #[test]
+    fn buffers_are_held_to_the_size_limit() {
+        assert_eq!(read_buffer(b"{}", 2).unwrap(), b"{}");
+        match read_buffer(b"{ }", 2) {
+            Err(ReadError::TooLarge { size: 3, limit: 2 }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn reads_regular_files_inside_the_roots_only() {
         let dir = scratch("roots");
         std::fs::create_dir(dir.join("tree")).unwrap();

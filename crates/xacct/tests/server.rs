@@ -193,6 +193,9 @@ Resources:
           - Effect: Allow
             Action: s3:GetObject
             Resource: "arn:aws:s3:::codepipeline-us-east-2-1234567890/*"
+            Condition:
+              StringEquals:
+                aws:ResourceAccount: "111111111111"
 "#;
 
 fn initialize(client: &mut Client, root: &Path) -> Value {
@@ -204,16 +207,248 @@ fn initialize(client: &mut Client, root: &Path) -> Value {
     result
 }
 
+fn position(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({"start": position(start.0, start.1), "end": position(end.0, end.1)})
+}
+
+/// The XA401 finding of the broken bucket policy, its range starting at `character` on line 1
+/// (`\"Statement\"`, 13 characters), its label on the role of `ExternalDeploy`.
+fn xa401(pipeline: &str, character: u32) -> Value {
+    json!([{
+        "range": range((1, character), (1, character + 13)),
+        "severity": 1,
+        "code": "XA401",
+        "codeDescription": {"href": "https://github.com/xacct/xacct/blob/main/crates/xacct-rules/rules/XA401.md"},
+        "source": "xacct",
+        "message": "the bucket policy does not let `arn:aws:iam::222222222222:role/CrossAccount_Role` (action `ExternalDeploy`, account 222222222222 (prod)) read its input artifacts (`MyAppBuild`) from `arn:aws:s3:::codepipeline-us-east-2-1234567890/*`: cross-account access needs an allow in the bucket policy too\nhelp: add to the bucket policy: {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::222222222222:role/CrossAccount_Role\"}, \"Action\": \"s3:GetObject*\", \"Resource\": \"arn:aws:s3:::codepipeline-us-east-2-1234567890/*\"}",
+        "relatedInformation": [{
+            "location": {"uri": pipeline, "range": range((89, 23), (89, 73))},
+            "message": "action `ExternalDeploy` runs as this role",
+        }],
+    }])
+}
+
+fn open(client: &mut Client, uri: &str, language: &str, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+    );
+}
+
+fn change(client: &mut Client, uri: &str, version: i32, text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    );
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position(line, character)})
+}
+
 #[test]
 fn a_whole_session() {
     let ws = workspace("server-session");
     let outside = ws.parent().unwrap().join("outside");
     std::fs::create_dir_all(&outside).unwrap();
+    // The server starts elsewhere than the workspace: what it reads is the workspace's.
     let mut client = Client::start(&outside);
     let init = initialize(&mut client, &ws);
-    println!("{init:#}");
-    let published = client.published();
-    println!("{published:#?}");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 1);
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    assert_eq!(init["capabilities"]["definitionProvider"], true);
+    assert_eq!(init["serverInfo"]["name"], "xacct");
+
+    let policy_path = ws.join("tools-111111111111/artifact-bucket-policy.json");
+    let policy = uri(&policy_path);
+    let pipeline = uri(&ws.join("tools-111111111111/pipeline.json"));
+    // Loaded and linted once: the one finding of the run, as `xacct lint` gives it.
+    assert_eq!(
+        client.published(),
+        vec![(policy.clone(), xa401(&pipeline, 70))]
+    );
+
+    // Opening the file as it is on disk changes nothing: nothing is published.
+    let broken = std::fs::read_to_string(&policy_path).unwrap();
+    open(&mut client, &policy, "json", &broken);
+    assert_eq!(client.published(), vec![]);
+
+    // The fix in the unsaved buffer (the walkthrough's grant to the prod account): cleared.
+    let fixed = std::fs::read_to_string(
+        common::repo_root()
+            .join("testdata/setups/walkthrough/tools-111111111111/artifact-bucket-policy.json"),
+    )
+    .unwrap();
+    change(&mut client, &policy, 2, &fixed);
+    assert_eq!(client.published(), vec![(policy.clone(), json!([]))]);
+    // The disk still holds the broken policy: the buffer stood for it.
+    assert_eq!(std::fs::read_to_string(&policy_path).unwrap(), broken);
+
+    // Broken again, with non-ASCII text before the finding on its line: `-ü𝄞` is 7 bytes and
+    // 4 UTF-16 code units, and LSP counts the units.
+    let accented = broken.replace("SSEAndSSLPolicy", "SSEAndSSLPolicy-ü𝄞");
+    change(&mut client, &policy, 3, &accented);
+    assert_eq!(
+        client.published(),
+        vec![(policy.clone(), xa401(&pipeline, 74))]
+    );
+
+    // Hover on the role ARN of `ExternalDeploy`: its account's name, the policies tied to it,
+    // the actions that run as it.
+    let hover = client.request("textDocument/hover", at(&pipeline, 89, 40));
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {"kind": "markdown", "value": "**`arn:aws:iam::222222222222:role/CrossAccount_Role`**\n\nin account 222222222222 (prod)\n\npolicies tied to it in this workspace:\n- trust policy at `prod-222222222222/CrossAccount_Role.json:8:37`\n- identity policy `PipelineArtifacts` at `prod-222222222222/CrossAccount_Role-artifacts.json:4:23`\n- identity policy `CodeDeployAccess` at `prod-222222222222/CrossAccount_Role-codedeploy.json:4:23`\n- identity policy `PipelineArtifactKey` at `prod-222222222222/CrossAccount_Role-kms.json:4:23`\n- identity policy `StaticAssetsPublish` at `prod-222222222222/CrossAccount_Role-static-assets.json:4:23`\n\nused by:\n- pipeline `MyFirstPipeline`, action `Staging/ExternalDeploy` at `tools-111111111111/pipeline.json:90:24`\n- pipeline `MyFirstPipeline`, action `Staging/ExternalPublish` at `tools-111111111111/pipeline.json:111:24`"},
+            "range": range((89, 24), (89, 72)),
+        })
+    );
+    // Hover on an account ID in a template's condition: the name `[accounts]` gives it.
+    let reader = uri(&ws.join("prod-222222222222/audit-reader.yaml"));
+    let hover = client.request("textDocument/hover", at(&reader, 15, 40));
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {"kind": "markdown", "value": "**account 111111111111 (tools)**\n\npipelines in this account:\n- `MyFirstPipeline` at `tools-111111111111/pipeline.json:3:13`\n\nroles of this account with a trust policy here:\n- `arn:aws:iam::111111111111:role/service-role/CodePipeline_Service_Role`"},
+            "range": range((15, 38), (15, 50)),
+        })
+    );
+    // Nothing to say off an ARN or account ID.
+    assert_eq!(
+        client.request("textDocument/hover", at(&pipeline, 0, 0)),
+        json!(null)
+    );
+
+    // Definition from the role ARN: its trust policy and identity policies.
+    let definition = client.request("textDocument/definition", at(&pipeline, 89, 40));
+    let prod = |name: &str| uri(&ws.join("prod-222222222222").join(name));
+    assert_eq!(
+        definition,
+        json!([
+            {"uri": prod("CrossAccount_Role.json"), "range": range((7, 36), (18, 9))},
+            {"uri": prod("CrossAccount_Role-artifacts.json"), "range": range((3, 22), (27, 5))},
+            {"uri": prod("CrossAccount_Role-codedeploy.json"), "range": range((3, 22), (18, 5))},
+            {"uri": prod("CrossAccount_Role-kms.json"), "range": range((3, 22), (20, 5))},
+            {"uri": prod("CrossAccount_Role-static-assets.json"), "range": range((3, 22), (16, 5))},
+        ])
+    );
+    // In a template: `!GetAtt AuditRole.Arn` and `!Ref AuditRole` lead to the resource,
+    // `!ImportValue audit-role-arn` in another template to the output that exports it.
+    let role = prod("audit-role.yaml");
+    let resource = json!({"uri": role, "range": range((6, 2), (6, 11))});
+    assert_eq!(
+        client.request("textDocument/definition", at(&role, 19, 20)),
+        resource
+    );
+    assert_eq!(
+        client.request("textDocument/definition", at(&role, 23, 18)),
+        resource
+    );
+    assert_eq!(
+        client.request("textDocument/definition", at(&reader, 6, 24)),
+        json!({"uri": role, "range": range((18, 2), (18, 14))})
+    );
+    assert_eq!(
+        client.request("textDocument/definition", at(&role, 0, 3)),
+        json!(null)
+    );
+
+    // Closing the buffer: the disk's broken policy stands for the file again.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": policy}}),
+    );
+    assert_eq!(
+        client.published(),
+        vec![(policy.clone(), xa401(&pipeline, 70))]
+    );
+
     let status = client.shutdown();
     assert_eq!(status.code(), Some(0));
+}
+
+/// One diagnostic's code, range and message.
+fn only(published: &[(String, Value)], uri: &str) -> (String, Value, String) {
+    let (u, diagnostics) = &published[0];
+    assert_eq!((published.len(), u.as_str()), (1, uri), "{published:#?}");
+    let diagnostics = diagnostics.as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    (
+        d["code"].as_str().unwrap().to_string(),
+        d["range"].clone(),
+        d["message"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn hostile_buffers_are_findings_and_files_outside_the_roots_are_not_read() {
+    let ws = workspace("server-hostile");
+    let outside = ws.parent().unwrap().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let mut client = Client::start(&ws);
+    initialize(&mut client, &ws);
+    let policy = uri(&ws.join("tools-111111111111/artifact-bucket-policy.json"));
+    assert_eq!(client.published().len(), 1);
+    let text =
+        std::fs::read_to_string(ws.join("tools-111111111111/artifact-bucket-policy.json")).unwrap();
+    open(&mut client, &policy, "json", &text);
+    assert_eq!(client.published(), vec![]);
+
+    // Binary content: XA001, not a crash (and the cross-file finding goes with the policy).
+    change(&mut client, &policy, 2, "\u{0}\u{1}\u{2}{}");
+    assert_eq!(
+        only(&client.published(), &policy),
+        (
+            "XA001".to_string(),
+            range((0, 0), (0, 0)),
+            "cannot read the file: the file is binary (NUL byte at offset 0), not a text document\nhelp: exclude the file with `--exclude`, or name only the JSON files to lint".to_string()
+        )
+    );
+    // Nesting far past the limit: XA005 where the limit is reached.
+    let deep = format!(
+        "{{\"Policy\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    change(&mut client, &policy, 3, &deep);
+    let (code, range_, message) = only(&client.published(), &policy);
+    assert_eq!((code.as_str(), message.as_str()), ("XA005", "nesting is deeper than 256 levels\nhelp: if the file is trusted and really needs more, raise the limit in xacct.toml: `[limits]` `depth = N` (default 256, at most 1000)"));
+    assert_eq!(range_["start"], position(0, 266));
+    // A file outside the roots: never read (its disk content is broken, its buffer too), never
+    // linted, no answers about it.
+    let stray_path = outside.join("stray.json");
+    std::fs::write(&stray_path, b"\x00 not json").unwrap();
+    let stray = uri(&stray_path);
+    open(&mut client, &stray, "json", "{ nor this");
+    change(&mut client, &stray, 2, "[");
+    assert_eq!(client.published(), vec![]);
+    assert_eq!(
+        client.request("textDocument/hover", at(&stray, 0, 0)),
+        json!(null)
+    );
+    assert_eq!(
+        client.request("textDocument/definition", at(&stray, 0, 0)),
+        json!(null)
+    );
+    // Nor a URI that names no file.
+    open(&mut client, "untitled:Untitled-1", "json", "{");
+    assert_eq!(client.published(), vec![]);
+
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let ws = workspace("server-exit");
+    let mut client = Client::start(&ws);
+    initialize(&mut client, &ws);
+    client.published();
+    client.notify("exit", json!(null));
+    drop(client.stdin.take());
+    assert_eq!(client.child.wait().unwrap().code(), Some(1));
 }
