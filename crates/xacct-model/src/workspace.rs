@@ -372,8 +372,9 @@ fn normalize(governs: &Governs) -> Governs {
     }
 }
 
-/// A role ARN as an index key: its account and lower-cased name.
-fn role_key(arn: &str) -> String {
+/// A role ARN as an index key: its account and lower-cased name (the path left out, as the
+/// policies governing a role are found whatever path an ARN names it with).
+pub fn role_key(arn: &str) -> String {
     match Arn::parse(arn) {
         Ok(a) if a.service == "iam" => {
             let name = a.resource.rsplit('/').next().unwrap_or(a.resource);

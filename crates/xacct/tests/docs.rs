@@ -392,7 +392,17 @@ fn documented_command_lines_use_existing_flags() {
                 }
                 let mut words = piece.split_whitespace();
                 let Some(sub) = words.next() else { continue };
-                if !["lint", "graph", "rules", "explain", "completions", "man"].contains(&sub) {
+                if ![
+                    "lint",
+                    "graph",
+                    "rules",
+                    "explain",
+                    "completions",
+                    "man",
+                    "server",
+                ]
+                .contains(&sub)
+                {
                     continue;
                 }
                 let usage = help

@@ -317,6 +317,17 @@ fn a_whole_session() {
             "range": range((15, 38), (15, 50)),
         })
     );
+    // Hover on a role ARN written without the role's path: the same role as the pipeline's
+    // `service-role/` one, whose service role it is.
+    let role = uri(&ws.join("prod-222222222222/audit-role.yaml"));
+    let hover = client.request("textDocument/hover", at(&role, 15, 30));
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {"kind": "markdown", "value": "**`arn:aws:iam::111111111111:role/CodePipeline_Service_Role`**\n\nin account 111111111111 (tools)\n\npolicies tied to it in this workspace:\n- trust policy at `tools-111111111111/CodePipeline_Service_Role.json:8:37`\n- identity policy `CodePipelineServicePolicy` at `tools-111111111111/CodePipeline_Service_Role-policy.json:4:23`\n\nused by:\n- pipeline `MyFirstPipeline` (its service role) at `tools-111111111111/pipeline.json:4:16`"},
+            "range": range((15, 20), (15, 76)),
+        })
+    );
     // Nothing to say off an ARN or account ID.
     assert_eq!(
         client.request("textDocument/hover", at(&pipeline, 0, 0)),
@@ -338,7 +349,6 @@ fn a_whole_session() {
     );
     // In a template: `!GetAtt AuditRole.Arn` and `!Ref AuditRole` lead to the resource,
     // `!ImportValue audit-role-arn` in another template to the output that exports it.
-    let role = prod("audit-role.yaml");
     let resource = json!({"uri": role, "range": range((6, 2), (6, 11))});
     assert_eq!(
         client.request("textDocument/definition", at(&role, 19, 20)),

@@ -151,6 +151,9 @@ fn policies(session: &Session, what: &[Governs], out: &mut String) {
 }
 
 fn uses_of_role(session: &Session, arn: &str, out: &mut String) {
+    // The same role whatever path or case an ARN names it with, as the policies are found.
+    let key = xacct_model::workspace::role_key(arn);
+    let same = |other: &str| xacct_model::workspace::role_key(other) == key;
     let mut any = false;
     let mut line = |text: String, out: &mut String| {
         if !any {
@@ -166,7 +169,7 @@ fn uses_of_role(session: &Session, arn: &str, out: &mut String) {
             .as_ref()
             .map_or("?", |n| n.value.as_str())
             .replace('`', "'");
-        if let Some(role) = pipeline.role_arn.as_ref().filter(|r| r.value == arn) {
+        if let Some(role) = pipeline.role_arn.as_ref().filter(|r| same(&r.value)) {
             line(
                 format!(
                     "pipeline `{name}` (its service role) at {}",
@@ -176,7 +179,7 @@ fn uses_of_role(session: &Session, arn: &str, out: &mut String) {
             );
         }
         for (stage, _, action) in pipeline.actions() {
-            let Some(role) = action.role_arn.as_ref().filter(|r| r.value == arn) else {
+            let Some(role) = action.role_arn.as_ref().filter(|r| same(&r.value)) else {
                 continue;
             };
             let stage = pipeline

@@ -108,6 +108,7 @@ fn serve(connection: &Connection) -> u8 {
         }
     };
     let roots = roots(&params);
+    let trace = params.trace == Some(lsp_types::TraceValue::Verbose);
     // A config is looked for in the current folder when a file has none above it: the first
     // workspace folder's, not wherever the editor started the server.
     if let Some(first) = roots.first() {
@@ -118,6 +119,7 @@ fn serve(connection: &Connection) -> u8 {
         session: load(connection, roots.clone()),
         roots,
         published: diagnostics::Published::default(),
+        trace,
     };
     server.publish();
     for message in &connection.receiver {
@@ -177,6 +179,8 @@ struct Server<'c> {
     /// The workspace folders.
     roots: Vec<PathBuf>,
     published: diagnostics::Published,
+    /// The client asked for verbose traces: each run says what it cost (`$/logTrace`).
+    trace: bool,
 }
 
 impl Server<'_> {
@@ -184,6 +188,27 @@ impl Server<'_> {
         let Some(session) = &self.session else {
             return;
         };
+        if self.trace {
+            let message = format!(
+                "xacct: loaded {} file{} in {:.1} ms, workspace phase over {} files in {:.1} ms (copying the documents {:.1} ms)",
+                session.last_loaded,
+                if session.last_loaded == 1 { "" } else { "s" },
+                session.last_load.as_secs_f64() * 1e3,
+                session.run.files.len(),
+                session.last_check.as_secs_f64() * 1e3,
+                session.last_copy.as_secs_f64() * 1e3,
+            );
+            let _ = self
+                .connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "$/logTrace".to_string(),
+                    lsp_types::LogTraceParams {
+                        message,
+                        verbose: None,
+                    },
+                )));
+        }
         for (uri, diagnostics) in self.published.update(session) {
             let params = PublishDiagnosticsParams {
                 uri,

@@ -44,6 +44,14 @@ pub struct Session {
     pub workspace: Workspace,
     /// How long the last workspace phase took.
     pub last_check: Duration,
+    /// How long the last load took: of the changed file alone, or of the whole workspace
+    /// (walk, configs, reads and per-file phase) after a reload.
+    pub last_load: Duration,
+    /// How many files the last load loaded.
+    pub last_loaded: usize,
+    /// How long copying the loaded documents for the last workspace phase took (part of
+    /// [`Session::last_check`]).
+    pub last_copy: Duration,
 }
 
 impl Session {
@@ -67,6 +75,7 @@ impl Session {
             .iter()
             .map(|(p, t)| (p.clone(), t.as_bytes().to_vec()))
             .collect();
+        let started = Instant::now();
         let prepared = prepare_with(&args, false, &overlay)?;
         let paths: Vec<PathBuf> = prepared.files.iter().map(|c| c.path.clone()).collect();
         let explicit = prepared.files.iter().map(|c| c.explicit).collect();
@@ -91,7 +100,11 @@ impl Session {
             run: LintRun::default(),
             workspace: Workspace::default(),
             last_check: Duration::ZERO,
+            last_load: started.elapsed(),
+            last_loaded: 0,
+            last_copy: Duration::ZERO,
         };
+        session.last_loaded = session.loaded.len();
         session.check();
         Ok(session)
     }
@@ -133,14 +146,17 @@ impl Session {
     }
 
     /// The editor opened or changed a file: its buffer stands for it from now on. Returns
-    /// false when the file is none of the run's (outside the roots, excluded, or not found by
-    /// the walk): nothing is read then.
+    /// whether the run changed: false when the text is the one linted already, or when the
+    /// file is none of the run's (outside the roots, excluded, or not found by the walk):
+    /// nothing is read then.
     pub fn set_buffer(&mut self, path: &Path, text: String) -> bool {
         let Some(&i) = self.by_path.get(path) else {
             return false;
         };
-        if self.sources[i].text() == text && self.buffers.get(path).is_some_and(|b| *b == text) {
-            return true;
+        // The text it was linted from already (an open of an unchanged file): nothing to do.
+        if self.sources[i].text() == text {
+            self.buffers.insert(path.to_path_buf(), text);
+            return false;
         }
         let relink = Self::links(path, &text) || Self::links(path, self.sources[i].text());
         self.buffers.insert(path.to_path_buf(), text);
@@ -204,10 +220,13 @@ impl Session {
 
     /// Loads one file again (per-file phase) and runs the workspace phase.
     fn reload_file(&mut self, i: usize, candidate: Candidate) {
+        let started = Instant::now();
         let (source, loaded) =
             lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
         self.sources[i] = source;
         self.loaded[i] = loaded;
+        self.last_load = started.elapsed();
+        self.last_loaded = 1;
         self.check();
     }
 
@@ -215,7 +234,9 @@ impl Session {
     /// after it: broken configs, account names, the configs' rule selection and severities.
     fn check(&mut self) {
         let started = Instant::now();
-        let checked = lint::check_loaded(self.loaded.clone(), &self.bindings, &self.options, false);
+        let loaded = self.loaded.clone();
+        self.last_copy = started.elapsed();
+        let checked = lint::check_loaded(loaded, &self.bindings, &self.options, false);
         let files = checked
             .reports
             .into_iter()
