@@ -105,14 +105,20 @@ impl Client {
         }
     }
 
-    /// The diagnostics published since the last call, by URI (the last publication of each),
-    /// once the server has handled everything sent before (a request round trip).
-    fn published(&mut self) -> Vec<(String, Value)> {
+    /// Every message the server sent since the last call, once it has handled everything
+    /// sent before (a request round trip).
+    fn messages(&mut self) -> Vec<Value> {
         // A method the server does not answer: its error comes after all it published before.
         let error = self.respond("xacct/sync", json!(null));
         assert_eq!(error["error"]["code"], -32601, "{error}");
+        std::mem::take(&mut self.notifications)
+    }
+
+    /// The diagnostics published since the last call, by URI (the last publication of each),
+    /// once the server has handled everything sent before.
+    fn published(&mut self) -> Vec<(String, Value)> {
         let mut out: Vec<(String, Value)> = Vec::new();
-        for message in self.notifications.drain(..) {
+        for message in self.messages() {
             assert_eq!(
                 message["method"], "textDocument/publishDiagnostics",
                 "{message}"
@@ -461,4 +467,51 @@ fn exit_without_shutdown_is_status_1() {
     client.notify("exit", json!(null));
     drop(client.stdin.take());
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn files_changed_on_disk_reload_the_run() {
+    let ws = workspace("server-watched");
+    let mut client = Client::start(&ws);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&ws), "capabilities": {
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+        }}),
+    );
+    client.notify("initialized", json!({}));
+    let policy_path = ws.join("tools-111111111111/artifact-bucket-policy.json");
+    let policy = uri(&policy_path);
+    let messages = client.messages();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert_eq!(messages[0]["method"], "textDocument/publishDiagnostics");
+    assert_eq!(messages[0]["params"]["uri"], policy.as_str());
+    // The server asks to hear of the files it reads changing on disk.
+    assert_eq!(
+        messages[1],
+        json!({"jsonrpc": "2.0", "id": "xacct-register-watchers", "method": "client/registerCapability", "params": {
+            "registrations": [{
+                "id": "xacct-watched-files",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [
+                    {"globPattern": "**/*.{json,yaml,yml,template,tf,tfvars}"},
+                    {"globPattern": "**/xacct.toml"},
+                ]},
+            }],
+        }})
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": "xacct-register-watchers", "result": null}));
+    // The policy fixed on disk (no buffer open): the finding goes.
+    std::fs::copy(
+        common::repo_root()
+            .join("testdata/setups/walkthrough/tools-111111111111/artifact-bucket-policy.json"),
+        &policy_path,
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": policy, "type": 2}]}),
+    );
+    assert_eq!(client.published(), vec![(policy.clone(), json!([]))]);
+    assert_eq!(client.shutdown().code(), Some(0));
 }

@@ -19,6 +19,8 @@ function activate(context) {
         { scheme: 'file', language: 'yaml' },
         { scheme: 'file', language: 'terraform' },
         { scheme: 'file', pattern: '**/*.{template,tf,tfvars}' },
+        // Saving a config reloads the workspace.
+        { scheme: 'file', pattern: '**/xacct.toml' },
       ],
     }
   );

@@ -20,8 +20,8 @@ use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{GotoDefinition, HoverRequest, Request as _};
 use lsp_types::{
@@ -108,6 +108,13 @@ fn serve(connection: &Connection) -> u8 {
         }
     };
     let roots = roots(&params);
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        == Some(true);
     let trace = params.trace == Some(lsp_types::TraceValue::Verbose);
     // A config is looked for in the current folder when a file has none above it: the first
     // workspace folder's, not wherever the editor started the server.
@@ -122,6 +129,9 @@ fn serve(connection: &Connection) -> u8 {
         trace,
     };
     server.publish();
+    if watch {
+        register_watchers(connection);
+    }
     for message in &connection.receiver {
         match message {
             Message::Request(request) => match connection.handle_shutdown(&request) {
@@ -157,6 +167,33 @@ fn load(connection: &Connection, roots: Vec<PathBuf>) -> Option<Session> {
             None
         }
     }
+}
+
+/// Asks the client to say when the files xacct reads change on disk (its answer is not
+/// waited for: a client that refuses only loses those reloads).
+fn register_watchers(connection: &Connection) {
+    let watchers = ["**/*.{json,yaml,yml,template,tf,tfvars}", "**/xacct.toml"]
+        .iter()
+        .map(|glob| lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
+    let registration = lsp_types::Registration {
+        id: "xacct-watched-files".to_string(),
+        method: DidChangeWatchedFiles::METHOD.to_string(),
+        register_options: serde_json::to_value(
+            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers },
+        )
+        .ok(),
+    };
+    let _ = connection.sender.send(Message::Request(Request::new(
+        lsp_server::RequestId::from("xacct-register-watchers".to_string()),
+        lsp_types::request::RegisterCapability::METHOD.to_string(),
+        lsp_types::RegistrationParams {
+            registrations: vec![registration],
+        },
+    )));
 }
 
 fn show_message(connection: &Connection, message: &str) {
@@ -307,6 +344,19 @@ impl Server<'_> {
                     }
                     Some(true)
                 }),
+            // Files changed on disk outside the editor (a checkout, a generator): what the walk
+            // finds and what the files say may both have changed, so the run is loaded again
+            // (open buffers still standing for their files).
+            DidChangeWatchedFiles::METHOD => match &mut self.session {
+                Some(session) => {
+                    session.reload();
+                    Some(true)
+                }
+                None => {
+                    self.session = load(self.connection, self.roots.clone());
+                    Some(true)
+                }
+            },
             _ => None,
         };
         if changed == Some(true) {
