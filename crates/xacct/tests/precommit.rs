@@ -290,7 +290,7 @@ fn hook_repository(dir: &Path, home: &Path) -> (PathBuf, String) {
     for file in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml"] {
         std::fs::copy(root.join(file), repo.join(file)).unwrap();
     }
-    for folder in ["crates", "rules"] {
+    for folder in ["crates"] {
         copy_tree(&root.join(folder), &repo.join(folder));
     }
     ok(git(&repo, home, &["init", "-q", "-b", "main"]));
