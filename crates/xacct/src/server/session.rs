@@ -84,7 +84,8 @@ impl Session {
             .enumerate()
             .map(|(i, p)| (crate::paths::absolute(p), i))
             .collect();
-        let (sources, loaded) = lint::load_files(&prepared.gate, prepared.files, &prepared.options);
+        let (sources, loaded, _) =
+            lint::load_files(&prepared.gate, prepared.files, &prepared.options);
         let mut session = Session {
             roots,
             gate: prepared.gate,
@@ -221,7 +222,7 @@ impl Session {
     /// Loads one file again (per-file phase) and runs the workspace phase.
     fn reload_file(&mut self, i: usize, candidate: Candidate) {
         let started = Instant::now();
-        let (source, loaded) =
+        let (source, loaded, _) =
             lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
         self.sources[i] = source;
         self.loaded[i] = loaded;
