@@ -451,6 +451,18 @@ fn hostile_buffers_are_findings_and_files_outside_the_roots_are_not_read() {
         client.request("textDocument/definition", at(&stray, 0, 0)),
         json!(null)
     );
+    // Parameters that are not a hover's: an error answer, and the session goes on; a
+    // position past the end of a file: no answer.
+    let error = client.respond("textDocument/hover", json!({"nope": 1}));
+    assert_eq!(error["error"]["code"], -32602, "{error}");
+    assert_eq!(
+        client.request("textDocument/hover", at(&policy, 100_000, 7)),
+        json!(null)
+    );
+    assert_eq!(
+        client.request("textDocument/definition", at(&policy, 0, u32::MAX)),
+        json!(null)
+    );
     // Nor a URI that names no file.
     open(&mut client, "untitled:Untitled-1", "json", "{");
     assert_eq!(client.published(), vec![]);

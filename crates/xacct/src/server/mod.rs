@@ -262,7 +262,22 @@ impl Server<'_> {
         }
     }
 
+    /// Answers a request. A panic (a bug) is an error response, and the session goes on.
     fn request(&mut self, request: Request) {
+        let id = request.id.clone();
+        let answer =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        let response = answer.unwrap_or_else(|_| {
+            Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "xacct failed on this request (internal error): please report it at https://github.com/xacct/xacct/issues".to_string(),
+            )
+        });
+        let _ = self.connection.sender.send(Message::Response(response));
+    }
+
+    fn answer(&self, request: Request) -> Response {
         let id = request.id.clone();
         let result = match request.method.as_str() {
             HoverRequest::METHOD => request
@@ -281,21 +296,18 @@ impl Server<'_> {
                     serde_json::to_value(answer)
                 }),
             _ => {
-                let response = Response::new_err(
+                return Response::new_err(
                     id,
                     ErrorCode::MethodNotFound as i32,
                     format!("xacct does not answer `{}`", request.method),
                 );
-                let _ = self.connection.sender.send(Message::Response(response));
-                return;
             }
         };
-        let response = match result {
+        match result {
             Ok(Ok(value)) => Response::new_ok(id, value),
             Ok(Err(e)) => Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()),
             Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
-        };
-        let _ = self.connection.sender.send(Message::Response(response));
+        }
     }
 
     fn notification(&mut self, notification: Notification) {
