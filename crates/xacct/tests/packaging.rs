@@ -144,7 +144,15 @@ fn completions_are_generated_for_bash_zsh_and_fish() {
 fn man_pages_are_generated_from_the_options() {
     let page = stdout(&xacct(&["man"]));
     assert!(page.contains(".TH xacct 1"), "{page}");
-    for command in ["lint", "graph", "rules", "explain", "completions", "man", "server"] {
+    for command in [
+        "lint",
+        "graph",
+        "rules",
+        "explain",
+        "completions",
+        "man",
+        "server",
+    ] {
         assert!(page.contains(command), "xacct.1 does not list `{command}`");
     }
     let dir = std::env::temp_dir().join(format!("xacct-man-{}", std::process::id()));

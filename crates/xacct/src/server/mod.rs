@@ -136,7 +136,11 @@ fn serve(connection: &Connection) -> u8 {
         match message {
             Message::Request(request) => match connection.handle_shutdown(&request) {
                 Ok(true) => return crate::EXIT_CLEAN,
-                Ok(false) => server.request(request),
+                Ok(false) => {
+                    // Answers are about the buffers as they are now.
+                    server.settle();
+                    server.request(request);
+                }
                 Err(e) => {
                     eprintln!("xacct server: {e}");
                     return crate::EXIT_TROUBLE;
@@ -148,6 +152,11 @@ fn serve(connection: &Connection) -> u8 {
                     return crate::EXIT_FINDINGS;
                 }
                 server.notification(notification);
+                // Edits that arrive faster than a run are linted together: only once no
+                // message waits.
+                if connection.receiver.is_empty() {
+                    server.settle();
+                }
             }
             Message::Response(_) => {}
         }
@@ -221,6 +230,13 @@ struct Server<'c> {
 }
 
 impl Server<'_> {
+    /// Lints what changed since the last run, if anything, and publishes what moved.
+    fn settle(&mut self) {
+        if self.session.as_mut().is_some_and(Session::flush) {
+            self.publish();
+        }
+    }
+
     fn publish(&mut self) {
         let Some(session) = &self.session else {
             return;
@@ -310,18 +326,19 @@ impl Server<'_> {
         }
     }
 
+    /// Takes a notification in. A buffer that changed is linted when [`Server::settle`]
+    /// runs; a reload (a config saved, files changed on disk) runs and publishes at once.
     fn notification(&mut self, notification: Notification) {
-        let changed = match notification.method.as_str() {
+        let reloaded = match notification.method.as_str() {
             DidOpenTextDocument::METHOD => notification
                 .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
                 .ok()
                 .and_then(|p| {
                     let path = uri::to_path(&p.text_document.uri)?;
-                    Some(
-                        self.session
-                            .as_mut()?
-                            .set_buffer(&path, p.text_document.text),
-                    )
+                    self.session
+                        .as_mut()?
+                        .set_buffer(&path, p.text_document.text);
+                    None
                 }),
             DidChangeTextDocument::METHOD => notification
                 .extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
@@ -330,14 +347,16 @@ impl Server<'_> {
                     let path = uri::to_path(&p.text_document.uri)?;
                     // Full sync: the last change holds the whole text.
                     let text = p.content_changes.into_iter().last()?.text;
-                    Some(self.session.as_mut()?.set_buffer(&path, text))
+                    self.session.as_mut()?.set_buffer(&path, text);
+                    None
                 }),
             DidCloseTextDocument::METHOD => notification
                 .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 .ok()
                 .and_then(|p| {
                     let path = uri::to_path(&p.text_document.uri)?;
-                    Some(self.session.as_mut()?.drop_buffer(&path))
+                    self.session.as_mut()?.drop_buffer(&path);
+                    None
                 }),
             DidSaveTextDocument::METHOD => notification
                 .extract::<lsp_types::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
@@ -371,7 +390,7 @@ impl Server<'_> {
             },
             _ => None,
         };
-        if changed == Some(true) {
+        if reloaded == Some(true) {
             self.publish();
         }
     }

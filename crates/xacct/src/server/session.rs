@@ -37,6 +37,10 @@ pub struct Session {
     loaded: Vec<LoadedFile>,
     /// The editor's buffers of open files, by absolute path.
     buffers: HashMap<PathBuf, String>,
+    /// The files whose buffer changed (or closed) since the last run.
+    pending: std::collections::BTreeSet<usize>,
+    /// A changed file links to others: the next run loads everything again.
+    relink: bool,
     /// The last run's findings (its files' texts are empty: [`Session::source`] has them,
     /// except for broken configs added after the files).
     pub run: LintRun,
@@ -98,6 +102,8 @@ impl Session {
             sources,
             loaded,
             buffers,
+            pending: Default::default(),
+            relink: false,
             run: LintRun::default(),
             workspace: Workspace::default(),
             last_check: Duration::ZERO,
@@ -146,55 +152,83 @@ impl Session {
             || path.file_name().is_some_and(|n| n == "manifest.json")
     }
 
-    /// The editor opened or changed a file: its buffer stands for it from now on. Returns
-    /// whether the run changed: false when the text is the one linted already, or when the
-    /// file is none of the run's (outside the roots, excluded, or not found by the walk):
-    /// nothing is read then.
+    /// The editor opened or changed a file: its buffer stands for it from now on, linted at
+    /// the next [`Session::flush`]. Returns whether the run must change: false when the text
+    /// is the one it has already, or when the file is none of the run's (outside the roots,
+    /// excluded, or not found by the walk): nothing is read then.
     pub fn set_buffer(&mut self, path: &Path, text: String) -> bool {
         let Some(&i) = self.by_path.get(path) else {
             return false;
         };
-        // The text it was linted from already (an open of an unchanged file): nothing to do.
-        if self.sources[i].text() == text {
+        let current = match self.buffers.get(path) {
+            Some(buffer) => buffer.as_str(),
+            None => self.sources[i].text(),
+        };
+        // An open of an unchanged file, or a change that changes nothing: nothing to do.
+        if current == text {
             self.buffers.insert(path.to_path_buf(), text);
             return false;
         }
-        let relink = Self::links(path, &text) || Self::links(path, self.sources[i].text());
+        self.relink |= Self::links(path, &text) || Self::links(path, current);
         self.buffers.insert(path.to_path_buf(), text);
-        if relink {
-            self.reload();
-        } else {
-            let candidate = self.candidate(i);
-            self.reload_file(i, candidate);
-        }
+        self.pending.insert(i);
         true
     }
 
-    /// The editor closed a file: the disk's content stands for it again (read through the gate).
+    /// The editor closed a file: the disk's content stands for it again (read through the
+    /// gate at the next [`Session::flush`]).
     pub fn drop_buffer(&mut self, path: &Path) -> bool {
-        if self.buffers.remove(path).is_none() {
+        let Some(old) = self.buffers.remove(path) else {
             return false;
-        }
+        };
         let Some(&i) = self.by_path.get(path) else {
             return false;
         };
-        if Self::links(path, self.sources[i].text()) {
-            self.reload();
-        } else {
-            let candidate = self.candidate(i);
-            self.reload_file(i, candidate);
-        }
+        self.relink |= Self::links(path, &old) || Self::links(path, self.sources[i].text());
+        self.pending.insert(i);
         true
     }
 
-    /// Finds, reads and lints everything again (a config changed, or files that link), the
-    /// open buffers standing for their files.
+    /// True when buffers changed since the last run.
+    pub fn is_pending(&self) -> bool {
+        self.relink || !self.pending.is_empty()
+    }
+
+    /// Lints what changed since the last run: each changed file loaded again (from its buffer,
+    /// or the disk once closed), then one workspace phase over all; or, when a changed file
+    /// links to others, the whole run again. Edits that come faster than a run are linted
+    /// together. Returns whether anything ran.
+    pub fn flush(&mut self) -> bool {
+        if self.relink {
+            self.reload();
+            return true;
+        }
+        if self.pending.is_empty() {
+            return false;
+        }
+        let started = Instant::now();
+        let pending = std::mem::take(&mut self.pending);
+        self.last_loaded = pending.len();
+        for i in pending {
+            let candidate = self.candidate(i);
+            let (source, loaded, _) =
+                lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
+            self.sources[i] = source;
+            self.loaded[i] = loaded;
+        }
+        self.last_load = started.elapsed();
+        self.check();
+        true
+    }
+
+    /// Finds, reads and lints everything again (a config changed, files that link, files
+    /// changed on disk), the open buffers standing for their files. When the run cannot start
+    /// (its config became unusable), the last run stays, with the buffers.
     pub fn reload(&mut self) {
-        let roots = self.roots.clone();
-        let buffers = std::mem::take(&mut self.buffers);
-        match Session::load(roots, buffers) {
+        match Session::load(self.roots.clone(), self.buffers.clone()) {
             Ok(session) => *self = session,
             Err(troubles) => {
+                self.relink = false;
                 for trouble in troubles {
                     eprintln!("xacct server: {}", crate::escape::line(&trouble.message));
                 }
@@ -217,18 +251,6 @@ impl Session {
         };
         candidate.explicit = self.explicit[i];
         candidate
-    }
-
-    /// Loads one file again (per-file phase) and runs the workspace phase.
-    fn reload_file(&mut self, i: usize, candidate: Candidate) {
-        let started = Instant::now();
-        let (source, loaded, _) =
-            lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
-        self.sources[i] = source;
-        self.loaded[i] = loaded;
-        self.last_load = started.elapsed();
-        self.last_loaded = 1;
-        self.check();
     }
 
     /// The workspace phase over every file's loaded documents, then what `xacct lint` does
