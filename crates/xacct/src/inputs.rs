@@ -105,6 +105,7 @@ pub fn prepare_with(
             explicit: false,
             error: None,
             bytes: None,
+            from_stdin: true,
             canonical: None,
         });
         discovered.files.len() - 1
@@ -212,6 +213,8 @@ pub fn buffer_candidate(
         explicit: false,
         error,
         bytes,
+        // Not the disk's text: never read again in its place.
+        from_stdin: true,
         canonical: None,
     }
 }

@@ -88,8 +88,7 @@ impl Session {
             .enumerate()
             .map(|(i, p)| (crate::paths::absolute(p), i))
             .collect();
-        let (sources, loaded, _) =
-            lint::load_files(&prepared.gate, prepared.files, &prepared.options);
+        let (sources, loaded) = lint::load_files(&prepared.gate, prepared.files, &prepared.options);
         let mut session = Session {
             roots,
             gate: prepared.gate,
@@ -211,8 +210,8 @@ impl Session {
         self.last_loaded = pending.len();
         for i in pending {
             let candidate = self.candidate(i);
-            let (source, loaded, _) =
-                lint::load_one(&self.gate, FileId(i as u32), candidate, &self.options);
+            let (source, loaded) =
+                lint::load_file(&self.gate, FileId(i as u32), candidate, &self.options);
             self.sources[i] = source;
             self.loaded[i] = loaded;
         }
@@ -246,6 +245,7 @@ impl Session {
                 explicit: false,
                 error: None,
                 bytes: None,
+                from_stdin: false,
                 canonical: None,
             },
         };
