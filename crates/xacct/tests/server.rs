@@ -373,6 +373,32 @@ fn a_whole_session() {
         json!(null)
     );
 
+    // Templates that import and export: a change reloads the run, the open buffers standing
+    // for their files. The import renamed: exported nowhere; the export renamed too: found.
+    open(&mut client, &reader, "yaml", AUDIT_READER);
+    let renamed = AUDIT_READER.replace(
+        "!ImportValue audit-role-arn",
+        "!ImportValue audit-role-arn-2",
+    );
+    change(&mut client, &reader, 2, &renamed);
+    assert_eq!(client.published(), vec![]);
+    assert_eq!(
+        client.request("textDocument/definition", at(&reader, 6, 24)),
+        json!(null)
+    );
+    open(&mut client, &role, "yaml", AUDIT_ROLE);
+    change(
+        &mut client,
+        &role,
+        2,
+        &AUDIT_ROLE.replace("Name: audit-role-arn", "Name: audit-role-arn-2"),
+    );
+    assert_eq!(client.published(), vec![]);
+    assert_eq!(
+        client.request("textDocument/definition", at(&reader, 6, 24)),
+        json!({"uri": role, "range": range((18, 2), (18, 14))})
+    );
+
     // Closing the buffer: the disk's broken policy stands for the file again.
     client.notify(
         "textDocument/didClose",
