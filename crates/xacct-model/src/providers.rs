@@ -244,90 +244,329 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     Some((bucket, object))
 }
 
+/// One group of API calls CodePipeline makes with an action's role on one resource.
+#[derive(Clone, Copy, Debug)]
+pub struct CallGroup {
+    /// `actionTypeId.category` (`*` for any).
+    pub category: &'static str,
+    /// `actionTypeId.provider` (owner `AWS`).
+    pub provider: &'static str,
+    /// Only when this configuration key has this value (CloudFormation's `ActionMode`), or,
+    /// with an empty value, when these keys (comma-separated) are known before the run (a
+    /// companion call of named resources).
+    pub when: Option<(&'static str, &'static str)>,
+    /// The resource: an ARN template where `{region}` and `{account}` are the action's and
+    /// `{Key}` a configuration value known before the run. A value standing for a whole ARN
+    /// (`{StateMachineArn}`) must be one in the action's region and account; a value inside a
+    /// template must be a plain name (no `:` or `/`). Otherwise the group is not asked: which
+    /// resource the call concerns, and so which policy decides, is not known.
+    pub resource: &'static str,
+    /// The IAM actions.
+    pub calls: &'static [&'static str],
+    /// Where the user guide lists them.
+    pub source: &'static str,
+}
+
+const fn g(
+    category: &'static str,
+    provider: &'static str,
+    when: Option<(&'static str, &'static str)>,
+    resource: &'static str,
+    calls: &'static [&'static str],
+    source: &'static str,
+) -> CallGroup {
+    CallGroup {
+        category,
+        provider,
+        when,
+        resource,
+        calls,
+        source,
+    }
+}
+
+const WALKTHROUGH: &str =
+    "pipelines-create-cross-account (the CodeDeploy policy of CrossAccount_Role)";
+const SERVICE_ROLE: &str =
+    "security-iam (\"Add permissions for other AWS services\" of the service role)";
+const LAMBDA_INVOKE: &str = "actions-invoke-lambda-function: \"make sure the policy for the role allows the lambda:InvokeFunction and lambda:ListFunctions permissions. Otherwise, pipelines that include Lambda actions fail\"";
+/// A stack's ARN ends in an ID CloudFormation assigns; any stands for it.
+const STACK: &str = "arn:aws:cloudformation:{region}:{account}:stack/{StackName}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+const STACK_SET: &str = "arn:aws:cloudformation:{region}:{account}:stackset/{StackSetName}:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+const DEPLOYMENT_GROUP: &str =
+    "arn:aws:codedeploy:{region}:{account}:deploymentgroup:{ApplicationName}/{DeploymentGroupName}";
+const APPLICATION: &str = "arn:aws:codedeploy:{region}:{account}:application:{ApplicationName}";
+
+/// The provider permission models: which calls each provider's action role makes, on what.
+/// One table, read by [`required_calls`]; `docs/providers.md` explains each row.
+pub static CALL_GROUPS: &[CallGroup] = &[
+    // CodeDeploy (EC2/on-premises): the walkthrough's five calls.
+    g(
+        "Deploy",
+        "CodeDeploy",
+        None,
+        DEPLOYMENT_GROUP,
+        &["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+        WALKTHROUGH,
+    ),
+    g(
+        "Deploy",
+        "CodeDeploy",
+        Some(("ApplicationName,DeploymentGroupName", "")),
+        "arn:aws:codedeploy:{region}:{account}:deploymentconfig:CodeDeployDefault.OneAtATime",
+        &["codedeploy:GetDeploymentConfig"],
+        WALKTHROUGH,
+    ),
+    g(
+        "Deploy",
+        "CodeDeploy",
+        None,
+        APPLICATION,
+        &[
+            "codedeploy:GetApplicationRevision",
+            "codedeploy:RegisterApplicationRevision",
+        ],
+        WALKTHROUGH,
+    ),
+    // CloudFormation, by action mode (action-reference-CloudFormation).
+    g(
+        "Deploy",
+        "CloudFormation",
+        Some(("ActionMode", "CREATE_UPDATE")),
+        STACK,
+        &[
+            "cloudformation:DescribeStacks",
+            "cloudformation:CreateStack",
+            "cloudformation:UpdateStack",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CloudFormation",
+        Some(("ActionMode", "REPLACE_ON_FAILURE")),
+        STACK,
+        &[
+            "cloudformation:DescribeStacks",
+            "cloudformation:CreateStack",
+            "cloudformation:UpdateStack",
+            "cloudformation:DeleteStack",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CloudFormation",
+        Some(("ActionMode", "DELETE_ONLY")),
+        STACK,
+        &[
+            "cloudformation:DescribeStacks",
+            "cloudformation:DeleteStack",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CloudFormation",
+        Some(("ActionMode", "CHANGE_SET_REPLACE")),
+        STACK,
+        &[
+            "cloudformation:DescribeStacks",
+            "cloudformation:DescribeChangeSet",
+            "cloudformation:CreateChangeSet",
+            "cloudformation:DeleteChangeSet",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CloudFormation",
+        Some(("ActionMode", "CHANGE_SET_EXECUTE")),
+        STACK,
+        &[
+            "cloudformation:DescribeChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        SERVICE_ROLE,
+    ),
+    // CodeBuild, build or test: the action role starts the build and polls it.
+    g(
+        "*",
+        "CodeBuild",
+        None,
+        "arn:aws:codebuild:{region}:{account}:project/{ProjectName}",
+        &["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+        SERVICE_ROLE,
+    ),
+    // ECS standard deployment: the service is described and updated; the action registers a
+    // new revision of the service's task definition (task definitions take no resource-level
+    // permission for these calls, so `*`).
+    g(
+        "Deploy",
+        "ECS",
+        None,
+        "arn:aws:ecs:{region}:{account}:service/{ClusterName}/{ServiceName}",
+        &["ecs:DescribeServices", "ecs:UpdateService"],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "ECS",
+        None,
+        "*",
+        &["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+        SERVICE_ROLE,
+    ),
+    // CodeDeployToECS (blue/green): CodeDeploy calls on the application and group, and the
+    // task definition registered from the input's taskdef.json.
+    g(
+        "Deploy",
+        "CodeDeployToECS",
+        None,
+        DEPLOYMENT_GROUP,
+        &["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CodeDeployToECS",
+        None,
+        APPLICATION,
+        &[
+            "codedeploy:GetApplication",
+            "codedeploy:GetApplicationRevision",
+            "codedeploy:RegisterApplicationRevision",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CodeDeployToECS",
+        None,
+        "*",
+        &["ecs:RegisterTaskDefinition"],
+        SERVICE_ROLE,
+    ),
+    // Lambda invoke.
+    g(
+        "Invoke",
+        "Lambda",
+        None,
+        "arn:aws:lambda:{region}:{account}:function:{FunctionName}",
+        &["lambda:InvokeFunction"],
+        LAMBDA_INVOKE,
+    ),
+    g(
+        "Invoke",
+        "Lambda",
+        Some(("FunctionName", "")),
+        "*",
+        &["lambda:ListFunctions"],
+        LAMBDA_INVOKE,
+    ),
+    // Step Functions: the state machine is started and described (its executions are named
+    // at run time, so `states:DescribeExecution` is not asked).
+    g(
+        "Invoke",
+        "StepFunctions",
+        None,
+        "{StateMachineArn}",
+        &["states:StartExecution", "states:DescribeStateMachine"],
+        SERVICE_ROLE,
+    ),
+    // CloudFormation StackSets: the stack set and its instances.
+    g(
+        "Deploy",
+        "CloudFormationStackSet",
+        None,
+        STACK_SET,
+        &[
+            "cloudformation:CreateStackSet",
+            "cloudformation:UpdateStackSet",
+            "cloudformation:CreateStackInstances",
+            "cloudformation:DescribeStackSetOperation",
+            "cloudformation:DescribeStackSet",
+            "cloudformation:ListStackInstances",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "CloudFormationStackInstances",
+        None,
+        STACK_SET,
+        &[
+            "cloudformation:CreateStackInstances",
+            "cloudformation:DescribeStackSetOperation",
+        ],
+        SERVICE_ROLE,
+    ),
+];
+
+/// A template with its `{…}` parts filled, or `None` where a part is not known before the run
+/// or does not fit (see [`CallGroup::resource`]).
+fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -> Option<String> {
+    if let Some(key) = template
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .filter(|k| !k.contains('{'))
+    {
+        let arn_text = literal_config(action, key)?;
+        let arn = crate::arn::Arn::parse(arn_text).ok()?;
+        return (arn.region == region && arn.account == account).then(|| arn_text.to_string());
+    }
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = open + rest[open..].find('}')?;
+        let value = match &rest[open + 1..close] {
+            "region" => region,
+            "account" => account,
+            key => {
+                literal_config(action, key).filter(|v| !v.is_empty() && !v.contains([':', '/']))?
+            }
+        };
+        out.push_str(value);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// The API calls CodePipeline makes with an action's role, grouped by the resource they
-/// concern, for the providers whose needs the user guide lists: CodeDeploy (the cross-account
-/// walkthrough's CodeDeploy policy), CloudFormation (by `ActionMode`), CodeBuild. Resources are
-/// concrete ARNs in `region` and `account`, so that scoped policies match as they would in AWS.
+/// concern, for the providers whose needs the user guide lists ([`CALL_GROUPS`]). Resources
+/// are concrete ARNs in `region` and `account`, so that scoped policies match as they would in
+/// AWS; a group whose resource the inputs do not name is left out (unknown, never guessed).
 pub fn required_calls(
     action: &crate::Action,
     region: &str,
     account: &str,
 ) -> Vec<(String, &'static [&'static str])> {
-    let config = |key: &str| literal_config(action, key);
-    let mut calls = Vec::new();
-    if action.is("AWS", "CodeDeploy") {
-        let (Some(app), Some(group)) = (config("ApplicationName"), config("DeploymentGroupName"))
-        else {
-            return calls;
-        };
-        let arn = |resource: std::fmt::Arguments<'_>| {
-            format!("arn:aws:codedeploy:{region}:{account}:{resource}")
-        };
-        calls.push((
-            arn(format_args!("deploymentgroup:{app}/{group}")),
-            &["codedeploy:CreateDeployment", "codedeploy:GetDeployment"][..],
-        ));
-        calls.push((
-            arn(format_args!(
-                "deploymentconfig:CodeDeployDefault.OneAtATime"
-            )),
-            &["codedeploy:GetDeploymentConfig"][..],
-        ));
-        calls.push((
-            arn(format_args!("application:{app}")),
-            &[
-                "codedeploy:GetApplicationRevision",
-                "codedeploy:RegisterApplicationRevision",
-            ][..],
-        ));
-    } else if action.is("AWS", "CloudFormation") {
-        let Some(stack) = config("StackName") else {
-            return calls;
-        };
-        let needed: &'static [&'static str] = match config("ActionMode").unwrap_or_default() {
-            "CREATE_UPDATE" => &[
-                "cloudformation:DescribeStacks",
-                "cloudformation:CreateStack",
-                "cloudformation:UpdateStack",
-            ],
-            "REPLACE_ON_FAILURE" => &[
-                "cloudformation:DescribeStacks",
-                "cloudformation:CreateStack",
-                "cloudformation:UpdateStack",
-                "cloudformation:DeleteStack",
-            ],
-            "DELETE_ONLY" => &[
-                "cloudformation:DescribeStacks",
-                "cloudformation:DeleteStack",
-            ],
-            "CHANGE_SET_REPLACE" => &[
-                "cloudformation:DescribeStacks",
-                "cloudformation:DescribeChangeSet",
-                "cloudformation:CreateChangeSet",
-                "cloudformation:DeleteChangeSet",
-            ],
-            "CHANGE_SET_EXECUTE" => &[
-                "cloudformation:DescribeChangeSet",
-                "cloudformation:ExecuteChangeSet",
-            ],
-            _ => &[],
-        };
-        if !needed.is_empty() {
-            calls.push((
-                format!("arn:aws:cloudformation:{region}:{account}:stack/{stack}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
-                needed,
-            ));
-        }
-    } else if action.provider() == "CodeBuild" && action.owner() == "AWS" {
-        let Some(project) = config("ProjectName") else {
-            return calls;
-        };
-        calls.push((
-            format!("arn:aws:codebuild:{region}:{account}:project/{project}"),
-            &["codebuild:StartBuild", "codebuild:BatchGetBuilds"][..],
-        ));
+    if action.owner() != "AWS" {
+        return Vec::new();
     }
-    calls
+    CALL_GROUPS
+        .iter()
+        .filter(|group| {
+            action.provider() == group.provider
+                && (group.category == "*" || group.category == action.category())
+        })
+        .filter(|group| match group.when {
+            // `("Key", "")`: only when the key is given (a companion call of a named resource).
+            Some((keys, "")) => keys
+                .split(',')
+                .all(|key| literal_config(action, key).is_some()),
+            Some((key, value)) => literal_config(action, key) == Some(value),
+            None => true,
+        })
+        .filter_map(|group| {
+            Some((
+                expand(group.resource, action, region, account)?,
+                group.calls,
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -338,6 +577,148 @@ mod tests {
     fn s3_source_and_s3_deploy_differ() {
         assert_eq!(lookup("Source", "AWS", "S3").unwrap().outputs, Some((1, 1)));
         assert_eq!(lookup("Deploy", "AWS", "S3").unwrap().inputs, Some((1, 1)));
+    }
+
+    /// The one action of a pipeline declaration with the given provider and configuration.
+    fn action(category: &str, provider: &str, config: &str) -> crate::Action {
+        let text = format!(
+            r#"{{"pipeline": {{"name": "P", "roleArn": "arn:aws:iam::111111111111:role/R",
+              "stages": [{{"name": "S", "actions": [{{"name": "A",
+              "actionTypeId": {{"category": "{category}", "owner": "AWS", "provider": "{provider}", "version": "1"}},
+              "configuration": {config}}}]}}]}}}}"#
+        );
+        let doc = xacct_syntax::json::parse(&text).unwrap();
+        let mut pipeline = crate::pipeline::load_pipeline(&doc.root).pipeline;
+        pipeline.stages.remove(0).actions.remove(0)
+    }
+
+    fn calls(action: &crate::Action) -> Vec<(String, Vec<&'static str>)> {
+        required_calls(action, "us-east-2", "222222222222")
+            .into_iter()
+            .map(|(resource, calls)| (resource, calls.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn ecs_updates_its_service_and_registers_a_task_definition() {
+        let ecs = action(
+            "Deploy",
+            "ECS",
+            r#"{"ClusterName": "web", "ServiceName": "api"}"#,
+        );
+        assert_eq!(
+            calls(&ecs),
+            [
+                (
+                    "arn:aws:ecs:us-east-2:222222222222:service/web/api".to_string(),
+                    vec!["ecs:DescribeServices", "ecs:UpdateService"]
+                ),
+                (
+                    "*".to_string(),
+                    vec!["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+                ),
+            ]
+        );
+        // A service known only at run time: the service's calls are not asked.
+        let later = action(
+            "Deploy",
+            "ECS",
+            r##"{"ClusterName": "web", "ServiceName": "#{Vars.Service}"}"##,
+        );
+        assert_eq!(calls(&later).len(), 1);
+    }
+
+    #[test]
+    fn lambda_invoke_names_its_function_or_asks_nothing_of_it() {
+        let named = action("Invoke", "Lambda", r#"{"FunctionName": "notify"}"#);
+        assert_eq!(
+            calls(&named),
+            [
+                (
+                    "arn:aws:lambda:us-east-2:222222222222:function:notify".to_string(),
+                    vec!["lambda:InvokeFunction"]
+                ),
+                ("*".to_string(), vec!["lambda:ListFunctions"]),
+            ]
+        );
+        // A function given by ARN (perhaps of another account): which one is not a name to
+        // fill in, so InvokeFunction is not asked.
+        let by_arn = action(
+            "Invoke",
+            "Lambda",
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:333333333333:function:notify"}"#,
+        );
+        assert_eq!(
+            calls(&by_arn),
+            [("*".to_string(), vec!["lambda:ListFunctions"])]
+        );
+        // The Lambda deploy action is another provider model (not modelled).
+        let deploy = action("Deploy", "Lambda", r#"{"FunctionName": "notify"}"#);
+        assert!(calls(&deploy).is_empty());
+    }
+
+    #[test]
+    fn step_functions_asks_only_for_a_state_machine_of_its_account_and_region() {
+        let here = action(
+            "Invoke",
+            "StepFunctions",
+            r#"{"StateMachineArn": "arn:aws:states:us-east-2:222222222222:stateMachine:Release"}"#,
+        );
+        assert_eq!(
+            calls(&here),
+            [(
+                "arn:aws:states:us-east-2:222222222222:stateMachine:Release".to_string(),
+                vec!["states:StartExecution", "states:DescribeStateMachine"]
+            )]
+        );
+        for elsewhere in [
+            "arn:aws:states:us-east-2:333333333333:stateMachine:Release",
+            "arn:aws:states:eu-west-1:222222222222:stateMachine:Release",
+            "Release",
+        ] {
+            let config = format!(r#"{{"StateMachineArn": "{elsewhere}"}}"#);
+            assert!(calls(&action("Invoke", "StepFunctions", &config)).is_empty());
+        }
+    }
+
+    #[test]
+    fn codedeploy_asks_its_deployment_config_only_with_both_names() {
+        let both = action(
+            "Deploy",
+            "CodeDeploy",
+            r#"{"ApplicationName": "app", "DeploymentGroupName": "group"}"#,
+        );
+        assert_eq!(calls(&both).len(), 3);
+        let one = action("Deploy", "CodeDeploy", r#"{"ApplicationName": "app"}"#);
+        assert_eq!(
+            calls(&one),
+            [(
+                "arn:aws:codedeploy:us-east-2:222222222222:application:app".to_string(),
+                vec![
+                    "codedeploy:GetApplicationRevision",
+                    "codedeploy:RegisterApplicationRevision"
+                ]
+            )]
+        );
+    }
+
+    #[test]
+    fn stack_sets_and_blue_green_name_their_resources() {
+        let set = action(
+            "Deploy",
+            "CloudFormationStackSet",
+            r#"{"StackSetName": "baseline", "TemplatePath": "Src::t.yaml"}"#,
+        );
+        assert_eq!(calls(&set).len(), 1);
+        assert!(calls(&set)[0]
+            .0
+            .starts_with("arn:aws:cloudformation:us-east-2:222222222222:stackset/baseline:"));
+        let blue_green = action(
+            "Deploy",
+            "CodeDeployToECS",
+            r#"{"ApplicationName": "app", "DeploymentGroupName": "bg"}"#,
+        );
+        assert_eq!(calls(&blue_green).len(), 3);
     }
 
     #[test]

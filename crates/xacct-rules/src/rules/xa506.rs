@@ -15,7 +15,7 @@ declare_rule!(
     "XA506",
     "action-role-missing-permissions",
     Error,
-    "The action role lacks what its provider needs (CodeDeploy, CloudFormation, CodeBuild API calls).",
+    "The action role lacks the API calls its provider needs (the provider models of docs/providers.md).",
     Check::Workspace(check)
 );
 
