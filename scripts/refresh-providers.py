@@ -72,8 +72,7 @@ EXTRA = [
     ("*", "Custom", "*", "0-5", "0-5", "supported", "no", "reference-pipeline-structure", ""),
 ]
 
-V2_RE = re.compile(r"[^.\n]*only (?:available|supported) for V2 type pipelines\.?", re.I)
-CROSS_RE = re.compile(r"[^.\n]*cross-account[^.\n]*\.", re.I)
+V2_RE = re.compile(r"only (?:available|supported) for V2 type pipelines", re.I)
 COUNT_RE = re.compile(r"Number of artifacts:?\**:?\s*`?\s*(\d+)(?:\s*to\s*(\d+))?", re.I)
 FIELD_RE = re.compile(r"^\s*[+*-]\s*(Category|Owner|Provider)\s*:\s*(.+)$")
 
@@ -114,9 +113,11 @@ def parse_page(page, text):
     block = []  # providers of the latest action-type list
     partial = {}
     mode = None
+    counted = None  # (rows, field) of the count just read, for a description that relaxes it
     for line in text.splitlines():
         heading = line.lstrip("#").strip().lower() if line.startswith("#") else None
         if heading is not None:
+            counted = None
             if heading.startswith("input artifact"):
                 mode = "inputs"
             elif heading.startswith("output artifact"):
@@ -145,11 +146,28 @@ def parse_page(page, text):
             for row in block:
                 if row[mode] == "-":
                     row[mode] = f"{low}-{high}"
+            counted = (block, mode)
             mode = None
-    flat = " ".join(clean(line) for line in text.splitlines())
-    v2 = V2_RE.search(flat)
+            continue
+        # InspectorScan: "If the scan is for an ECR repository, this input artifact isn't
+        # required." The documented count is then a maximum.
+        if counted and re.search(r"(isn't|is not|not) required", line):
+            rows_, field = counted
+            for row in rows_:
+                row[field] = "0-" + row[field].split("-")[1]
+            counted = None
+    # Sentences never span lines in the guide's Markdown: split each line (a paragraph or a
+    # list item) into sentences, without its list marker or markup.
+    sentences = [
+        sentence.strip()
+        for line in text.splitlines()
+        if not line.lstrip().startswith(("#", "<", "|", "`"))
+        for sentence in re.split(r"(?<=\.)\s+", re.sub(r"^\s*[+*-]\s+", "", clean(line)))
+        if sentence.strip()
+    ]
+    v2 = next((s for s in sentences if V2_RE.search(s)), None)
     cross = None
-    for sentence in CROSS_RE.findall(flat):
+    for sentence in (s for s in sentences if "cross-account" in s.lower()):
         lowered = sentence.lower()
         if "not supported for cross-account" in lowered:
             cross = ("unsupported", sentence.strip())
@@ -166,7 +184,7 @@ def parse_page(page, text):
             row["cross"] = OVERRIDES.get(key, "undocumented")
         row["v2"] = "yes" if v2 else "no"
         if v2:
-            evidence.append(v2.group(0).strip())
+            evidence.append(v2)
         row["page"] = page
         row["evidence"] = " | ".join(e.replace("\t", " ") for e in evidence)
     return rows
