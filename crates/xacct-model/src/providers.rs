@@ -501,6 +501,30 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         ],
         SERVICE_ROLE,
     ),
+    // Service Catalog: a new provisioning artifact of the product ("For AWS Service Catalog
+    // support"), and the template validated.
+    g(
+        "Deploy",
+        "ServiceCatalog",
+        None,
+        "arn:aws:catalog:{region}:{account}:product/{ProductId}",
+        &[
+            "servicecatalog:ListProvisioningArtifacts",
+            "servicecatalog:CreateProvisioningArtifact",
+            "servicecatalog:DescribeProvisioningArtifact",
+            "servicecatalog:DeleteProvisioningArtifact",
+            "servicecatalog:UpdateProduct",
+        ],
+        SERVICE_ROLE,
+    ),
+    g(
+        "Deploy",
+        "ServiceCatalog",
+        Some(("ProductId", "")),
+        "*",
+        &["cloudformation:ValidateTemplate"],
+        SERVICE_ROLE,
+    ),
 ];
 
 /// A template with its `{…}` parts filled, or `None` where a part is not known before the run
@@ -719,6 +743,19 @@ mod tests {
             r#"{"ApplicationName": "app", "DeploymentGroupName": "bg"}"#,
         );
         assert_eq!(calls(&blue_green).len(), 3);
+        let catalog = action(
+            "Deploy",
+            "ServiceCatalog",
+            r#"{"ProductId": "prod-abc", "TemplateFilePath": "p.yaml"}"#,
+        );
+        assert_eq!(
+            calls(&catalog)[0].0,
+            "arn:aws:catalog:us-east-2:222222222222:product/prod-abc"
+        );
+        assert_eq!(
+            calls(&catalog)[1],
+            ("*".to_string(), vec!["cloudformation:ValidateTemplate"])
+        );
     }
 
     #[test]
