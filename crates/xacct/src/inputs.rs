@@ -161,6 +161,7 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
     let bindings = configs.bindings(&paths);
     Ok(Prepared {
         gate,
+        skipped: discovered.skipped,
         files: discovered.files,
         bindings,
         options,

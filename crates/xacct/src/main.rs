@@ -114,6 +114,11 @@ struct LintArgs {
     /// Print the findings only: no summary line (text output).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Say on standard error which files found by walking were left out and why (an ignore
+    /// file's pattern, a package manifest, JSON with comments, no document xacct checks).
+    /// `--strict` says it too.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    verbose: bool,
 }
 
 /// `xacct graph`.
@@ -270,16 +275,20 @@ fn run_lint(args: LintArgs) -> u8 {
             return trouble(&args, &[xacct::Trouble::plain(e)]);
         }
     };
-    let prepared = match prepare(&args.input, args.strict) {
+    let mut prepared = match prepare(&args.input, args.strict) {
         Ok(prepared) => prepared,
         Err(troubles) => return trouble(&args, &troubles),
     };
+    let walk_skipped = std::mem::take(&mut prepared.skipped);
     let mut run = lint::lint_all(
         &prepared.gate,
         prepared.files,
         &prepared.bindings,
         &prepared.options,
     );
+    if args.verbose || args.strict {
+        lint::say_skipped(&walk_skipped, &run);
+    }
     lint::add_broken_configs(&mut run, prepared.configs.broken());
     lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
     select::apply(&mut run, &prepared.configs, &cli_rules);
