@@ -398,9 +398,11 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         &["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
         SERVICE_ROLE,
     ),
-    // ECS standard deployment: the service is described and updated; the action registers a
-    // new revision of the service's task definition (task definitions take no resource-level
-    // permission for these calls, so `*`).
+    // ECS standard deployment: the service is described and updated. The action also
+    // registers a new revision of the service's task definition (`ecs:DescribeTaskDefinition`,
+    // `ecs:RegisterTaskDefinition`), but which resource those calls are authorized on (`*` or
+    // the task definition family) is not something the user guide says: not asked, so that a
+    // policy scoped to the family is never misjudged.
     g(
         "Deploy",
         "ECS",
@@ -409,16 +411,8 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         &["ecs:DescribeServices", "ecs:UpdateService"],
         SERVICE_ROLE,
     ),
-    g(
-        "Deploy",
-        "ECS",
-        None,
-        "*",
-        &["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
-        SERVICE_ROLE,
-    ),
-    // CodeDeployToECS (blue/green): CodeDeploy calls on the application and group, and the
-    // task definition registered from the input's taskdef.json.
+    // CodeDeployToECS (blue/green): CodeDeploy calls on the application and group (the task
+    // definition it registers is left out, as for ECS).
     g(
         "Deploy",
         "CodeDeployToECS",
@@ -437,14 +431,6 @@ pub static CALL_GROUPS: &[CallGroup] = &[
             "codedeploy:GetApplicationRevision",
             "codedeploy:RegisterApplicationRevision",
         ],
-        SERVICE_ROLE,
-    ),
-    g(
-        "Deploy",
-        "CodeDeployToECS",
-        None,
-        "*",
-        &["ecs:RegisterTaskDefinition"],
         SERVICE_ROLE,
     ),
     // Lambda invoke.
@@ -632,16 +618,10 @@ mod tests {
         );
         assert_eq!(
             calls(&ecs),
-            [
-                (
-                    "arn:aws:ecs:us-east-2:222222222222:service/web/api".to_string(),
-                    vec!["ecs:DescribeServices", "ecs:UpdateService"]
-                ),
-                (
-                    "*".to_string(),
-                    vec!["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
-                ),
-            ]
+            [(
+                "arn:aws:ecs:us-east-2:222222222222:service/web/api".to_string(),
+                vec!["ecs:DescribeServices", "ecs:UpdateService"]
+            )]
         );
         // A service known only at run time: the service's calls are not asked.
         let later = action(
@@ -649,7 +629,7 @@ mod tests {
             "ECS",
             r##"{"ClusterName": "web", "ServiceName": "#{Vars.Service}"}"##,
         );
-        assert_eq!(calls(&later).len(), 1);
+        assert!(calls(&later).is_empty());
     }
 
     #[test]
@@ -742,7 +722,7 @@ mod tests {
             "CodeDeployToECS",
             r#"{"ApplicationName": "app", "DeploymentGroupName": "bg"}"#,
         );
-        assert_eq!(calls(&blue_green).len(), 3);
+        assert_eq!(calls(&blue_green).len(), 2);
         let catalog = action(
             "Deploy",
             "ServiceCatalog",
