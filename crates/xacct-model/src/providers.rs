@@ -244,6 +244,53 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     Some((bucket, object))
 }
 
+/// The input artifacts whose S3 location a CloudFormation action hands to its stack: the
+/// artifact names of `Fn::GetArtifactAtt` with `BucketName` or `ObjectKey` in its
+/// `ParameterOverrides` (the CloudFormation action reference's way to deploy, say, a Lambda
+/// function's code from the artifact). The stack's resources then read that object with the
+/// deployment role (`RoleArn`), which needs `s3:GetObject` on it (run-time failure E10).
+/// Empty for another action, or overrides that are not literal JSON.
+pub fn stack_artifacts(action: &crate::Action) -> Vec<String> {
+    use xacct_syntax::json::Value;
+    let mut names = Vec::new();
+    if !(action.is("AWS", "CloudFormation") && action.category() == "Deploy") {
+        return names;
+    }
+    let Some(text) = literal_config(action, "ParameterOverrides") else {
+        return names;
+    };
+    let Ok(doc) = xacct_syntax::json::parse(text) else {
+        return names;
+    };
+    // Overrides map parameter names to values: `{"Fn::GetArtifactAtt": [artifact, attribute]}`
+    // is one level down, never deeper.
+    let Value::Object(members) = &doc.root.value else {
+        return names;
+    };
+    for member in members {
+        let Value::Object(inner) = &member.value.value else {
+            continue;
+        };
+        for call in inner.iter().filter(|m| m.key == "Fn::GetArtifactAtt") {
+            let Value::Array(args) = &call.value.value else {
+                continue;
+            };
+            if let [name, attribute] = args.as_slice() {
+                if let (Value::String(name), Value::String(attribute)) =
+                    (&name.value, &attribute.value)
+                {
+                    if matches!(attribute.as_ref(), "BucketName" | "ObjectKey")
+                        && !names.iter().any(|n| n == name.as_ref())
+                    {
+                        names.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
 /// One group of API calls CodePipeline makes with an action's role on one resource.
 #[derive(Clone, Copy, Debug)]
 pub struct CallGroup {
@@ -736,6 +783,23 @@ mod tests {
             calls(&catalog)[1],
             ("*".to_string(), vec!["cloudformation:ValidateTemplate"])
         );
+    }
+
+    #[test]
+    fn a_stack_reads_the_artifacts_its_overrides_locate() {
+        let config = r#"{"ActionMode": "CHANGE_SET_REPLACE", "StackName": "fn",
+            "ParameterOverrides": "{\"CodeBucket\": {\"Fn::GetArtifactAtt\": [\"LambdaOutput\", \"BucketName\"]}, \"CodeKey\": {\"Fn::GetArtifactAtt\": [\"LambdaOutput\", \"ObjectKey\"]}, \"Stage\": \"prod\"}"}"#;
+        let stack = action("Deploy", "CloudFormation", config);
+        assert_eq!(stack_artifacts(&stack), ["LambdaOutput"]);
+        let plain = action(
+            "Deploy",
+            "CloudFormation",
+            r#"{"ParameterOverrides": "{\"Stage\": \"prod\"}"}"#,
+        );
+        assert!(stack_artifacts(&plain).is_empty());
+        // Not JSON (a template placeholder, say): nothing is known.
+        let broken = action("Deploy", "CloudFormation", r#"{"ParameterOverrides": "{"}"#);
+        assert!(stack_artifacts(&broken).is_empty());
     }
 
     #[test]
