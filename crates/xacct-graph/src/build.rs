@@ -1165,8 +1165,10 @@ impl<'w> Builder<'w> {
                     // The stack's resources read what `Fn::GetArtifactAtt` locates (a Lambda
                     // function's code, say) with the deployment role (run-time failure E10):
                     // `s3:GetObject` on the artifact, with the bucket policy.
-                    // (A deployment role of another account is XA203's one finding.)
-                    let same_account = deploy_account.filter(|a| *a == acting_account);
+                    // (A deployment role of another account is XA203's one finding; the role
+                    // the action runs as is asked for its reads already.)
+                    let same_account = deploy_account
+                        .filter(|a| *a == acting_account && *deploy_role.value != *acting.name);
                     if let (Some(deploy_account), Some(store)) = (same_account, store) {
                         let read = xacct_model::providers::stack_artifacts(action);
                         let facts = (!read.is_empty())
