@@ -93,6 +93,7 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
             explicit: false,
             error: None,
             bytes: None,
+            from_stdin: true,
             canonical: None,
         });
         discovered.files.len() - 1

@@ -138,11 +138,11 @@ fn load_one(
 ) -> Loaded {
     let path = candidate.path;
     let explicit = candidate.explicit;
-    // A file read from disk here can be read again to be shown: its text goes as soon as it is
-    // loaded, and comes back only if it has findings (few do). What was handed over in memory
-    // (standard input, a CDK manifest) cannot be, and stays.
+    // A file read from disk (here, or before the run to link templates) can be read again to
+    // be shown: its text goes as soon as it is loaded, and comes back only if it has findings
+    // (few do). Standard input cannot be read again, and stays.
     let canonical = candidate.canonical.clone();
-    let rereadable = !keep && candidate.error.is_none() && candidate.bytes.is_none();
+    let rereadable = !keep && candidate.error.is_none() && !candidate.from_stdin;
     let work = std::panic::AssertUnwindSafe(|| {
         let (source, input) = match candidate.error {
             Some(error) => (
