@@ -18,6 +18,7 @@ pub mod compute;
 pub mod detect;
 pub mod gate;
 pub mod grants;
+mod insertion;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
@@ -316,6 +317,13 @@ fn load_as(
     }
     if terraform::is_terraform_path(path) {
         terraform::load(file, source.text(), path, view, &mut input);
+        if path.extension().is_none_or(|e| e != "tfvars") {
+            insertion::plan_all(
+                source.text(),
+                insertion::Notation::Hcl,
+                input.documents.policies.iter_mut().map(|p| &mut p.document),
+            );
+        }
         return input;
     }
     let limits = view.limits();
@@ -421,6 +429,21 @@ fn load_as(
                 "a second YAML document: a template, policy or pipeline file holds one, and xacct checked only the first",
             )
             .help("split the documents into files of their own (CloudFormation and the AWS CLI read one document per file)"),
+        );
+    }
+    // Where a fix may add a statement. Not into what a tool generates (a Terraform plan, a CDK
+    // cloud assembly): the next run would write over it, the source is elsewhere.
+    let generated = matches!(input.outcome, Outcome::Checked(DocumentKind::TerraformPlan))
+        || path.components().any(|c| c.as_os_str() == "cdk.out");
+    if !generated {
+        let notation = match syntax {
+            Syntax::Json => insertion::Notation::Json,
+            Syntax::Yaml => insertion::Notation::Yaml,
+        };
+        insertion::plan_all(
+            text,
+            notation,
+            input.documents.policies.iter_mut().map(|p| &mut p.document),
         );
     }
     input

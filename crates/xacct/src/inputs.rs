@@ -45,6 +45,17 @@ pub struct InputArgs {
 /// mistake in it), said on standard error already. A path that does not exist, a broken file
 /// or a broken sub-project config is a finding instead.
 pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>> {
+    prepare_with(input, strict, &Default::default())
+}
+
+/// [`prepare`], with some files' text given (`--fix` lints its fixed text again before
+/// writing it): they are read from `overrides` rather than disk, by everything that reads
+/// them (stacks and Terraform configurations linked across files included).
+pub fn prepare_with(
+    input: &InputArgs,
+    strict: bool,
+    overrides: &std::collections::BTreeMap<PathBuf, String>,
+) -> Result<Prepared, Vec<Trouble>> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {}", escape::line(&e.to_string()));
         vec![Trouble::plain(e.to_string())]
@@ -136,6 +147,12 @@ pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>
     }
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
+    for candidate in &mut discovered.files {
+        if let Some(text) = overrides.get(&candidate.path) {
+            candidate.bytes = Some(text.clone().into_bytes());
+            candidate.error = None;
+        }
+    }
     let settings = stacks::settings(
         &gate,
         &mut discovered.files,

@@ -389,6 +389,34 @@ impl<'a> WorkspaceContext<'a> {
         (unit.file, span)
     }
 
+    /// A fix that adds an Allow statement to a policy (`where_` names it for the title: "the
+    /// key policy"), when the policy's file says how its statements are written and the values
+    /// can be written there; none for a policy AWS wrote.
+    pub fn add_statement(
+        &self,
+        policy: usize,
+        where_: &str,
+        principal: Option<&str>,
+        actions: &[&str],
+        resource: Option<&str>,
+    ) -> Option<crate::Fix> {
+        let unit = self.policy(policy);
+        // An identity statement needs a resource; a grant wider than the help names is no fix.
+        if written_by_aws(unit) || (principal.is_none() && resource.is_none()) {
+            return None;
+        }
+        let insertion = unit.document().insertion.as_ref()?;
+        let text = insertion.render(&xacct_model::policy_edit::NewStatement {
+            principal: principal.map(str::to_string),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            resource: resource.map(str::to_string),
+        })?;
+        Some(crate::Fix::safe(
+            format!("Add the statement to {where_}"),
+            vec![crate::Edit::insert(unit.file, insertion.at, text)],
+        ))
+    }
+
     /// A finding of `rule` in `file`.
     pub fn diag(
         &self,

@@ -1,0 +1,219 @@
+//! `xacct lint --fix` and `--diff`: every fixture with a fixable finding lints clean of it once
+//! fixed, diffs are exact, formatting and comments stay, and nothing outside the lint roots is
+//! ever written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+mod common;
+use common::{assemble, copy_tree, fixtures_in, is_template_file, repo_root, scratch};
+
+/// A fixture copied into a scratch folder: the folder, the arguments of its lint (the path
+/// last) and its environment.
+struct Copy {
+    dir: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+fn copy_fixture(fixture: &Path, name: &str) -> Copy {
+    let dir = scratch(name);
+    if fixture.is_dir() {
+        let from = if fixture.join("BASE").is_file() {
+            assemble(fixture)
+        } else {
+            fixture.to_path_buf()
+        };
+        copy_tree(&from, &dir);
+        let _ = std::fs::remove_file(dir.join("ARGS"));
+        let _ = std::fs::remove_file(dir.join("ENV"));
+        let mut args: Vec<String> = std::fs::read_to_string(fixture.join("ARGS"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        args.push(".".into());
+        let env = std::fs::read_to_string(fixture.join("ENV"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Copy { dir, args, env }
+    } else {
+        let file = fixture.file_name().unwrap();
+        std::fs::copy(fixture, dir.join(file)).unwrap();
+        let mut args = Vec::new();
+        if is_template_file(fixture) {
+            args.extend(["--region".to_string(), "us-east-2".to_string()]);
+        }
+        args.push(file.to_string_lossy().into_owned());
+        Copy {
+            dir,
+            args,
+            env: Vec::new(),
+        }
+    }
+}
+
+fn run(copy: &Copy, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(&copy.dir)
+        .envs(copy.env.iter().map(|(k, v)| (k, v)))
+        .arg("lint")
+        .args(extra)
+        .args(&copy.args)
+        .output()
+        .unwrap()
+}
+
+/// The findings of a JSON run: (code, severity, message, applicabilities of its fixes).
+fn findings(output: &Output) -> Vec<(String, String, String, Vec<String>)> {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["fixes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["applicability"].as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Every failing fixture of every rule.
+fn failing_fixtures() -> Vec<PathBuf> {
+    fixtures_in(&repo_root().join("testdata/rules"))
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("fail"))
+        })
+        .collect()
+}
+
+/// Lints a copy of the fixture with `--fix` (and `extra`), then again: every finding that had
+/// a fix of the kind applied is gone, and no error appeared that was not there before.
+fn fix_clears(fixture: &Path, unsafe_fixes: bool) -> Option<Result<Vec<String>, String>> {
+    let kind = if unsafe_fixes { "needs-review" } else { "safe" };
+    let name = format!(
+        "fix-{}-{kind}",
+        fixture
+            .strip_prefix(repo_root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('/', "_")
+    );
+    let copy = copy_fixture(fixture, &name);
+    let before = findings(&run(&copy, &["--format", "json"]));
+    // The first fix a finding offers is the one applied, if of an applied kind.
+    let fixable: Vec<_> = before
+        .iter()
+        .filter(|f| match f.3.first().map(String::as_str) {
+            Some("safe") => !unsafe_fixes,
+            Some("needs-review") => unsafe_fixes,
+            _ => false,
+        })
+        .collect();
+    if fixable.is_empty() {
+        return None;
+    }
+    let mut flags = vec!["--fix", "--format", "json"];
+    if unsafe_fixes {
+        flags.push("--unsafe-fixes");
+    }
+    let fixed = run(&copy, &flags);
+    let stderr = String::from_utf8_lossy(&fixed.stderr).to_string();
+    let after = findings(&run(&copy, &["--format", "json"]));
+    let mut problems = Vec::new();
+    if !stderr.contains("Fixed ") {
+        problems.push(format!("no summary on stderr: {stderr}"));
+    }
+    for f in &fixable {
+        if after.iter().any(|a| a.0 == f.0 && a.2 == f.2) {
+            problems.push(format!("still there: {}[{}] {}", f.1, f.0, f.2));
+        }
+    }
+    for a in after.iter().filter(|a| a.1 == "error") {
+        if !before.iter().any(|b| b.0 == a.0 && b.2 == a.2) {
+            problems.push(format!("new: error[{}] {}", a.0, a.2));
+        }
+    }
+    // What the fixed run reported is what a fresh run reports.
+    if findings(&fixed) != after {
+        problems.push("the --fix run reported other findings than a fresh run".into());
+    }
+    Some(if problems.is_empty() {
+        Ok(fixable.iter().map(|f| f.0.clone()).collect())
+    } else {
+        Err(format!(
+            "{}:\n  {}",
+            fixture.display(),
+            problems.join("\n  ")
+        ))
+    })
+}
+
+#[test]
+fn fix_clears_every_fixable_finding_of_every_fixture() {
+    let mut failures = Vec::new();
+    let mut fixed_rules = std::collections::BTreeSet::new();
+    let mut fixtures = 0;
+    for fixture in failing_fixtures() {
+        for unsafe_fixes in [false, true] {
+            match fix_clears(&fixture, unsafe_fixes) {
+                None => {}
+                Some(Ok(codes)) => {
+                    fixtures += 1;
+                    fixed_rules.extend(codes);
+                }
+                Some(Err(e)) => failures.push(e),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{fixtures} fixed fixture runs, rules {fixed_rules:?}");
+    // The rules that say in their page that `--fix` fixes them are the ones that did here.
+    let documented: std::collections::BTreeSet<String> = xacct_rules_with_fix_line();
+    assert_eq!(
+        documented, fixed_rules,
+        "rule pages that mention --fix vs rules fixed"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fixable: std::collections::BTreeSet<String> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fixable"] == true)
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fixable, fixed_rules, "`xacct rules` marks the rules fixed");
+}
+
+/// The rules whose page says `xacct lint --fix` fixes them.
+fn xacct_rules_with_fix_line() -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(repo_root().join("crates/xacct-rules/rules"))
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).ok()?;
+            text.contains("`xacct lint --fix`")
+                .then(|| path.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect()
+}
