@@ -96,7 +96,9 @@ fn plan(text: &str, notation: Notation, document: &PolicyDocument) -> Option<Sta
     let list_text = slice(list.span)?;
     if list_text.starts_with('[') {
         braced(bytes, notation, list, last, in_string)
-    } else if notation == Notation::Yaml && list_text.starts_with('-') && !in_string {
+    } else if notation == Notation::Yaml && !in_string {
+        // A block sequence spans from its first `-`, or (indented no deeper than its key)
+        // from its first item: `block` checks each item's dash.
         block(text, list, last)
     } else {
         None
@@ -140,20 +142,6 @@ fn braced(
         return None;
     }
     let text = |from: usize, to: usize| String::from_utf8(bytes[from..to].to_vec()).ok();
-    let separator = match list.items.len() {
-        1 => {
-            let open = list.span.start as usize + 1;
-            let first = list.items[0].start as usize;
-            if !all_blank(&bytes[open..first], in_string) {
-                return None;
-            }
-            format!(",{}", text(open, first)?)
-        }
-        n => text(
-            list.items[n - 2].end as usize,
-            list.items[n - 1].start as usize,
-        )?,
-    };
     // The neighbour's own layout: blanks after `{` and before `}`, its first key's quoting and
     // assignment.
     let (start, end) = (last.start as usize, last.end as usize);
@@ -191,6 +179,24 @@ fn braced(
         (true, _) => format!(",{open}"),
         (false, ":") => ",".to_string(),
         (false, _) => ", ".to_string(),
+    };
+    let separator = match list.items.len() {
+        1 => {
+            let open = list.span.start as usize + 1;
+            let first = list.items[0].start as usize;
+            if !all_blank(&bytes[open..first], in_string) {
+                return None;
+            }
+            match text(open, first)? {
+                // `[{…}]`: spaced as the members are.
+                blank if blank.is_empty() && assign.ends_with(' ') => ", ".to_string(),
+                blank => format!(",{blank}"),
+            }
+        }
+        n => text(
+            list.items[n - 2].end as usize,
+            list.items[n - 1].start as usize,
+        )?,
     };
     Some(StatementInsertion {
         at: last.end,
@@ -258,4 +264,157 @@ fn block(
             braced,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xacct_model::policy_edit::NewStatement;
+
+    /// The text after inserting a grant into the policy at `path` (keys from the root) of
+    /// `text`, or `None` when no insertion is planned.
+    fn insert(text: &str, notation: Notation, path: &[&str]) -> Option<String> {
+        let document = match notation {
+            Notation::Yaml => xacct_syntax::yaml::parse(text).unwrap(),
+            _ => xacct_syntax::json::parse(text).unwrap(),
+        };
+        let mut node = &document.root;
+        for key in path {
+            node = node.get(key).unwrap();
+        }
+        let (policy, _) = xacct_model::policy::load_policy(node);
+        let insertion = plan(text, notation, &policy)?;
+        let new = insertion.render(&NewStatement {
+            principal: Some("arn:aws:iam::222222222222:role/R".into()),
+            actions: vec!["s3:GetObject*".into()],
+            resource: Some("arn:aws:s3:::b/*".into()),
+        })?;
+        let at = insertion.at as usize;
+        Some(format!("{}{new}{}", &text[..at], &text[at..]))
+    }
+
+    #[test]
+    fn json_one_line_and_pretty() {
+        assert_eq!(
+            insert(
+                r#"{"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#,
+                Notation::Json,
+                &[]
+            )
+            .unwrap(),
+            r#"{"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}, {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:role/R"}, "Action": "s3:GetObject*", "Resource": "arn:aws:s3:::b/*"}]}"#
+        );
+        let pretty = "{\n  \"Statement\": [\n    {\n      \"Effect\": \"Deny\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
+        assert_eq!(
+            insert(pretty, Notation::Json, &[]).unwrap(),
+            "{\n  \"Statement\": [\n    {\n      \"Effect\": \"Deny\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    },\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::222222222222:role/R\"},\n      \"Action\": \"s3:GetObject*\",\n      \"Resource\": \"arn:aws:s3:::b/*\"\n    }\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn yaml_flow_and_block_with_flow_items() {
+        assert_eq!(
+            insert(
+                "P:\n  Statement: [{Effect: Deny, Action: '*', Resource: '*'}]\n",
+                Notation::Yaml,
+                &["P"]
+            ),
+            None,
+            "bare keys in a flow mapping: the key style is not JSON's, no guess"
+        );
+        assert_eq!(
+            insert(
+                "P:\n  Statement: [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]\n",
+                Notation::Yaml,
+                &["P"]
+            )
+            .unwrap(),
+            "P:\n  Statement: [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}, {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::222222222222:role/R\"}, \"Action\": \"s3:GetObject*\", \"Resource\": \"arn:aws:s3:::b/*\"}]\n"
+        );
+        assert_eq!(
+            insert(
+                "P:\n  Statement:\n  - {Effect: Deny, Action: '*', Resource: '*'}\nQ: 1\n",
+                Notation::Yaml,
+                &["P"]
+            )
+            .unwrap(),
+            "P:\n  Statement:\n  - {Effect: Deny, Action: '*', Resource: '*'}\n  - {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::222222222222:role/R\"}, \"Action\": \"s3:GetObject*\", \"Resource\": \"arn:aws:s3:::b/*\"}\nQ: 1\n"
+        );
+    }
+
+    #[test]
+    fn crlf_lines_stay_crlf() {
+        assert_eq!(
+            insert(
+                "P:\r\n  Statement:\r\n    - Effect: Deny\r\n      Action: '*'\r\n      Resource: '*'\r\n",
+                Notation::Yaml,
+                &["P"]
+            )
+            .unwrap(),
+            "P:\r\n  Statement:\r\n    - Effect: Deny\r\n      Action: '*'\r\n      Resource: '*'\r\n    - Effect: Allow\r\n      Principal:\r\n        AWS: arn:aws:iam::222222222222:role/R\r\n      Action: s3:GetObject*\r\n      Resource: arn:aws:s3:::b/*\r\n"
+        );
+    }
+
+    #[test]
+    fn no_insertion_where_unsure() {
+        // One statement object, not a list.
+        assert_eq!(
+            insert(
+                r#"{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#,
+                Notation::Json,
+                &[]
+            ),
+            None
+        );
+        // An empty list: no neighbour to write like.
+        assert_eq!(insert(r#"{"Statement": []}"#, Notation::Json, &[]), None);
+        // A comment between flow items.
+        assert_eq!(
+            insert(
+                "P:\n  Statement: [{\"Effect\": \"Deny\"}, # c\n    {\"Effect\": \"Deny\"}]\n",
+                Notation::Yaml,
+                &["P"]
+            ),
+            None
+        );
+        // Items of a block sequence at different columns cannot be (YAML), but a block scalar
+        // as the last value ends its own line: no guess where the item ends.
+        assert_eq!(
+            insert(
+                "P:\n  Statement:\n    - Effect: Deny\n      Action: |\n        *\n",
+                Notation::Yaml,
+                &["P"]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_policy_in_a_json_string_is_escaped() {
+        let text = r#"{"Policy": "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}"#;
+        let document = xacct_syntax::json::parse(text).unwrap();
+        let inner = document.root.get("Policy").unwrap();
+        // The CLI loader parses the string in place; spans are those of the outer file.
+        let policies = crate::cli::load_policy_file(
+            &document.root,
+            text,
+            crate::detect::Syntax::Json,
+            &Default::default(),
+        );
+        let _ = inner;
+        let policy = &policies.entries[0].document;
+        let insertion = plan(text, Notation::Json, policy).unwrap();
+        let new = insertion
+            .render(&NewStatement {
+                principal: None,
+                actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
+                resource: Some("arn:aws:s3:::b/*".into()),
+            })
+            .unwrap();
+        let at = insertion.at as usize;
+        assert_eq!(
+            format!("{}{new}{}", &text[..at], &text[at..]),
+            r#"{"Policy": "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#
+        );
+    }
 }

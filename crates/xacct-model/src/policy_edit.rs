@@ -143,6 +143,10 @@ impl StatementInsertion {
                     .map(|(k, value)| {
                         let value = match value {
                             Member::Text(s) => string(s),
+                            // `{ AWS = "…" }` as terraform fmt spaces it; `{"AWS": "…"}`.
+                            Member::Aws(s) if assign == " = " => {
+                                format!("{{ {}{assign}{} }}", key("AWS"), string(s))
+                            }
                             Member::Aws(s) => format!("{{{}{assign}{}}}", key("AWS"), string(s)),
                             Member::List(items) if items.len() == 1 => string(&items[0]),
                             Member::List(items) => {

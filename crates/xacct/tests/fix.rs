@@ -217,3 +217,265 @@ fn xacct_rules_with_fix_line() -> std::collections::BTreeSet<String> {
         })
         .collect()
 }
+
+/// `--diff` of a fixture: exact, and nothing written.
+fn diff_of(fixture: &str) -> String {
+    let fixture = repo_root().join(fixture);
+    let name = format!(
+        "diff-{}",
+        fixture
+            .strip_prefix(repo_root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('/', "_")
+    );
+    let copy = copy_fixture(&fixture, &name);
+    let before = tree_text(&copy.dir);
+    let output = run(&copy, &["--diff"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "--diff exits 1 when there is a change"
+    );
+    assert_eq!(tree_text(&copy.dir), before, "--diff writes nothing");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Every file under `dir` with its text, sorted.
+fn tree_text(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn diff_of_a_json_policy() {
+    common::snapshot("fix-XA502-fail.diff", &diff_of("testdata/rules/XA502/fail"));
+}
+
+#[test]
+fn diff_of_a_policy_in_a_json_string() {
+    common::snapshot("fix-XA311-fail.diff", &diff_of("testdata/rules/XA311/fail"));
+}
+
+#[test]
+fn diff_of_a_cloudformation_yaml_template() {
+    common::snapshot(
+        "fix-XA401-fail-cfn.diff",
+        &diff_of("testdata/rules/XA401/fail-cfn"),
+    );
+}
+
+#[test]
+fn diff_of_a_terraform_configuration() {
+    common::snapshot(
+        "fix-XA401-fail-tf.diff",
+        &diff_of("testdata/rules/XA401/fail-tf"),
+    );
+}
+
+/// The walkthrough with the trust policy of `CrossAccount_Role` replaced by `policy` (at
+/// `prod-222222222222/CrossAccount_Role.json`, which must lack the pipeline role's grant).
+fn walkthrough_with(name: &str, file: &str, policy: &str) -> PathBuf {
+    let dir = scratch(name);
+    copy_tree(&repo_root().join("testdata/setups/walkthrough"), &dir);
+    std::fs::write(dir.join(file), policy).unwrap();
+    dir
+}
+
+fn xacct_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const TRUST_FIXED: &str = r#"{
+    "Role": {
+        "Path": "/",
+        "RoleName": "CrossAccount_Role",
+        "RoleId": "AROAEXAMPLECROSSACCT",
+        "Arn": "arn:aws:iam::222222222222:role/CrossAccount_Role",
+        "CreateDate": "2026-06-01T08:10:00+00:00",
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": "arn:aws:iam::111111111111:role/OldPipelineRole"
+                    },
+                    "Action": "sts:AssumeRole"
+                },
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::111111111111:role/service-role/CodePipeline_Service_Role"},
+                    "Action": "sts:AssumeRole"
+                }
+            ]
+        },
+        "MaxSessionDuration": 3600
+    }
+}
+"#;
+
+#[test]
+fn fix_writes_the_json_policy_as_its_neighbours_are_written() {
+    let trust = "prod-222222222222/CrossAccount_Role.json";
+    let original =
+        std::fs::read_to_string(repo_root().join("testdata/rules/XA502/fail").join(trust)).unwrap();
+    let dir = walkthrough_with("fix-json-whole", trust, &original);
+    let output = xacct_in(&dir, &["--fix", "--format", "compact", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Fixed 1 finding (0 remaining)\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(trust)).unwrap(),
+        TRUST_FIXED
+    );
+    // A second run has nothing to fix.
+    let again = xacct_in(&dir, &["--fix", "--format", "compact", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "Fixed 0 findings (0 remaining)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(trust)).unwrap(),
+        TRUST_FIXED
+    );
+}
+
+#[test]
+fn fix_keeps_the_comments_and_layout_of_a_yaml_template() {
+    let fixture = repo_root().join("testdata/rules/XA502/fail-cfn");
+    let copy = copy_fixture(&fixture, "fix-yaml-comments");
+    let file = copy.dir.join("prod-222222222222/codedeploy-roles.yaml");
+    let plain = "      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub arn:aws:iam::${ToolsAccountId}:role/OldPipelineRole
+            Action: sts:AssumeRole
+      Policies:
+";
+    let commented = "      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        # Who may assume the role.
+        Statement:
+          # The old pipeline, still around.
+          - Effect: Allow
+            Principal:
+              AWS: !Sub arn:aws:iam::${ToolsAccountId}:role/OldPipelineRole   # retired
+            Action: sts:AssumeRole  # only this
+
+      # Its own permissions.
+      Policies:
+";
+    let fixed = "      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        # Who may assume the role.
+        Statement:
+          # The old pipeline, still around.
+          - Effect: Allow
+            Principal:
+              AWS: !Sub arn:aws:iam::${ToolsAccountId}:role/OldPipelineRole   # retired
+            Action: sts:AssumeRole  # only this
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::111111111111:role/service-role/CodePipeline_Service_Role
+            Action: sts:AssumeRole
+
+      # Its own permissions.
+      Policies:
+";
+    let original = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(original.matches(plain).count(), 1);
+    let before = original.replace(plain, commented);
+    std::fs::write(&file, &before).unwrap();
+    let output = run(&copy, &["--fix", "--format", "compact"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Fixed 1 finding (0 remaining)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before.replace(commented, fixed)
+    );
+}
+
+#[test]
+fn fix_never_writes_outside_the_roots() {
+    use std::os::unix::fs::symlink;
+    let trust = "prod-222222222222/CrossAccount_Role.json";
+    let failing =
+        std::fs::read_to_string(repo_root().join("testdata/rules/XA502/fail").join(trust)).unwrap();
+    let dir = walkthrough_with("fix-outside", trust, &failing);
+    // The failing trust policy lives outside the root; the root holds a link to it.
+    let outside = scratch("fix-outside-elsewhere").join("CrossAccount_Role.json");
+    std::fs::write(&outside, &failing).unwrap();
+    std::fs::remove_file(dir.join(trust)).unwrap();
+    symlink(&outside, dir.join(trust)).unwrap();
+    for args in [
+        vec!["--fix", "--format", "compact", "."],
+        // Named explicitly: still a link that leads out, never read, never written.
+        vec!["--fix", "--format", "compact", ".", trust],
+        vec!["--fix", "--unsafe-fixes", "--format", "compact", trust],
+    ] {
+        let output = xacct_in(&dir, &args);
+        assert!(
+            String::from_utf8_lossy(&output.stderr).starts_with("Fixed 0 findings"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), failing);
+        assert!(std::fs::symlink_metadata(dir.join(trust))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+    // Through a linked folder: the walk does not follow it, and so nothing is fixed there.
+    let linked = scratch("fix-outside-linked-folder");
+    copy_tree(&repo_root().join("testdata/setups/walkthrough"), &linked);
+    let prod = linked.join("prod-222222222222");
+    let elsewhere = scratch("fix-outside-folder-elsewhere");
+    copy_tree(&prod, &elsewhere);
+    std::fs::write(elsewhere.join("CrossAccount_Role.json"), &failing).unwrap();
+    std::fs::remove_dir_all(&prod).unwrap();
+    symlink(&elsewhere, &prod).unwrap();
+    let output = xacct_in(&linked, &["--fix", "--format", "compact", "."]);
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("Fixed 0 findings"));
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("CrossAccount_Role.json")).unwrap(),
+        failing
+    );
+}
+
+#[test]
+fn fix_and_diff_refuse_standard_input() {
+    let dir = scratch("fix-stdin");
+    for flag in ["--fix", "--diff"] {
+        let output = xacct_in(&dir, &[flag, "-"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: --fix and --diff change files: standard input (`-`) has none to change\n"
+        );
+    }
+}
