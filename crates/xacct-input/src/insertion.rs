@@ -266,6 +266,83 @@ fn block(
     })
 }
 
+/// The reason a suppression fix writes: the person who applies it says why.
+const REASON: &str = "FIXME: say why this finding is accepted";
+
+/// Where each resource of a template without `Metadata` could be given a suppression: after its
+/// `Type` line, at the indent of its keys.
+pub(crate) fn suppression_slots(
+    text: &str,
+    notation: Notation,
+    root: &xacct_syntax::json::Node<'_>,
+) -> Vec<crate::SuppressionSlot> {
+    let Some(resources) = root.get("Resources").and_then(|r| r.as_object()) else {
+        return Vec::new();
+    };
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    resources
+        .iter()
+        .filter_map(|member| {
+            let node = &member.value;
+            if node.get("Metadata").is_some() {
+                return None;
+            }
+            let kind = node.as_object()?.iter().find(|m| m.key == "Type")?;
+            let key = kind.key_span;
+            let value = kind.value.span;
+            let line_start = text[..key.start as usize]
+                .rfind(['\n', '\r'])
+                .map_or(0, |i| i + 1);
+            let indent = &text[line_start..key.start as usize];
+            // The key alone at the start of its line, its value a scalar on the same line.
+            if !indent.bytes().all(|b| b == b' ') || kind.value.as_str().is_none() {
+                return None;
+            }
+            let end = value.end as usize;
+            let line_end = text[end..].find(['\n', '\r']).map_or(text.len(), |i| end + i);
+            if text.get(key.start as usize..end)?.contains(['\n', '\r']) {
+                return None;
+            }
+            let rest = text[end..line_end].trim_start_matches([' ', '\t']);
+            let (at, before, separator, after) = match notation {
+                Notation::Yaml => {
+                    if !(rest.is_empty() || rest.starts_with('#')) || text[key.range()] != *"Type" {
+                        return None;
+                    }
+                    (
+                        line_end,
+                        format!(
+                            "{newline}{indent}Metadata:{newline}{indent}  xacct:{newline}{indent}    ignore: ["
+                        ),
+                        ", ",
+                        format!("]{newline}{indent}    reason: \"{REASON}\""),
+                    )
+                }
+                Notation::Json => {
+                    if text[key.range()] != *"\"Type\"" || !(rest.is_empty() || rest == ",") {
+                        return None;
+                    }
+                    (
+                        end,
+                        format!(",{newline}{indent}\"Metadata\": {{\"xacct\": {{\"ignore\": [\""),
+                        "\", \"",
+                        format!("\"], \"reason\": \"{REASON}\"}}}}"),
+                    )
+                }
+                Notation::Hcl => return None,
+            };
+            Some(crate::SuppressionSlot {
+                resource: member.key.to_string(),
+                span: xacct_syntax::Span::new(member.key_span.start, node.span.end),
+                at: at as u32,
+                before,
+                separator: separator.to_string(),
+                after,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,6 +492,32 @@ mod tests {
         assert_eq!(
             format!("{}{new}{}", &text[..at], &text[at..]),
             r#"{"Policy": "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#
+        );
+    }
+
+    #[test]
+    fn suppression_slots_follow_the_type_line() {
+        let yaml = "Resources:\n  Role:\n    Type: AWS::IAM::Role  # the role\n    Properties: {}\n  Other:\n    Metadata: {}\n    Type: AWS::S3::Bucket\n";
+        let root = xacct_syntax::yaml::parse(yaml).unwrap().root;
+        let slots = suppression_slots(yaml, Notation::Yaml, &root);
+        assert_eq!(slots.len(), 1, "a resource with Metadata has no slot");
+        let s = &slots[0];
+        let text = format!("{}XA503, XA9{}", s.before, s.after);
+        let at = s.at as usize;
+        assert_eq!(
+            format!("{}{text}{}", &yaml[..at], &yaml[at..]),
+            "Resources:\n  Role:\n    Type: AWS::IAM::Role  # the role\n    Metadata:\n      xacct:\n        ignore: [XA503, XA9]\n        reason: \"FIXME: say why this finding is accepted\"\n    Properties: {}\n  Other:\n    Metadata: {}\n    Type: AWS::S3::Bucket\n"
+        );
+        let json = "{\"Resources\": {\n  \"Role\": {\n    \"Type\": \"AWS::IAM::Role\",\n    \"Properties\": {}\n  },\n  \"One\": {\"Type\": \"AWS::S3::Bucket\"}\n}}\n";
+        let root = xacct_syntax::json::parse(json).unwrap().root;
+        let slots = suppression_slots(json, Notation::Json, &root);
+        assert_eq!(slots.len(), 1, "a resource written on one line has no slot");
+        let s = &slots[0];
+        let text = format!("{}XA503{}XA9{}", s.before, s.separator, s.after);
+        let at = s.at as usize;
+        assert_eq!(
+            format!("{}{text}{}", &json[..at], &json[at..]),
+            "{\"Resources\": {\n  \"Role\": {\n    \"Type\": \"AWS::IAM::Role\",\n    \"Metadata\": {\"xacct\": {\"ignore\": [\"XA503\", \"XA9\"], \"reason\": \"FIXME: say why this finding is accepted\"}},\n    \"Properties\": {}\n  },\n  \"One\": {\"Type\": \"AWS::S3::Bucket\"}\n}}\n"
         );
     }
 }

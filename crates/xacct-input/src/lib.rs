@@ -142,6 +142,25 @@ pub struct Suppression {
     pub reason: Option<String>,
 }
 
+/// Where a suppression could be written for a template resource that has no `Metadata` yet:
+/// inserting `before`, the codes joined by `separator`, then `after`, at `at`, gives it
+/// `Metadata: {xacct: {ignore: [codes], reason: ...}}` written as the template writes its keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionSlot {
+    /// The resource's logical ID.
+    pub resource: String,
+    /// The resource, key to end: findings inside it would be suppressed.
+    pub span: Span,
+    /// The byte offset to insert at.
+    pub at: u32,
+    /// The text before the first code.
+    pub before: String,
+    /// Between codes.
+    pub separator: String,
+    /// The text after the last code.
+    pub after: String,
+}
+
 /// A part of a file checked as if a condition held that cannot be decided before deployment
 /// (an `Fn::If` branch): findings inside it hold when the condition does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,6 +191,8 @@ pub struct Documents {
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
+    /// Where a suppression could be added (a fix that needs review).
+    pub suppression_slots: Vec<SuppressionSlot>,
     /// Parts checked under an undecided condition.
     pub assumptions: Vec<Assumption>,
 }
@@ -445,6 +466,9 @@ fn load_as(
             notation,
             input.documents.policies.iter_mut().map(|p| &mut p.document),
         );
+        if matches!(input.outcome, Outcome::Checked(DocumentKind::Template)) {
+            input.documents.suppression_slots = insertion::suppression_slots(text, notation, root);
+        }
     }
     input
 }

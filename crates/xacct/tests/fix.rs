@@ -176,7 +176,10 @@ fn fix_clears_every_fixable_finding_of_every_fixture() {
                 None => {}
                 Some(Ok(codes)) => {
                     fixtures += 1;
-                    fixed_rules.extend(codes);
+                    // Suppressions (`--unsafe-fixes`) fix any finding in a template.
+                    if !unsafe_fixes {
+                        fixed_rules.extend(codes);
+                    }
                 }
                 Some(Err(e)) => failures.push(e),
             }
@@ -220,6 +223,10 @@ fn xacct_rules_with_fix_line() -> std::collections::BTreeSet<String> {
 
 /// `--diff` of a fixture: exact, and nothing written.
 fn diff_of(fixture: &str) -> String {
+    diff_with(fixture, &[])
+}
+
+fn diff_with(fixture: &str, extra: &[&str]) -> String {
     let fixture = repo_root().join(fixture);
     let name = format!(
         "diff-{}",
@@ -231,7 +238,9 @@ fn diff_of(fixture: &str) -> String {
     );
     let copy = copy_fixture(&fixture, &name);
     let before = tree_text(&copy.dir);
-    let output = run(&copy, &["--diff"]);
+    let mut flags = vec!["--diff"];
+    flags.extend(extra);
+    let output = run(&copy, &flags);
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -275,6 +284,23 @@ fn diff_of_a_cloudformation_yaml_template() {
     common::snapshot(
         "fix-XA401-fail-cfn.diff",
         &diff_of("testdata/rules/XA401/fail-cfn"),
+    );
+}
+
+#[test]
+fn a_suppression_needs_review() {
+    let fixture = "testdata/rules/XA503/fail-cfn-root";
+    let copy = copy_fixture(&repo_root().join(fixture), "diff-suppression-safe-only");
+    let output = run(&copy, &["--diff"]);
+    assert_eq!(output.status.code(), Some(0), "no safe fix: no change");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Would fix 0 findings (1 remaining)\n"
+    );
+    common::snapshot(
+        "fix-XA503-fail-cfn-root-unsafe.diff",
+        &diff_with(fixture, &["--unsafe-fixes"]),
     );
 }
 

@@ -746,6 +746,26 @@ fn grants(
     xacct_iam::evaluate(&request, &policies).is_allowed()
 }
 
+/// An edit that writes `new` in place of the string value `old` whose span is `span`, when the
+/// span holds exactly its text, bare or between quotes (so no escape is to be redone); else
+/// none. `new` must need no quoting or escaping anywhere (an ARN).
+pub fn replace_value(file: FileId, span: Span, old: &str, new: &str) -> Option<crate::Edit> {
+    let safe = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ":/-_.".contains(c))
+    };
+    if !safe(old) || !safe(new) {
+        return None;
+    }
+    let inner = match span.len() as usize {
+        n if n == old.len() => span,
+        n if n == old.len() + 2 => Span::new(span.start + 1, span.end - 1),
+        _ => return None,
+    };
+    Some(crate::Edit::replace(file, inner, new))
+}
+
 /// A policy statement as JSON, for `help:` lines: the exact statement to add.
 pub fn statement_json(principal: Option<&str>, actions: &[&str], resource: Option<&str>) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
