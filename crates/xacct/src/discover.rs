@@ -8,11 +8,13 @@
 //! mistake worth failing a run for); a dangling link is reported (its file may be a pipeline
 //! that went missing). Named on the command line, each is a finding.
 //!
-//! Ignore files are respected as git and ripgrep do (the `ignore` crate is not among the
-//! packages this project may use, so [`Ignores`] reads them on `globset`): `.gitignore` in a
-//! repository (below a folder holding `.git`), `.ignore` anywhere, each folder's file for what is
-//! below it, from the repository root (or the walked folder outside one) down, the last
-//! matching pattern winning, `!` re-including. One exception: `cdk.out`, which CDK's own
+//! Ignore files are respected as git and ripgrep do, matched by the `ignore` crate's gitignore
+//! matcher (ripgrep's): `.gitignore` in a repository (below a folder holding `.git`), `.ignore`
+//! anywhere (it wins over `.gitignore`), each folder's files for what is below it, the deepest
+//! folder deciding first, `!` re-including. The walk itself stays ours (walkdir): the `ignore`
+//! crate's walker could not walk `cdk.out` when an ignore file lists it. Neither the global
+//! git excludes nor `.git/info/exclude` are read: they differ from one clone to the next, and
+//! a CI run must see what a developer's run sees. One exception: `cdk.out`, which CDK's own
 //! `.gitignore` lists but which is an input xacct reads (the synthesized templates), is walked
 //! whatever the ignore files say; `--exclude` and the config's `exclude` still apply to it.
 //! Package manifests and tool configs that are never AWS documents (`package.json`,
@@ -24,6 +26,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::Match;
 use walkdir::WalkDir;
 
 use crate::patterns::{without_dots, Pattern, PatternError};
@@ -63,120 +67,111 @@ fn never_aws(name: &str) -> bool {
     NOT_AWS.contains(&name) || (name.starts_with("tsconfig.") && name.ends_with(".json"))
 }
 
-/// One line of an ignore file.
-struct IgnoreRule {
-    matcher: globset::GlobMatcher,
-    /// `!pattern`: re-includes.
-    negated: bool,
-    /// `pattern/`: folders only.
-    folders_only: bool,
-}
-
-/// The ignore files of a walk, read once per folder.
+/// The ignore files of a walk, read once per folder: `.ignore` and (in a repository)
+/// `.gitignore`, each compiled by the `ignore` crate's gitignore matcher (ripgrep's), so
+/// patterns mean exactly what git makes of them (`**`, anchoring, character classes, escapes,
+/// trailing spaces, `!` re-including).
 #[derive(Default)]
 pub struct Ignores {
-    by_folder: HashMap<PathBuf, std::rc::Rc<Vec<IgnoreRule>>>,
+    by_folder: HashMap<PathBuf, std::rc::Rc<Vec<Gitignore>>>,
 }
 
-/// Reads an ignore file's patterns (gitignore syntax). Lines that are no valid glob are
-/// skipped, as git skips what it cannot use.
-fn parse_ignore(text: &str) -> Vec<IgnoreRule> {
-    let mut rules = Vec::new();
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (negated, line) = match line.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, line.strip_prefix('\\').unwrap_or(line)),
-        };
-        let (folders_only, line) = match line.strip_suffix('/') {
-            Some(rest) => (true, rest),
-            None => (false, line),
-        };
-        if line.is_empty() {
-            continue;
-        }
-        // A pattern with a `/` (not at its end) is anchored to the ignore file's folder; one
-        // without matches a name at any depth.
-        let glob = match line.strip_prefix('/') {
-            Some(anchored) => anchored.to_string(),
-            None if line.contains('/') => line.to_string(),
-            None => format!("**/{line}"),
-        };
-        let built = globset::GlobBuilder::new(&glob)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build();
-        if let Ok(glob) = built {
-            rules.push(IgnoreRule {
-                matcher: glob.compile_matcher(),
-                negated,
-                folders_only,
-            });
+/// Why a walked file or folder was left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A line of an ignore file: the file and the pattern as written.
+    Ignored { file: PathBuf, pattern: String },
+    /// A package manifest or tool config (`package.json`, `tsconfig.json`...).
+    NeverAws,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Ignored { file, pattern } => write!(
+                f,
+                "ignored by `{}` in {}",
+                crate::escape::line(pattern),
+                crate::escape::path(file)
+            ),
+            SkipReason::NeverAws => {
+                f.write_str("a package manifest or tool config, no AWS document")
+            }
         }
     }
-    rules
 }
 
 impl Ignores {
-    /// The rules of `folder`'s ignore files: `.gitignore` (in a repository), then `.ignore`,
-    /// which wins over it.
-    fn rules(&mut self, folder: &Path, in_repository: bool) -> std::rc::Rc<Vec<IgnoreRule>> {
+    /// The matchers of `folder`'s ignore files, the one that wins first: `.ignore`, then
+    /// `.gitignore` (in a repository), as ripgrep orders them.
+    fn matchers(&mut self, folder: &Path, in_repository: bool) -> std::rc::Rc<Vec<Gitignore>> {
         self.by_folder
             .entry(folder.to_path_buf())
             .or_insert_with(|| {
-                let mut rules = Vec::new();
                 let names: &[&str] = if in_repository {
-                    &[".gitignore", ".ignore"]
+                    &[".ignore", ".gitignore"]
                 } else {
                     &[".ignore"]
                 };
+                let mut matchers = Vec::new();
                 for name in names {
-                    // Through the gate's reader: a regular file, bounded, no link followed.
-                    if let Ok(bytes) =
-                        xacct_input::gate::read_regular(&folder.join(name), 1024 * 1024)
-                    {
-                        rules.extend(parse_ignore(&String::from_utf8_lossy(&bytes)));
+                    let path = folder.join(name);
+                    // Through the gate's reader (a regular file, bounded, no link followed),
+                    // then line by line into the matcher, which never opens a file itself.
+                    let Ok(bytes) = xacct_input::gate::read_regular(&path, 1024 * 1024) else {
+                        continue;
+                    };
+                    let mut builder = GitignoreBuilder::new(folder);
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        // A line git cannot use is skipped, as git skips it.
+                        let _ = builder.add_line(Some(path.clone()), line);
+                    }
+                    if let Ok(matcher) = builder.build() {
+                        matchers.push(matcher);
                     }
                 }
-                std::rc::Rc::new(rules)
+                std::rc::Rc::new(matchers)
             })
             .clone()
     }
 
-    /// True when the ignore files of the folders from `top` down to `path`'s (both absolute)
-    /// ignore it.
+    /// Why the ignore files of the folders from `top` down to `path`'s (both absolute) leave
+    /// `path` out, if they do: the deepest folder's files decide first, as in git; a `!`
+    /// pattern there keeps the path whatever the folders above say. What the walk does not
+    /// enter is never asked about, so a file below an ignored folder cannot come back (git's
+    /// rule too).
     pub fn ignored(
         &mut self,
         path: &Path,
         is_folder: bool,
         top: &Path,
         in_repository: bool,
-    ) -> bool {
-        let Ok(below) = path.strip_prefix(top) else {
-            return false;
-        };
+    ) -> Option<SkipReason> {
+        let below = path.strip_prefix(top).ok()?;
         if below.components().any(|c| c.as_os_str() == "cdk.out") {
-            return false;
+            return None;
         }
-        let mut ignored = false;
-        let mut folder = top.to_path_buf();
-        let parts: Vec<_> = below.components().collect();
-        for (depth, _) in parts.iter().enumerate() {
-            let relative: PathBuf = parts[depth..].iter().collect();
-            for rule in self.rules(&folder, in_repository).iter() {
-                if rule.folders_only && !is_folder {
-                    continue;
-                }
-                if rule.matcher.is_match(&relative) {
-                    ignored = !rule.negated;
+        let mut folder = path.parent()?;
+        loop {
+            for matcher in self.matchers(folder, in_repository).iter() {
+                match matcher.matched(path, is_folder) {
+                    Match::None => {}
+                    Match::Whitelist(_) => return None,
+                    Match::Ignore(glob) => {
+                        return Some(SkipReason::Ignored {
+                            file: glob
+                                .from()
+                                .map_or_else(|| folder.to_path_buf(), Path::to_path_buf),
+                            pattern: glob.original().to_string(),
+                        })
+                    }
                 }
             }
-            folder.push(parts[depth]);
+            if folder == top {
+                return None;
+            }
+            folder = folder.parent()?;
         }
-        ignored
     }
 }
 
@@ -248,6 +243,9 @@ pub struct Candidate {
 pub struct Discovered {
     /// Files, in a stable order, each once.
     pub files: Vec<Candidate>,
+    /// What the walk left out and why (ignore files, package manifests), in walk order, for
+    /// `-v` and `--strict` to say.
+    pub skipped: Vec<(PathBuf, SkipReason)>,
 }
 
 /// The identity of a file, however it is named: its canonical path, or for a path that cannot
@@ -301,6 +299,7 @@ fn in_circle(path: &Path) -> bool {
 /// Finds the files to lint under `paths`.
 pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     let mut seen = HashMap::new();
     for root in paths {
         let meta = std::fs::metadata(root);
@@ -342,18 +341,27 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
             }
             let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_dir();
-            let skip = is_dir && SKIPPED_DIRS.contains(&name.as_ref())
+            if is_dir && SKIPPED_DIRS.contains(&name.as_ref())
                 || name.starts_with('.')
-                || (!is_dir && never_aws(&name))
-                || filter.excluded(entry.path());
-            if skip {
+                || filter.excluded(entry.path())
+            {
+                return false;
+            }
+            if !is_dir && never_aws(&name) {
+                skipped.push((entry.path().to_path_buf(), SkipReason::NeverAws));
                 return false;
             }
             let absolute = match entry.path().strip_prefix(root) {
                 Ok(relative) => canonical_root.join(relative),
                 Err(_) => return true,
             };
-            !ignores.ignored(&absolute, is_dir, &top, repository.is_some())
+            match ignores.ignored(&absolute, is_dir, &top, repository.is_some()) {
+                Some(reason) => {
+                    skipped.push((entry.path().to_path_buf(), reason));
+                    false
+                }
+                None => true,
+            }
         });
         for entry in walker {
             match entry {
@@ -415,5 +423,5 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
             }
         }
     }
-    Discovered { files }
+    Discovered { files, skipped }
 }

@@ -178,6 +178,7 @@ pub fn prepare_with(
     let bindings = configs.bindings(&paths);
     Ok(Prepared {
         gate,
+        skipped: discovered.skipped,
         files: discovered.files,
         bindings,
         options,

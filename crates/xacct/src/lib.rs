@@ -84,4 +84,6 @@ pub struct Prepared {
     pub companions: std::collections::HashSet<xacct_syntax::FileId>,
     /// The configs of the files (rule selection and severities are applied after the run).
     pub configs: config::ConfigSet,
+    /// What the walk left out and why (`-v` and `--strict` say it).
+    pub skipped: Vec<(std::path::PathBuf, discover::SkipReason)>,
 }

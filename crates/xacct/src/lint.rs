@@ -41,6 +41,8 @@ pub struct LintRun {
     pub roots: Vec<std::path::PathBuf>,
     /// Every `[accounts]` name of the run's configs, taken out of messages for fingerprints.
     pub account_names: Vec<(xacct_model::AccountId, String)>,
+    /// Files found by walking that were read but hold nothing xacct checks, and why.
+    pub skipped: Vec<(FileId, &'static str)>,
 }
 
 impl LintRun {
@@ -79,8 +81,9 @@ fn load_one(
     id: FileId,
     candidate: Candidate,
     options: &LintOptions,
-) -> (SourceFile, LoadedFile) {
+) -> (SourceFile, LoadedFile, Option<&'static str>) {
     let path = candidate.path;
+    let explicit = candidate.explicit;
     let work = std::panic::AssertUnwindSafe(|| {
         let (source, input) = match candidate.error {
             Some(error) => (
@@ -114,28 +117,31 @@ fn load_one(
             }
         };
         let mut input = input;
+        let mut skipped = None;
         if !candidate.explicit && json_with_comments(&source, &input) {
             // A `tsconfig.json`, an editor's settings: JSON with comments is never an AWS
             // document (the AWS CLI and CloudFormation refuse it). Found by walking, it is
             // skipped as any other file that is no document xacct knows; named, it is an error.
-            if options.strict {
-                eprintln!(
-                    "note: skipped {}: JSON with comments, no AWS document (name it to lint it)",
-                    crate::escape::path(&path)
-                );
-            }
+            skipped = Some("JSON with comments, no AWS document (name it to lint it)");
             input.outcome = xacct_rules::Outcome::NotChecked;
             input.issues.clear();
             input.documents = Default::default();
         }
         unknown_suppression_codes(&mut input);
-        (source, check_file(input, options))
+        let loaded = check_file(input, options);
+        // Found by walking, a file that holds nothing xacct checks is passed over in silence;
+        // `-v` says so.
+        if skipped.is_none() && !explicit && loaded.outcome == Outcome::NotChecked {
+            skipped = Some("no document xacct checks");
+        }
+        (source, loaded, skipped)
     });
     match std::panic::catch_unwind(work) {
         Ok(loaded) => loaded,
         Err(panic) => (
             SourceFile::new(&path, String::new()),
             internal_error(id, &path, panic_message(&*panic), options),
+            None,
         ),
     }
 }
@@ -291,11 +297,19 @@ fn lint_into(
 ) -> (LintRun, Workspace, TrustGraph) {
     // Files are independent until the workspace phase: read, decode, parse and load them in
     // parallel. `collect` keeps the input order, so output never depends on the thread count.
-    let (sources, loaded): (Vec<SourceFile>, Vec<LoadedFile>) = candidates
+    let (sources, (loaded, skipped)): (Vec<SourceFile>, (Vec<LoadedFile>, Vec<_>)) = candidates
         .into_par_iter()
         .enumerate()
-        .map(|(i, candidate)| load_one(gate, FileId(i as u32), candidate, options))
+        .map(|(i, candidate)| {
+            let (source, loaded, skipped) = load_one(gate, FileId(i as u32), candidate, options);
+            (source, (loaded, skipped))
+        })
         .unzip();
+    let skipped: Vec<(FileId, &'static str)> = skipped
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, why)| why.map(|why| (FileId(i as u32), why)))
+        .collect();
     // The last net for the workspace phase: the per-file findings survive a bug there.
     let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
         .iter()
@@ -359,11 +373,39 @@ fn lint_into(
         LintRun {
             files,
             line_widths,
+            skipped,
             ..LintRun::default()
         },
         workspace,
         graph,
     )
+}
+
+/// Says on standard error which files the run left out and why: first what the walk passed
+/// over (ignore files, package manifests), then what was read but holds nothing to check.
+pub fn say_skipped(walked: &[(std::path::PathBuf, crate::discover::SkipReason)], run: &LintRun) {
+    use crate::discover::SkipReason;
+    use std::io::Write;
+    // An ignore file is known by its canonical path: shown below the current folder as the
+    // walked paths are.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    let mut err = std::io::stderr().lock();
+    for (path, why) in walked {
+        let why = match why {
+            SkipReason::Ignored { file, pattern } => SkipReason::Ignored {
+                file: crate::paths::display(file, cwd.as_deref()),
+                pattern: pattern.clone(),
+            },
+            other => other.clone(),
+        };
+        let _ = writeln!(err, "note: skipped {}: {why}", crate::escape::path(path));
+    }
+    for (file, why) in &run.skipped {
+        let path = run.source(*file).path();
+        let _ = writeln!(err, "note: skipped {}: {why}", crate::escape::path(path));
+    }
 }
 
 /// Adds a file to the run for each sub-project config that could not be used, with its XA008

@@ -126,6 +126,11 @@ struct LintArgs {
     /// when there is a change, else 0).
     #[arg(long, conflicts_with = "write_baseline")]
     diff: bool,
+    /// Say on standard error which files found by walking were left out and why (an ignore
+    /// file's pattern, a package manifest, JSON with comments, no document xacct checks).
+    /// `--strict` says it too.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    verbose: bool,
 }
 
 /// `xacct graph`.
@@ -302,8 +307,13 @@ fn run_lint(args: LintArgs) -> u8 {
             Ok(prepared) => prepared,
             Err(troubles) => return trouble(&args, &troubles),
         };
+        let walk_skipped = std::mem::take(&mut prepared.skipped);
         let files = std::mem::take(&mut prepared.files);
         let mut run = lint::lint_all(&prepared.gate, files, &prepared.bindings, &prepared.options);
+        // Said once: later rounds walk the same files.
+        if (args.verbose || args.strict) && round == 0 {
+            lint::say_skipped(&walk_skipped, &run);
+        }
         lint::add_broken_configs(&mut run, prepared.configs.broken());
         lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
         select::apply(&mut run, &prepared.configs, &cli_rules);

@@ -769,3 +769,153 @@ fn statistics_as_json() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Runs git in `dir` with no user or system config (no global excludes file), as a CI runner.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs (the repository is a git clone)");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Ignore files mean what git makes of them: the files xacct walks in a repository are exactly
+/// the JSON files `git ls-files --others --exclude-standard` lists, over patterns where a
+/// hand-made matcher goes wrong (anchoring, `**`, classes, escapes, trailing spaces, folders
+/// only, `!` under an ignored folder, a deeper file overriding a shallower one).
+#[test]
+fn ignore_files_agree_with_git() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("adoption/git-agrees");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = dir.canonicalize().unwrap();
+    git(&dir, &["init", "-q"]);
+    let pipeline =
+        std::fs::read(repo_root().join("testdata/examples/jenkins-cross-account/pipeline.json"))
+            .unwrap();
+    let put = |path: &str, bytes: &[u8]| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    let files = [
+        "a.json",
+        "b.json",
+        "c.json",
+        "#hash.json",
+        "space.json",
+        "important.json",
+        "impossible.json",
+        "root-only.json",
+        "x/root-only.json",
+        "logs/l.json",
+        "x/logs/l.json",
+        "x/y/logs/deep.json",
+        "doc/d.json",
+        "x/doc/d.json",
+        "m/n/o/p.json",
+        "m/p.json",
+        "gone/kept.json",
+        "gone/other.json",
+        "build",
+        "q/build/b.json",
+        "q/r/s.json",
+        "q/r/t.json",
+        "q/r/u.json",
+        "v/w.json",
+        "v/keep/w.json",
+    ];
+    for file in files {
+        put(file, &pipeline);
+    }
+    put(
+        ".gitignore",
+        b"[ab].json\n\\#hash.json\nspace.json   \n/root-only.json\n**/logs\ndoc/*.json\nm/**/p.json\ngone/\n!gone/kept.json\nbuild/\nimp*.json\n!important.json\nt.json\n",
+    );
+    // A deeper file decides first: it ignores what the root re-included, and re-includes what
+    // the root ignored.
+    put("q/.gitignore", b"r/s.json\n!r/t.json\n");
+    put("q/r/.gitignore", b"u.json\n");
+    put("v/.gitignore", b"*\n!keep/\n!keep/*.json\n!.gitignore\n");
+    let listed: BTreeSet<String> = git(
+        &dir,
+        &["ls-files", "--others", "--exclude-standard", "--", "*.json"],
+    )
+    .lines()
+    .map(|l| l.trim_matches('"').replace("\\043", "#"))
+    .collect();
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    let linted: BTreeSet<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            l.split(':')
+                .next()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(linted, listed);
+    // Not a vacuous agreement: some files are in, some out.
+    assert_eq!(
+        listed.iter().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "c.json",
+            "important.json",
+            "q/r/t.json",
+            "v/keep/w.json",
+            "x/doc/d.json",
+            "x/root-only.json"
+        ]
+    );
+}
+
+#[test]
+fn verbose_says_what_the_walk_left_out_and_why() {
+    let dir = repository("verbose");
+    let put = |path: &str, bytes: &[u8]| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    put(".gitignore", b"build/\n*.gen.json\n");
+    put("build/p.json", b"{}");
+    put("sub/x.gen.json", b"{}");
+    put("sub/notes.json", b"{\"a\": 1}");
+    put("package.json", b"{\"name\": \"x\"}");
+    put("settings.json", b"{\n  // c\n  \"a\": 1\n}\n");
+    let expected = "note: skipped ./build: ignored by `build/` in .gitignore\n\
+                    note: skipped ./package.json: a package manifest or tool config, no AWS document\n\
+                    note: skipped ./sub/x.gen.json: ignored by `*.gen.json` in .gitignore\n\
+                    note: skipped ./settings.json: JSON with comments, no AWS document (name it to lint it)\n\
+                    note: skipped ./sub/notes.json: no document xacct checks\n";
+    for flag in ["-v", "--verbose", "--strict"] {
+        let out = xacct(&dir, &["lint", "--format", "compact", flag, "."]);
+        assert_eq!(
+            (out.status.code(), stderr(&out).as_str()),
+            (Some(0), expected),
+            "{flag}"
+        );
+    }
+    // From below, the ignore file is named from there; without the flag, nothing is said.
+    let out = xacct(
+        &dir.join("sub"),
+        &["lint", "--format", "compact", "-v", "."],
+    );
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "note: skipped ./x.gen.json: ignored by `*.gen.json` in {}\nnote: skipped ./notes.json: no document xacct checks\n",
+            dir.join(".gitignore").display()
+        )
+    );
+    let out = xacct(&dir, &["lint", "--format", "compact", "."]);
+    assert_eq!(stderr(&out), "");
+    // -v and -q say opposite things.
+    let out = xacct(&dir, &["lint", "-v", "-q", "."]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -281,7 +281,7 @@ fn rules_and_explain() {
     assert_eq!(page.status.code(), Some(0));
     assert_eq!(
         stdout(&page),
-        std::fs::read_to_string(root.join("rules/XA203.md")).unwrap()
+        std::fs::read_to_string(root.join("crates/xacct-rules/rules/XA203.md")).unwrap()
     );
     let by_name = xacct(&root, &["explain", "cfn-role-account-mismatch"]);
     assert_eq!(stdout(&by_name), stdout(&page));

@@ -220,7 +220,7 @@ fn output_quoted_in_rule_pages_is_current() {
     }
     let current: BTreeSet<&str> = expected.lines().collect();
     let mut stale = Vec::new();
-    for entry in std::fs::read_dir(root.join("rules")).unwrap() {
+    for entry in std::fs::read_dir(root.join("crates/xacct-rules/rules")).unwrap() {
         let path = entry.unwrap().path();
         let page = std::fs::read_to_string(&path).unwrap();
         for line in page.lines() {

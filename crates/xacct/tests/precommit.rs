@@ -290,9 +290,8 @@ fn hook_repository(dir: &Path, home: &Path) -> (PathBuf, String) {
     for file in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml"] {
         std::fs::copy(root.join(file), repo.join(file)).unwrap();
     }
-    for folder in ["crates", "rules"] {
-        copy_tree(&root.join(folder), &repo.join(folder));
-    }
+    // The crates hold everything the binary compiles in (the rule pages too).
+    copy_tree(&root.join("crates"), &repo.join("crates"));
     ok(git(&repo, home, &["init", "-q", "-b", "main"]));
     ok(git(&repo, home, &["add", "."]));
     ok(git(&repo, home, &["commit", "-q", "-m", "hook"]));

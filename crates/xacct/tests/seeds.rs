@@ -312,8 +312,11 @@ fn every_seed_requirement_holds_at_its_severity() {
                         r.seed, r.says, r.fixture
                     ));
                 }
-                let page = std::fs::read_to_string(root.join("rules").join(format!("{code}.md")))
-                    .expect("rule page");
+                let page = std::fs::read_to_string(
+                    root.join("crates/xacct-rules/rules")
+                        .join(format!("{code}.md")),
+                )
+                .expect("rule page");
                 // Pages wrap their lines: compare with runs of white space made one space.
                 let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
                 if !page.contains(page_quotes) {
