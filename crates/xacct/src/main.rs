@@ -298,6 +298,7 @@ fn run_lint(args: LintArgs) -> u8 {
         Default::default();
     let mut fixed = 0;
     let mut round = 0;
+    let mut applied = None;
     let (mut run, prepared) = loop {
         let overrides = changed_texts
             .iter()
@@ -321,10 +322,9 @@ fn run_lint(args: LintArgs) -> u8 {
         if !(args.fix || args.diff) || round == fix::MAX_ROUNDS {
             break (run, prepared);
         }
-        // The baseline's findings are not reported, so not fixed either.
-        if let Some(baseline) = &baseline {
-            baseline.apply(&mut run);
-        }
+        // The baseline's findings are not reported, so not fixed either; the last round's
+        // run, baseline applied, is the one reported.
+        applied = baseline.as_ref().map(|b| b.apply(&mut run));
         let gate = &prepared.gate;
         let plan = fix::plan(&run, args.unsafe_fixes, |file| {
             gate.admit(run.source(file).path()).is_ok()
@@ -341,6 +341,7 @@ fn run_lint(args: LintArgs) -> u8 {
         }
         fixed += plan.fixed;
         round += 1;
+        applied = None;
     };
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &run) {
@@ -358,7 +359,13 @@ fn run_lint(args: LintArgs) -> u8 {
             }
         };
     }
-    let baselined = baseline.as_ref().map(|b| (b.apply(&mut run), b.path()));
+    let baselined = baseline.as_ref().map(|b| {
+        let applied = match applied.take() {
+            Some(applied) => applied,
+            None => b.apply(&mut run),
+        };
+        (applied, b.path())
+    });
     if args.fix || args.diff {
         if let Some(code) = finish_fixes(&args, &prepared.gate, &changed_texts, fixed, &run) {
             return code;

@@ -505,3 +505,24 @@ fn fix_and_diff_refuse_standard_input() {
         );
     }
 }
+
+#[test]
+fn fix_leaves_what_the_baseline_records() {
+    let trust = "prod-222222222222/CrossAccount_Role.json";
+    let failing =
+        std::fs::read_to_string(repo_root().join("testdata/rules/XA502/fail").join(trust)).unwrap();
+    let dir = walkthrough_with("fix-baseline", trust, &failing);
+    let recorded = xacct_in(&dir, &["--write-baseline", "baseline.json", "."]);
+    assert_eq!(recorded.status.code(), Some(0));
+    let output = xacct_in(&dir, &["--fix", "--baseline", "baseline.json", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Fixed 0 findings (0 remaining)\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("1 finding hidden by the baseline"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(dir.join(trust)).unwrap(), failing);
+}
