@@ -17,13 +17,18 @@ pub(crate) enum Notation {
 }
 
 /// Sets the insertion of every document that has a list to insert into.
+/// `literal`: the file writes values as they are (an AWS CLI output), not parameters.
 pub(crate) fn plan_all<'d>(
     text: &str,
     notation: Notation,
+    literal: bool,
     documents: impl IntoIterator<Item = &'d mut PolicyDocument>,
 ) {
     for document in documents {
-        document.insertion = plan(text, notation, document);
+        document.insertion = plan(text, notation, document).map(|mut insertion| {
+            insertion.literal = literal;
+            insertion
+        });
     }
 }
 
@@ -199,6 +204,7 @@ fn braced(
         )?,
     };
     Some(StatementInsertion {
+        literal: false,
         at: last.end,
         notation: ItemNotation::Braced {
             separator,
@@ -256,6 +262,7 @@ fn block(
     }
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     Some(StatementInsertion {
+        literal: false,
         at: line_end as u32,
         notation: ItemNotation::Block {
             newline: newline.to_string(),

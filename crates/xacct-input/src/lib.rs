@@ -342,6 +342,7 @@ fn load_as(
             insertion::plan_all(
                 source.text(),
                 insertion::Notation::Hcl,
+                false,
                 input.documents.policies.iter_mut().map(|p| &mut p.document),
             );
         }
@@ -461,9 +462,11 @@ fn load_as(
             Syntax::Json => insertion::Notation::Json,
             Syntax::Yaml => insertion::Notation::Yaml,
         };
+        let literal = matches!(input.outcome, Outcome::Checked(DocumentKind::Policy));
         insertion::plan_all(
             text,
             notation,
+            literal,
             input.documents.policies.iter_mut().map(|p| &mut p.document),
         );
         if matches!(input.outcome, Outcome::Checked(DocumentKind::Template)) {

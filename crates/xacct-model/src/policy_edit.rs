@@ -65,6 +65,11 @@ pub struct StatementInsertion {
     pub at: u32,
     /// How the list's items are written.
     pub notation: ItemNotation,
+    /// The file writes its values as they are (an AWS CLI output): the statement's values,
+    /// which the run resolved, fit it. In a template or a Terraform configuration they may
+    /// stand for parameters, references or variables, which a literal would replace for every
+    /// deployment: such a fix needs review.
+    pub literal: bool,
 }
 
 /// How the items of a `Statement` list are written.
@@ -280,6 +285,7 @@ mod tests {
     fn json_in_a_string_is_escaped_once_more() {
         let insertion = StatementInsertion {
             at: 0,
+            literal: true,
             notation: ItemNotation::Braced {
                 separator: ",\\n    ".into(),
                 open: String::new(),
@@ -300,6 +306,7 @@ mod tests {
     fn yaml_block_items_quote_only_what_needs_it() {
         let insertion = StatementInsertion {
             at: 0,
+            literal: true,
             notation: ItemNotation::Block {
                 newline: "\n".into(),
                 dash_indent: "  ".into(),
@@ -317,6 +324,7 @@ mod tests {
     fn placeholders_and_quotes_are_not_written() {
         let insertion = StatementInsertion {
             at: 0,
+            literal: true,
             notation: ItemNotation::Block {
                 newline: "\n".into(),
                 dash_indent: String::new(),

@@ -391,7 +391,8 @@ impl<'a> WorkspaceContext<'a> {
 
     /// A fix that adds an Allow statement to a policy (`where_` names it for the title: "the
     /// key policy"), when the policy's file says how its statements are written and the values
-    /// can be written there; none for a policy AWS wrote.
+    /// can be written there; none for a policy AWS wrote. Safe in an AWS CLI output; in a
+    /// template or Terraform it needs review (the values may stand for parameters there).
     pub fn add_statement(
         &self,
         policy: usize,
@@ -411,10 +412,16 @@ impl<'a> WorkspaceContext<'a> {
             actions: actions.iter().map(|a| a.to_string()).collect(),
             resource: resource.map(str::to_string),
         })?;
-        Some(crate::Fix::safe(
-            format!("Add the statement to {where_}"),
-            vec![crate::Edit::insert(unit.file, insertion.at, text)],
-        ))
+        let edits = vec![crate::Edit::insert(unit.file, insertion.at, text)];
+        Some(if insertion.literal {
+            crate::Fix::safe(format!("Add the statement to {where_}"), edits)
+        } else {
+            // Values as this run resolved them, where the file may write parameters.
+            crate::Fix::needs_review(
+                format!("Add the statement to {where_} (with the values this run resolved)"),
+                edits,
+            )
+        })
     }
 
     /// A finding of `rule` in `file`.
