@@ -45,6 +45,18 @@ pub fn plan(run: &LintRun, unsafe_fixes: bool, editable: impl Fn(FileId) -> bool
         }) else {
             continue;
         };
+        // The same edits as a fix taken already (one suppression for every finding of a
+        // resource): this finding is fixed by it too.
+        let same_as_taken = !fix.edits.is_empty()
+            && fix.edits.iter().all(|e| {
+                taken
+                    .get(&e.file)
+                    .is_some_and(|t| t.iter().any(|t| *t == e))
+            });
+        if same_as_taken {
+            fixed += 1;
+            continue;
+        }
         let fits = !fix.edits.is_empty()
             && fix.edits.iter().all(|e| {
                 (e.file.0 as usize) < run.files.len()
