@@ -48,11 +48,10 @@ pub fn plan(run: &LintRun, unsafe_fixes: bool, editable: impl Fn(FileId) -> bool
         // The same edits as a fix taken already (one suppression for every finding of a
         // resource): this finding is fixed by it too.
         let same_as_taken = !fix.edits.is_empty()
-            && fix.edits.iter().all(|e| {
-                taken
-                    .get(&e.file)
-                    .is_some_and(|t| t.iter().any(|t| *t == e))
-            });
+            && fix
+                .edits
+                .iter()
+                .all(|e| taken.get(&e.file).is_some_and(|t| t.contains(&e)));
         if same_as_taken {
             fixed += 1;
             continue;
