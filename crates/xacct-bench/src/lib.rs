@@ -279,6 +279,19 @@ impl Corpus {
         files
     }
 
+    /// Writes every file and `xacct.toml` under `out`, as `xacct lint` finds them on disk.
+    pub fn write_to(&self, out: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(out)?;
+        for file in self.files() {
+            let path = out.join(file.name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, file.json)?;
+        }
+        std::fs::write(out.join("xacct.toml"), self.config_toml())
+    }
+
     /// The bindings of `files` (as [`Corpus::files`] orders them), as the CLI hands them to
     /// `check_all` after reading `xacct.toml`.
     pub fn bindings_for(&self, files: &[CorpusFile<'_>]) -> HashMap<FileId, Binding> {

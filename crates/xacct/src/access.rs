@@ -186,6 +186,7 @@ pub fn run(args: AccessArgs) -> u8 {
                 explicit: true,
                 error: None,
                 bytes: None,
+                from_stdin: false,
                 canonical: None,
             });
             prepared.files.len() - 1

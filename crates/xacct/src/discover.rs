@@ -234,6 +234,9 @@ pub struct Candidate {
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
+    /// True when `bytes` came from standard input: the text cannot be read again (a file of
+    /// that name on disk is another text).
+    pub from_stdin: bool,
     /// Its canonical path, when the walk knows it: a file (no link) below a canonical root,
     /// reached through folders that are no links.
     pub canonical: Option<PathBuf>,
@@ -320,6 +323,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                     explicit: true,
                     error,
                     bytes: None,
+                    from_stdin: false,
                     canonical: None,
                 },
             );
@@ -394,6 +398,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                                 explicit: false,
                                 error: None,
                                 bytes: None,
+                                from_stdin: false,
                                 canonical: walked,
                             },
                         );
@@ -416,6 +421,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
                             explicit: false,
                             error: Some(xacct_input::ReadError::from(io)),
                             bytes: None,
+                            from_stdin: false,
                             canonical: None,
                         },
                     );

@@ -104,6 +104,7 @@ pub fn prepare_with(
             explicit: false,
             error: None,
             bytes: None,
+            from_stdin: true,
             canonical: None,
         });
         discovered.files.len() - 1

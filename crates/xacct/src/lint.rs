@@ -73,6 +73,59 @@ impl LintRun {
     }
 }
 
+/// What phase 1 gives for one file.
+struct Loaded {
+    /// The file; its text is empty when `reread` says how to get it back.
+    source: SourceFile,
+    file: LoadedFile,
+    /// Why a walked file holds nothing to check (for `-v`).
+    skipped: Option<&'static str>,
+    /// How to read the text again to show findings in it.
+    reread: Option<Reread>,
+}
+
+/// A file whose text was let go after loading: where it is and what it held, to tell the text
+/// read again from one the file was changed into meanwhile.
+struct Reread {
+    canonical: Option<std::path::PathBuf>,
+    digest: (usize, u64),
+}
+
+/// The length and a fast hash of a text (not a defence against anyone: the file is the user's).
+fn digest(text: &str) -> (usize, u64) {
+    use std::hash::BuildHasher;
+    (
+        text.len(),
+        foldhash::fast::FixedState::with_seed(0).hash_one(text.as_bytes()),
+    )
+}
+
+/// Reads a file again, through the gate, for its findings to be shown; `None` (said on
+/// standard error) when it cannot be read or no longer holds what was linted.
+fn read_again(
+    gate: &Gate,
+    path: &Path,
+    reread: &Reread,
+    options: &LintOptions,
+) -> Option<SourceFile> {
+    let limit = options.input.limits(path).file_size;
+    let bytes = match &reread.canonical {
+        Some(canonical) => gate.read_resolved(path, canonical, limit),
+        None => gate.read(path, limit),
+    };
+    let source = bytes.ok().map(|bytes| xacct_input::decode(path, bytes).0);
+    match source {
+        Some(source) if digest(source.text()) == reread.digest => Some(source),
+        _ => {
+            eprintln!(
+                "warning: {} changed while it was linted: its findings are shown without its text",
+                crate::escape::path(path)
+            );
+            None
+        }
+    }
+}
+
 /// Phase 1 for one file: read through the gate, decode, load, input findings and pipeline
 /// rules. A panic (a bug: no known input reaches one) becomes an XA000 finding on the file, and
 /// the other files go on.
@@ -81,9 +134,15 @@ fn load_one(
     id: FileId,
     candidate: Candidate,
     options: &LintOptions,
-) -> (SourceFile, LoadedFile, Option<&'static str>) {
+    keep: bool,
+) -> Loaded {
     let path = candidate.path;
     let explicit = candidate.explicit;
+    // A file read from disk (here, or before the run to link templates) can be read again to
+    // be shown: its text goes as soon as it is loaded, and comes back only if it has findings
+    // (few do). Standard input cannot be read again, and stays.
+    let canonical = candidate.canonical.clone();
+    let rereadable = !keep && candidate.error.is_none() && !candidate.from_stdin;
     let work = std::panic::AssertUnwindSafe(|| {
         let (source, input) = match candidate.error {
             Some(error) => (
@@ -134,15 +193,30 @@ fn load_one(
         if skipped.is_none() && !explicit && loaded.outcome == Outcome::NotChecked {
             skipped = Some("no document xacct checks");
         }
-        (source, loaded, skipped)
+        let (source, reread) = if rereadable {
+            let reread = Reread {
+                canonical,
+                digest: digest(source.text()),
+            };
+            (SourceFile::new(source.path(), String::new()), Some(reread))
+        } else {
+            (source, None)
+        };
+        Loaded {
+            source,
+            file: loaded,
+            skipped,
+            reread,
+        }
     });
     match std::panic::catch_unwind(work) {
         Ok(loaded) => loaded,
-        Err(panic) => (
-            SourceFile::new(&path, String::new()),
-            internal_error(id, &path, panic_message(&*panic), options),
-            None,
-        ),
+        Err(panic) => Loaded {
+            source: SourceFile::new(&path, String::new()),
+            file: internal_error(id, &path, panic_message(&*panic), options),
+            skipped: None,
+            reread: None,
+        },
     }
 }
 
@@ -297,19 +371,23 @@ fn lint_into(
 ) -> (LintRun, Workspace, TrustGraph) {
     // Files are independent until the workspace phase: read, decode, parse and load them in
     // parallel. `collect` keeps the input order, so output never depends on the thread count.
-    let (sources, (loaded, skipped)): (Vec<SourceFile>, (Vec<LoadedFile>, Vec<_>)) = candidates
+    let results: Vec<Loaded> = candidates
         .into_par_iter()
         .enumerate()
-        .map(|(i, candidate)| {
-            let (source, loaded, skipped) = load_one(gate, FileId(i as u32), candidate, options);
-            (source, (loaded, skipped))
-        })
-        .unzip();
-    let skipped: Vec<(FileId, &'static str)> = skipped
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, why)| why.map(|why| (FileId(i as u32), why)))
+        .map(|(i, candidate)| load_one(gate, FileId(i as u32), candidate, options, keep))
         .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut loaded = Vec::with_capacity(results.len());
+    let mut skipped = Vec::new();
+    let mut rereads = Vec::with_capacity(results.len());
+    for (i, result) in results.into_iter().enumerate() {
+        sources.push(result.source);
+        loaded.push(result.file);
+        if let Some(why) = result.skipped {
+            skipped.push((FileId(i as u32), why));
+        }
+        rereads.push(result.reread);
+    }
     // The last net for the workspace phase: the per-file findings survive a bug there.
     let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
         .iter()
@@ -323,7 +401,7 @@ fn lint_into(
         workspace,
         graph,
     } = checked.unwrap_or_else(|panic| workspace_failed(so_far, &*panic));
-    // Only files with findings or labels are rendered: drop the others' text to bound memory.
+    // Only files with findings or labels are rendered.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
         .flat_map(|r| {
@@ -338,6 +416,8 @@ fn lint_into(
         .zip(reports)
         .enumerate()
         .map(|(i, (source, report))| {
+            // Only files with findings or labels are shown: their texts come back (in
+            // parallel, below); the others' were let go after loading or go now.
             let source = if keep || shown.contains(&FileId(i as u32)) {
                 source
             } else {
@@ -351,6 +431,21 @@ fn lint_into(
             }
         })
         .collect();
+    let mut files = files;
+    files
+        .par_iter_mut()
+        .zip(rereads.par_iter())
+        .enumerate()
+        .for_each(|(i, (file, reread))| {
+            if let Some(reread) = reread
+                .as_ref()
+                .filter(|_| shown.contains(&FileId(i as u32)))
+            {
+                if let Some(source) = read_again(gate, file.source.path(), reread, options) {
+                    file.source = source;
+                }
+            }
+        });
     let default_width = xacct_input::Limits::default().line_width;
     let other_widths = options
         .input
@@ -513,5 +608,42 @@ fn name_in(text: &mut String, names: &[(xacct_model::AccountId, String)]) {
             let named = format!("account {id} ({name})");
             *text = text.replace(&named, &plain).replace(&plain, &named);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text read again to show findings is the one that was linted, or none at all: a file
+    /// changed between the two reads must not lend its new lines to the old spans.
+    #[test]
+    fn a_text_read_again_must_be_the_one_linted() {
+        let dir = std::env::temp_dir().join(format!("xacct-reread-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.json");
+        std::fs::write(&path, "{\"a\": 1}\n").unwrap();
+        let mut gate = Gate::new();
+        gate.add_root(&dir);
+        let options = LintOptions::default();
+        let reread = Reread {
+            canonical: None,
+            digest: digest("{\"a\": 1}\n"),
+        };
+        let again = read_again(&gate, &path, &reread, &options).map(|s| s.text().to_string());
+        assert_eq!(again.as_deref(), Some("{\"a\": 1}\n"));
+        // Same length, other bytes: refused.
+        std::fs::write(&path, "{\"b\": 1}\n").unwrap();
+        assert!(read_again(&gate, &path, &reread, &options).is_none());
+        // Gone: refused, no panic.
+        std::fs::remove_file(&path).unwrap();
+        assert!(read_again(&gate, &path, &reread, &options).is_none());
+        // Outside the roots: never read.
+        let outside =
+            std::env::temp_dir().join(format!("xacct-reread-out-{}.json", std::process::id()));
+        std::fs::write(&outside, "{\"a\": 1}\n").unwrap();
+        assert!(read_again(&gate, &outside, &reread, &options).is_none());
+        let _ = std::fs::remove_file(&outside);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

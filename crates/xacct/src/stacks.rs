@@ -98,6 +98,7 @@ fn terraform_companions(gate: &Gate, files: &mut Vec<Candidate>) {
                     explicit: false,
                     error: None,
                     bytes: None,
+                    from_stdin: false,
                     canonical: None,
                 });
             }
@@ -277,6 +278,7 @@ fn manifests(
                 explicit: false,
                 error: None,
                 bytes: None,
+                from_stdin: false,
                 canonical: None,
             });
         }

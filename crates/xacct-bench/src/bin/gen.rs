@@ -100,11 +100,7 @@ fn write_corpus(args: &Args) -> std::io::Result<String> {
         options.policy_mistake_percent = 0;
     }
     let corpus = xacct_bench::generate_with(args.files, args.seed, &options);
-    std::fs::create_dir_all(&args.out)?;
-    for file in corpus.files() {
-        write(&args.out.join(file.name), file.json)?;
-    }
-    write(&args.out.join("xacct.toml"), &corpus.config_toml())?;
+    corpus.write_to(&args.out)?;
 
     // Why each file must be reported.
     let mut why: BTreeMap<&str, Vec<String>> = BTreeMap::new();
