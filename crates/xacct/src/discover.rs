@@ -234,8 +234,8 @@ pub struct Candidate {
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
-    /// True when `bytes` came from standard input: the text cannot be read again (a file of
-    /// that name on disk is another text).
+    /// True when `bytes` came from standard input, or are a text `--fix` changed in memory:
+    /// the text cannot be read again (a file of that name on disk is another text).
     pub from_stdin: bool,
     /// Its canonical path, when the walk knows it: a file (no link) below a canonical root,
     /// reached through folders that are no links.

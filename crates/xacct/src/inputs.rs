@@ -152,6 +152,9 @@ pub fn prepare_with(
         if let Some(text) = overrides.get(&candidate.path) {
             candidate.bytes = Some(text.clone().into_bytes());
             candidate.error = None;
+            // As standard input's, this text cannot be read again: the file on disk holds
+            // another until `--fix` writes it.
+            candidate.from_stdin = true;
         }
     }
     let settings = stacks::settings(

@@ -477,8 +477,10 @@ fn fix_never_writes_outside_the_roots() {
         vec!["--fix", "--unsafe-fixes", "--format", "compact", trust],
     ] {
         let output = xacct_in(&dir, &args);
+        // (The link is an XA001 finding, whose text cannot be shown: a warning says so.)
         assert!(
-            String::from_utf8_lossy(&output.stderr).starts_with("Fixed 0 findings"),
+            String::from_utf8_lossy(&output.stderr).contains("\nFixed 0 findings")
+                || String::from_utf8_lossy(&output.stderr).starts_with("Fixed 0 findings"),
             "{args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
@@ -498,7 +500,7 @@ fn fix_never_writes_outside_the_roots() {
     std::fs::remove_dir_all(&prod).unwrap();
     symlink(&elsewhere, &prod).unwrap();
     let output = xacct_in(&linked, &["--fix", "--format", "compact", "."]);
-    assert!(String::from_utf8_lossy(&output.stderr).starts_with("Fixed 0 findings"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Fixed 0 findings"));
     assert_eq!(
         std::fs::read_to_string(elsewhere.join("CrossAccount_Role.json")).unwrap(),
         failing
