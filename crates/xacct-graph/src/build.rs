@@ -715,10 +715,9 @@ fn address(text: &Arc<str>) -> usize {
 impl<'w> Builder<'w> {
     /// A builder; with `draw`, it also builds the nodes and edges that `xacct graph` draws
     /// (the rules read only the checks).
-    pub(crate) fn new(workspace: &'w Workspace, draw: bool) -> Builder<'w> {
-        // Sized for what the generated organisations ask (75 questions per pipeline, 34 of
-        // them new): growing a table rehashes every entry.
-        let pipelines = workspace.pipelines.len();
+    pub(crate) fn new(workspace: &'w Workspace, pipelines: usize, draw: bool) -> Builder<'w> {
+        // Sized for what the generated organisations ask of `pipelines` pipelines (75
+        // questions each, 34 of them new): growing a table rehashes every entry.
         let mut graph = TrustGraph::empty();
         graph.checks.reserve(pipelines * 64);
         Builder {

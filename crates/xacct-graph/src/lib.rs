@@ -356,6 +356,10 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// See [`FastMap`].
 pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
+/// The fewest pipelines worth a builder of their own (below, the graph is built on one thread:
+/// a builder's set-up and the questions ranges share would cost more than they save).
+const MIN_PIPELINES_PER_RANGE: usize = 16;
+
 /// The last part of the artifact object keys asked about: CodePipeline picks a random one per
 /// run, so checks use this stand-in and messages show it as `*`.
 const SAMPLE_OBJECT_ID: &str = "a1b2c3d";
@@ -421,11 +425,77 @@ impl TrustGraph {
     }
 
     fn build_with(workspace: &Workspace, draw: bool) -> TrustGraph {
-        let mut builder = build::Builder::new(workspace, draw);
-        for (p, unit) in workspace.pipelines.iter().enumerate() {
-            builder.add_pipeline(p, unit);
+        let pipelines = workspace.pipelines.len();
+        let threads = rayon::current_num_threads();
+        // The checks alone are built in parallel: consecutive ranges of pipelines, each by a
+        // builder of its own (its own memo: a question two ranges share is answered twice,
+        // which costs less than a lock on every lookup), joined in order. The nodes and edges
+        // of a picture need one builder.
+        if draw || threads < 2 || pipelines < 2 * MIN_PIPELINES_PER_RANGE {
+            return TrustGraph::build_range(workspace, 0..pipelines, draw);
+        }
+        // More ranges than threads, so that a range of heavy pipelines does not leave the
+        // other threads idle; not many more, since each range repeats some questions.
+        let ranges = (threads * 2).min(pipelines / MIN_PIPELINES_PER_RANGE);
+        let size = pipelines.div_ceil(ranges);
+        let parts: Vec<TrustGraph> = {
+            use rayon::prelude::*;
+            (0..ranges)
+                .into_par_iter()
+                .map(|r| {
+                    let range = r * size..((r + 1) * size).min(pipelines);
+                    TrustGraph::build_range(workspace, range, false)
+                })
+                .collect()
+        };
+        TrustGraph::concat(parts)
+    }
+
+    /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`.
+    fn build_range(workspace: &Workspace, range: std::ops::Range<usize>, draw: bool) -> TrustGraph {
+        let mut builder = build::Builder::new(workspace, range.len(), draw);
+        for p in range {
+            builder.add_pipeline(p, &workspace.pipelines[p]);
         }
         builder.finish()
+    }
+
+    /// Joins graphs built without nodes over consecutive ranges of pipelines, in order: the
+    /// same checks in the same order as one builder gives, each index shifted past the parts
+    /// before it.
+    fn concat(parts: Vec<TrustGraph>) -> TrustGraph {
+        let mut all = TrustGraph::empty();
+        all.checks
+            .reserve(parts.iter().map(|p| p.checks.len()).sum::<usize>());
+        for part in parts {
+            let checks = all.checks.len() as u32;
+            let deployments = all.deployments.len() as u32;
+            for (into, from) in all.by_kind.iter_mut().zip(part.by_kind) {
+                into.all.extend(from.all.iter().map(|i| i + checks));
+                into.not_allowed
+                    .extend(from.not_allowed.iter().map(|i| i + checks));
+            }
+            all.instance_roles
+                .extend(part.instance_roles.iter().map(|i| i + checks));
+            all.instance_sources
+                .extend(
+                    part.instance_sources
+                        .into_iter()
+                        .map(|source| match source {
+                            InstanceSource::Linked { deployment, link } => InstanceSource::Linked {
+                                deployment: deployment.saturating_add(deployments),
+                                link,
+                            },
+                            InstanceSource::Candidate { deployment } => InstanceSource::Candidate {
+                                deployment: deployment.saturating_add(deployments),
+                            },
+                        }),
+                );
+            all.deployments.extend(part.deployments);
+            all.hops.extend(part.hops);
+            all.checks.extend(part.checks);
+        }
+        all
     }
 
     /// Checks of one kind, for the roles that actions run as, in the order they were asked.

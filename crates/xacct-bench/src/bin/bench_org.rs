@@ -10,20 +10,23 @@
 //! target/release/bench_org [--sizes 1000,5000,20000] [--rounds 5] [--threads 2] [--seed 1]
 //! ```
 //!
-//! The `xacct` and `floor` binaries are taken from the folder of this one (`target/release/`).
+//! The `xacct` and `floor` binaries are taken from the folder of this one (`target/release/`);
+//! `--xacct PATH` times another build of xacct (a baseline) against the same floor.
 //! The corpus is the one `gen` writes, in a temporary folder, removed afterwards.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: bench_org [--sizes N,N,...] [--rounds R (default 5)] [--threads T (default 2)] [--seed S (default 1)]";
+const USAGE: &str = "usage: bench_org [--sizes N,N,...] [--rounds R (default 5)] [--threads T (default 2)] [--seed S (default 1)] [--xacct PATH (default: beside this binary)]";
 
 struct Args {
     sizes: Vec<usize>,
     rounds: usize,
     threads: usize,
     seed: u64,
+    /// Another build of xacct to time (a baseline), instead of the one beside this binary.
+    xacct: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -32,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
         rounds: 5,
         threads: 2,
         seed: 1,
+        xacct: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -48,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
                 parsed.threads = value()?.parse().map_err(|e| format!("--threads: {e}"))?
             }
             "--seed" => parsed.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--xacct" => parsed.xacct = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -203,7 +208,10 @@ fn main() -> ExitCode {
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_default();
-    let binaries = (here.join("xacct"), here.join("floor"));
+    let binaries = (
+        args.xacct.clone().unwrap_or_else(|| here.join("xacct")),
+        here.join("floor"),
+    );
     for binary in [&binaries.0, &binaries.1] {
         if !binary.is_file() {
             eprintln!(

@@ -18,13 +18,14 @@ use std::process::ExitCode;
 
 use xacct_bench::Options;
 
-const USAGE: &str = "usage: gen --out DIR [--files N (pipelines, default 1000)] [--accounts N (default 50)] [--seed S (default 1)] [--clean]";
+const USAGE: &str = "usage: gen --out DIR [--files N (pipelines, default 1000)] [--accounts N (default 50)] [--seed S (default 1)] [--clean] [--templates (the pipelines alone, as CloudFormation YAML templates)]";
 
 struct Args {
     files: usize,
     accounts: usize,
     seed: u64,
     clean: bool,
+    templates: bool,
     out: PathBuf,
 }
 
@@ -33,6 +34,7 @@ fn parse_args() -> Result<Args, String> {
     let mut accounts = Options::default().accounts;
     let mut seed = 1;
     let mut clean = false;
+    let mut templates = false;
     let mut out = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -42,6 +44,7 @@ fn parse_args() -> Result<Args, String> {
             "--accounts" => accounts = value()?.parse().map_err(|e| format!("--accounts: {e}"))?,
             "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--clean" => clean = true,
+            "--templates" => templates = true,
             "--out" => out = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
@@ -56,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         accounts,
         seed,
         clean,
+        templates,
         out,
     })
 }
@@ -100,6 +104,22 @@ fn write_corpus(args: &Args) -> std::io::Result<String> {
         options.policy_mistake_percent = 0;
     }
     let corpus = xacct_bench::generate_with(args.files, args.seed, &options);
+    if args.templates {
+        // The pipelines alone, as a team writes them in CloudFormation (for the peers table:
+        // scripts/bench-peers.sh), each with its region in the file name's folder.
+        let mut written = 0;
+        for file in &corpus.pipelines {
+            if let Some((yaml, _region)) = xacct_bench::templates::template(&file.json) {
+                let name = Path::new(&file.name).with_extension("yaml");
+                write(&args.out.join(name), &yaml)?;
+                written += 1;
+            }
+        }
+        return Ok(format!(
+            "wrote {written} CloudFormation templates to {}",
+            args.out.display()
+        ));
+    }
     corpus.write_to(&args.out)?;
 
     // Why each file must be reported.
