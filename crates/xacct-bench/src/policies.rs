@@ -929,6 +929,13 @@ impl<'o> Writer<'o, '_> {
                     &["lambda:InvokeFunction"],
                     vec![format!("arn:aws:lambda:*:{account}:function:{team}-*")],
                 ));
+                // The user guide: "make sure the policy for the role allows the
+                // lambda:InvokeFunction and lambda:ListFunctions permissions".
+                statements.push(allow(
+                    "ListFunctions",
+                    &["lambda:ListFunctions"],
+                    vec!["*".to_string()],
+                ));
             }
             if role.sns {
                 statements.push(allow(
@@ -1217,6 +1224,11 @@ impl<'o> Writer<'o, '_> {
                 "Tests",
                 &["lambda:InvokeFunction"],
                 vec![format!("arn:aws:lambda:*:{account}:function:{team}-*")],
+            ));
+            statements.push(allow(
+                "ListFunctions",
+                &["lambda:ListFunctions"],
+                vec!["*".to_string()],
             ));
         }
         // Two statements may not share a Sid.

@@ -1161,6 +1161,51 @@ impl<'w> Builder<'w> {
                         .and_then(|a| a.account_id());
                     // A deployment role in another account is XA203's finding; PassRole has no
                     // resource policy, so only the identity side speaks.
+                    // The stack's resources read what `Fn::GetArtifactAtt` locates (a Lambda
+                    // function's code, say) with the deployment role (run-time failure E10):
+                    // `s3:GetObject` on the artifact, with the bucket policy.
+                    // (A deployment role of another account is XA203's one finding; the role
+                    // the action runs as is asked for its reads already.)
+                    let same_account = deploy_account
+                        .filter(|a| *a == acting_account && *deploy_role.value != *acting.name);
+                    if let (Some(deploy_account), Some(store)) = (same_account, store) {
+                        let read = xacct_model::providers::stack_artifacts(action);
+                        let facts = (!read.is_empty())
+                            .then(|| self.store_facts(store, pipeline_name))
+                            .flatten();
+                        let store_account = facts
+                            .as_ref()
+                            .and_then(|f| self.lookup.workspace.bucket_account(&f.bucket))
+                            .or(home);
+                        if let (Some(facts), Some(store_account)) = (facts, store_account) {
+                            let deployer = self.asker(&deploy_role.value, deploy_account);
+                            for artifact in read.iter().filter(|name| {
+                                action.inputs.iter().any(|input| input.value == **name)
+                            }) {
+                                let object = self.intern(&format!(
+                                    "{}{}/{SAMPLE_OBJECT_ID}",
+                                    facts.objects,
+                                    first_chars(artifact, 10)
+                                ));
+                                let question = Question {
+                                    kind: EdgeKind::CanCall,
+                                    need: need(),
+                                    asker: deployer.clone(),
+                                    iam_action: "s3:GetObject",
+                                    resource: object,
+                                    resource_account: Some(store_account),
+                                    resource_kind: ResourceKind::S3,
+                                    resource_policy: Some((PolicyOf::Bucket, facts.bucket.clone())),
+                                    context: self.contexts.secure.clone(),
+                                };
+                                self.ask_calls(
+                                    &self.role(&deployer.name),
+                                    &At::Kind(action_node.clone()),
+                                    vec![question],
+                                );
+                            }
+                        }
+                    }
                     if deploy_account == Some(acting_account) {
                         let resource = self.intern(&deploy_role.value);
                         self.ask(

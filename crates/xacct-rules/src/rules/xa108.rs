@@ -1,5 +1,6 @@
 //! XA108 v2-only-feature: a V2 feature in a pipeline that is not V2.
 
+use xacct_model::providers::lookup;
 use xacct_syntax::Span;
 
 use crate::registry::{declare_rule, Check};
@@ -10,7 +11,7 @@ declare_rule!(
     "XA108",
     "v2-only-feature",
     Error,
-    "variables, triggers, executionMode QUEUED/PARALLEL, stage conditions or rollback, or a Commands action in a pipeline that is not V2.",
+    "variables, triggers, executionMode QUEUED/PARALLEL, stage conditions or rollback, or an action whose provider needs V2 (Commands, ECRBuildAndPublish, EC2, EKS, Lambda deploy) in a pipeline that is not V2.",
     Check::Pipeline(check)
 );
 
@@ -67,12 +68,20 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // The action reference marks each V2-only provider on its page ("The Commands action is
+    // only available for V2 type pipelines", "The EKS deploy action is only available for V2
+    // type pipelines", …): the catalogue keeps that sentence.
     for (_, _, action) in pipeline.actions() {
-        if action.is("AWS", "Commands") {
+        let info = lookup(action.category(), action.owner(), action.provider());
+        if info.is_some_and(|info| info.v2_only.is_some()) {
             let span = action.provider.as_ref().map_or(action.anchor(), |p| p.span);
             report(
                 span,
-                format!("the Commands action `{}`", action.display_name()),
+                format!(
+                    "the {} action `{}`",
+                    action.provider(),
+                    action.display_name()
+                ),
             );
         }
     }

@@ -15,10 +15,12 @@ declare_rule!(
     Check::Pipeline(check)
 );
 
-/// Why this action's provider cannot run in another account, if it cannot.
-pub(crate) fn unsupported_reason(action: &Action) -> Option<&'static str> {
-    match lookup(action.category(), action.owner(), action.provider())?.cross_account {
-        CrossAccount::Unsupported(why) => Some(why),
+/// Why this action's provider cannot run in another account, if it cannot: the user guide
+/// page and its sentence.
+pub(crate) fn unsupported_reason(action: &Action) -> Option<(&'static str, &'static str)> {
+    let info = lookup(action.category(), action.owner(), action.provider())?;
+    match info.cross_account {
+        CrossAccount::Unsupported(why) => Some((info.page, why)),
         CrossAccount::Supported | CrossAccount::Undocumented => None,
     }
 }
@@ -26,7 +28,7 @@ pub(crate) fn unsupported_reason(action: &Action) -> Option<&'static str> {
 fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(home) = cx.home() else { return };
     for (_, _, action, placement) in cx.accounts.foreign_actions(cx.pipeline()) {
-        let Some(why) = unsupported_reason(action) else {
+        let Some((page, why)) = unsupported_reason(action) else {
             continue;
         };
         let (Some(role), Some(account)) = (&action.role_arn, &placement.account) else {
@@ -55,7 +57,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                     account.value
                 ),
             )
-            .help(format!("remove the `roleArn` so the action runs in {home}, or replace it with an action type that supports cross-account roles (e.g. CodeBuild); source: {why}")),
+            .help(format!("remove the `roleArn` so the action runs in {home}, or replace it with an action type that supports cross-account roles (e.g. CodeBuild); source: the CodePipeline user guide, {page}: {why}")),
         );
     }
 }
