@@ -261,14 +261,42 @@ pub enum WriteError {
     /// The target exists and is not a regular file.
     #[error("it is not a regular file")]
     NotRegular,
+    /// The target is outside the lint roots, as written or once its links are resolved.
+    #[error("it is outside the folders being linted")]
+    OutsideRoots,
     /// The system refused.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
+impl Gate {
+    /// Writes a file of the lint (`xacct lint --fix`): only one inside the roots as written and
+    /// as resolved, never through a last link, whole or not at all, keeping its permissions.
+    pub fn write(&self, path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+        match self.admit(path) {
+            Ok(_) => {}
+            Err(ReadError::Io(e)) => return Err(WriteError::Io(e)),
+            Err(_) => return Err(WriteError::OutsideRoots),
+        }
+        let permissions = std::fs::symlink_metadata(path)
+            .ok()
+            .map(|m| m.permissions());
+        write_atomic_keeping(path, contents, permissions)
+    }
+}
+
 /// Writes `contents` to `path` whole or not at all: into a temporary file in the same folder,
 /// then renamed over the target. Refuses a target that is a symlink or not a regular file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    write_atomic_keeping(path, contents, None)
+}
+
+/// [`write_atomic`], giving the new file `permissions` (the old file's) when known.
+fn write_atomic_keeping(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> Result<(), WriteError> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => return Err(WriteError::Symlink),
         Ok(meta) if !meta.is_file() => return Err(WriteError::NotRegular),
@@ -290,6 +318,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&temporary)?;
         file.write_all(contents)?;
+        if let Some(permissions) = &permissions {
+            file.set_permissions(permissions.clone())?;
+        }
         file.sync_all()?;
         std::fs::rename(&temporary, path)
     })();

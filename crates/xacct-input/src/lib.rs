@@ -18,6 +18,7 @@ pub mod compute;
 pub mod detect;
 pub mod gate;
 pub mod grants;
+mod insertion;
 pub mod issue;
 pub mod limits;
 pub mod pipeline;
@@ -141,6 +142,25 @@ pub struct Suppression {
     pub reason: Option<String>,
 }
 
+/// Where a suppression could be written for a template resource that has no `Metadata` yet:
+/// inserting `before`, the codes joined by `separator`, then `after`, at `at`, gives it
+/// `Metadata: {xacct: {ignore: [codes], reason: ...}}` written as the template writes its keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionSlot {
+    /// The resource's logical ID.
+    pub resource: String,
+    /// The resource, key to end: findings inside it would be suppressed.
+    pub span: Span,
+    /// The byte offset to insert at.
+    pub at: u32,
+    /// The text before the first code.
+    pub before: String,
+    /// Between codes.
+    pub separator: String,
+    /// The text after the last code.
+    pub after: String,
+}
+
 /// A part of a file checked as if a condition held that cannot be decided before deployment
 /// (an `Fn::If` branch): findings inside it hold when the condition does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +191,8 @@ pub struct Documents {
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
+    /// Where a suppression could be added (a fix that needs review).
+    pub suppression_slots: Vec<SuppressionSlot>,
     /// Parts checked under an undecided condition.
     pub assumptions: Vec<Assumption>,
 }
@@ -316,6 +338,14 @@ fn load_as(
     }
     if terraform::is_terraform_path(path) {
         terraform::load(file, source.text(), path, view, &mut input);
+        if path.extension().is_none_or(|e| e != "tfvars") {
+            insertion::plan_all(
+                source.text(),
+                insertion::Notation::Hcl,
+                false,
+                input.documents.policies.iter_mut().map(|p| &mut p.document),
+            );
+        }
         return input;
     }
     let limits = view.limits();
@@ -422,6 +452,26 @@ fn load_as(
             )
             .help("split the documents into files of their own (CloudFormation and the AWS CLI read one document per file)"),
         );
+    }
+    // Where a fix may add a statement. Not into what a tool generates (a Terraform plan, a CDK
+    // cloud assembly): the next run would write over it, the source is elsewhere.
+    let generated = matches!(input.outcome, Outcome::Checked(DocumentKind::TerraformPlan))
+        || path.components().any(|c| c.as_os_str() == "cdk.out");
+    if !generated {
+        let notation = match syntax {
+            Syntax::Json => insertion::Notation::Json,
+            Syntax::Yaml => insertion::Notation::Yaml,
+        };
+        let literal = matches!(input.outcome, Outcome::Checked(DocumentKind::Policy));
+        insertion::plan_all(
+            text,
+            notation,
+            literal,
+            input.documents.policies.iter_mut().map(|p| &mut p.document),
+        );
+        if matches!(input.outcome, Outcome::Checked(DocumentKind::Template)) {
+            input.documents.suppression_slots = insertion::suppression_slots(text, notation, root);
+        }
     }
     input
 }

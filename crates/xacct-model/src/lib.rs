@@ -13,6 +13,7 @@ pub mod kms;
 pub mod managed;
 pub mod pipeline;
 pub mod policy;
+pub mod policy_edit;
 pub mod policy_file;
 pub mod principal;
 pub mod providers;

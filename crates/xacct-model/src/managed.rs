@@ -99,6 +99,8 @@ pub fn not_given(arn: &str, span: Span) -> PolicyDocument {
             id: None,
             statements: Vec::new(),
             statement_key: None,
+            statement_list: None,
+            insertion: None,
         },
     }
 }

@@ -29,6 +29,20 @@ pub struct PolicyDocument {
     pub statements: Vec<Statement>,
     /// The `Statement` member key: where a missing statement is to be added.
     pub statement_key: Option<Span>,
+    /// When `Statement` is a list: its span and its items' (every item, read or not).
+    pub statement_list: Option<StatementList>,
+    /// How to write one more statement into the list, when the loader knows (it sets this:
+    /// it knows the file's notation).
+    pub insertion: Option<crate::policy_edit::StatementInsertion>,
+}
+
+/// A `Statement` list as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatementList {
+    /// The list.
+    pub span: Span,
+    /// Its items, in order.
+    pub items: Vec<Span>,
 }
 
 /// One statement.
@@ -438,6 +452,7 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
         node.get(key)
             .and_then(|v| v.as_str().map(|s| Spanned::new(s.to_string(), v.span)))
     };
+    let mut statement_list = None;
     let statements = match node.get("Statement") {
         Some(
             list @ Node {
@@ -445,7 +460,10 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
                 ..
             },
         ) => {
-            let _ = list;
+            statement_list = Some(StatementList {
+                span: list.span,
+                items: items.iter().map(|i| i.span).collect(),
+            });
             items
                 .iter()
                 .filter_map(|s| statement(s, &mut issues))
@@ -493,6 +511,8 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
             id: text("Id"),
             statements,
             statement_key: node.member("Statement").map(|m| m.key_span),
+            statement_list,
+            insertion: None,
         },
         issues,
     )

@@ -2,6 +2,7 @@ use std::fmt;
 
 use xacct_syntax::{FileId, Span};
 
+use crate::fix::Fix;
 use crate::registry::Rule;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
@@ -68,6 +69,9 @@ pub struct Diagnostic {
     /// Further checks the same root cause refuses (the same role assumed by other actions),
     /// which the finding covers too: one finding, every broken edge marked.
     pub also_about: Vec<usize>,
+    /// Machine-applicable fixes, the first the one `--fix` takes (see [`Fix`]); empty when
+    /// xacct does not know the exact change.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -84,6 +88,7 @@ impl Diagnostic {
             help: None,
             check: None,
             also_about: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
@@ -144,5 +149,19 @@ impl Diagnostic {
     pub fn severity(mut self, severity: Severity) -> Diagnostic {
         self.severity = severity;
         self
+    }
+
+    /// Adds a fix.
+    pub fn fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// Adds a fix when there is one: rules offer none where the change is uncertain.
+    pub fn fix_opt(self, fix: Option<Fix>) -> Diagnostic {
+        match fix {
+            Some(fix) => self.fix(fix),
+            None => self,
+        }
     }
 }

@@ -173,6 +173,7 @@ pub fn check_all(
     let mut bucket_regions = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
+    let mut suppression_slots: Vec<(FileId, xacct_input::SuppressionSlot)> = Vec::new();
     let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
     for loaded in files {
         slot.insert(loaded.file, reports.len());
@@ -234,6 +235,12 @@ pub fn check_all(
             }
         }));
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
+        suppression_slots.extend(
+            documents
+                .suppression_slots
+                .into_iter()
+                .map(|s| (loaded.file, s)),
+        );
         assumptions.extend(
             documents
                 .assumptions
@@ -281,6 +288,7 @@ pub fn check_all(
         RULES.iter().map(check_rule).collect()
     };
     found.extend(per_rule.into_iter().flatten());
+    let offers = suppression_offers(&found, &suppressions, &suppression_slots);
     for mut diagnostic in found {
         if let Some((_, (_, condition))) = assumptions.iter().find(|(file, (span, _))| {
             *file == diagnostic.file
@@ -294,7 +302,12 @@ pub fn check_all(
         if let Some(&i) = slot.get(&diagnostic.file) {
             match suppressed_by(&diagnostic, &suppressions) {
                 Some(reason) => reports[i].suppressed.push((diagnostic, reason)),
-                None => reports[i].diagnostics.push(diagnostic),
+                None => {
+                    if let Some((_, fix)) = offers.iter().find(|(inside, _)| inside(&diagnostic)) {
+                        diagnostic.fixes.push(fix.clone());
+                    }
+                    reports[i].diagnostics.push(diagnostic)
+                }
             }
         }
     }
@@ -309,6 +322,46 @@ pub fn check_all(
         workspace,
         graph,
     }
+}
+
+/// A test of whether a finding lies in a resource, with the suppression fix offered there.
+type Offer<'s> = (Box<dyn Fn(&Diagnostic) -> bool + 's>, crate::Fix);
+
+/// A second fix, that needs review, for each rule finding (input issues are not suppressed)
+/// inside a template resource without `Metadata`: a suppression of the codes of every such
+/// finding there, with a reason to write.
+fn suppression_offers<'s>(
+    found: &[Diagnostic],
+    suppressions: &[(FileId, Suppression)],
+    slots: &'s [(FileId, xacct_input::SuppressionSlot)],
+) -> Vec<Offer<'s>> {
+    let mut offers: Vec<Offer<'s>> = Vec::new();
+    for (file, s) in slots {
+        let inside = move |d: &Diagnostic| {
+            d.file == *file && s.span.start <= d.span.start && d.span.end <= s.span.end
+        };
+        let mut codes: Vec<&'static str> = found
+            .iter()
+            .filter(|d| inside(d) && suppressed_by(d, suppressions).is_none())
+            .map(|d| d.code)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if codes.is_empty() {
+            continue;
+        }
+        let text = format!("{}{}{}", s.before, codes.join(&s.separator), s.after);
+        let fix = crate::Fix::needs_review(
+            format!(
+                "Suppress {} in `{}` (write the reason)",
+                codes.join(", "),
+                s.resource
+            ),
+            vec![crate::Edit::insert(*file, s.at, text)],
+        );
+        offers.push((Box::new(inside), fix));
+    }
+    offers
 }
 
 /// The suppression that covers a finding, if any: its primary span lies inside a resource

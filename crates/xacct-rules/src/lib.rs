@@ -2,7 +2,8 @@
 //!
 //! - [`registry`]: every rule's code, kebab-case name, default severity, summary and page;
 //! - [`rules`]: one module per rule (`xa201.rs` checks XA201);
-//! - [`Diagnostic`]: what a rule reports, with spans, labels and a help line;
+//! - [`Diagnostic`]: what a rule reports, with spans, labels, a help line and [`fix`]es (text
+//!   edits `--fix` and editors apply);
 //! - [`engine`]: turns loaded inputs into findings: input issues and pipeline rules per file,
 //!   then the workspace rules over all files.
 //!
@@ -11,9 +12,11 @@
 
 mod diagnostic;
 pub mod engine;
+pub mod fix;
 pub mod registry;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use engine::{lint_bytes, lint_source, FileReport, LintOptions, Outcome};
+pub use fix::{Applicability, Edit, Fix};
 pub use registry::{rule, Rule, RULES};

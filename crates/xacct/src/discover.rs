@@ -234,8 +234,8 @@ pub struct Candidate {
     /// Its bytes, when they were read already (a CDK manifest, read for its stacks): each file
     /// is read once.
     pub bytes: Option<Vec<u8>>,
-    /// True when `bytes` came from standard input (or an editor's unsaved buffer, which
-    /// stands for a file as standard input does): the text cannot be read again (a file of
+    /// True when `bytes` came from standard input, are a text `--fix` changed in memory, or
+    /// an editor's unsaved buffer (`xacct server`): the text cannot be read again (a file of
     /// that name on disk is another text).
     pub from_stdin: bool,
     /// Its canonical path, when the walk knows it: a file (no link) below a canonical root,

@@ -45,17 +45,18 @@ pub struct InputArgs {
 /// mistake in it), said on standard error already. A path that does not exist, a broken file
 /// or a broken sub-project config is a finding instead.
 pub fn prepare(input: &InputArgs, strict: bool) -> Result<Prepared, Vec<Trouble>> {
-    prepare_with(input, strict, &[])
+    prepare_with(input, strict, &Default::default())
 }
 
-/// [`prepare`], with `buffers` standing for files as standard input stands for the file
-/// `--stdin-filename` names: each found file whose path (made absolute) a buffer names is
-/// linted from the buffer's bytes rather than from the disk (`xacct server`: a file open in
-/// an editor with unsaved changes). A buffer naming no found file is not linted.
+/// [`prepare`], with some files' text given: they are read from `overrides` rather than disk,
+/// by everything that reads them (stacks and Terraform configurations linked across files
+/// included), as standard input stands for the file `--stdin-filename` names. `--fix` lints
+/// its fixed text again before writing it; `xacct server` lints an editor's unsaved buffers.
+/// A key is a path as found or made absolute; a text naming no found file is not linted.
 pub fn prepare_with(
     input: &InputArgs,
     strict: bool,
-    buffers: &[(PathBuf, Vec<u8>)],
+    overrides: &std::collections::BTreeMap<PathBuf, String>,
 ) -> Result<Prepared, Vec<Trouble>> {
     let filter = discover::Filter::new(&input.include, &input.exclude).map_err(|e| {
         eprintln!("error: {}", escape::line(&e.to_string()));
@@ -147,18 +148,18 @@ pub fn prepare_with(
             }
         }
     }
-    for (path, bytes) in buffers {
-        let path = crate::paths::absolute(path);
-        let found = discovered
-            .files
-            .iter_mut()
-            .find(|c| crate::paths::absolute(&c.path) == path);
-        if let Some(candidate) = found {
-            *candidate = buffer_candidate(candidate.path.clone(), bytes, &configs);
-        }
-    }
     configs.drop_excluded(&mut discovered.files, &mut companions);
     configs.drop_broken(&mut discovered.files, &mut companions);
+    if !overrides.is_empty() {
+        for candidate in &mut discovered.files {
+            let text = overrides
+                .get(&candidate.path)
+                .or_else(|| overrides.get(&crate::paths::absolute(&candidate.path)));
+            if let Some(text) = text {
+                take_buffer(candidate, text.as_bytes(), &configs);
+            }
+        }
+    }
     let settings = stacks::settings(
         &gate,
         &mut discovered.files,
@@ -193,28 +194,42 @@ pub fn prepare_with(
     })
 }
 
-/// The candidate for a file whose bytes are an editor's buffer: held to the size limit of the
-/// file's config by the gate's bounded read (past it, an XA005 finding as for a file).
+/// The candidate for a file whose bytes are given (an editor's buffer): see [`take_buffer`].
 pub fn buffer_candidate(
     path: PathBuf,
     bytes: &[u8],
     configs: &config::ConfigSet,
 ) -> discover::Candidate {
-    let limit = configs.of(&path).map_or_else(
+    let mut candidate = discover::Candidate {
+        path,
+        explicit: false,
+        error: None,
+        bytes: None,
+        from_stdin: true,
+        canonical: None,
+    };
+    take_buffer(&mut candidate, bytes, configs);
+    candidate
+}
+
+/// Makes `bytes` stand for the candidate's file, held to the size limit of its config by the
+/// gate's bounded read (past it, an XA005 finding as for a file). As standard input's, the
+/// text cannot be read again: the file on disk holds another (until `--fix` writes it, or the
+/// editor saves it).
+fn take_buffer(candidate: &mut discover::Candidate, bytes: &[u8], configs: &config::ConfigSet) {
+    let limit = configs.of(&candidate.path).map_or_else(
         || xacct_input::Limits::default().file_size,
         |c| c.limits.file_size,
     );
-    let (bytes, error) = match xacct_input::gate::read_buffer(bytes, limit) {
-        Ok(bytes) => (Some(bytes), None),
-        Err(e) => (None, Some(e)),
-    };
-    discover::Candidate {
-        path,
-        explicit: false,
-        error,
-        bytes,
-        // Not the disk's text: never read again in its place.
-        from_stdin: true,
-        canonical: None,
+    match xacct_input::gate::read_buffer(bytes, limit) {
+        Ok(bytes) => {
+            candidate.bytes = Some(bytes);
+            candidate.error = None;
+        }
+        Err(e) => {
+            candidate.bytes = None;
+            candidate.error = Some(e);
+        }
     }
+    candidate.from_stdin = true;
 }

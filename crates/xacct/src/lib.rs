@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod escape;
 pub mod fingerprint;
+pub mod fix;
 pub mod graph_cmd;
 pub mod init;
 pub mod inputs;

@@ -3,9 +3,9 @@
 //! (`lib.rs`). Rule internals live in `xacct-rules`.
 
 use xacct::baseline;
-use xacct::inputs::{prepare, InputArgs};
+use xacct::inputs::{prepare, prepare_with, InputArgs};
 use xacct::{
-    access, changed, escape, graph_cmd, init, lint, pool, render, select, EXIT_CLEAN,
+    access, changed, escape, fix, graph_cmd, init, lint, pool, render, select, EXIT_CLEAN,
     EXIT_FINDINGS, EXIT_TROUBLE,
 };
 
@@ -117,6 +117,18 @@ struct LintArgs {
     /// Print the findings only: no summary line (text output).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Apply the findings' safe fixes to the files (only files inside the folders being
+    /// linted), lint again and report what remains; says `Fixed N findings (M remaining)` on
+    /// standard error.
+    #[arg(long, conflicts_with_all = ["write_baseline", "diff"])]
+    fix: bool,
+    /// With `--fix` or `--diff`, also apply the fixes that need review (a suppression).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of what `--fix` would change and write nothing (exit status 1
+    /// when there is a change, else 0).
+    #[arg(long, conflicts_with = "write_baseline")]
+    diff: bool,
     /// Say on standard error which files found by walking were left out and why (an ignore
     /// file's pattern, a package manifest, JSON with comments, no document xacct checks).
     /// `--strict` says it too.
@@ -279,28 +291,74 @@ fn run_lint(args: LintArgs) -> u8 {
             return trouble(&args, &[xacct::Trouble::plain(e)]);
         }
     };
-    let mut prepared = match prepare(&args.input, args.strict) {
-        Ok(prepared) => prepared,
-        Err(troubles) => return trouble(&args, &troubles),
-    };
-    let walk_skipped = std::mem::take(&mut prepared.skipped);
-    let (mut run, workspace, graph) = lint::lint_with_graph(
-        &prepared.gate,
-        prepared.files,
-        &prepared.bindings,
-        &prepared.options,
-        false,
-    );
-    // The process ends after the output: the kernel takes back the workspace and the trust
-    // graph at once, where freeing them piece by piece cost a tenth of a large run.
-    std::mem::forget((workspace, graph));
-    if args.verbose || args.strict {
-        lint::say_skipped(&walk_skipped, &run);
+    if (args.fix || args.diff) && args.input.paths.iter().any(|p| p.as_os_str() == "-") {
+        let message = "--fix and --diff change files: standard input (`-`) has none to change";
+        eprintln!("error: {message}");
+        return trouble(&args, &[xacct::Trouble::plain(message)]);
     }
-    lint::add_broken_configs(&mut run, prepared.configs.broken());
-    lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
-    select::apply(&mut run, &prepared.configs, &cli_rules);
-    changed::report_only_changed(&mut run, &prepared.companions);
+    // `--fix`/`--diff`: lint, apply the fixes in memory, lint the new text again, until no
+    // fix is left or after a few rounds; the last run is the one reported.
+    let mut changed_texts: std::collections::BTreeMap<PathBuf, (String, String)> =
+        Default::default();
+    let mut fixed = 0;
+    let mut round = 0;
+    let mut applied = None;
+    let (mut run, prepared) = loop {
+        let overrides = changed_texts
+            .iter()
+            .map(|(path, (_, text))| (path.clone(), text.clone()))
+            .collect();
+        let mut prepared = match prepare_with(&args.input, args.strict, &overrides) {
+            Ok(prepared) => prepared,
+            Err(troubles) => return trouble(&args, &troubles),
+        };
+        let walk_skipped = std::mem::take(&mut prepared.skipped);
+        let files = std::mem::take(&mut prepared.files);
+        let (mut run, workspace, graph) = lint::lint_with_graph(
+            &prepared.gate,
+            files,
+            &prepared.bindings,
+            &prepared.options,
+            false,
+        );
+        // The last round's workspace and graph are left to the process's end: the kernel
+        // takes them back at once, where freeing them piece by piece cost a tenth of a large
+        // run. An earlier round's are dropped (they would add up).
+        let keep = |workspace, graph| std::mem::forget((workspace, graph));
+        // Said once: later rounds walk the same files.
+        if (args.verbose || args.strict) && round == 0 {
+            lint::say_skipped(&walk_skipped, &run);
+        }
+        lint::add_broken_configs(&mut run, prepared.configs.broken());
+        lint::name_accounts(&mut run, &prepared.configs, &args.input.paths);
+        select::apply(&mut run, &prepared.configs, &cli_rules);
+        changed::report_only_changed(&mut run, &prepared.companions);
+        if !(args.fix || args.diff) || round == fix::MAX_ROUNDS {
+            keep(workspace, graph);
+            break (run, prepared);
+        }
+        // The baseline's findings are not reported, so not fixed either; the last round's
+        // run, baseline applied, is the one reported.
+        applied = baseline.as_ref().map(|b| b.apply(&mut run));
+        let gate = &prepared.gate;
+        let plan = fix::plan(&run, args.unsafe_fixes, |file| {
+            gate.admit(run.source(file).path()).is_ok()
+        });
+        if plan.texts.is_empty() {
+            keep(workspace, graph);
+            break (run, prepared);
+        }
+        for (file, text) in plan.texts {
+            let source = run.source(file);
+            changed_texts
+                .entry(source.path().to_path_buf())
+                .or_insert_with(|| (source.text().to_string(), String::new()))
+                .1 = text;
+        }
+        fixed += plan.fixed;
+        round += 1;
+        applied = None;
+    };
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &run) {
             Ok(count) => {
@@ -317,7 +375,18 @@ fn run_lint(args: LintArgs) -> u8 {
             }
         };
     }
-    let baselined = baseline.as_ref().map(|b| (b.apply(&mut run), b.path()));
+    let baselined = baseline.as_ref().map(|b| {
+        let applied = match applied.take() {
+            Some(applied) => applied,
+            None => b.apply(&mut run),
+        };
+        (applied, b.path())
+    });
+    if args.fix || args.diff {
+        if let Some(code) = finish_fixes(&args, &prepared.gate, &changed_texts, fixed, &run) {
+            return code;
+        }
+    }
     let terminal =
         args.output_file.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let color = match args.color {
@@ -375,6 +444,60 @@ fn run_lint(args: LintArgs) -> u8 {
     status
 }
 
+/// Writes the fixed files (`--fix`) or prints their diff (`--diff`, which then ends the run:
+/// its status is 1 when there is a change). Says how many findings were fixed.
+fn finish_fixes(
+    args: &LintArgs,
+    gate: &xacct_input::Gate,
+    changed: &std::collections::BTreeMap<PathBuf, (String, String)>,
+    fixed: usize,
+    run: &lint::LintRun,
+) -> Option<u8> {
+    let remaining = run.diagnostics().count();
+    let findings = |n: usize| if n == 1 { "finding" } else { "findings" };
+    if args.diff {
+        let mut out = String::new();
+        for (path, (old, new)) in changed {
+            let shown = path.strip_prefix(".").unwrap_or(path);
+            out.push_str(&fix::unified_diff(&escape::path(shown), old, new));
+        }
+        // What the files hold may be hostile as any input: escaped as findings are.
+        let out = escape::lines(&out);
+        if let Err(e) = emit(args, out.as_bytes()) {
+            eprintln!("error: {}", escape::line(&e));
+            return Some(EXIT_TROUBLE);
+        }
+        eprintln!(
+            "Would fix {fixed} {} ({remaining} remaining)",
+            findings(fixed)
+        );
+        return Some(if changed.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    let mut failed = false;
+    for (path, (old, new)) in changed {
+        // The file must still be what was read: a change since is not overwritten.
+        let current = gate.read(path, u64::MAX).ok();
+        if current.as_deref() != Some(old.as_bytes()) {
+            eprintln!(
+                "error: {} changed while xacct was fixing it; left as it is",
+                escape::path(path)
+            );
+            failed = true;
+            continue;
+        }
+        if let Err(e) = gate.write(path, new.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", escape::path(path));
+            failed = true;
+        }
+    }
+    eprintln!("Fixed {fixed} {} ({remaining} remaining)", findings(fixed));
+    failed.then_some(EXIT_TROUBLE)
+}
+
 /// `xacct man`: the page of `xacct` on standard output, or every command's page into `dir`.
 fn print_man(dir: Option<PathBuf>) -> u8 {
     let command = Cli::command();
@@ -420,6 +543,8 @@ fn print_rules(format: RulesFormat) {
                 .map(|r| {
                     serde_json::json!({
                         "code": r.code, "name": r.name, "severity": r.severity.as_str(), "summary": r.summary,
+                        // Its page says `xacct lint --fix` fixes it.
+                        "fixable": r.page.contains("`xacct lint --fix`"),
                     })
                 })
                 .collect();

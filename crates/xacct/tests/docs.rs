@@ -91,7 +91,8 @@ fn rules_index() -> String {
          code scanning shows it beside each alert) and links to it, and this index is generated from the\n\
          same registry. `xacct rules` prints this table in a terminal.\n\n\
          The severity is the rule's default. Codes never change meaning; a rule that is retired keeps\n\
-         its code unused.\n\n",
+         its code unused. A rule marked *fixable* has fixes that `xacct lint --fix` applies (its\n\
+         page says which).\n\n",
     );
     let mut families: BTreeMap<char, (String, Vec<&xacct_rules::Rule>)> = BTreeMap::new();
     for rule in RULES {
@@ -129,6 +130,10 @@ fn rules_index() -> String {
                 severity = rule.severity,
                 summary = rule.summary.replace('|', "\\|"),
             ));
+            if rule.page.contains("`xacct lint --fix`") {
+                out.truncate(out.len() - " |\n".len());
+                out.push_str(" *fixable* |\n");
+            }
         }
     }
     out

@@ -389,6 +389,41 @@ impl<'a> WorkspaceContext<'a> {
         (unit.file, span)
     }
 
+    /// A fix that adds an Allow statement to a policy (`where_` names it for the title: "the
+    /// key policy"), when the policy's file says how its statements are written and the values
+    /// can be written there; none for a policy AWS wrote. Safe in an AWS CLI output; in a
+    /// template or Terraform it needs review (the values may stand for parameters there).
+    pub fn add_statement(
+        &self,
+        policy: usize,
+        where_: &str,
+        principal: Option<&str>,
+        actions: &[&str],
+        resource: Option<&str>,
+    ) -> Option<crate::Fix> {
+        let unit = self.policy(policy);
+        // An identity statement needs a resource; a grant wider than the help names is no fix.
+        if written_by_aws(unit) || (principal.is_none() && resource.is_none()) {
+            return None;
+        }
+        let insertion = unit.document().insertion.as_ref()?;
+        let text = insertion.render(&xacct_model::policy_edit::NewStatement {
+            principal: principal.map(str::to_string),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            resource: resource.map(str::to_string),
+        })?;
+        let edits = vec![crate::Edit::insert(unit.file, insertion.at, text)];
+        Some(if insertion.literal {
+            crate::Fix::safe(format!("Add the statement to {where_}"), edits)
+        } else {
+            // Values as this run resolved them, where the file may write parameters.
+            crate::Fix::needs_review(
+                format!("Add the statement to {where_} (with the values this run resolved)"),
+                edits,
+            )
+        })
+    }
+
     /// A finding of `rule` in `file`.
     pub fn diag(
         &self,
@@ -716,6 +751,26 @@ fn grants(
         xacct_iam::Known::Known(None),
     );
     xacct_iam::evaluate(&request, &policies).is_allowed()
+}
+
+/// An edit that writes `new` in place of the string value `old` whose span is `span`, when the
+/// span holds exactly its text, bare or between quotes (so no escape is to be redone); else
+/// none. `new` must need no quoting or escaping anywhere (an ARN).
+pub fn replace_value(file: FileId, span: Span, old: &str, new: &str) -> Option<crate::Edit> {
+    let safe = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ":/-_.".contains(c))
+    };
+    if !safe(old) || !safe(new) {
+        return None;
+    }
+    let inner = match span.len() as usize {
+        n if n == old.len() => span,
+        n if n == old.len() + 2 => Span::new(span.start + 1, span.end - 1),
+        _ => return None,
+    };
+    Some(crate::Edit::replace(file, inner, new))
 }
 
 /// A policy statement as JSON, for `help:` lines: the exact statement to add.

@@ -103,7 +103,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 .help(format!(
                     "add to the key policy: {}",
                     statement_json(Some(&c.principal), actions, Some("*"))
-                )),
+                ))
+                .fix_opt(cx.add_statement(key_policy, "the key policy", Some(&c.principal), actions, Some("*"))),
         };
         out.push_about(check_index, diag);
     }

@@ -124,10 +124,24 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if let Some((file, span, text)) = cx.role_site(&c.need) {
             diag = diag.label_in(file, span, text);
         }
-        out.push(diag.help(format!(
-            "add to a policy of `{}`: {}",
-            c.principal,
-            statement_json(None, actions, Some(&c.resource))
-        )));
+        let fix = (!c.identity_policies.is_empty())
+            .then(|| {
+                cx.add_statement(
+                    cx.identity_policy_for(&c.identity_policies, c.iam_action),
+                    "the role's policy",
+                    None,
+                    actions,
+                    Some(&c.resource),
+                )
+            })
+            .flatten();
+        out.push(
+            diag.help(format!(
+                "add to a policy of `{}`: {}",
+                c.principal,
+                statement_json(None, actions, Some(&c.resource))
+            ))
+            .fix_opt(fix),
+        );
     }
 }

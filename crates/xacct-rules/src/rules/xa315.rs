@@ -3,8 +3,8 @@
 use xacct_model::KeyRef;
 
 use crate::registry::{declare_rule, Check};
-use crate::rules::{has_variable, PipelineContext};
-use crate::{Diagnostic, Severity};
+use crate::rules::{has_variable, replace_value, PipelineContext};
+use crate::{Diagnostic, Fix, Severity};
 
 declare_rule!(
     "XA315",
@@ -53,7 +53,10 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                         action.display_name()
                     ))
                     .label_opt(label.0, label.1)
-                    .help(format!("name the key by its key ARN, `{arn}`")),
+                    .help(format!("name the key by its key ARN, `{arn}`"))
+                    .fix_opt(replace_value(cx.file, key.span, &key.value, arn).map(|edit| {
+                        Fix::safe(format!("Name the key by its key ARN `{arn}`"), vec![edit])
+                    })),
                 );
                 continue;
             }

@@ -180,12 +180,27 @@ fn refused(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 "add to the project key's policy: {}, or set the project's encryption key to the artifact store's key",
                 statement_json(Some(&c.principal), &["kms:Decrypt", "kms:DescribeKey"], Some("*"))
             ))
-        } else if let Some(&policy) = c.identity_policies.first() {
-            cx.at_policy(&RULE, policy, &c.need, message).help(format!(
-                "add to a policy of `{}`: {}",
-                c.principal,
-                statement_json(None, &["kms:Decrypt", "kms:DescribeKey"], Some(&c.resource))
+            .fix_opt(cx.add_statement(
+                key_policy,
+                "the project key's policy",
+                Some(&c.principal),
+                &["kms:Decrypt", "kms:DescribeKey"],
+                Some("*"),
             ))
+        } else if let Some(&policy) = c.identity_policies.first() {
+            cx.at_policy(&RULE, policy, &c.need, message)
+                .help(format!(
+                    "add to a policy of `{}`: {}",
+                    c.principal,
+                    statement_json(None, &["kms:Decrypt", "kms:DescribeKey"], Some(&c.resource))
+                ))
+                .fix_opt(cx.add_statement(
+                    policy,
+                    "the role's policy",
+                    None,
+                    &["kms:Decrypt", "kms:DescribeKey"],
+                    Some(&c.resource),
+                ))
         } else {
             continue;
         };

@@ -104,6 +104,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "add to the bucket policy: {}",
                 statement_json(Some(&c.principal), actions, Some(&bucket_objects(&c.resource)))
+            ))
+            .fix_opt(cx.add_statement(
+                bucket_policy,
+                "the bucket policy",
+                Some(&c.principal),
+                actions,
+                Some(&bucket_objects(&c.resource)),
             )),
         );
     }

@@ -73,6 +73,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 "add to a policy of `{}`: {}",
                 c.principal,
                 statement_json(None, actions, Some(&bucket_objects(&c.resource)))
+            ))
+            .fix_opt(cx.add_statement(
+                cx.identity_policy_for(&c.identity_policies, c.iam_action),
+                "the role's policy",
+                None,
+                actions,
+                Some(&bucket_objects(&c.resource)),
             )),
         );
     }

@@ -45,7 +45,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        let (diag, help) = if cross && c.outcome.misses(Side::Resource) {
+        let (diag, help, fix) = if cross && c.outcome.misses(Side::Resource) {
             let Some(policy) = c.resource_policy else {
                 continue;
             };
@@ -62,6 +62,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 format!(
                     "add to the bucket policy: {}",
                     statement_json(Some(&c.principal), &["s3:ListBucket"], Some(&c.resource))
+                ),
+                cx.add_statement(
+                    policy,
+                    "the bucket policy",
+                    Some(&c.principal),
+                    &["s3:ListBucket"],
+                    Some(&c.resource),
                 ),
             )
         } else if c.outcome.misses(Side::Identity) {
@@ -90,6 +97,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     c.principal,
                     statement_json(None, &["s3:ListBucket"], Some(&c.resource))
                 ),
+                cx.add_statement(
+                    cx.identity_policy_for(&c.identity_policies, c.iam_action),
+                    "the role's policy",
+                    None,
+                    &["s3:ListBucket"],
+                    Some(&c.resource),
+                ),
             )
         } else {
             continue;
@@ -103,7 +117,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             check_index,
             diag.help(format!(
                 "{help}; without it a missing artifact reads as AccessDenied instead of NoSuchKey"
-            )),
+            ))
+            .fix_opt(fix),
         );
     }
 }

@@ -74,6 +74,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     &["s3:PutObjectAcl"],
                     Some(&bucket_objects(&c.resource))
                 )
+            ))
+            .fix_opt(cx.add_statement(
+                cx.identity_policy_for(&c.identity_policies, c.iam_action),
+                "the role's policy",
+                None,
+                &["s3:PutObjectAcl"],
+                Some(&bucket_objects(&c.resource)),
             )),
         );
     }

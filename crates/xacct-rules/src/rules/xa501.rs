@@ -65,10 +65,19 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 let (file, span) = cx
                     .identity_anchor(&c.identity_policies, c.iam_action)
                     .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
-                let diag = cx.diag(&RULE, file, span, message).help(format!(
-                    "add to a policy of the pipeline role: {}",
-                    statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
-                ));
+                let diag = cx
+                    .diag(&RULE, file, span, message)
+                    .help(format!(
+                        "add to a policy of the pipeline role: {}",
+                        statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
+                    ))
+                    .fix_opt(cx.add_statement(
+                        cx.identity_policy_for(&c.identity_policies, c.iam_action),
+                        "the pipeline role's policy",
+                        None,
+                        &["sts:AssumeRole"],
+                        Some(&c.resource),
+                    ));
                 match cx.role_site(&c.need) {
                     Some((file, span, text)) => diag.label_in(file, span, text),
                     None => diag,

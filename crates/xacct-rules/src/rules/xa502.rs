@@ -81,6 +81,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     c.resource,
                     statement_json(Some(&c.principal), &["sts:AssumeRole"], None)
                 ))
+                .fix_opt(cx.add_statement(
+                    trust,
+                    "the trust policy",
+                    Some(&c.principal),
+                    &["sts:AssumeRole"],
+                    None,
+                ))
             }
         };
         out.push_about(check_index, diag);

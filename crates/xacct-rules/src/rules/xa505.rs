@@ -50,10 +50,11 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 &format!("iam:PassRole on `{}`", c.resource),
             ),
             None => {
-                let (file, span) = cx.policy_anchor(cx.identity_policy_granting(
+                let target = cx.identity_policy_granting(
                     &c.identity_policies,
                     &[c.iam_action, "cloudformation:CreateStack"],
-                ));
+                );
+                let (file, span) = cx.policy_anchor(target);
                 cx.diag(&RULE, file, span, format!(
                     "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
                     c.principal,
@@ -64,6 +65,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     "add to a policy of `{}`: {}",
                     c.principal,
                     statement_json(None, &["iam:PassRole"], Some(&c.resource))
+                ))
+                .fix_opt(cx.add_statement(
+                    target,
+                    "the role's policy",
+                    None,
+                    &["iam:PassRole"],
+                    Some(&c.resource),
                 ))
             }
         };

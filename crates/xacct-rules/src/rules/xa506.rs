@@ -92,6 +92,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 "add to a policy of `{}`: {}",
                 first.principal,
                 statement_json(None, &calls, resource.as_deref())
+            ))
+            .fix_opt(cx.add_statement(
+                cx.identity_policy_for(&first.identity_policies, first.iam_action),
+                "the role's policy",
+                None,
+                &calls,
+                resource.as_deref(),
             )),
         );
     }

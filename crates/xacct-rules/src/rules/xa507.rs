@@ -135,43 +135,68 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             // Fix where the allow is missing: the role's own policy, or the resource's policy.
             let on_resource = c.outcome.misses(Side::Resource) && !c.outcome.misses(Side::Identity);
-            let (target, help) = match (on_resource, c.resource_policy, c.identity_policies.first())
-            {
-                (true, Some(policy), _) => (
-                    policy,
-                    format!(
-                        "add to the {} policy: {}",
-                        if c.kind == EdgeKind::CanDecrypt {
-                            "key"
-                        } else {
-                            "bucket"
-                        },
-                        statement_json(
+            let (target, help, fix) =
+                match (on_resource, c.resource_policy, c.identity_policies.first()) {
+                    (true, Some(policy), _) => (
+                        policy,
+                        format!(
+                            "add to the {} policy: {}",
+                            if c.kind == EdgeKind::CanDecrypt {
+                                "key"
+                            } else {
+                                "bucket"
+                            },
+                            statement_json(
+                                Some(&c.principal),
+                                actions,
+                                Some(if c.kind == EdgeKind::CanDecrypt {
+                                    "*"
+                                } else {
+                                    &resource
+                                })
+                            )
+                        ),
+                        cx.add_statement(
+                            policy,
+                            if c.kind == EdgeKind::CanDecrypt {
+                                "the key policy"
+                            } else {
+                                "the bucket policy"
+                            },
                             Some(&c.principal),
                             actions,
                             Some(if c.kind == EdgeKind::CanDecrypt {
                                 "*"
                             } else {
                                 &resource
-                            })
+                            }),
+                        ),
+                    ),
+                    (false, _, Some(_)) => {
+                        let target = cx.identity_policy_for(&c.identity_policies, c.iam_action);
+                        (
+                            target,
+                            format!(
+                                "add to a policy of the instance role: {}",
+                                statement_json(None, actions, Some(&resource))
+                            ),
+                            cx.add_statement(
+                                target,
+                                "the instance role's policy",
+                                None,
+                                actions,
+                                Some(&resource),
+                            ),
                         )
-                    ),
-                ),
-                (false, _, Some(_)) => (
-                    cx.identity_policy_for(&c.identity_policies, c.iam_action),
-                    format!(
-                        "add to a policy of the instance role: {}",
-                        statement_json(None, actions, Some(&resource))
-                    ),
-                ),
-                _ => continue,
-            };
+                    }
+                    _ => continue,
+                };
             let (file, span) = cx.policy_anchor(target);
             let mut diag = cx.diag(&RULE, file, span, message);
             if let Some((file, span, text)) = cx.role_site(&c.need) {
                 diag = diag.label_in(file, span, text);
             }
-            diag.help(help)
+            diag.help(help).fix_opt(fix)
         };
         let diag = with_path_labels(cx, diag, deployment, link);
         // Without s3:ListBucket the agent still gets an object that exists: the walkthrough's

@@ -38,6 +38,26 @@ struct JsonDiagnostic<'a> {
     /// What the finding is, however the files were named and wherever xacct ran
     /// (`crate::fingerprint`): 16 hex digits, as SARIF's `partialFingerprints` and baselines.
     fingerprint: String,
+    /// Machine-applicable fixes (an added field: the version stays 1).
+    fixes: Vec<JsonFix<'a>>,
+}
+
+/// A fix: its edits are applied together (`xacct lint --fix` takes the first `safe` one).
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    /// `safe` or `needs-review`.
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace `start..end` of `path` (as on disk) with `replacement`; `start == end` inserts.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: String,
+    start: Position,
+    end: Position,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -111,6 +131,27 @@ fn diagnostic<'a>(
             .collect(),
         help: d.help.as_deref(),
         fingerprint,
+        fixes: d
+            .fixes
+            .iter()
+            .map(|f| JsonFix {
+                title: &f.title,
+                applicability: f.applicability.as_str(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (path, start, end) = range(run, e.file, e.span);
+                        JsonEdit {
+                            path,
+                            start,
+                            end,
+                            replacement: &e.replacement,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -159,6 +159,54 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+/// SARIF's `fix`: a description and, per file, its replacements.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text<'a>,
+    artifact_changes: Vec<ArtifactChange>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    /// `safe` or `needs-review`: SARIF has no word for it.
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: DeletedRegion,
+    inserted_content: InsertedContent,
+}
+
+/// The bytes to replace, by byte offset (exact, as the edits are) and by line and column.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    byte_offset: u32,
+    byte_length: u32,
+}
+
+#[derive(Serialize)]
+struct InsertedContent {
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -455,6 +503,52 @@ impl<'a> Writer<'a> {
                 })
                 .into_iter()
                 .collect(),
+            fixes: d.fixes.iter().map(|f| self.fix(f)).collect(),
+        }
+    }
+
+    fn fix(&mut self, fix: &'a xacct_rules::Fix) -> SarifFix<'a> {
+        let artifact_changes = fix
+            .files()
+            .into_iter()
+            .map(|file| {
+                let artifact_location = self.physical(file, Span::empty(0)).artifact_location;
+                let source = self.run.source(file);
+                let mut edits: Vec<&xacct_rules::Edit> =
+                    fix.edits.iter().filter(|e| e.file == file).collect();
+                edits.sort_by_key(|e| (e.span.start, e.span.end));
+                let replacements = edits
+                    .into_iter()
+                    .map(|e| {
+                        let start = source.line_col(e.span.start);
+                        let end = source.line_col(e.span.end.max(e.span.start));
+                        Replacement {
+                            deleted_region: DeletedRegion {
+                                start_line: start.line,
+                                start_column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                byte_offset: e.span.start,
+                                byte_length: e.span.len(),
+                            },
+                            inserted_content: InsertedContent {
+                                text: e.replacement.clone(),
+                            },
+                        }
+                    })
+                    .collect();
+                ArtifactChange {
+                    artifact_location,
+                    replacements,
+                }
+            })
+            .collect();
+        SarifFix {
+            description: text(fix.title.as_str()),
+            artifact_changes,
+            properties: FixProperties {
+                applicability: fix.applicability.as_str(),
+            },
         }
     }
 }

@@ -75,9 +75,9 @@ impl Session {
             config: None,
             changed: false,
         };
-        let overlay: Vec<(PathBuf, Vec<u8>)> = buffers
+        let overlay: std::collections::BTreeMap<PathBuf, String> = buffers
             .iter()
-            .map(|(p, t)| (p.clone(), t.as_bytes().to_vec()))
+            .map(|(p, t)| (p.clone(), t.clone()))
             .collect();
         let started = Instant::now();
         let prepared = prepare_with(&args, false, &overlay)?;
