@@ -327,9 +327,9 @@ pub fn check_all(
 /// A test of whether a finding lies in a resource, with the suppression fix offered there.
 type Offer<'s> = (Box<dyn Fn(&Diagnostic) -> bool + 's>, crate::Fix);
 
-/// A second fix, that needs review, for each rule finding (input issues are not suppressed)
-/// inside a template resource without `Metadata`: a suppression of the codes of every such
-/// finding there, with a reason to write.
+/// A second fix, offered and never applied by `--fix` (a person writes the reason), for each
+/// rule finding (input issues are not suppressed) inside a template resource without
+/// `Metadata`: a suppression of the codes of every such finding there.
 fn suppression_offers<'s>(
     found: &[Diagnostic],
     suppressions: &[(FileId, Suppression)],
@@ -351,7 +351,7 @@ fn suppression_offers<'s>(
             continue;
         }
         let text = format!("{}{}{}", s.before, codes.join(&s.separator), s.after);
-        let fix = crate::Fix::needs_review(
+        let fix = crate::Fix::manual(
             format!(
                 "Suppress {} in `{}` (write the reason)",
                 codes.join(", "),

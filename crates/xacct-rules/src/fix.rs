@@ -11,18 +11,22 @@ pub enum Applicability {
     /// The edit does exactly what the finding asks and nothing else: `xacct lint --fix`
     /// applies it.
     Safe,
-    /// The edit is plausible but changes what the setup means beyond the finding (a
-    /// suppression, a grant whose scope a person should judge): applied only with
-    /// `--unsafe-fixes`.
+    /// The edit is plausible but changes what the setup means beyond the finding (a grant
+    /// whose values a person should check): applied only with `--unsafe-fixes`.
     NeedsReview,
+    /// Offered, never applied by `--fix`: the edit only starts what a person must finish (a
+    /// suppression, whose reason someone has to write). An editor shows it as a code action;
+    /// JSON and SARIF carry it. ruff keeps `--add-noqa` apart from `--fix` for the same reason.
+    Manual,
 }
 
 impl Applicability {
-    /// `safe` or `needs-review`, as the JSON and SARIF outputs write it.
+    /// `safe`, `needs-review` or `manual`, as the JSON and SARIF outputs write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
             Applicability::NeedsReview => "needs-review",
+            Applicability::Manual => "manual",
         }
     }
 }
@@ -86,6 +90,15 @@ impl Fix {
         Fix {
             title: title.into(),
             applicability: Applicability::NeedsReview,
+            edits,
+        }
+    }
+
+    /// A fix offered to a person and never applied by `--fix`.
+    pub fn manual(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Manual,
             edits,
         }
     }

@@ -300,20 +300,40 @@ fn diff_of_a_cloudformation_yaml_template() {
 }
 
 #[test]
-fn a_suppression_needs_review() {
+fn a_suppression_is_offered_and_never_applied() {
     let fixture = "testdata/rules/XA503/fail-cfn-root";
-    let copy = copy_fixture(&repo_root().join(fixture), "diff-suppression-safe-only");
-    let output = run(&copy, &["--diff"]);
-    assert_eq!(output.status.code(), Some(0), "no safe fix: no change");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "Would fix 0 findings (1 remaining)\n"
-    );
+    let copy = copy_fixture(&repo_root().join(fixture), "diff-suppression-never");
+    let before = tree_text(&copy.dir);
+    for flags in [
+        &["--diff"][..],
+        &["--diff", "--unsafe-fixes"],
+        &["--fix", "--unsafe-fixes"],
+    ] {
+        let output = run(&copy, flags);
+        // No change to show; XA503 remains, a warning.
+        assert_eq!(output.status.code(), Some(0), "{flags:?}");
+        let verb = if flags[0] == "--diff" {
+            "Would fix"
+        } else {
+            "Fixed"
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("{verb} 0 findings (1 remaining)\n"),
+            "{flags:?}"
+        );
+    }
+    assert_eq!(tree_text(&copy.dir), before, "nothing written");
+    // The suppression is there for a person (JSON, SARIF, an editor's code action), with the
+    // exact text it would insert.
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&copy, &["--format", "json"]).stdout).unwrap();
+    let fixes = &json["diagnostics"][0]["fixes"];
     common::snapshot(
-        "fix-XA503-fail-cfn-root-unsafe.diff",
-        &diff_with(fixture, &["--unsafe-fixes"]),
+        "fix-XA503-fail-cfn-root-suppression.json",
+        &format!("{}\n", serde_json::to_string_pretty(fixes).unwrap()),
     );
+    assert_eq!(fixes[0]["applicability"], "manual");
 }
 
 #[test]

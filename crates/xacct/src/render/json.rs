@@ -46,7 +46,7 @@ struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     title: &'a str,
-    /// `safe` or `needs-review`.
+    /// `safe`, `needs-review` or `manual`.
     applicability: &'static str,
     edits: Vec<JsonEdit<'a>>,
 }

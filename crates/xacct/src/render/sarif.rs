@@ -174,7 +174,7 @@ struct SarifFix<'a> {
 
 #[derive(Serialize)]
 struct FixProperties {
-    /// `safe` or `needs-review`: SARIF has no word for it.
+    /// `safe`, `needs-review` or `manual`: SARIF has no word for it.
     applicability: &'static str,
 }
 
