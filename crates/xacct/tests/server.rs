@@ -267,6 +267,7 @@ fn a_whole_session() {
     assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 1);
     assert_eq!(init["capabilities"]["hoverProvider"], true);
     assert_eq!(init["capabilities"]["definitionProvider"], true);
+    assert_eq!(init["capabilities"]["codeActionProvider"], true);
     assert_eq!(init["serverInfo"]["name"], "xacct");
 
     let policy_path = ws.join("tools-111111111111/artifact-bucket-policy.json");
@@ -408,6 +409,46 @@ fn a_whole_session() {
         client.published(),
         vec![(policy.clone(), xa401(&pipeline, 70))]
     );
+
+    // A code action on the finding: the statement `xacct lint --fix` would add, as a
+    // WorkspaceEdit on the policy, placed in its JSON string (escaped); none elsewhere.
+    let statement = r#",{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::222222222222:role/CrossAccount_Role\"},\"Action\":\"s3:GetObject*\",\"Resource\":\"arn:aws:s3:::codepipeline-us-east-2-1234567890/*\"}"#;
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": policy},
+            "range": range((1, 75), (1, 75)),
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert_eq!(
+        actions,
+        json!([{
+            "title": "Add the statement to the bucket policy",
+            "kind": "quickfix",
+            "diagnostics": xa401(&pipeline, 70),
+            "edit": {"changes": {policy.clone(): [{
+                "range": range((1, 1024), (1, 1024)),
+                "newText": statement,
+            }]}},
+            "isPreferred": true,
+        }])
+    );
+    assert_eq!(
+        client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": policy}, "range": range((0, 0), (0, 1)), "context": {"diagnostics": []}}),
+        ),
+        json!([])
+    );
+    // The client applies it to the buffer: the finding goes.
+    let line_start = broken.find('\n').unwrap() + 1;
+    let mut applied = broken.clone();
+    applied.insert_str(line_start + 1024, statement);
+    open(&mut client, &policy, "json", &broken);
+    assert_eq!(client.published(), vec![]);
+    change(&mut client, &policy, 2, &applied);
+    assert_eq!(client.published(), vec![(policy.clone(), json!([]))]);
 
     let status = client.shutdown();
     assert_eq!(status.code(), Some(0));

@@ -5,9 +5,11 @@
 //! alone from the editor's buffer and runs the workspace phase again over the others.
 //!
 //! One job a file: [`session`] the loaded workspace, [`diagnostics`] findings as LSP
-//! diagnostics, [`hover`] and [`definition`] the answers about a position, [`position`] byte
+//! diagnostics, [`hover`] and [`definition`] the answers about a position, [`actions`] the
+//! findings' fixes as quick fixes, [`position`] byte
 //! offsets and UTF-16 positions, [`uri`] `file:` URIs and paths.
 
+pub mod actions;
 pub mod definition;
 pub mod diagnostics;
 pub mod hover;
@@ -23,11 +25,12 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, GotoDefinition, HoverRequest, Request as _};
 use lsp_types::{
-    HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    CodeActionProviderCapability, HoverProviderCapability, InitializeParams, OneOf,
+    PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 
 use session::Session;
@@ -63,6 +66,7 @@ fn capabilities() -> ServerCapabilities {
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -309,6 +313,16 @@ impl Server<'_> {
                         .session
                         .as_ref()
                         .and_then(|s| definition::definition(s, &params));
+                    serde_json::to_value(answer)
+                }),
+            CodeActionRequest::METHOD => request
+                .extract::<lsp_types::CodeActionParams>(CodeActionRequest::METHOD)
+                .map(|(_, params)| {
+                    let answer = self
+                        .session
+                        .as_ref()
+                        .map(|s| actions::code_actions(s, &params))
+                        .unwrap_or_default();
                     serde_json::to_value(answer)
                 }),
             _ => {
