@@ -48,6 +48,9 @@ pub fn code_actions(session: &Session, params: &CodeActionParams) -> Vec<CodeAct
 }
 
 /// One fix as a code action, or `None` when an edit's file is unknown to the session.
+// lsp-types' `WorkspaceEdit::changes` is keyed by `Uri`, whose parsed parts clippy takes for
+// interior mutability; the keys are never changed once in the map.
+#[allow(clippy::mutable_key_type)]
 fn action(session: &Session, d: &Diagnostic, fix: &Fix, first: bool) -> Option<CodeAction> {
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for edit in &fix.edits {
