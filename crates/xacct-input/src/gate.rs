@@ -163,16 +163,22 @@ impl Gate {
     /// below a canonical root, through folders that are no links, and that is no link itself.
     /// It must still lie in a root, and is opened without following a link (so one put in its
     /// place since is refused); this saves resolving every path again, component by component.
+    /// Without a canonical path (the walk did not know one), this is [`Gate::read`].
     pub fn read_resolved(
         &self,
         path: &Path,
-        canonical: &Path,
+        canonical: Option<&Path>,
         limit: u64,
     ) -> Result<Vec<u8>, ReadError> {
-        if canonical.is_absolute() && self.roots.iter().any(|r| canonical.starts_with(r)) {
-            return read_regular(canonical, limit);
+        match canonical {
+            Some(canonical)
+                if canonical.is_absolute()
+                    && self.roots.iter().any(|r| canonical.starts_with(r)) =>
+            {
+                read_regular(canonical, limit)
+            }
+            _ => self.read(path, limit),
         }
-        self.read(path, limit)
     }
 }
 

@@ -286,10 +286,7 @@ pub fn read_and_load(
 ) -> (SourceFile, Input) {
     let view = options.file(path);
     let limit = view.limits().file_size;
-    let read = match canonical {
-        Some(canonical) => gate.read_resolved(path, canonical, limit),
-        None => gate.read(path, limit),
-    };
+    let read = gate.read_resolved(path, canonical, limit);
     match read {
         Ok(bytes) => {
             let (source, decode_issue) = decode(path, bytes);

@@ -109,10 +109,7 @@ fn read_again(
     options: &LintOptions,
 ) -> Option<SourceFile> {
     let limit = options.input.limits(path).file_size;
-    let bytes = match &reread.canonical {
-        Some(canonical) => gate.read_resolved(path, canonical, limit),
-        None => gate.read(path, limit),
-    };
+    let bytes = gate.read_resolved(path, reread.canonical.as_deref(), limit);
     let source = bytes.ok().map(|bytes| xacct_input::decode(path, bytes).0);
     match source {
         Some(source) if digest(source.text()) == reread.digest => Some(source),

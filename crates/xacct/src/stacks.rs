@@ -164,10 +164,7 @@ fn link_templates(
             || xacct_input::Limits::default().file_size,
             |s| s.limits.file_size,
         );
-        let read = match &candidate.canonical {
-            Some(canonical) => gate.read_resolved(&candidate.path, canonical, limit),
-            None => gate.read(&candidate.path, limit),
-        };
+        let read = gate.read_resolved(&candidate.path, candidate.canonical.as_deref(), limit);
         // A file that cannot be read is read again by the lint, which reports why.
         candidate.bytes = read.ok();
     });
