@@ -33,6 +33,18 @@ use xacct_rules::engine::{check_file, LoadedFile};
 use xacct_rules::LintOptions;
 use xacct_syntax::{FileId, SourceFile};
 
+/// Every `*.json` file below `dir`, in a sorted walk as xacct's discovery makes: what the floor
+/// (`bin/floor.rs`) reads and parses, and what `bench_org` counts as the input.
+pub fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json"))
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
 /// The per-file phase of `xacct lint DIR` over files already in memory: each file's bytes
 /// copied once (as `std::fs::read` hands them over), decoded and loaded (its pipeline rules
 /// included), found by walking (not named), numbered in order. Gives the sources, which the

@@ -176,21 +176,13 @@ fn run_size(
     Ok(out)
 }
 
+/// The bytes the floor reads: every JSON file of the corpus.
 fn input_bytes(dir: &Path) -> u64 {
-    walk_json(dir)
+    xacct_bench::json_files(dir)
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum()
-}
-
-fn walk_json(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json"))
-        .map(walkdir::DirEntry::into_path)
-        .collect()
 }
 
 fn main() -> ExitCode {

@@ -41,14 +41,7 @@ fn main() -> ExitCode {
         .num_threads(threads)
         .build()
         .expect("a thread pool");
-    // A sorted walk, as xacct's discovery does.
-    let paths: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
+    let paths = xacct_bench::json_files(&dir);
     let values: Vec<serde_json::Value> = pool.install(|| {
         paths
             .par_iter()
