@@ -400,7 +400,7 @@ fn lint_into(
         })
         .flat_map(|d| std::iter::once(d.file).chain(d.labels.iter().map(|l| l.file)))
         .collect();
-    let files: Vec<LintedFile> = sources
+    let mut files: Vec<LintedFile> = sources
         .into_iter()
         .zip(reports)
         .enumerate()
@@ -420,7 +420,6 @@ fn lint_into(
             }
         })
         .collect();
-    let mut files = files;
     files
         .par_iter_mut()
         .zip(rereads.par_iter())
