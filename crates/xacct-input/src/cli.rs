@@ -283,6 +283,18 @@ pub fn load_policy_file(
         );
     } else if let Some(policy) = root.get("Policy").filter(|p| is_organization_policy(p)) {
         load_organization_policy(r, policy);
+    } else if let Some(bus) = root.get("Policy").and_then(|_| event_bus_arn(root)) {
+        // `aws events describe-event-bus`: the bus's resource policy, JSON in a string.
+        const DESCRIBE_BUS: &str = "aws events describe-event-bus";
+        let name = r.string(root, "Name", DESCRIBE_BUS).map(|n| n.value);
+        r.policy(
+            root,
+            "Policy",
+            DESCRIBE_BUS,
+            Some(PolicyKind::EventBus),
+            Some(Subject::EventBus(bus)),
+            name,
+        );
     } else if root.get("Policy").is_some() {
         // `aws s3api get-bucket-policy` or `aws kms get-key-policy` (which names the policy).
         const GET_POLICY: &str = "aws s3api get-bucket-policy";
@@ -313,6 +325,15 @@ pub fn load_policy_file(
         }
     }
     reader.file
+}
+
+/// The ARN of the event bus `aws events describe-event-bus` describes: its `Arn`, when that is
+/// an event bus ARN (a bucket or key policy output has no `Arn`).
+fn event_bus_arn(root: &Node) -> Option<String> {
+    let arn = root.get("Arn")?.as_str()?;
+    let parsed = Arn::parse(arn).ok()?;
+    (parsed.service == "events" && parsed.resource.starts_with("event-bus/"))
+        .then(|| arn.to_string())
 }
 
 /// True for `aws organizations describe-policy` output's `Policy`: an object with the policy's

@@ -55,6 +55,8 @@ pub enum DocumentKind {
     BuildProjects,
     /// A bucket's region (`aws s3api get-bucket-location`).
     BucketLocation,
+    /// The targets of an EventBridge rule (`aws events list-targets-by-rule`).
+    EventTargets,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
     /// groups, launch templates or configurations, instance profiles.
     Compute,
@@ -88,6 +90,8 @@ impl DocumentKind {
             DocumentKind::BuildProjects
         } else if root.as_object().is_some_and(|m| m.len() == 1) && has("LocationConstraint") {
             DocumentKind::BucketLocation
+        } else if crate::events::is_targets(root) {
+            DocumentKind::EventTargets
         } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
             || crate::compute::is_bare_deployment_group(root)
         {

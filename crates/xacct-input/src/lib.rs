@@ -16,6 +16,7 @@ pub mod cli;
 pub mod codebuild;
 pub mod compute;
 pub mod detect;
+pub mod events;
 pub mod gate;
 pub mod grants;
 mod insertion;
@@ -189,6 +190,8 @@ pub struct Documents {
     pub projects: Vec<xacct_model::workspace::BuildProject>,
     /// The regions of buckets: (bucket when the input names it, region).
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
+    /// EventBridge rules and their targets.
+    pub event_rules: Vec<xacct_model::events::EventRule>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Where a suppression could be added (a fix that needs review).
@@ -422,6 +425,11 @@ fn load_as(
             let (projects, issues) = codebuild::load(root);
             input.issues.extend(issues);
             input.documents.projects = projects;
+        }
+        DocumentKind::EventTargets => {
+            let (rule, issues) = events::load(root);
+            input.issues.extend(issues);
+            input.documents.event_rules.extend(rule);
         }
         DocumentKind::Template => {
             cfn::load(file, root, text, path, view, &mut input);

@@ -25,6 +25,9 @@ pub enum PolicyKind {
     /// The grants of a KMS key (`aws kms list-grants`), each a statement that allows its
     /// grantee the grant's operations under its constraints.
     Grant,
+    /// An EventBridge event bus's resource policy: who may put events on it from other
+    /// accounts (`aws events describe-event-bus`, `AWS::Events::EventBusPolicy`).
+    EventBus,
 }
 
 impl PolicyKind {
@@ -38,6 +41,7 @@ impl PolicyKind {
             PolicyKind::ServiceControl => "service control policy",
             PolicyKind::ResourceControl => "resource control policy",
             PolicyKind::Grant => "KMS grant",
+            PolicyKind::EventBus => "event bus policy",
         }
     }
 
@@ -67,6 +71,8 @@ pub enum Subject {
     ManagedPolicy(Spanned<String>),
     /// The roots, OUs and accounts an SCP or RCP is attached to (a template's `TargetIds`).
     Targets(Vec<Spanned<String>>),
+    /// An EventBridge event bus, by ARN.
+    EventBus(String),
 }
 
 /// A role's permissions boundary, as a file names it (`get-role` `PermissionsBoundary`, a

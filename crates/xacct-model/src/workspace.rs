@@ -43,6 +43,8 @@ pub enum Governs {
     ManagedPolicy(String),
     /// The grants of the key with this ARN.
     KeyGrants(String),
+    /// The resource policy of the EventBridge event bus with this ARN.
+    EventBus(String),
     /// An SCP or RCP attached to these accounts, each with the root, OU or account ID it is
     /// attached at when known (the level it takes in the organization).
     Organization(Vec<(AccountId, Option<String>)>),
@@ -171,6 +173,8 @@ pub struct Workspace {
     pub projects: Vec<BuildProjectUnit>,
     /// The regions buckets are in.
     pub bucket_regions: Vec<BucketRegionUnit>,
+    /// EventBridge rules (source triggers) and their targets.
+    pub event_rules: Vec<crate::events::EventRuleUnit>,
     index: HashMap<Governs, Vec<usize>>,
     /// The SCPs (`true`) and RCPs (`false`) of each account, with their levels.
     organization: OrganizationIndex,
@@ -230,6 +234,7 @@ impl Workspace {
             boundaries: Vec::new(),
             projects: Vec::new(),
             bucket_regions: Vec::new(),
+            event_rules: Vec::new(),
             index,
             organization,
             boundary_of: HashMap::new(),
@@ -247,6 +252,12 @@ impl Workspace {
     /// Adds the regions the run's inputs say its buckets are in.
     pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
         self.bucket_regions = regions;
+        self
+    }
+
+    /// Adds the EventBridge rules of the run.
+    pub fn with_event_rules(mut self, rules: Vec<crate::events::EventRuleUnit>) -> Workspace {
+        self.event_rules = rules;
         self
     }
 
@@ -416,6 +427,7 @@ pub fn resolve_governs(
         }
         (Some(Subject::Bucket(bucket)), _) => Some(Governs::Bucket(bucket.clone())),
         (Some(Subject::Key(key)), _) => Some(Governs::Key(key.clone())),
+        (Some(Subject::EventBus(arn)), _) => Some(Governs::EventBus(arn.clone())),
         _ => None,
     };
     if from_file.is_some() {

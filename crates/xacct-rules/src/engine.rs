@@ -170,6 +170,7 @@ pub fn check_all(
     let mut compute = xacct_model::compute::Compute::default();
     let mut boundaries = Vec::new();
     let mut projects = Vec::new();
+    let mut event_rules = Vec::new();
     let mut bucket_regions = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
@@ -234,6 +235,15 @@ pub fn check_all(
                 project,
             }
         }));
+        // A rule whose input does not say its account (`list-targets-by-rule` output) is in
+        // the file's.
+        event_rules.extend(documents.event_rules.into_iter().map(|mut rule| {
+            rule.account = rule.account.or(account);
+            xacct_model::events::EventRuleUnit {
+                file: loaded.file,
+                rule,
+            }
+        }));
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
         suppression_slots.extend(
             documents
@@ -257,6 +267,7 @@ pub fn check_all(
         .with_boundaries(boundaries)
         .with_compute(compute)
         .with_projects(projects)
+        .with_event_rules(event_rules)
         .with_bucket_regions(bucket_regions);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {

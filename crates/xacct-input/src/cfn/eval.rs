@@ -641,6 +641,10 @@ impl<'a, 't> Template<'a, 't> {
                 let name = property("BucketName").unwrap_or_else(|| self.physical_id(id));
                 format!("arn:{partition}:s3:::{name}")
             }
+            ("AWS::Events::EventBus", "Arn") => match property("Name") {
+                Some(name) => format!("arn:{partition}:events:{region}:{account}:event-bus/{name}"),
+                None => fallback(),
+            },
             ("AWS::CodeBuild::Project", "Arn") => {
                 let name = property("Name").unwrap_or_else(|| self.physical_id(id));
                 format!("arn:{partition}:codebuild:{region}:{account}:project/{name}")

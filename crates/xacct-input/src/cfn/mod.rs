@@ -9,6 +9,7 @@
 mod compute;
 pub mod dependencies;
 pub mod eval;
+mod events;
 mod macros;
 pub mod stacks;
 
@@ -77,6 +78,8 @@ pub struct TemplateContents {
     pub buckets: Vec<(String, Span)>,
     /// Deployment groups and what they deploy to.
     pub compute: xacct_model::compute::Compute,
+    /// EventBridge rules; account and region are the stack's.
+    pub event_rules: Vec<xacct_model::events::EventRule>,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
@@ -185,6 +188,14 @@ pub fn load(
             project.account = facts.account;
             project.region = stack_region.clone();
             project
+        }));
+    input
+        .documents
+        .event_rules
+        .extend(contents.event_rules.into_iter().map(|mut rule| {
+            rule.account = facts.account;
+            rule.region = stack_region.clone();
+            rule
         }));
     input
         .documents
@@ -473,6 +484,13 @@ pub fn load_template(
                             encryption_key,
                         });
                 }
+            }
+            "AWS::Events::Rule" => events::rule(&template, &id_spanned, properties, &mut contents),
+            "AWS::Events::EventBusPolicy" => {
+                events::bus_policy(&template, &id_spanned, properties, &mut contents);
+            }
+            "AWS::Events::EventBus" => {
+                events::bus(&template, &id_spanned, properties, &mut contents);
             }
             "AWS::S3::Bucket" => {
                 if let Some(name) = template.eval_text(&ref_node(id, *id_span)) {

@@ -321,6 +321,7 @@ fn policies_name_their_subjects() {
                     let ids: Vec<&str> = targets.iter().map(|t| t.value.as_str()).collect();
                     format!("targets {}", ids.join(","))
                 }
+                Subject::EventBus(arn) => format!("bus {arn}"),
             };
             (p.kind.unwrap(), subject, p.name.clone())
         })
@@ -622,4 +623,93 @@ Parameters:
         })
         .collect();
     assert_eq!(managed, [boundary.policy.value.as_str()]);
+}
+
+#[test]
+fn event_rules_and_bus_policies() {
+    let text = r#"
+Resources:
+  ToBus:
+    Type: AWS::Events::Rule
+    Properties:
+      Targets:
+        - Id: bus
+          Arn: arn:aws:events:us-east-2:222222222222:event-bus/default
+          RoleArn: !GetAtt Role.Arn
+        - Id: unknown
+          Arn: !GetAtt Elsewhere.Arn
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ToBus
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: events.amazonaws.com}, Action: sts:AssumeRole}]}
+  New:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: New
+      Statement: {Effect: Allow, Principal: {AWS: "333333333333"}, Action: events:PutEvents, Resource: "*"}
+  Old:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      EventBusName: orders
+      StatementId: Old
+      Action: events:PutEvents
+      Principal: "*"
+      Condition: {Type: StringEquals, Key: aws:PrincipalOrgID, Value: o-abc}
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: audit
+      Policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "333333333333"}, Action: events:PutEvents, Resource: "*"}]}
+"#;
+    let doc = xacct_syntax::yaml::parse(text).unwrap();
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
+    assert!(contents.issues.is_empty(), "{:?}", contents.issues);
+    let [rule] = contents.event_rules.as_slice() else {
+        panic!("{:?}", contents.event_rules);
+    };
+    assert_eq!(rule.name.as_ref().map(|n| n.value.as_str()), Some("ToBus"));
+    assert_eq!(rule.targets.len(), 2);
+    assert_eq!(
+        rule.targets[0].role.as_ref().map(|r| r.value.as_str()),
+        Some("arn:aws:iam::111111111111:role/ToBus")
+    );
+    // A target the template cannot say stays an unknown account.
+    assert_eq!(rule.targets[1].bus_account(), None);
+    let buses: Vec<(String, usize)> = contents
+        .policies
+        .iter()
+        .filter(|p| p.kind == Some(PolicyKind::EventBus))
+        .map(|p| match &p.subject {
+            Some(Subject::EventBus(arn)) => (arn.clone(), p.document.statements.len()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        buses,
+        [
+            (
+                "arn:aws:events:us-east-2:111111111111:event-bus/default".to_string(),
+                1
+            ),
+            (
+                "arn:aws:events:us-east-2:111111111111:event-bus/orders".to_string(),
+                1
+            ),
+            (
+                "arn:aws:events:us-east-2:111111111111:event-bus/audit".to_string(),
+                1
+            ),
+        ]
+    );
+    // The older form becomes the statement EventBridge makes of it.
+    let old = &contents
+        .policies
+        .iter()
+        .find(|p| p.name.as_deref() == Some("Old"))
+        .unwrap()
+        .document;
+    let statement = &old.statements[0];
+    assert_eq!(statement.conditions.len(), 1);
+    assert!(statement.principal.is_some() && statement.resource.is_some());
 }

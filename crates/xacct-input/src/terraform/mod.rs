@@ -289,6 +289,10 @@ pub fn add_documents(
         .documents
         .projects
         .extend(contents.projects.iter().cloned());
+    input
+        .documents
+        .event_rules
+        .extend(contents.event_rules.iter().cloned());
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub struct Contents {
     pub ownership: Vec<(Option<String>, Spanned<String>)>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// EventBridge rules, one an `aws_cloudwatch_event_target`.
+    pub event_rules: Vec<xacct_model::events::EventRule>,
     /// Deployment targets: groups, instances, Auto Scaling groups, launch templates and
     /// configurations, instance profiles.
     pub compute: Compute,
@@ -694,6 +696,8 @@ pub const EMITTING: &[&str] = &[
     "aws_s3_bucket_ownership_controls",
     "aws_kms_key",
     "aws_codebuild_project",
+    "aws_cloudwatch_event_target",
+    "aws_cloudwatch_event_bus_policy",
     "aws_codedeploy_app",
     "aws_codedeploy_deployment_group",
     "aws_instance",
@@ -827,6 +831,54 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                 region: r.provider.region.clone(),
                 encryption_key,
             });
+        }
+        "aws_cloudwatch_event_target" => {
+            // A target of a rule: the rule is named by `rule`, in the provider's account and
+            // region. A value known only once applied is unknown (the target left out, or no
+            // role).
+            let spanned = |key: &str| {
+                let (_, value) = entry(values, key)?;
+                let text = value.text()?.into_owned();
+                let span = if value.at.file == file { value.at.span } else { r.at.span };
+                Some(Spanned::new(text, span))
+            };
+            let Some(arn) = spanned("arn") else {
+                return;
+            };
+            out.of(file).event_rules.push(xacct_model::events::EventRule {
+                name: spanned("rule"),
+                span: r.at.span,
+                account: r.provider.account,
+                region: r.provider.region.clone(),
+                targets: vec![xacct_model::events::EventTarget {
+                    arn,
+                    role: spanned("role_arn"),
+                }],
+            });
+        }
+        "aws_cloudwatch_event_bus_policy" => {
+            let Some((_, policy)) = entry(values, "policy") else {
+                return;
+            };
+            let name = match entry(values, "event_bus_name") {
+                Some((_, name)) => match name.text() {
+                    Some(text) => text.into_owned(),
+                    None => return,
+                },
+                None => "default".to_string(),
+            };
+            // The bus is the provider's account's and region's, unless named by ARN.
+            let bus = match (&r.provider.account, &r.provider.region) {
+                _ if name.starts_with("arn:") => name,
+                (Some(account), Some(region)) => xacct_model::events::bus_arn(
+                    &name,
+                    partition(Some(region)),
+                    region,
+                    &account.to_string(),
+                ),
+                _ => return,
+            };
+            out.policy(files, policy, PolicyKind::EventBus, |_| Subject::EventBus(bus.clone()), Some(r.address.clone()), &what);
         }
         "aws_s3_bucket_ownership_controls" => {
             let bucket = entry(values, "bucket").and_then(|(_, b)| b.text().map(|t| t.into_owned()));

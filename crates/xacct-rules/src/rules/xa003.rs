@@ -40,10 +40,12 @@ pub fn unbound_policy(
             ("key", "\"arn:aws:kms:REGION:ACCOUNT:key/KEY-ID\"")
         }
         Some(PolicyKind::Bucket) => ("bucket", "\"BUCKET-NAME\""),
+        // An event bus policy is read with its bus's ARN (`describe-event-bus`, a template):
+        // never unbound; the role example stands for a file xacct cannot place at all.
         Some(PolicyKind::ServiceControl | PolicyKind::ResourceControl) => {
             ("accounts", "[\"ACCOUNT\"]")
         }
-        Some(PolicyKind::Trust | PolicyKind::Identity) | None => {
+        Some(PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus) | None => {
             ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\"")
         }
     };

@@ -28,12 +28,14 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             Some(PolicyKind::Bucket) => "this statement of a bucket policy has no `Principal`: S3 refuses the policy (\"Missing required field Principal\")",
             Some(PolicyKind::Key) => "this statement of a key policy has no `Principal`: KMS refuses the policy (each statement of a key policy must name one or more principals)",
             // An identity policy names no principal: the role is the principal. An SCP names
-            // none either; RCPs and grants are Organizations' and KMS's own documents.
+            // none either; RCPs and grants are Organizations' and KMS's own documents, an event
+            // bus policy EventBridge's.
             Some(
                 PolicyKind::Identity
                 | PolicyKind::ServiceControl
                 | PolicyKind::ResourceControl
-                | PolicyKind::Grant,
+                | PolicyKind::Grant
+                | PolicyKind::EventBus,
             )
             | None => continue,
         };
