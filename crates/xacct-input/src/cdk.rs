@@ -43,11 +43,24 @@ pub fn is_manifest(root: &Node<'_>) -> bool {
 /// Reads a manifest whose folder is `dir`.
 pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
     let mut assembly = Assembly::default();
-    for artifact in root
+    let artifacts = root
         .get("artifacts")
         .and_then(Node::as_object)
-        .unwrap_or_default()
-    {
+        .unwrap_or_default();
+    // Each stack's name by artifact ID, for the `dependencies` of the others (`cdk deploy`
+    // deploys a stack's dependencies first).
+    let mut names: HashMap<&str, String> = HashMap::new();
+    for artifact in artifacts {
+        let node = &artifact.value;
+        let properties = node.get("properties");
+        let property = |key: &str| properties.and_then(|p| p.get(key)).and_then(Node::as_str);
+        if node.get("type").and_then(Node::as_str) == Some("aws:cloudformation:stack") {
+            if let Some(name) = stack_name(node, property("stackName"), &artifact.key) {
+                names.insert(&artifact.key, name);
+            }
+        }
+    }
+    for artifact in artifacts {
         let node = &artifact.value;
         let properties = node.get("properties");
         let property = |key: &str| properties.and_then(|p| p.get(key)).and_then(Node::as_str);
@@ -61,16 +74,21 @@ pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
                     .and_then(Node::as_str)
                     .map(environment)
                     .unwrap_or_default();
+                let after = node
+                    .get("dependencies")
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|d| names.get(d.as_str()?).cloned())
+                    .collect();
                 assembly.stacks.push(AssemblyStack {
                     template: dir.join(template),
                     facts: StackFacts {
                         account,
                         region,
-                        name: property("stackName")
-                            .or_else(|| node.get("displayName").and_then(Node::as_str))
-                            .map(|n| n.trim_start_matches("Stage/").to_string())
-                            .or_else(|| Some(artifact.key.to_string())),
+                        name: stack_name(node, property("stackName"), &artifact.key),
                         parameters: Default::default(),
+                        after,
                         ..StackFacts::default()
                     },
                 });
@@ -84,6 +102,15 @@ pub fn read_manifest(dir: &Path, root: &Node<'_>) -> Assembly {
         }
     }
     assembly
+}
+
+/// A stack's name: its `stackName`, else its display name (without a CDK Pipelines stage's
+/// prefix), else its artifact ID.
+fn stack_name(node: &Node<'_>, stack_name: Option<&str>, artifact: &str) -> Option<String> {
+    stack_name
+        .or_else(|| node.get("displayName").and_then(Node::as_str))
+        .map(|n| n.trim_start_matches("Stage/").to_string())
+        .or_else(|| Some(artifact.to_string()))
 }
 
 /// What [`read_assemblies`] found.

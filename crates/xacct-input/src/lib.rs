@@ -192,6 +192,18 @@ pub struct Documents {
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// EventBridge rules and their targets.
     pub event_rules: Vec<xacct_model::events::EventRule>,
+    /// True when the file is a CloudFormation template (one stack): its policies and roles do
+    /// not exist before it is deployed. Not for Terraform: `terraform apply` orders what one
+    /// configuration creates by its references, and which files make one configuration is
+    /// not kept here.
+    pub deployed: bool,
+    /// The roles the file creates when deployed: their ARNs, spanned at their definitions.
+    pub declared_roles: Vec<Spanned<String>>,
+    /// The name of the stack the file is deployed as, when known.
+    pub stack_name: Option<String>,
+    /// The stacks (by name) known to be deployed before this one (a CDK manifest's
+    /// `dependencies`).
+    pub deployed_after: Vec<String>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Where a suppression could be added (a fix that needs review).

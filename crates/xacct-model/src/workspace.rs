@@ -131,6 +131,70 @@ pub struct BoundaryUnit {
     pub boundary: BoundaryRef,
 }
 
+/// What the run's templates and configurations (files that are deployed) create, for the
+/// order they must be deployed in: a policy naming a role of another account fails until that
+/// role exists.
+#[derive(Debug, Default)]
+pub struct Declarations {
+    /// The files that are deployed (a CloudFormation template, a Terraform configuration).
+    files: std::collections::HashSet<FileId>,
+    /// The roles they create: (file, ARN spanned at the definition).
+    roles: Vec<(FileId, crate::pipeline::Spanned<String>)>,
+    /// The first definition of each role, by [`role_key`].
+    by_role: HashMap<String, usize>,
+    /// Each deployed file's stack name, when known.
+    names: HashMap<FileId, String>,
+    /// The stacks (by name) each deployed file is known to be deployed after.
+    after: HashMap<FileId, Vec<String>>,
+}
+
+impl Declarations {
+    /// Adds a deployed file, the roles it creates, its stack's name and the stacks it is
+    /// deployed after, where known.
+    pub fn add(
+        &mut self,
+        file: FileId,
+        roles: Vec<crate::pipeline::Spanned<String>>,
+        name: Option<String>,
+        after: Vec<String>,
+    ) {
+        self.files.insert(file);
+        if let Some(name) = name {
+            self.names.insert(file, name);
+        }
+        if !after.is_empty() {
+            self.after.insert(file, after);
+        }
+        for arn in roles {
+            self.by_role
+                .entry(role_key(&arn.value))
+                .or_insert(self.roles.len());
+            self.roles.push((file, arn));
+        }
+    }
+
+    /// True when the inputs say `later` is deployed after `first` (a CDK manifest's
+    /// `dependencies`).
+    pub fn deployed_after(&self, later: FileId, first: FileId) -> bool {
+        let (Some(name), Some(after)) = (self.names.get(&first), self.after.get(&later)) else {
+            return false;
+        };
+        after.contains(name)
+    }
+
+    /// True when `file` is deployed (a template or configuration).
+    pub fn is_deployed(&self, file: FileId) -> bool {
+        self.files.contains(&file)
+    }
+
+    /// Where a role is created, when a deployed file of the run creates it: the file and its
+    /// ARN spanned at the definition.
+    pub fn role(&self, arn: &str) -> Option<(FileId, &crate::pipeline::Spanned<String>)> {
+        let (file, arn) = self.roles.get(*self.by_role.get(&role_key(arn))?)?;
+        Some((*file, arn))
+    }
+}
+
 /// A policy of the workspace.
 #[derive(Debug)]
 pub struct PolicyUnit {
@@ -175,6 +239,9 @@ pub struct Workspace {
     pub bucket_regions: Vec<BucketRegionUnit>,
     /// EventBridge rules (source triggers) and their targets.
     pub event_rules: Vec<crate::events::EventRuleUnit>,
+    /// What templates and configurations create: the files that are deployed, and the roles
+    /// they create.
+    pub declarations: Declarations,
     index: HashMap<Governs, Vec<usize>>,
     /// The SCPs (`true`) and RCPs (`false`) of each account, with their levels.
     organization: OrganizationIndex,
@@ -235,6 +302,7 @@ impl Workspace {
             projects: Vec::new(),
             bucket_regions: Vec::new(),
             event_rules: Vec::new(),
+            declarations: Declarations::default(),
             index,
             organization,
             boundary_of: HashMap::new(),
@@ -252,6 +320,12 @@ impl Workspace {
     /// Adds the regions the run's inputs say its buckets are in.
     pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
         self.bucket_regions = regions;
+        self
+    }
+
+    /// Adds what the run's templates and configurations create.
+    pub fn with_declarations(mut self, declarations: Declarations) -> Workspace {
+        self.declarations = declarations;
         self
     }
 

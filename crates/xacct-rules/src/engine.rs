@@ -171,6 +171,7 @@ pub fn check_all(
     let mut boundaries = Vec::new();
     let mut projects = Vec::new();
     let mut event_rules = Vec::new();
+    let mut declarations = xacct_model::workspace::Declarations::default();
     let mut bucket_regions = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
@@ -235,6 +236,14 @@ pub fn check_all(
                 project,
             }
         }));
+        if documents.deployed {
+            declarations.add(
+                loaded.file,
+                documents.declared_roles,
+                documents.stack_name,
+                documents.deployed_after,
+            );
+        }
         // A rule whose input does not say its account (`list-targets-by-rule` output) is in
         // the file's.
         event_rules.extend(documents.event_rules.into_iter().map(|mut rule| {
@@ -268,6 +277,7 @@ pub fn check_all(
         .with_compute(compute)
         .with_projects(projects)
         .with_event_rules(event_rules)
+        .with_declarations(declarations)
         .with_bucket_regions(bucket_regions);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {

@@ -117,6 +117,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa512::RULE,
     &rules::xa513::RULE,
     &rules::xa514::RULE,
+    &rules::xa515::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,

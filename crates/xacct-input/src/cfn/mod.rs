@@ -50,6 +50,9 @@ pub struct StackFacts {
     /// What the stacks this template nests (`AWS::CloudFormation::Stack` with a local
     /// `TemplateURL`) output, by `Logical.Outputs.Name`, for `Fn::GetAtt`.
     pub nested_outputs: BTreeMap<String, String>,
+    /// The stacks (by name) deployed before this one: a CDK manifest's `dependencies`, which
+    /// `cdk deploy` deploys first.
+    pub after: Vec<String>,
 }
 
 /// A pipeline declared in a template.
@@ -80,6 +83,8 @@ pub struct TemplateContents {
     pub compute: xacct_model::compute::Compute,
     /// EventBridge rules; account and region are the stack's.
     pub event_rules: Vec<xacct_model::events::EventRule>,
+    /// The roles the template creates: ARN, spanned at the logical ID.
+    pub roles: Vec<Spanned<String>>,
     /// Suppressions.
     pub suppressions: Vec<Suppression>,
     /// `Fn::If` branches checked on a condition that cannot be decided: (branch span,
@@ -189,6 +194,10 @@ pub fn load(
             project.region = stack_region.clone();
             project
         }));
+    input.documents.deployed = true;
+    input.documents.declared_roles.extend(contents.roles);
+    input.documents.stack_name = facts.name.clone();
+    input.documents.deployed_after = facts.after.clone();
     input
         .documents
         .event_rules
@@ -1000,6 +1009,7 @@ fn role(
     contents: &mut TemplateContents,
 ) {
     let arn = Spanned::new(template.get_att(&id.value, "Arn"), id.span);
+    contents.roles.push(arn.clone());
     if let Some(boundary) = properties.get("PermissionsBoundary") {
         if let Some(policy) = template.eval_text(boundary) {
             contents.boundaries.push(BoundaryRef {

@@ -81,6 +81,7 @@ pub mod xa511;
 pub mod xa512;
 pub mod xa513;
 pub mod xa514;
+pub mod xa515;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
