@@ -625,3 +625,63 @@ resource "aws_codedeploy_deployment_group" "h" {
     assert!(groups[0].deploys_to_instances());
     assert!(!groups[1].deploys_to_instances());
 }
+
+#[test]
+fn event_targets_and_bus_policies_are_placed_in_their_providers_account() {
+    let prod = r#"
+data "aws_region" "current" {}
+variable "tools_role" {}
+resource "aws_iam_role" "to_bus" {
+  name               = "ToBus"
+  assume_role_policy = "{}"
+}
+resource "aws_cloudwatch_event_target" "bus" {
+  rule     = "changes"
+  arn      = "arn:aws:events:${data.aws_region.current.name}:111111111111:event-bus/default"
+  role_arn = aws_iam_role.to_bus.arn
+}
+"#;
+    let tools = r#"
+output "role_arn" { value = "x" }
+resource "aws_cloudwatch_event_bus_policy" "allow" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "222222222222" }, Action = "events:PutEvents", Resource = "*" }]
+  })
+}
+"#;
+    let linked = run(&[
+        ("main.tf", PROVIDERS),
+        ("prod/main.tf", prod),
+        ("tools/main.tf", tools),
+    ]);
+    let rules = &contents(&linked, "prod/main.tf").event_rules;
+    let [rule] = rules.as_slice() else {
+        panic!("{rules:?}");
+    };
+    assert_eq!(
+        rule.name.as_ref().map(|n| n.value.as_str()),
+        Some("changes")
+    );
+    assert_eq!(rule.account, xacct_model::AccountId::parse("222222222222"));
+    assert_eq!(
+        rule.targets[0].bus_account(),
+        xacct_model::AccountId::parse("111111111111")
+    );
+    assert_eq!(
+        rule.targets[0].role_account(),
+        xacct_model::AccountId::parse("222222222222")
+    );
+    let buses: Vec<_> = contents(&linked, "tools/main.tf")
+        .policies
+        .iter()
+        .filter(|p| p.kind == Some(PolicyKind::EventBus))
+        .map(|p| p.subject.clone())
+        .collect();
+    assert_eq!(
+        buses,
+        [Some(Subject::EventBus(
+            "arn:aws:events:us-east-2:111111111111:event-bus/default".to_string()
+        ))]
+    );
+}
