@@ -162,6 +162,35 @@ pub fn check_all(
     options: &LintOptions,
     draw: bool,
 ) -> Checked {
+    check_all_from(files, bindings, options, GraphFrom::Fresh { draw })
+}
+
+/// Where phase 2 takes the trust graph from.
+pub enum GraphFrom<'p> {
+    /// Every question asked; with `draw`, the nodes and edges built too.
+    Fresh {
+        /// Build the nodes and edges as well as the checks.
+        draw: bool,
+    },
+    /// The last run's graph, the pipelines that the files changed since may move asked again
+    /// (the language server, after an edit).
+    Update {
+        /// The last run's graph.
+        previous: &'p TrustGraph,
+        /// What each changed file held in the last run's workspace.
+        before: &'p [xacct_graph::Footprint],
+        /// Whether the last run's workspace had bounds (SCPs, RCPs, boundaries, grants).
+        bounds_before: bool,
+    },
+}
+
+/// Phase 2, the graph taken as `from` says.
+pub fn check_all_from(
+    files: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    from: GraphFrom<'_>,
+) -> Checked {
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut slot: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
     let mut pipelines = Vec::new();
@@ -259,12 +288,15 @@ pub fn check_all(
         .with_projects(projects)
         .with_bucket_regions(bucket_regions);
     // Without policies every question is unanswerable: skip the graph (and its cost).
-    let graph = if draw {
-        TrustGraph::build(&workspace)
-    } else if workspace.has_policies() {
-        TrustGraph::build_checks(&workspace)
-    } else {
-        TrustGraph::empty()
+    let graph = match from {
+        GraphFrom::Fresh { draw: true } => TrustGraph::build(&workspace),
+        _ if !workspace.has_policies() => TrustGraph::empty(),
+        GraphFrom::Fresh { draw: false } => TrustGraph::build_checks(&workspace),
+        GraphFrom::Update {
+            previous,
+            before,
+            bounds_before,
+        } => TrustGraph::update_checks(&workspace, previous, before, bounds_before),
     };
     let cx = WorkspaceContext {
         workspace: &workspace,
