@@ -288,6 +288,7 @@ fn workspace_failed(
         reports,
         workspace: Workspace::default(),
         graph: TrustGraph::empty(),
+        sides: Vec::new(),
     }
 }
 
@@ -389,6 +390,7 @@ fn lint_into(
         reports,
         workspace,
         graph,
+        ..
     } = check_loaded(loaded, bindings, options, GraphFrom::Fresh { draw });
     // Only files with findings or labels are rendered.
     let shown: std::collections::HashSet<FileId> = reports

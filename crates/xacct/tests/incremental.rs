@@ -66,15 +66,23 @@ fn edits(text: &str, other: &str) -> Vec<(&'static str, String)> {
     edits
 }
 
-/// Edits each file of `root` and compares the updated session with a fresh one; returns how
-/// many updates asked again fewer pipelines than the workspace holds (the incremental path).
-fn compare(root: &Path) -> usize {
+/// How many updates took each shortcut.
+#[derive(Default)]
+struct Paths {
+    /// Asked again fewer pipelines than the workspace holds.
+    partial: usize,
+    /// Swapped the changed file into the last workspace.
+    swapped: usize,
+}
+
+/// Edits each file of `root` and compares the updated session with a fresh one, counting
+/// the updates that took a shortcut.
+fn compare(root: &Path, paths: &mut Paths) {
     let root = xacct::paths::absolute(root);
     let mut session = Session::load(vec![root.clone()], HashMap::new())
         .unwrap_or_else(|_| panic!("{} loads", root.display()));
     let clean = findings(&session);
     let files = files(&root);
-    let mut partial = 0;
     for (i, path) in files.iter().enumerate() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
@@ -89,7 +97,10 @@ fn compare(root: &Path) -> usize {
             }
             session.flush();
             if session.last_asked < session.workspace.pipelines.len() {
-                partial += 1;
+                paths.partial += 1;
+            }
+            if session.last_swapped {
+                paths.swapped += 1;
             }
             let fresh = Session::load(
                 vec![root.clone()],
@@ -113,7 +124,6 @@ fn compare(root: &Path) -> usize {
             );
         }
     }
-    partial
 }
 
 #[test]
@@ -130,13 +140,15 @@ fn updates_equal_fresh_runs_on_every_setup() {
         roots.extend(more);
     }
     roots.push(repo().join("testdata/examples"));
-    let mut partial = 0;
+    let mut paths = Paths::default();
     for root in &roots {
-        partial += compare(root);
+        compare(root, &mut paths);
     }
-    // The comparison means something only if updates took the incremental path.
+    // The comparison means something only if updates took the shortcuts.
     assert!(
-        partial >= 20,
-        "only {partial} updates asked again fewer pipelines than the workspace holds"
+        paths.partial >= 20 && paths.swapped >= 20,
+        "only {} updates asked again fewer pipelines than the workspace holds, {} swapped files in",
+        paths.partial,
+        paths.swapped
     );
 }
