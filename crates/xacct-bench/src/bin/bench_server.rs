@@ -181,7 +181,7 @@ fn measure(args: &Args, dir: &Path, policy: &Path, text: &str) -> Result<(), Str
         change.as_secs_f64() / cold.as_secs_f64()
     );
     // What the server said each change cost: the changed file's load, the workspace phase.
-    let parts: Vec<(f64, f64, f64)> = traces
+    let parts: Vec<(f64, f64, f64, f64)> = traces
         .iter()
         .filter(|t| t.starts_with("xacct: loaded 1 file "))
         .filter_map(|t| {
@@ -190,22 +190,30 @@ fn measure(args: &Args, dir: &Path, policy: &Path, text: &str) -> Result<(), Str
                 .filter_map(|w| w.parse::<f64>().ok())
                 .collect();
             // loaded 1 file in L ms, workspace phase over F files in W ms (copying the
-            // documents C ms)
-            Some((*numbers.get(1)?, *numbers.get(3)?, *numbers.get(4)?))
+            // documents C ms), asking again A of P pipelines
+            Some((
+                *numbers.get(1)?,
+                *numbers.get(3)?,
+                *numbers.get(4)?,
+                *numbers.get(5)?,
+            ))
         })
         .collect();
     if !parts.is_empty() {
         let mut load: Vec<f64> = parts.iter().map(|p| p.0).collect();
         let mut check: Vec<f64> = parts.iter().map(|p| p.1).collect();
         let mut copy: Vec<f64> = parts.iter().map(|p| p.2).collect();
+        let mut asked: Vec<f64> = parts.iter().map(|p| p.3).collect();
+        asked.sort_by(f64::total_cmp);
         load.sort_by(f64::total_cmp);
         check.sort_by(f64::total_cmp);
         copy.sort_by(f64::total_cmp);
         println!(
-            "  of which (server's own medians): changed file's load {:.1} ms, workspace phase {:.1} ms (copying the loaded documents {:.1} ms of it)",
+            "  of which (server's own medians): changed file's load {:.1} ms, workspace phase {:.1} ms (copying the loaded documents {:.1} ms of it); pipelines asked again: {}",
             load[load.len() / 2],
             check[check.len() / 2],
-            copy[copy.len() / 2]
+            copy[copy.len() / 2],
+            asked[asked.len() / 2]
         );
     }
     if !status.success() {
