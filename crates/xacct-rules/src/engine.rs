@@ -311,13 +311,11 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
             xacct_model::events::EventRuleUnit { file, rule }
         })
         .collect();
-    units.declared = documents.deployed.then(|| {
-        (
-            documents.declared_roles,
-            documents.stack_name,
-            documents.deployed_after,
-        )
-    });
+    units.declared = documents.deployed.then_some((
+        documents.declared_roles,
+        documents.stack_name,
+        documents.deployed_after,
+    ));
     let side = FileSide {
         file,
         outcome: loaded.outcome,
