@@ -16,6 +16,8 @@
 //! `crates/xacct/tests/incremental.rs` holds the proof by comparison: every file of every
 //! setup and rule fixture changed in several ways, the updated run equal to a fresh one.
 
+use std::sync::Arc;
+
 use xacct_model::workspace::{role_key, Governs, PipelineUnit, Workspace};
 use xacct_model::AccountId;
 use xacct_syntax::FileId;
@@ -126,7 +128,7 @@ impl TrustGraph {
     ) -> TrustGraph {
         match dirty_pipelines(workspace, previous, before, bounds_before) {
             Some(dirty) => TrustGraph::rebuild(workspace, previous, &dirty),
-            None => TrustGraph::build_checks(workspace),
+            None => TrustGraph::build_tracked(workspace),
         }
     }
 
@@ -154,7 +156,7 @@ impl TrustGraph {
             runs.into_par_iter()
                 .map(|(range, d)| {
                     if d {
-                        TrustGraph::build_range(workspace, range, false)
+                        TrustGraph::build_range(workspace, range, false, true)
                     } else {
                         previous.slice(range)
                     }
@@ -173,11 +175,13 @@ fn dirty_pipelines(
     bounds_before: bool,
 ) -> Option<Vec<bool>> {
     let pipelines = workspace.pipelines.len();
-    if previous.starts.len() != pipelines || bounds_before != workspace.has_bounds() {
+    if previous.starts.len() != pipelines
+        || previous.mentions.len() != pipelines
+        || bounds_before != workspace.has_bounds()
+    {
         return None;
     }
-    let mut names: FastSet<&str> = FastSet::default();
-    let mut accounts: FastSet<AccountId> = FastSet::default();
+    let mut wanted: Vec<u64> = Vec::new();
     let mut files: FastSet<FileId> = FastSet::default();
     let after: Vec<Footprint> = before
         .iter()
@@ -194,117 +198,96 @@ fn dirty_pipelines(
             return None;
         }
         files.extend(new.file);
-        names.extend(old.names.iter().map(String::as_str));
-        names.extend(new.names.iter().map(String::as_str));
-        accounts.extend(old.accounts.iter().chain(&new.accounts));
+        for footprint in [old, new] {
+            wanted.extend(footprint.names.iter().map(|n| hash(n)));
+            wanted.extend(footprint.accounts.iter().map(|a| account_hash(*a)));
+        }
     }
-    let mut named = Named::new(names, accounts);
+    wanted.sort_unstable();
+    wanted.dedup();
     Some(
         workspace
             .pipelines
             .iter()
-            .enumerate()
-            .map(|(p, unit)| files.contains(&unit.file) || named.mentioned_by(unit, previous, p))
+            .zip(&previous.mentions)
+            .map(|(unit, mentions)| {
+                files.contains(&unit.file)
+                    || wanted.iter().any(|h| mentions.binary_search(h).is_ok())
+            })
             .collect(),
     )
 }
 
-/// The names and accounts a change is about.
-struct Named<'f> {
-    /// Buckets and keys, as written.
-    names: FastSet<&'f str>,
-    /// Roles, by account and lower-cased name (as [`role_key`] gives them).
-    roles: Vec<(&'f str, &'f str)>,
-    accounts: FastSet<AccountId>,
-    /// Whether a name of the checks is one of these, by the address of the shared string: a
-    /// graph's checks name a few thousand roles and resources, seventy thousand times.
-    seen: crate::FastMap<usize, bool>,
+/// The hash a name is looked up by (a collision asks a pipeline again for nothing).
+fn hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x78616363).hash_one(name)
 }
 
-impl<'f> Named<'f> {
-    fn new(names: FastSet<&'f str>, accounts: FastSet<AccountId>) -> Named<'f> {
-        // A role key is `ACCOUNT:name`: compared in parts, without building the key of every
-        // ARN a pipeline's checks name.
-        let roles = names.iter().filter_map(|n| n.split_once(':')).collect();
-        Named {
-            names,
-            roles,
-            accounts,
-            seen: Default::default(),
-        }
-    }
+/// The hash of an account (kept apart from names: an account is no bucket).
+fn account_hash(account: AccountId) -> u64 {
+    hash(&format!("account {account}"))
+}
 
-    fn name(&self, text: &str) -> bool {
-        if self.names.contains(text) || s3_bucket(text).is_some_and(|b| self.names.contains(b)) {
-            return true;
+/// The hashes of every name pipeline `unit` mentions (its declaration, and its checks and
+/// hops, part `local` of `graph`), sorted: a role ARN by its key, an S3 ARN by its bucket too,
+/// and each account involved.
+pub(crate) fn mentions(unit: &PipelineUnit, graph: &TrustGraph, local: usize) -> Arc<[u64]> {
+    let mut hashes: Vec<u64> = Vec::new();
+    // Checks name the same interned strings again and again.
+    let mut seen: FastSet<usize> = FastSet::default();
+    let name = |text: &str, hashes: &mut Vec<u64>| {
+        hashes.push(hash(text));
+        if text.contains(":role/") {
+            hashes.push(hash(&role_key(text)));
         }
-        if self.roles.is_empty() || !text.contains(":role/") {
-            return false;
+        if let Some(bucket) = s3_bucket(text) {
+            hashes.push(hash(bucket));
         }
-        let name = text.rsplit('/').next().unwrap_or(text);
-        self.roles.iter().any(|(account, role)| {
-            role.eq_ignore_ascii_case(name)
-                && role_key(text).split_once(':').map(|k| k.0) == Some(account)
-        })
+    };
+    let pipeline = &unit.doc.pipeline;
+    if let Some(role) = &pipeline.role_arn {
+        name(&role.value, &mut hashes);
     }
-
-    fn account(&self, account: AccountId) -> bool {
-        self.accounts.contains(&account)
-    }
-
-    /// [`Named::name`] of a shared string, found once per string.
-    fn shared(&mut self, text: &std::sync::Arc<str>) -> bool {
-        let address = std::sync::Arc::as_ptr(text) as *const u8 as usize;
-        if let Some(&known) = self.seen.get(&address) {
-            return known;
+    for store in pipeline.stores() {
+        for text in store.location.iter().chain(&store.encryption_key) {
+            name(&text.value, &mut hashes);
         }
-        let named = self.name(text);
-        self.seen.insert(address, named);
-        named
     }
-
-    /// True when pipeline `p` (its declaration, or its checks and hops in `graph`) mentions
-    /// one of the names or accounts.
-    fn mentioned_by(&mut self, unit: &PipelineUnit, graph: &TrustGraph, p: usize) -> bool {
-        if self.names.is_empty() && self.accounts.is_empty() {
-            return false;
+    for (_, _, action) in pipeline.actions() {
+        if let Some(role) = &action.role_arn {
+            name(&role.value, &mut hashes);
         }
-        let pipeline = &unit.doc.pipeline;
-        let declared = pipeline.role_arn.iter().any(|r| self.name(&r.value))
-            || pipeline.stores().any(|s| {
-                s.location.iter().any(|l| self.name(&l.value))
-                    || s.encryption_key.iter().any(|k| self.name(&k.value))
-            })
-            || pipeline.actions().any(|(_, _, action)| {
-                action.role_arn.iter().any(|r| self.name(&r.value))
-                    || action
-                        .configuration
-                        .iter()
-                        .any(|c| self.name(&c.value.value))
-            })
-            || unit
-                .accounts
-                .pipeline_account()
-                .is_some_and(|a| self.account(a))
-            || unit.accounts.actions.iter().flatten().any(|placement| {
-                placement
-                    .account
-                    .as_ref()
-                    .is_some_and(|a| self.account(a.value))
-            });
-        if declared {
-            return true;
+        for entry in &action.configuration {
+            name(&entry.value.value, &mut hashes);
         }
-        let range = graph.range_of(p);
-        graph.checks[range.checks].iter().any(|check| {
-            self.shared(&check.principal)
-                || self.shared(&check.resource)
-                || check.principal_account.is_some_and(|a| self.account(a))
-                || check.resource_account.is_some_and(|a| self.account(a))
-        }) || graph.hops[range.hops]
-            .iter()
-            .any(|hop| self.name(&hop.role) || hop.targets.iter().any(|t| self.name(&t.arn)))
     }
+    let placements = unit.accounts.actions.iter().flatten();
+    let accounts = unit
+        .accounts
+        .pipeline_account()
+        .into_iter()
+        .chain(placements.filter_map(|p| p.account.as_ref().map(|a| a.value)));
+    hashes.extend(accounts.map(account_hash));
+    let range = graph.range_of(local);
+    for check in &graph.checks[range.checks] {
+        for text in [&check.principal, &check.resource] {
+            if seen.insert(Arc::as_ptr(text) as *const u8 as usize) {
+                name(text, &mut hashes);
+            }
+        }
+        hashes.extend(check.principal_account.map(account_hash));
+        hashes.extend(check.resource_account.map(account_hash));
+    }
+    for hop in &graph.hops[range.hops] {
+        name(&hop.role, &mut hashes);
+        for target in &hop.targets {
+            name(&target.arn, &mut hashes);
+        }
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.into()
 }
 
 /// The bucket of an S3 ARN (`arn:aws:s3:::bucket/key`).

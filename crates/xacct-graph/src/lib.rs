@@ -365,6 +365,9 @@ pub struct TrustGraph {
     /// How many pipelines' questions were asked to build it (the others' checks were kept
     /// from a graph before).
     asked: usize,
+    /// For each pipeline, the hashes of the names it mentions, sorted (empty unless built
+    /// with [`TrustGraph::build_tracked`] or updated): what an update looks up.
+    mentions: Vec<Arc<[u64]>>,
 }
 
 /// Where a pipeline's part of a graph's lists begins.
@@ -432,6 +435,7 @@ impl TrustGraph {
             hops: Vec::new(),
             starts: Vec::new(),
             asked: 0,
+            mentions: Vec::new(),
         }
     }
 
@@ -492,6 +496,11 @@ impl TrustGraph {
             .iter()
             .map(|source| source.rebased(|d| d.saturating_sub(deployment_base)))
             .collect();
+        part.mentions = self
+            .mentions
+            .get(range.clone())
+            .unwrap_or_default()
+            .to_vec();
         part.starts = self.starts[range]
             .iter()
             .map(|s| Starts {
@@ -526,17 +535,23 @@ impl TrustGraph {
 
     /// Builds the graph of every pipeline of the workspace: its checks, nodes and edges.
     pub fn build(workspace: &Workspace) -> TrustGraph {
-        TrustGraph::build_with(workspace, true)
+        TrustGraph::build_with(workspace, true, false)
     }
 
     /// Asks every question of every pipeline of the workspace, without the nodes and edges
     /// ([`TrustGraph::graph`] stays empty): all the rules read. The checks are the same, in
     /// the same order, as [`TrustGraph::build`]'s.
     pub fn build_checks(workspace: &Workspace) -> TrustGraph {
-        TrustGraph::build_with(workspace, false)
+        TrustGraph::build_with(workspace, false, false)
     }
 
-    fn build_with(workspace: &Workspace, draw: bool) -> TrustGraph {
+    /// [`TrustGraph::build_checks`], keeping what each pipeline mentions for
+    /// [`TrustGraph::update_checks`] (the language server's graph).
+    pub fn build_tracked(workspace: &Workspace) -> TrustGraph {
+        TrustGraph::build_with(workspace, false, true)
+    }
+
+    fn build_with(workspace: &Workspace, draw: bool, track: bool) -> TrustGraph {
         let pipelines = workspace.pipelines.len();
         let threads = rayon::current_num_threads();
         // The checks alone are built in parallel: consecutive ranges of pipelines, each by a
@@ -544,7 +559,7 @@ impl TrustGraph {
         // which costs less than a lock on every lookup), joined in order. The nodes and edges
         // of a picture need one builder.
         if draw || threads < 2 || pipelines < 2 * MIN_PIPELINES_PER_RANGE {
-            return TrustGraph::build_range(workspace, 0..pipelines, draw);
+            return TrustGraph::build_range(workspace, 0..pipelines, draw, track);
         }
         // More ranges than threads, so that a range of heavy pipelines does not leave the
         // other threads idle; not many more, since each range repeats some questions.
@@ -556,22 +571,34 @@ impl TrustGraph {
                 .into_par_iter()
                 .map(|r| {
                     let range = r * size..((r + 1) * size).min(pipelines);
-                    TrustGraph::build_range(workspace, range, false)
+                    TrustGraph::build_range(workspace, range, false, track)
                 })
                 .collect()
         };
         TrustGraph::concat(parts)
     }
 
-    /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`.
-    fn build_range(workspace: &Workspace, range: std::ops::Range<usize>, draw: bool) -> TrustGraph {
+    /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`; with
+    /// `track`, what each mentions.
+    fn build_range(
+        workspace: &Workspace,
+        range: std::ops::Range<usize>,
+        draw: bool,
+        track: bool,
+    ) -> TrustGraph {
         let mut builder = build::Builder::new(workspace, range.len(), draw);
-        for p in range {
+        for p in range.clone() {
             builder.start_pipeline();
             builder.add_pipeline(p, &workspace.pipelines[p]);
         }
         let mut graph = builder.finish();
         graph.asked = graph.starts.len();
+        if track {
+            graph.mentions = range
+                .enumerate()
+                .map(|(local, p)| incremental::mentions(&workspace.pipelines[p], &graph, local))
+                .collect();
+        }
         graph
     }
 
@@ -608,6 +635,7 @@ impl TrustGraph {
             all.hops.extend(part.hops);
             all.checks.extend(part.checks);
             all.asked += part.asked;
+            all.mentions.extend(part.mentions);
         }
         all
     }

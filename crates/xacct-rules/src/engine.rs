@@ -174,6 +174,9 @@ pub enum GraphFrom<'p> {
         /// Build the nodes and edges as well as the checks.
         draw: bool,
     },
+    /// Every question asked, what each pipeline mentions kept for later updates (the
+    /// language server's first run).
+    Tracked,
     /// The last run's graph, the pipelines that the files changed since may move asked again
     /// (the language server, after an edit).
     Update {
@@ -491,6 +494,7 @@ fn finish(
         GraphFrom::Fresh { draw: true } => TrustGraph::build(&workspace),
         _ if !workspace.has_policies() => TrustGraph::empty(),
         GraphFrom::Fresh { draw: false } => TrustGraph::build_checks(&workspace),
+        GraphFrom::Tracked => TrustGraph::build_tracked(&workspace),
         GraphFrom::Update {
             previous,
             before,

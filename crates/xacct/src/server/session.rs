@@ -330,7 +330,7 @@ impl Session {
                 before,
                 bounds_before,
             },
-            None => GraphFrom::Fresh { draw: false },
+            None => GraphFrom::Tracked,
         };
         let checked = lint::check_loaded(loaded, &self.bindings, &self.options, from);
         self.take(checked, started);
