@@ -49,7 +49,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(bus_account) = target.bus_account().filter(|b| *b != account) else {
                 continue;
             };
-            // A role of another account is XA209's finding: EventBridge refuses it before
+            // A role of another account is XA210's finding: EventBridge refuses it before
             // any event is sent.
             let (Some(role), Some(role_account)) = (&target.role, target.role_account()) else {
                 continue;

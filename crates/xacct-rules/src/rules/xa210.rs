@@ -1,4 +1,4 @@
-//! XA209 event-target-cross-account: an EventBridge rule (a source trigger) invokes a target
+//! XA210 event-target-cross-account: an EventBridge rule (a source trigger) invokes a target
 //! with a role of another account, or sends to a pipeline of another account directly.
 //!
 //! EventBridge uses a target's role in the rule's own account ("This execution role must be in
@@ -14,7 +14,7 @@ use crate::rules::WorkspaceContext;
 use crate::Diagnostic;
 
 declare_rule!(
-    "XA209",
+    "XA210",
     "event-target-cross-account",
     Error,
     "An EventBridge rule (a source trigger) invokes a target with a role of another account than the rule's, or targets a pipeline of another account directly instead of that account's event bus.",
