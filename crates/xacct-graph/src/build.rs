@@ -90,6 +90,7 @@ struct Contexts {
     none: Arc<Context>,
     secure: Arc<Context>,
     pass_to_cloudformation: Arc<Context>,
+    pass_to_ecs_tasks: Arc<Context>,
     /// Through S3 in a region (`kms:ViaService`), by region.
     via_s3: FastMap<String, Arc<Context>>,
     /// A PutObject as CodePipeline makes it, by the store key it names.
@@ -103,6 +104,9 @@ impl Contexts {
             secure: Arc::new(secure()),
             pass_to_cloudformation: Arc::new(
                 Context::new().with("iam:PassedToService", ["cloudformation.amazonaws.com"]),
+            ),
+            pass_to_ecs_tasks: Arc::new(
+                Context::new().with("iam:PassedToService", ["ecs-tasks.amazonaws.com"]),
             ),
             ..Contexts::default()
         }
@@ -1121,6 +1125,33 @@ impl<'w> Builder<'w> {
                     );
                 }
             }
+            // An ECS deploy action registers a new revision of its service's task definition,
+            // passing that definition's task and execution roles to ECS: "You must also add
+            // the iam:PassRole permissions to use IAM roles for tasks" (service role
+            // permissions). Asked where the inputs hold the service and its definition.
+            if let Some(region) = region {
+                for (role, _) in
+                    ecs_task_roles(self.lookup.workspace, action, acting_account, region)
+                {
+                    let resource = self.intern(&role);
+                    let question = Question {
+                        kind: EdgeKind::CanCall,
+                        need: need(),
+                        asker: acting.clone(),
+                        iam_action: "iam:PassRole",
+                        resource,
+                        resource_account: Some(acting_account),
+                        resource_kind: ResourceKind::Other,
+                        resource_policy: None,
+                        context: self.contexts.pass_to_ecs_tasks.clone(),
+                    };
+                    self.ask_calls(
+                        &self.role(&acting.name),
+                        &At::Kind(action_node.clone()),
+                        vec![question],
+                    );
+                }
+            }
             // An S3 deploy action uploads into its target bucket with its role (the Scale
             // Factory post: the role in the bucket's account "has the required permissions to
             // upload objects to the S3 bucket"); the bucket policy speaks too.
@@ -1592,6 +1623,57 @@ pub(crate) fn build_output_key(
         }) => Some((key.value.clone(), key_account)),
         _ => None,
     }
+}
+
+/// The ARNs of the roles an ECS deploy action of `account` and `region` passes: its
+/// service's task definition's task and execution roles, a role given by name being one of the
+/// service's account. Empty where the service, its definition or a name is not known before
+/// the run, and without a role of another account (which cannot be passed at all: "You can
+/// only use the PassRole permission to pass an IAM role to a service that shares the same AWS
+/// account", IAM user guide). Each ARN comes with where the task definition names it.
+pub fn ecs_task_roles<'w>(
+    workspace: &'w Workspace,
+    action: &Action,
+    account: AccountId,
+    region: &str,
+) -> Vec<(String, xacct_model::ecs::TaskRole<'w>)> {
+    if !(action.is("AWS", "ECS") && action.category() == "Deploy") {
+        return Vec::new();
+    }
+    let plain = |key: &str| {
+        action
+            .config(key)
+            .map(|v| v.value.as_str())
+            .filter(|v| !v.is_empty() && !xacct_model::symbol::has_variable(v))
+            .filter(|v| !v.contains([':', '/']))
+    };
+    let (Some(cluster), Some(service)) = (plain("ClusterName"), plain("ServiceName")) else {
+        return Vec::new();
+    };
+    let Some(roles) = workspace
+        .ecs
+        .task_roles(cluster, service, account, Some(region))
+    else {
+        return Vec::new();
+    };
+    let mut arns: Vec<(String, xacct_model::ecs::TaskRole<'w>)> = Vec::new();
+    for role in roles {
+        let text = role.role.value.as_str();
+        let arn = if text.starts_with("arn:") {
+            match Arn::parse(text).ok().and_then(|a| a.account_id()) {
+                Some(at) if at == account => text.to_string(),
+                _ => continue,
+            }
+        } else if !text.is_empty() && !text.contains([':', '/']) {
+            format!("arn:aws:iam::{account}:role/{text}")
+        } else {
+            continue;
+        };
+        if !arns.iter().any(|(a, _)| *a == arn) {
+            arns.push((arn, role));
+        }
+    }
+    arns
 }
 
 /// Roles of `account` that EC2 instances may assume (their trust policy names

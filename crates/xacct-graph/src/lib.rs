@@ -13,7 +13,7 @@
 mod build;
 pub mod hops;
 
-pub use build::{ask, boundary_unit, Answer, Query};
+pub use build::{ask, boundary_unit, ecs_task_roles, Answer, Query};
 pub mod render;
 
 use std::collections::HashMap;

@@ -169,6 +169,8 @@ pub struct Workspace {
     pub boundaries: Vec<BoundaryUnit>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<BuildProjectUnit>,
+    /// ECS services and task definitions (the roles an ECS deploy action passes).
+    pub ecs: crate::ecs::Ecs,
     /// The regions buckets are in.
     pub bucket_regions: Vec<BucketRegionUnit>,
     index: HashMap<Governs, Vec<usize>>,
@@ -229,6 +231,7 @@ impl Workspace {
             compute: crate::compute::Compute::default(),
             boundaries: Vec::new(),
             projects: Vec::new(),
+            ecs: crate::ecs::Ecs::default(),
             bucket_regions: Vec::new(),
             index,
             organization,
@@ -253,6 +256,12 @@ impl Workspace {
     /// Adds the CodeBuild projects of the run.
     pub fn with_projects(mut self, projects: Vec<BuildProjectUnit>) -> Workspace {
         self.projects = projects;
+        self
+    }
+
+    /// Adds the ECS services and task definitions of the run.
+    pub fn with_ecs(mut self, ecs: crate::ecs::Ecs) -> Workspace {
+        self.ecs = ecs;
         self
     }
 

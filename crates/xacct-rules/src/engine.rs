@@ -170,6 +170,7 @@ pub fn check_all(
     let mut compute = xacct_model::compute::Compute::default();
     let mut boundaries = Vec::new();
     let mut projects = Vec::new();
+    let mut ecs = xacct_model::ecs::Ecs::default();
     let mut bucket_regions = Vec::new();
     let mut found = Vec::new();
     let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
@@ -234,6 +235,18 @@ pub fn check_all(
                 project,
             }
         }));
+        // Likewise a service of a template is in the file's account.
+        ecs.services
+            .extend(documents.ecs_services.into_iter().map(|mut service| {
+                service.account = service.account.or(account);
+                (loaded.file, service)
+            }));
+        ecs.task_definitions.extend(
+            documents
+                .task_definitions
+                .into_iter()
+                .map(|definition| (loaded.file, definition)),
+        );
         suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
         suppression_slots.extend(
             documents
@@ -257,6 +270,7 @@ pub fn check_all(
         .with_boundaries(boundaries)
         .with_compute(compute)
         .with_projects(projects)
+        .with_ecs(ecs)
         .with_bucket_regions(bucket_regions);
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = if draw {
