@@ -99,9 +99,29 @@ pub struct BuildProject {
     /// project names none: CodeBuild then uses the AWS managed key `alias/aws/s3` of the
     /// project's account.
     pub encryption_key: Option<crate::pipeline::Spanned<String>>,
+    /// The service role CodeBuild runs the build with (`serviceRole`, `ServiceRole`,
+    /// `service_role`): an ARN, or a name of the project's account. It downloads the input
+    /// artifacts and uploads the outputs. `None` when the input does not say.
+    pub service_role: Option<crate::pipeline::Spanned<String>>,
 }
 
 impl BuildProject {
+    /// The ARN of the service role, a name taken as a role of the project's account; `None`
+    /// when unknown, not known before deployment, or neither an ARN nor a plain name.
+    pub fn service_role_arn(&self) -> Option<(String, AccountId)> {
+        let text = self.service_role.as_ref()?.value.as_str();
+        if crate::symbol::has_variable(text) {
+            return None;
+        }
+        if text.starts_with("arn:") {
+            let account = Arn::parse(text).ok()?.account_id()?;
+            return Some((text.to_string(), account));
+        }
+        let account = self.account?;
+        (!text.is_empty() && !text.contains([':', '/']))
+            .then(|| (format!("arn:aws:iam::{account}:role/{text}"), account))
+    }
+
     /// True when the project's key is the AWS managed key for S3 (none named, or
     /// `alias/aws/s3` in any form), which only its own account can use.
     pub fn uses_aws_managed_key(&self) -> bool {

@@ -474,6 +474,12 @@ pub fn load_template(
                     Some(k) => template.eval_text(k).map(|v| Some(Spanned::new(v, k.span))),
                 };
                 let name = template.eval_text(&ref_node(id, *id_span));
+                // A role known only once deployed stays unknown (`service_role_arn`).
+                let service_role = properties.get("ServiceRole").and_then(|role| {
+                    template
+                        .eval_text(role)
+                        .map(|text| Spanned::new(text, role.span))
+                });
                 if let (Some(name), Some(encryption_key)) = (name, key) {
                     contents
                         .projects
@@ -482,6 +488,7 @@ pub fn load_template(
                             account: None,
                             region: None,
                             encryption_key,
+                            service_role,
                         });
                 }
             }

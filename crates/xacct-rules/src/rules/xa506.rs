@@ -74,16 +74,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 cx.who(&first.need)
             ),
         );
-        let deployment = deployment_role_site(cx, first);
-        let mut resource = shared_resource(cx, indexes).map(str::to_string);
-        if deployment.is_some() {
-            // The artifact's object name is random: grant the artifact's prefix.
-            resource = resource.map(|r| match r.rsplit_once('/') {
-                Some((prefix, _)) if r.starts_with("arn:aws:s3:::") => format!("{prefix}/*"),
-                _ => r,
-            });
-        }
-        if let Some((file, span, text)) = deployment.or_else(|| cx.role_site(&first.need)) {
+        let resource = shared_resource(cx, indexes).map(str::to_string);
+        if let Some((file, span, text)) = cx.role_site(&first.need) {
             diag = diag.label_in(file, span, text);
         }
         for (file, span, text) in task_role_sites(cx, indexes) {
@@ -153,33 +145,6 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-}
-
-/// Where a CloudFormation action names the deployment role a check asks about (its
-/// `configuration.RoleArn`, not the role the action runs as): the stack reads the artifacts its
-/// `ParameterOverrides` locate with that role.
-fn deployment_role_site(
-    cx: &WorkspaceContext<'_>,
-    check: &xacct_graph::Check,
-) -> Option<(xacct_syntax::FileId, Span, String)> {
-    let action = cx.action(&check.need)?;
-    let deploy_role = action.config("RoleArn")?;
-    if deploy_role.value != *check.principal
-        || action
-            .role_arn
-            .as_ref()
-            .is_some_and(|r| r.value == deploy_role.value)
-    {
-        return None;
-    }
-    Some((
-        cx.pipeline(&check.need).file,
-        deploy_role.span,
-        format!(
-            "the stack of `{}` is deployed with this role, which reads the artifact its ParameterOverrides locate",
-            action.display_name()
-        ),
-    ))
 }
 
 /// Where the task definition of an ECS action's service names the roles its checks ask to
