@@ -46,6 +46,7 @@ pub mod xa205;
 pub mod xa206;
 pub mod xa207;
 pub mod xa208;
+pub mod xa209;
 pub mod xa301;
 pub mod xa302;
 pub mod xa303;
