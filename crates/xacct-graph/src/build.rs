@@ -747,6 +747,11 @@ impl<'w> Builder<'w> {
         self.graph
     }
 
+    /// Notes where the next pipeline's checks begin.
+    pub(crate) fn start_pipeline(&mut self) {
+        self.graph.start_pipeline();
+    }
+
     fn intern(&mut self, text: &str) -> Arc<str> {
         if let Some(known) = self.strings.get(text) {
             return known.clone();

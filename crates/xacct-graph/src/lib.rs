@@ -12,6 +12,9 @@
 
 mod build;
 pub mod hops;
+mod incremental;
+
+pub use incremental::Footprint;
 
 pub use build::{ask, boundary_unit, build_service_role, ecs_task_roles, store_for, Answer, Query};
 pub mod render;
@@ -289,6 +292,21 @@ pub enum InstanceSource {
     },
 }
 
+impl InstanceSource {
+    /// The same source with its deployment index moved (graphs joined or cut).
+    fn rebased(self, by: impl Fn(u32) -> u32) -> InstanceSource {
+        match self {
+            InstanceSource::Linked { deployment, link } => InstanceSource::Linked {
+                deployment: by(deployment),
+                link,
+            },
+            InstanceSource::Candidate { deployment } => InstanceSource::Candidate {
+                deployment: by(deployment),
+            },
+        }
+    }
+}
+
 /// One evaluated question: why it was asked, and the question with its answer.
 ///
 /// Pipelines that share roles, buckets and keys ask the same questions again: a check is the
@@ -354,6 +372,32 @@ pub struct TrustGraph {
     deployments: Vec<Deployment>,
     /// Actions whose role only assumes roles of other accounts: no check is asked for them.
     pub hops: Vec<hops::Hop>,
+    /// Where each pipeline's part of `checks`, `deployments`, `hops` and `instance_roles`
+    /// begins, in pipeline order: what [`TrustGraph::update_checks`] keeps of a pipeline.
+    starts: Vec<Starts>,
+    /// How many pipelines' questions were asked to build it (the others' checks were kept
+    /// from a graph before).
+    asked: usize,
+    /// For each pipeline, the hashes of the names it mentions, sorted (empty unless built
+    /// with [`TrustGraph::build_tracked`] or updated): what an update looks up.
+    mentions: Vec<Arc<[u64]>>,
+}
+
+/// Where a pipeline's part of a graph's lists begins.
+#[derive(Clone, Copy, Debug, Default)]
+struct Starts {
+    checks: u32,
+    deployments: u32,
+    hops: u32,
+    instance_roles: u32,
+}
+
+/// A pipeline's part of a graph's lists.
+struct PipelineRange {
+    checks: std::ops::Range<usize>,
+    deployments: std::ops::Range<usize>,
+    hops: std::ops::Range<usize>,
+    instance_roles: std::ops::Range<usize>,
 }
 
 /// The checks of one kind, by index.
@@ -402,7 +446,84 @@ impl TrustGraph {
             instance_sources: Vec::new(),
             deployments: Vec::new(),
             hops: Vec::new(),
+            starts: Vec::new(),
+            asked: 0,
+            mentions: Vec::new(),
         }
+    }
+
+    /// How many pipelines' questions building this graph asked: all of them, unless it was
+    /// updated ([`TrustGraph::update_checks`]).
+    pub fn asked(&self) -> usize {
+        self.asked
+    }
+
+    /// Notes that the next pipeline's checks begin here.
+    fn start_pipeline(&mut self) {
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.starts.push(Starts {
+            checks: small(self.checks.len()),
+            deployments: small(self.deployments.len()),
+            hops: small(self.hops.len()),
+            instance_roles: small(self.instance_roles.len()),
+        });
+    }
+
+    /// The parts of pipelines `range` (as a range over `starts`) in each list.
+    fn range_of_pipelines(&self, range: std::ops::Range<usize>) -> PipelineRange {
+        let end = Starts {
+            checks: self.checks.len() as u32,
+            deployments: self.deployments.len() as u32,
+            hops: self.hops.len() as u32,
+            instance_roles: self.instance_roles.len() as u32,
+        };
+        let from = self.starts.get(range.start).copied().unwrap_or(end);
+        let to = self.starts.get(range.end).copied().unwrap_or(end);
+        PipelineRange {
+            checks: from.checks as usize..to.checks as usize,
+            deployments: from.deployments as usize..to.deployments as usize,
+            hops: from.hops as usize..to.hops as usize,
+            instance_roles: from.instance_roles as usize..to.instance_roles as usize,
+        }
+    }
+
+    /// The parts of pipeline `p` in each list.
+    fn range_of(&self, p: usize) -> PipelineRange {
+        self.range_of_pipelines(p..p + 1)
+    }
+
+    /// The checks of pipelines `range` alone, as a graph of its own (without nodes), for
+    /// [`TrustGraph::concat`] to join to others.
+    fn slice(&self, range: std::ops::Range<usize>) -> TrustGraph {
+        let parts = self.range_of_pipelines(range.clone());
+        let mut part = TrustGraph::empty();
+        let base = parts.checks.start as u32;
+        let deployment_base = parts.deployments.start as u32;
+        part.checks.reserve(parts.checks.len());
+        for check in &self.checks[parts.checks] {
+            part.push_check(check.clone());
+        }
+        part.deployments = self.deployments[parts.deployments].to_vec();
+        part.hops = self.hops[parts.hops.clone()].to_vec();
+        part.instance_sources = self.instance_sources[parts.instance_roles.clone()]
+            .iter()
+            .map(|source| source.rebased(|d| d.saturating_sub(deployment_base)))
+            .collect();
+        part.mentions = self
+            .mentions
+            .get(range.clone())
+            .unwrap_or_default()
+            .to_vec();
+        part.starts = self.starts[range]
+            .iter()
+            .map(|s| Starts {
+                checks: s.checks - base,
+                deployments: s.deployments - deployment_base,
+                hops: s.hops - parts.hops.start as u32,
+                instance_roles: s.instance_roles - parts.instance_roles.start as u32,
+            })
+            .collect();
+        part
     }
 
     /// Adds a check, indexed by kind.
@@ -427,17 +548,23 @@ impl TrustGraph {
 
     /// Builds the graph of every pipeline of the workspace: its checks, nodes and edges.
     pub fn build(workspace: &Workspace) -> TrustGraph {
-        TrustGraph::build_with(workspace, true)
+        TrustGraph::build_with(workspace, true, false)
     }
 
     /// Asks every question of every pipeline of the workspace, without the nodes and edges
     /// ([`TrustGraph::graph`] stays empty): all the rules read. The checks are the same, in
     /// the same order, as [`TrustGraph::build`]'s.
     pub fn build_checks(workspace: &Workspace) -> TrustGraph {
-        TrustGraph::build_with(workspace, false)
+        TrustGraph::build_with(workspace, false, false)
     }
 
-    fn build_with(workspace: &Workspace, draw: bool) -> TrustGraph {
+    /// [`TrustGraph::build_checks`], keeping what each pipeline mentions for
+    /// [`TrustGraph::update_checks`] (the language server's graph).
+    pub fn build_tracked(workspace: &Workspace) -> TrustGraph {
+        TrustGraph::build_with(workspace, false, true)
+    }
+
+    fn build_with(workspace: &Workspace, draw: bool, track: bool) -> TrustGraph {
         let pipelines = workspace.pipelines.len();
         let threads = rayon::current_num_threads();
         // The checks alone are built in parallel: consecutive ranges of pipelines, each by a
@@ -445,7 +572,7 @@ impl TrustGraph {
         // which costs less than a lock on every lookup), joined in order. The nodes and edges
         // of a picture need one builder.
         if draw || threads < 2 || pipelines < 2 * MIN_PIPELINES_PER_RANGE {
-            return TrustGraph::build_range(workspace, 0..pipelines, draw);
+            return TrustGraph::build_range(workspace, 0..pipelines, draw, track);
         }
         // More ranges than threads, so that a range of heavy pipelines does not leave the
         // other threads idle; not many more, since each range repeats some questions.
@@ -457,20 +584,35 @@ impl TrustGraph {
                 .into_par_iter()
                 .map(|r| {
                     let range = r * size..((r + 1) * size).min(pipelines);
-                    TrustGraph::build_range(workspace, range, false)
+                    TrustGraph::build_range(workspace, range, false, track)
                 })
                 .collect()
         };
         TrustGraph::concat(parts)
     }
 
-    /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`.
-    fn build_range(workspace: &Workspace, range: std::ops::Range<usize>, draw: bool) -> TrustGraph {
+    /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`; with
+    /// `track`, what each mentions.
+    fn build_range(
+        workspace: &Workspace,
+        range: std::ops::Range<usize>,
+        draw: bool,
+        track: bool,
+    ) -> TrustGraph {
         let mut builder = build::Builder::new(workspace, range.len(), draw);
-        for p in range {
+        for p in range.clone() {
+            builder.start_pipeline();
             builder.add_pipeline(p, &workspace.pipelines[p]);
         }
-        builder.finish()
+        let mut graph = builder.finish();
+        graph.asked = graph.starts.len();
+        if track {
+            graph.mentions = range
+                .enumerate()
+                .map(|(local, p)| incremental::mentions(&workspace.pipelines[p], &graph, local))
+                .collect();
+        }
+        graph
     }
 
     /// Joins graphs built without nodes over consecutive ranges of pipelines, in order: the
@@ -483,6 +625,13 @@ impl TrustGraph {
         for part in parts {
             let checks = all.checks.len() as u32;
             let deployments = all.deployments.len() as u32;
+            let (hops, instance_roles) = (all.hops.len() as u32, all.instance_roles.len() as u32);
+            all.starts.extend(part.starts.iter().map(|s| Starts {
+                checks: s.checks + checks,
+                deployments: s.deployments + deployments,
+                hops: s.hops + hops,
+                instance_roles: s.instance_roles + instance_roles,
+            }));
             for (into, from) in all.by_kind.iter_mut().zip(part.by_kind) {
                 into.all.extend(from.all.iter().map(|i| i + checks));
                 into.not_allowed
@@ -490,23 +639,16 @@ impl TrustGraph {
             }
             all.instance_roles
                 .extend(part.instance_roles.iter().map(|i| i + checks));
-            all.instance_sources
-                .extend(
-                    part.instance_sources
-                        .into_iter()
-                        .map(|source| match source {
-                            InstanceSource::Linked { deployment, link } => InstanceSource::Linked {
-                                deployment: deployment.saturating_add(deployments),
-                                link,
-                            },
-                            InstanceSource::Candidate { deployment } => InstanceSource::Candidate {
-                                deployment: deployment.saturating_add(deployments),
-                            },
-                        }),
-                );
+            all.instance_sources.extend(
+                part.instance_sources
+                    .into_iter()
+                    .map(|source| source.rebased(|d| d.saturating_add(deployments))),
+            );
             all.deployments.extend(part.deployments);
             all.hops.extend(part.hops);
             all.checks.extend(part.checks);
+            all.asked += part.asked;
+            all.mentions.extend(part.mentions);
         }
         all
     }

@@ -493,6 +493,24 @@ fn same_name(a: &str, a_place: &Place, b: &str, b_place: &Place) -> bool {
 }
 
 impl Compute {
+    /// True when `file` declares any deployment target.
+    pub fn mentions_file(&self, file: FileId) -> bool {
+        self.deployment_groups.iter().any(|x| x.place.file == file)
+            || self.instances.iter().any(|x| x.place.file == file)
+            || self.launch_templates.iter().any(|x| x.place.file == file)
+            || self
+                .launch_configurations
+                .iter()
+                .any(|x| x.place.file == file)
+            || self
+                .auto_scaling_groups
+                .iter()
+                .any(|x| x.place.file == file)
+            || self.instance_profiles.iter().any(|x| x.place.file == file)
+    }
+}
+
+impl Compute {
     /// Sets the file of everything declared.
     pub fn in_file(mut self, file: FileId) -> Compute {
         let places = self

@@ -86,6 +86,23 @@ pub fn cluster_name(text: &str) -> &str {
 }
 
 impl Ecs {
+    /// True when the run holds no service and no task definition.
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.task_definitions.is_empty()
+    }
+
+    /// True when `file` declares a service or a task definition.
+    pub fn mentions_file(&self, file: FileId) -> bool {
+        self.services.iter().any(|(f, _)| *f == file)
+            || self.task_definitions.iter().any(|(f, _)| *f == file)
+    }
+
+    /// Adds another file's services and task definitions.
+    pub fn extend(&mut self, other: Ecs) {
+        self.services.extend(other.services);
+        self.task_definitions.extend(other.task_definitions);
+    }
+
     /// The roles the task definition of service `service` of `cluster` in `account` (and
     /// `region`, when both are known) names. `None` when the inputs hold no such service, more
     /// than one that fits, or not its task definition: unknown, never guessed.

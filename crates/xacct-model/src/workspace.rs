@@ -212,9 +212,22 @@ impl Workspace {
         policies: Vec<PolicyUnit>,
         ownership: Vec<OwnershipUnit>,
     ) -> Workspace {
+        let mut workspace = Workspace {
+            pipelines,
+            policies,
+            ownership,
+            ..Workspace::default()
+        };
+        workspace.reindex();
+        workspace
+    }
+
+    /// Builds the indexes again from the units, after some were replaced in place (the
+    /// language server swaps a changed file's pipelines and policies).
+    pub fn reindex(&mut self) {
         let mut index: HashMap<Governs, Vec<usize>> = HashMap::new();
         let mut organization = OrganizationIndex::new();
-        for (i, policy) in policies.iter().enumerate() {
+        for (i, policy) in self.policies.iter().enumerate() {
             match &policy.governs {
                 Some(Governs::Organization(accounts)) => {
                     let scp = policy.entry.kind == Some(PolicyKind::ServiceControl);
@@ -229,10 +242,9 @@ impl Workspace {
                 None => {}
             }
         }
-        let grants = policies_have_grants(&policies);
         // Artifact buckets' accounts, once: XA405 asks per S3 deploy action.
         let mut store_accounts: HashMap<String, AccountId> = HashMap::new();
-        for unit in &pipelines {
+        for unit in &self.pipelines {
             let Some(account) = unit.accounts.pipeline_account() else {
                 continue;
             };
@@ -244,20 +256,15 @@ impl Workspace {
                     .or_insert(account);
             }
         }
-        Workspace {
-            pipelines,
-            policies,
-            ownership,
-            compute: crate::compute::Compute::default(),
-            boundaries: Vec::new(),
-            projects: Vec::new(),
-            ecs: crate::ecs::Ecs::default(),
-            bucket_regions: Vec::new(),
-            index,
-            organization,
-            boundary_of: HashMap::new(),
-            grants,
-            store_accounts,
+        self.grants = policies_have_grants(&self.policies);
+        self.index = index;
+        self.organization = organization;
+        self.store_accounts = store_accounts;
+        self.boundary_of = HashMap::new();
+        for (i, unit) in self.boundaries.iter().enumerate() {
+            self.boundary_of
+                .entry(role_key(&unit.boundary.role.value))
+                .or_insert(i);
         }
     }
 
@@ -315,6 +322,7 @@ impl Workspace {
 
     /// Adds the permissions boundaries the files name.
     pub fn with_boundaries(mut self, boundaries: Vec<BoundaryUnit>) -> Workspace {
+        self.boundary_of = HashMap::new();
         for (i, unit) in boundaries.iter().enumerate() {
             self.boundary_of
                 .entry(role_key(&unit.boundary.role.value))

@@ -141,6 +141,8 @@ pub struct Checked {
     pub workspace: Workspace,
     /// The trust graph (empty when the run has no policies, unless asked for).
     pub graph: TrustGraph,
+    /// What each file holds besides its workspace units, for [`check_update`].
+    pub sides: Vec<FileSide>,
 }
 
 /// Phase 2: assembles the workspace from all loaded files and runs every rule. Returns one
@@ -162,123 +164,322 @@ pub fn check_all(
     options: &LintOptions,
     draw: bool,
 ) -> Checked {
-    let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
-    let mut slot: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
-    let mut pipelines = Vec::new();
-    let mut policies = Vec::new();
-    let mut ownership = Vec::new();
-    let mut compute = xacct_model::compute::Compute::default();
-    let mut boundaries = Vec::new();
-    let mut projects = Vec::new();
-    let mut ecs = xacct_model::ecs::Ecs::default();
-    let mut bucket_regions = Vec::new();
-    let mut found = Vec::new();
-    let mut suppressions: Vec<(FileId, Suppression)> = Vec::new();
-    let mut suppression_slots: Vec<(FileId, xacct_input::SuppressionSlot)> = Vec::new();
-    let mut assumptions: Vec<(FileId, (Span, String))> = Vec::new();
-    for loaded in files {
-        slot.insert(loaded.file, reports.len());
-        found.extend(loaded.pipeline_findings);
-        let binding = bindings.get(&loaded.file);
-        let documents = loaded.documents;
-        pipelines.extend(documents.pipelines);
-        // Policies whose file names their subject need no binding; the others are tied by the
-        // config or the folder convention, or reported as tied to nothing.
-        let account = xacct_model::workspace::account_of_path(&loaded.path);
-        for entry in documents.policies {
-            let governs = resolve_governs(&entry, binding, &loaded.path);
-            let unit = PolicyUnit {
-                file: loaded.file,
-                account,
-                entry,
-                governs,
-            };
-            if unit.governs.is_none() {
-                found.push(rules::xa003::unbound_policy(&unit, &loaded.path));
-            }
-            policies.push(unit);
-        }
-        boundaries.extend(documents.boundaries.into_iter().map(|boundary| {
-            xacct_model::workspace::BoundaryUnit {
-                file: loaded.file,
-                boundary,
-            }
-        }));
-        for ownership_setting in documents.ownership {
-            let bucket = ownership_setting.bucket.or_else(|| match binding {
-                Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
-                _ => None,
-            });
-            ownership.push(xacct_model::workspace::OwnershipUnit {
-                file: loaded.file,
-                bucket,
-                ownership: ownership_setting.setting,
-            });
-        }
-        for (bucket, region) in documents.bucket_regions {
-            let bucket = bucket.or_else(|| match binding {
-                Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
-                _ => None,
-            });
-            bucket_regions.push(xacct_model::workspace::BucketRegionUnit {
-                file: loaded.file,
-                bucket,
-                region,
-            });
-        }
-        compute.extend(documents.compute);
-        // A project whose input does not say its account (a template) is in the file's.
-        projects.extend(documents.projects.into_iter().map(|mut project| {
-            project.account = project.account.or(account);
-            xacct_model::workspace::BuildProjectUnit {
-                file: loaded.file,
-                project,
-            }
-        }));
-        // Likewise a service of a template is in the file's account.
-        ecs.services
-            .extend(documents.ecs_services.into_iter().map(|mut service| {
-                service.account = service.account.or(account);
-                (loaded.file, service)
-            }));
-        ecs.task_definitions.extend(
-            documents
-                .task_definitions
-                .into_iter()
-                .map(|definition| (loaded.file, definition)),
-        );
-        suppressions.extend(documents.suppressions.into_iter().map(|s| (loaded.file, s)));
-        suppression_slots.extend(
-            documents
-                .suppression_slots
-                .into_iter()
-                .map(|s| (loaded.file, s)),
-        );
-        assumptions.extend(
-            documents
-                .assumptions
-                .into_iter()
-                .map(|a| (loaded.file, (a.span, a.condition))),
-        );
-        reports.push(FileReport {
-            diagnostics: loaded.diagnostics,
-            suppressed: Vec::new(),
-            outcome: loaded.outcome,
-        });
+    check_all_from(files, bindings, options, GraphFrom::Fresh { draw })
+}
+
+/// Where phase 2 takes the trust graph from.
+pub enum GraphFrom<'p> {
+    /// Every question asked; with `draw`, the nodes and edges built too.
+    Fresh {
+        /// Build the nodes and edges as well as the checks.
+        draw: bool,
+    },
+    /// Every question asked, what each pipeline mentions kept for later updates (the
+    /// language server's first run).
+    Tracked,
+    /// The last run's graph, the pipelines that the files changed since may move asked again
+    /// (the language server, after an edit).
+    Update {
+        /// The last run's graph.
+        previous: &'p TrustGraph,
+        /// What each changed file held in the last run's workspace.
+        before: &'p [xacct_graph::Footprint],
+        /// Whether the last run's workspace had bounds (SCPs, RCPs, boundaries, grants).
+        bounds_before: bool,
+    },
+}
+
+/// What phase 2 keeps of a loaded file besides the units it adds to the workspace: its own
+/// findings and what applies to every finding in it (suppressions, conditions). Small, and
+/// kept by the language server between runs.
+#[derive(Clone, Debug)]
+pub struct FileSide {
+    file: FileId,
+    outcome: Outcome,
+    /// Input findings.
+    diagnostics: Vec<Diagnostic>,
+    /// The pipeline rules' findings, then those of policies tied to nothing.
+    found: Vec<Diagnostic>,
+    suppressions: Vec<Suppression>,
+    suppression_slots: Vec<xacct_input::SuppressionSlot>,
+    assumptions: Vec<(Span, String)>,
+}
+
+/// The workspace units of one file, before they join the others'.
+#[derive(Default)]
+struct Units {
+    pipelines: Vec<PipelineUnit>,
+    policies: Vec<PolicyUnit>,
+    ownership: Vec<xacct_model::workspace::OwnershipUnit>,
+    compute: xacct_model::compute::Compute,
+    boundaries: Vec<xacct_model::workspace::BoundaryUnit>,
+    projects: Vec<xacct_model::workspace::BuildProjectUnit>,
+    ecs: xacct_model::ecs::Ecs,
+    bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
+}
+
+impl Units {
+    /// True when the file adds only pipelines and policies: the units that the language
+    /// server can swap in place (the others are indexed across files).
+    fn only_pipelines_and_policies(&self) -> bool {
+        self.ownership.is_empty()
+            && self.compute == Default::default()
+            && self.boundaries.is_empty()
+            && self.projects.is_empty()
+            && self.ecs.is_empty()
+            && self.bucket_regions.is_empty()
     }
-    let workspace = Workspace::new(pipelines, policies, ownership)
-        .with_boundaries(boundaries)
-        .with_compute(compute)
-        .with_projects(projects)
-        .with_ecs(ecs)
-        .with_bucket_regions(bucket_regions);
+}
+
+/// A loaded file taken apart: what stays with the file, and its workspace units (policies
+/// tied to what they govern by the file, the config's binding or the folder convention).
+fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
+    let documents = loaded.documents;
+    let mut found = loaded.pipeline_findings;
+    let file = loaded.file;
+    let mut units = Units {
+        pipelines: documents.pipelines,
+        compute: documents.compute,
+        ..Units::default()
+    };
+    let account = xacct_model::workspace::account_of_path(&loaded.path);
+    for entry in documents.policies {
+        let governs = resolve_governs(&entry, binding, &loaded.path);
+        let unit = PolicyUnit {
+            file,
+            account,
+            entry,
+            governs,
+        };
+        if unit.governs.is_none() {
+            found.push(rules::xa003::unbound_policy(&unit, &loaded.path));
+        }
+        units.policies.push(unit);
+    }
+    units.boundaries = documents
+        .boundaries
+        .into_iter()
+        .map(|boundary| xacct_model::workspace::BoundaryUnit { file, boundary })
+        .collect();
+    let bound_bucket = || match binding {
+        Some(Binding::Bucket(bucket)) => Some(bucket.clone()),
+        _ => None,
+    };
+    units.ownership = documents
+        .ownership
+        .into_iter()
+        .map(|setting| xacct_model::workspace::OwnershipUnit {
+            file,
+            bucket: setting.bucket.or_else(bound_bucket),
+            ownership: setting.setting,
+        })
+        .collect();
+    units.bucket_regions = documents
+        .bucket_regions
+        .into_iter()
+        .map(
+            |(bucket, region)| xacct_model::workspace::BucketRegionUnit {
+                file,
+                bucket: bucket.or_else(bound_bucket),
+                region,
+            },
+        )
+        .collect();
+    // A project whose input does not say its account (a template) is in the file's.
+    units.projects = documents
+        .projects
+        .into_iter()
+        .map(|mut project| {
+            project.account = project.account.or(account);
+            xacct_model::workspace::BuildProjectUnit { file, project }
+        })
+        .collect();
+    // Likewise a service of a template is in the file's account.
+    units.ecs = xacct_model::ecs::Ecs {
+        services: documents
+            .ecs_services
+            .into_iter()
+            .map(|mut service| {
+                service.account = service.account.or(account);
+                (file, service)
+            })
+            .collect(),
+        task_definitions: documents
+            .task_definitions
+            .into_iter()
+            .map(|definition| (file, definition))
+            .collect(),
+    };
+    let side = FileSide {
+        file,
+        outcome: loaded.outcome,
+        diagnostics: loaded.diagnostics,
+        found,
+        suppressions: documents.suppressions,
+        suppression_slots: documents.suppression_slots,
+        assumptions: documents
+            .assumptions
+            .into_iter()
+            .map(|a| (a.span, a.condition))
+            .collect(),
+    };
+    (side, units)
+}
+
+/// Phase 2, the graph taken as `from` says.
+pub fn check_all_from(
+    files: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    from: GraphFrom<'_>,
+) -> Checked {
+    let mut sides = Vec::with_capacity(files.len());
+    let mut all = Units::default();
+    for loaded in files {
+        let binding = bindings.get(&loaded.file);
+        let (side, units) = split(loaded, binding);
+        sides.push(side);
+        all.pipelines.extend(units.pipelines);
+        all.policies.extend(units.policies);
+        all.ownership.extend(units.ownership);
+        all.compute.extend(units.compute);
+        all.boundaries.extend(units.boundaries);
+        all.projects.extend(units.projects);
+        all.ecs.extend(units.ecs);
+        all.bucket_regions.extend(units.bucket_regions);
+    }
+    let workspace = Workspace::new(all.pipelines, all.policies, all.ownership)
+        .with_boundaries(all.boundaries)
+        .with_compute(all.compute)
+        .with_projects(all.projects)
+        .with_ecs(all.ecs)
+        .with_bucket_regions(all.bucket_regions);
+    finish(workspace, sides, options, from)
+}
+
+/// Phase 2 again after `changed` files changed, on the workspace of the last run
+/// (`workspace`, `sides`: its files' sides, as [`Checked::sides`] gave them): each changed
+/// file's pipelines and policies swapped in place, the graph updated. `Err` gives the
+/// workspace back untouched when that cannot be done (a changed file has, or had, other
+/// units than pipelines and policies, or a different number of them): the caller runs
+/// [`check_all_from`] over all files then (and frees it when it likes: freeing a workspace
+/// takes a third of an edit's time).
+pub fn check_update(
+    mut workspace: Workspace,
+    mut sides: Vec<FileSide>,
+    changed: Vec<LoadedFile>,
+    bindings: &HashMap<FileId, Binding>,
+    options: &LintOptions,
+    previous: &TrustGraph,
+) -> Result<Checked, Box<Workspace>> {
+    let fits = changed.iter().all(|loaded| {
+        let documents = &loaded.documents;
+        let file = loaded.file;
+        sides.iter().any(|side| side.file == file)
+            && documents.ownership.is_empty()
+            && documents.compute == Default::default()
+            && documents.boundaries.is_empty()
+            && documents.projects.is_empty()
+            && documents.ecs_services.is_empty()
+            && documents.task_definitions.is_empty()
+            && documents.bucket_regions.is_empty()
+            && workspace
+                .pipelines
+                .iter()
+                .filter(|p| p.file == file)
+                .count()
+                == documents.pipelines.len()
+            && workspace.policies.iter().filter(|p| p.file == file).count()
+                == documents.policies.len()
+            && !workspace.ownership.iter().any(|u| u.file == file)
+            && !workspace.compute.mentions_file(file)
+            && !workspace.boundaries.iter().any(|u| u.file == file)
+            && !workspace.projects.iter().any(|u| u.file == file)
+            && !workspace.ecs.mentions_file(file)
+            && !workspace.bucket_regions.iter().any(|u| u.file == file)
+    });
+    if !fits {
+        return Err(Box::new(workspace));
+    }
+    let before: Vec<xacct_graph::Footprint> = changed
+        .iter()
+        .map(|loaded| xacct_graph::Footprint::of(&workspace, loaded.file))
+        .collect();
+    let bounds_before = workspace.has_bounds();
+    for loaded in changed {
+        let file = loaded.file;
+        let (side, units) = split(loaded, bindings.get(&file));
+        debug_assert!(units.only_pipelines_and_policies());
+        if let Some(kept) = sides.iter_mut().find(|s| s.file == file) {
+            *kept = side;
+        }
+        let mut pipelines = units.pipelines.into_iter();
+        for slot in workspace.pipelines.iter_mut().filter(|p| p.file == file) {
+            if let Some(unit) = pipelines.next() {
+                *slot = unit;
+            }
+        }
+        let mut policies = units.policies.into_iter();
+        for slot in workspace.policies.iter_mut().filter(|p| p.file == file) {
+            if let Some(unit) = policies.next() {
+                *slot = unit;
+            }
+        }
+    }
+    workspace.reindex();
+    let from = GraphFrom::Update {
+        previous,
+        before: &before,
+        bounds_before,
+    };
+    Ok(finish(workspace, sides, options, from))
+}
+
+/// Phase 2 over an assembled workspace: the graph, the workspace rules, and every finding
+/// placed in its file's report (conditions named, suppressions applied, accounts named).
+fn finish(
+    workspace: Workspace,
+    sides: Vec<FileSide>,
+    options: &LintOptions,
+    from: GraphFrom<'_>,
+) -> Checked {
+    let slot: HashMap<FileId, usize> = sides
+        .iter()
+        .enumerate()
+        .map(|(i, side)| (side.file, i))
+        .collect();
+    let mut reports: Vec<FileReport> = sides
+        .iter()
+        .map(|side| FileReport {
+            diagnostics: side.diagnostics.clone(),
+            suppressed: Vec::new(),
+            outcome: side.outcome,
+        })
+        .collect();
+    let mut found: Vec<Diagnostic> = sides.iter().flat_map(|s| s.found.iter().cloned()).collect();
+    let suppressions: Vec<(FileId, Suppression)> = sides
+        .iter()
+        .flat_map(|s| s.suppressions.iter().map(|x| (s.file, x.clone())))
+        .collect();
+    let suppression_slots: Vec<(FileId, xacct_input::SuppressionSlot)> = sides
+        .iter()
+        .flat_map(|s| s.suppression_slots.iter().map(|x| (s.file, x.clone())))
+        .collect();
+    let assumptions: Vec<(FileId, (Span, String))> = sides
+        .iter()
+        .flat_map(|s| s.assumptions.iter().map(|x| (s.file, x.clone())))
+        .collect();
     // Without policies every question is unanswerable: skip the graph (and its cost).
-    let graph = if draw {
-        TrustGraph::build(&workspace)
-    } else if workspace.has_policies() {
-        TrustGraph::build_checks(&workspace)
-    } else {
-        TrustGraph::empty()
+    let graph = match from {
+        GraphFrom::Fresh { draw: true } => TrustGraph::build(&workspace),
+        _ if !workspace.has_policies() => TrustGraph::empty(),
+        GraphFrom::Fresh { draw: false } => TrustGraph::build_checks(&workspace),
+        GraphFrom::Tracked => TrustGraph::build_tracked(&workspace),
+        GraphFrom::Update {
+            previous,
+            before,
+            bounds_before,
+        } => TrustGraph::update_checks(&workspace, previous, before, bounds_before),
     };
     let cx = WorkspaceContext {
         workspace: &workspace,
@@ -335,6 +536,7 @@ pub fn check_all(
         reports,
         workspace,
         graph,
+        sides,
     }
 }
 

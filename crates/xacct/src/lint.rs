@@ -11,7 +11,7 @@ use xacct_graph::TrustGraph;
 use xacct_input::{Gate, Input};
 use xacct_model::workspace::Binding;
 use xacct_model::workspace::Workspace;
-use xacct_rules::engine::{check_all, check_file, Checked, LoadedFile};
+use xacct_rules::engine::{check_all_from, check_file, Checked, GraphFrom, LoadedFile};
 use xacct_rules::{Diagnostic, FileReport, LintOptions, Outcome};
 use xacct_syntax::{FileId, SourceFile};
 
@@ -288,6 +288,7 @@ fn workspace_failed(
         reports,
         workspace: Workspace::default(),
         graph: TrustGraph::empty(),
+        sides: Vec::new(),
     }
 }
 
@@ -389,7 +390,8 @@ fn lint_into(
         reports,
         workspace,
         graph,
-    } = check_loaded(loaded, bindings, options, draw);
+        ..
+    } = check_loaded(loaded, bindings, options, GraphFrom::Fresh { draw });
     // Only files with findings or labels are rendered.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
@@ -522,14 +524,14 @@ pub fn check_loaded(
     loaded: Vec<LoadedFile>,
     bindings: &HashMap<FileId, Binding>,
     options: &LintOptions,
-    draw: bool,
+    from: GraphFrom<'_>,
 ) -> Checked {
     let so_far: Vec<(Vec<Diagnostic>, Outcome)> = loaded
         .iter()
         .map(|l| (l.findings().cloned().collect(), l.outcome))
         .collect();
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_all(loaded, bindings, options, draw)
+        check_all_from(loaded, bindings, options, from)
     }));
     checked.unwrap_or_else(|panic| workspace_failed(so_far, &*panic))
 }

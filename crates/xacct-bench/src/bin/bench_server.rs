@@ -21,9 +21,31 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const USAGE: &str = "usage: bench_server [--files N (pipelines, default 1000)] [--rounds R (default 10)] [--seed S (default 1)] [--xacct PATH (default: beside this program)]";
+const USAGE: &str = "usage: bench_server [--files N (pipelines, default 1000)] [--rounds R (default 10)] [--seed S (default 1)] [--edit bucket|key|role (the file edited: the first bucket policy, key policy, or cross-account role; default bucket)] [--xacct PATH (default: beside this program)]";
+
+/// Which file the bench edits: a bucket policy (one pipeline's store), a key policy (a team's
+/// pipelines in one region), a cross-account role (`get-role`: every pipeline of the teams
+/// that deploy with it).
+#[derive(Clone, Copy)]
+enum Edit {
+    Bucket,
+    Key,
+    Role,
+}
+
+impl Edit {
+    /// True for the corpus files of this kind.
+    fn fits(self, name: &str) -> bool {
+        match self {
+            Edit::Bucket => name.contains("/s3/"),
+            Edit::Key => name.contains("/kms/"),
+            Edit::Role => name.contains("/iam/") && name.ends_with("-cross-account.json"),
+        }
+    }
+}
 
 struct Args {
+    edit: Edit,
     files: usize,
     rounds: usize,
     seed: u64,
@@ -36,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         .and_then(|p| p.parent().map(|d| d.join("xacct")))
         .unwrap_or_else(|| PathBuf::from("xacct"));
     let mut parsed = Args {
+        edit: Edit::Bucket,
         files: 1000,
         rounds: 10,
         seed: 1,
@@ -49,6 +72,14 @@ fn parse_args() -> Result<Args, String> {
             "--rounds" => parsed.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--seed" => parsed.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--xacct" => parsed.xacct = PathBuf::from(value()?),
+            "--edit" => {
+                parsed.edit = match value()?.as_str() {
+                    "bucket" => Edit::Bucket,
+                    "key" => Edit::Key,
+                    "role" => Edit::Role,
+                    other => return Err(format!("--edit: unknown file kind `{other}`")),
+                }
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -97,13 +128,12 @@ fn run(args: &Args) -> Result<(), String> {
         let path = dir.join(file.name);
         std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| e.to_string())?;
         std::fs::write(&path, file.json).map_err(|e| e.to_string())?;
-        if policy.is_none() && file.name.contains("/s3/") {
+        if policy.is_none() && args.edit.fits(file.name) {
             policy = Some((path, file.json.to_string()));
         }
     }
     std::fs::write(dir.join("xacct.toml"), corpus.config_toml()).map_err(|e| e.to_string())?;
-    let (policy, text) =
-        policy.ok_or("the corpus has no bucket policy (`tools-ID/s3/BUCKET.json`)")?;
+    let (policy, text) = policy.ok_or("the corpus has no file of the kind `--edit` names")?;
     let result = measure(args, &dir, &policy, &text);
     let _ = std::fs::remove_dir_all(&dir);
     result
@@ -165,10 +195,11 @@ fn measure(args: &Args, dir: &Path, policy: &Path, text: &str) -> Result<(), Str
     let cold = median(cold);
     let change = median(changes);
     println!(
-        "workspace: {} pipelines, {} files; {} rounds",
+        "workspace: {} pipelines, {} files; {} rounds; edited: {}",
         args.files,
         count_files(dir),
-        args.rounds
+        args.rounds,
+        policy.strip_prefix(dir).unwrap_or(policy).display()
     );
     println!("cold `xacct lint DIR` (median): {:.1} ms", ms(cold));
     println!("server start to first diagnostics: {:.1} ms", ms(initial));
@@ -181,7 +212,7 @@ fn measure(args: &Args, dir: &Path, policy: &Path, text: &str) -> Result<(), Str
         change.as_secs_f64() / cold.as_secs_f64()
     );
     // What the server said each change cost: the changed file's load, the workspace phase.
-    let parts: Vec<(f64, f64, f64)> = traces
+    let parts: Vec<(f64, f64, f64, f64)> = traces
         .iter()
         .filter(|t| t.starts_with("xacct: loaded 1 file "))
         .filter_map(|t| {
@@ -190,22 +221,30 @@ fn measure(args: &Args, dir: &Path, policy: &Path, text: &str) -> Result<(), Str
                 .filter_map(|w| w.parse::<f64>().ok())
                 .collect();
             // loaded 1 file in L ms, workspace phase over F files in W ms (copying the
-            // documents C ms)
-            Some((*numbers.get(1)?, *numbers.get(3)?, *numbers.get(4)?))
+            // documents C ms), asking again A of P pipelines
+            Some((
+                *numbers.get(1)?,
+                *numbers.get(3)?,
+                *numbers.get(4)?,
+                *numbers.get(5)?,
+            ))
         })
         .collect();
     if !parts.is_empty() {
         let mut load: Vec<f64> = parts.iter().map(|p| p.0).collect();
         let mut check: Vec<f64> = parts.iter().map(|p| p.1).collect();
         let mut copy: Vec<f64> = parts.iter().map(|p| p.2).collect();
+        let mut asked: Vec<f64> = parts.iter().map(|p| p.3).collect();
+        asked.sort_by(f64::total_cmp);
         load.sort_by(f64::total_cmp);
         check.sort_by(f64::total_cmp);
         copy.sort_by(f64::total_cmp);
         println!(
-            "  of which (server's own medians): changed file's load {:.1} ms, workspace phase {:.1} ms (copying the loaded documents {:.1} ms of it)",
+            "  of which (server's own medians): changed file's load {:.1} ms, workspace phase {:.1} ms (copying the loaded documents {:.1} ms of it); pipelines asked again: {}",
             load[load.len() / 2],
             check[check.len() / 2],
-            copy[copy.len() / 2]
+            copy[copy.len() / 2],
+            asked[asked.len() / 2]
         );
     }
     if !status.success() {

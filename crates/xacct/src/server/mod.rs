@@ -247,13 +247,15 @@ impl Server<'_> {
         };
         if self.trace {
             let message = format!(
-                "xacct: loaded {} file{} in {:.1} ms, workspace phase over {} files in {:.1} ms (copying the documents {:.1} ms)",
+                "xacct: loaded {} file{} in {:.1} ms, workspace phase over {} files in {:.1} ms (copying the documents {:.1} ms), asking again {} of {} pipelines",
                 session.last_loaded,
                 if session.last_loaded == 1 { "" } else { "s" },
                 session.last_load.as_secs_f64() * 1e3,
                 session.run.files.len(),
                 session.last_check.as_secs_f64() * 1e3,
                 session.last_copy.as_secs_f64() * 1e3,
+                session.last_asked,
+                session.workspace.pipelines.len(),
             );
             let _ = self
                 .connection

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use xacct_graph::TrustGraph;
+use xacct_graph::{Footprint, TrustGraph};
 use xacct_input::Gate;
 use xacct_model::workspace::{Binding, Workspace};
-use xacct_rules::engine::LoadedFile;
+use xacct_rules::engine::{self, FileSide, GraphFrom, LoadedFile};
 use xacct_rules::{Diagnostic, LintOptions};
 use xacct_syntax::{FileId, SourceFile};
 
@@ -34,7 +34,11 @@ pub struct Session {
     by_path: HashMap<PathBuf, usize>,
     /// Each file's text (as on disk, or the editor's buffer), by [`FileId`].
     sources: Vec<SourceFile>,
+    /// Each file's per-file result, documents included: what a whole workspace phase starts
+    /// from (an edit that cannot be swapped into the last workspace).
     loaded: Vec<LoadedFile>,
+    /// What the last run kept of each file besides its workspace units.
+    sides: Vec<FileSide>,
     /// The editor's buffers of open files, by absolute path.
     buffers: HashMap<PathBuf, String>,
     /// The files whose buffer changed (or closed) since the last run.
@@ -46,6 +50,13 @@ pub struct Session {
     pub run: LintRun,
     /// The last run's workspace: what hover and definition answer from.
     pub workspace: Workspace,
+    /// The last run's trust graph: a change asks again only what it may move.
+    graph: TrustGraph,
+    /// How many pipelines the last workspace phase asked again (all of them after a reload).
+    pub last_asked: usize,
+    /// Whether the last workspace phase swapped the changed files into the last run's
+    /// workspace (rather than assembling it from every file's documents).
+    pub last_swapped: bool,
     /// How long the last workspace phase took.
     pub last_check: Duration,
     /// How long the last load took: of the changed file alone, or of the whole workspace
@@ -100,18 +111,22 @@ impl Session {
             by_path,
             sources,
             loaded,
+            sides: Vec::new(),
             buffers,
             pending: Default::default(),
             relink: false,
             run: LintRun::default(),
             workspace: Workspace::default(),
+            graph: TrustGraph::empty(),
+            last_asked: 0,
+            last_swapped: false,
             last_check: Duration::ZERO,
             last_load: started.elapsed(),
             last_loaded: 0,
             last_copy: Duration::ZERO,
         };
         session.last_loaded = session.loaded.len();
-        session.check();
+        session.check(None);
         Ok(session)
     }
 
@@ -208,16 +223,64 @@ impl Session {
         let started = Instant::now();
         let pending = std::mem::take(&mut self.pending);
         self.last_loaded = pending.len();
+        // What the changed files held before: the graph asks again only the pipelines that
+        // mention it (or what they hold now).
+        let before: Vec<Footprint> = pending
+            .iter()
+            .map(|&i| Footprint::of(&self.workspace, FileId(i as u32)))
+            .collect();
+        let mut changed = Vec::with_capacity(pending.len());
         for i in pending {
             let candidate = self.candidate(i);
             let (source, loaded) =
                 lint::load_file(&self.gate, FileId(i as u32), candidate, &self.options);
             self.sources[i] = source;
-            self.loaded[i] = loaded;
+            self.loaded[i] = loaded.clone();
+            changed.push(loaded);
         }
         self.last_load = started.elapsed();
-        self.check();
+        self.update(changed, &before);
         true
+    }
+
+    /// The workspace phase after an edit: the changed files' pipelines and policies swapped
+    /// into the last run's workspace and only what they may move asked again; else (other
+    /// units changed, or their number) the whole phase over every file's documents, the
+    /// graph still updated.
+    fn update(&mut self, changed: Vec<LoadedFile>, before: &[Footprint]) {
+        let started = Instant::now();
+        let workspace = std::mem::take(&mut self.workspace);
+        let sides = std::mem::take(&mut self.sides);
+        let previous = std::mem::replace(&mut self.graph, TrustGraph::empty());
+        let bounds_before = workspace.has_bounds();
+        let updated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine::check_update(
+                workspace,
+                sides,
+                changed,
+                &self.bindings,
+                &self.options,
+                &previous,
+            )
+        }));
+        match updated {
+            Ok(Ok(checked)) => {
+                self.last_copy = Duration::ZERO;
+                self.take(checked, started);
+                self.last_swapped = true;
+            }
+            Ok(Err(workspace)) => {
+                // Freed on a thread of its own (a third of an edit's time otherwise); when
+                // the thread cannot start, the closure, and the workspace with it, is
+                // dropped here.
+                let _ = std::thread::Builder::new()
+                    .name("xacct-free".to_string())
+                    .spawn(move || drop(workspace));
+                self.check(Some((&previous, before, bounds_before)));
+            }
+            // A bug: the whole phase, which reports its own failure as a finding.
+            Err(_) => self.check(None),
+        }
     }
 
     /// Finds, reads and lints everything again (a config changed, files that link, files
@@ -253,13 +316,29 @@ impl Session {
         candidate
     }
 
-    /// The workspace phase over every file's loaded documents, then what `xacct lint` does
-    /// after it: broken configs, account names, the configs' rule selection and severities.
-    fn check(&mut self) {
+    /// The workspace phase over every file's loaded documents (copied: they stay for the
+    /// next), the graph updated from `previous` when given (the last run's graph, what the
+    /// changed files held in its workspace, whether it had bounds).
+    fn check(&mut self, previous: Option<(&TrustGraph, &[Footprint], bool)>) {
         let started = Instant::now();
+        self.last_swapped = false;
         let loaded = self.loaded.clone();
         self.last_copy = started.elapsed();
-        let checked = lint::check_loaded(loaded, &self.bindings, &self.options, false);
+        let from = match previous {
+            Some((previous, before, bounds_before)) => GraphFrom::Update {
+                previous,
+                before,
+                bounds_before,
+            },
+            None => GraphFrom::Tracked,
+        };
+        let checked = lint::check_loaded(loaded, &self.bindings, &self.options, from);
+        self.take(checked, started);
+    }
+
+    /// Keeps a workspace phase's result, then does what `xacct lint` does after it: broken
+    /// configs, account names, the configs' rule selection and severities.
+    fn take(&mut self, checked: engine::Checked, started: Instant) {
         let files = checked
             .reports
             .into_iter()
@@ -280,7 +359,9 @@ impl Session {
         select::apply(&mut run, &self.configs, &select::Layer::default());
         self.run = run;
         self.workspace = checked.workspace;
-        drop::<TrustGraph>(checked.graph);
+        self.sides = checked.sides;
+        self.last_asked = checked.graph.asked();
+        self.graph = checked.graph;
         self.last_check = started.elapsed();
     }
 }
