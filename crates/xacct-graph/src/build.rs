@@ -90,6 +90,7 @@ struct Contexts {
     none: Arc<Context>,
     secure: Arc<Context>,
     pass_to_cloudformation: Arc<Context>,
+    pass_to_ecs_tasks: Arc<Context>,
     /// Through S3 in a region (`kms:ViaService`), by region.
     via_s3: FastMap<String, Arc<Context>>,
     /// A PutObject as CodePipeline makes it, by the store key it names.
@@ -103,6 +104,9 @@ impl Contexts {
             secure: Arc::new(secure()),
             pass_to_cloudformation: Arc::new(
                 Context::new().with("iam:PassedToService", ["cloudformation.amazonaws.com"]),
+            ),
+            pass_to_ecs_tasks: Arc::new(
+                Context::new().with("iam:PassedToService", ["ecs-tasks.amazonaws.com"]),
             ),
             ..Contexts::default()
         }
@@ -1093,12 +1097,34 @@ impl<'w> Builder<'w> {
                     home,
                     region,
                 };
-                self.ask_store(&access, &acting, false);
+                self.ask_store(&access, &acting, Reader::Action);
                 self.ask_build_output_keys(&access, &acting, unit, region);
                 // CodeDeploy agents fetch the revision with their instances' role.
                 if action.is("AWS", "CodeDeploy") {
                     self.ask_instance_roles(&access, acting_account, region, unit.file);
                 }
+            }
+            // A CodeBuild build downloads its inputs and uploads its outputs with its project's
+            // service role ("CodeBuild uses the service role for all operations that are
+            // performed on your behalf", CodeBuild user guide): asked where the inputs hold the
+            // project and name its role.
+            let service = store.and_then(|store| {
+                let (role, role_account, store_key) =
+                    build_service_role(self.lookup.workspace, unit, s, a, store)?;
+                Some((store, role, role_account, store_key))
+            });
+            if let Some((store, role, role_account, store_key)) = service {
+                let access = StoreAccess {
+                    p,
+                    at: (s, a),
+                    action,
+                    store,
+                    pipeline_name,
+                    home,
+                    region,
+                };
+                let asker = self.asker(&role, role_account);
+                self.ask_store(&access, &asker, Reader::BuildService { store_key });
             }
             if let Some(region) = region {
                 for (resource, calls) in
@@ -1123,6 +1149,33 @@ impl<'w> Builder<'w> {
                         &self.role(&acting.name),
                         &At::Kind(action_node.clone()),
                         questions,
+                    );
+                }
+            }
+            // An ECS deploy action registers a new revision of its service's task definition,
+            // passing that definition's task and execution roles to ECS: "You must also add
+            // the iam:PassRole permissions to use IAM roles for tasks" (service role
+            // permissions). Asked where the inputs hold the service and its definition.
+            if let Some(region) = region {
+                for (role, _) in
+                    ecs_task_roles(self.lookup.workspace, action, acting_account, region)
+                {
+                    let resource = self.intern(&role);
+                    let question = Question {
+                        kind: EdgeKind::CanCall,
+                        need: need(),
+                        asker: acting.clone(),
+                        iam_action: "iam:PassRole",
+                        resource,
+                        resource_account: Some(acting_account),
+                        resource_kind: ResourceKind::Other,
+                        resource_policy: None,
+                        context: self.contexts.pass_to_ecs_tasks.clone(),
+                    };
+                    self.ask_calls(
+                        &self.role(&acting.name),
+                        &At::Kind(action_node.clone()),
+                        vec![question],
                     );
                 }
             }
@@ -1184,29 +1237,19 @@ impl<'w> Builder<'w> {
                             .or(home);
                         if let (Some(facts), Some(store_account)) = (facts, store_account) {
                             let deployer = self.asker(&deploy_role.value, deploy_account);
-                            for artifact in read.iter().filter(|name| {
+                            let first = read.iter().find(|name| {
                                 action.inputs.iter().any(|input| input.value == **name)
-                            }) {
-                                let object = self.intern(&format!(
-                                    "{}{}/{SAMPLE_OBJECT_ID}",
-                                    facts.objects,
-                                    first_chars(artifact, 10)
-                                ));
-                                let question = Question {
-                                    kind: EdgeKind::CanCall,
-                                    need: need(),
-                                    asker: deployer.clone(),
-                                    iam_action: "s3:GetObject",
-                                    resource: object,
-                                    resource_account: Some(store_account),
-                                    resource_kind: ResourceKind::S3,
-                                    resource_policy: Some((PolicyOf::Bucket, facts.bucket.clone())),
-                                    context: self.contexts.secure.clone(),
-                                };
-                                self.ask_calls(
-                                    &self.role(&deployer.name),
-                                    &At::Kind(action_node.clone()),
-                                    vec![question],
+                            });
+                            if let Some(artifact) = first {
+                                self.ask_stack_read(
+                                    StackRead {
+                                        need: Need::new(p, Some((s, a)), Artifacts::Stack, false),
+                                        facts: &facts,
+                                        store_account,
+                                        artifact,
+                                        region,
+                                    },
+                                    &deployer,
                                 );
                             }
                         }
@@ -1231,6 +1274,63 @@ impl<'w> Builder<'w> {
                     }
                 }
             }
+        }
+    }
+
+    /// A CloudFormation deployment role's read of the artifact its stack deploys (run-time
+    /// failure E10): `s3:GetObject` on the object, the bucket policy speaking for a bucket of
+    /// another account (XA401, XA402), and `kms:Decrypt` with the store key through S3, the key
+    /// policy speaking (XA311, XA312, XA313), as for any reader of the artifact. A key of
+    /// another region than the action's is XA304's alone.
+    fn ask_stack_read(&mut self, read: StackRead<'_>, deployer: &Asker) {
+        let StackRead {
+            need,
+            facts,
+            store_account,
+            artifact,
+            region,
+        } = read;
+        let role_node = self.role(&deployer.name);
+        let object = self.intern(&format!(
+            "{}{}/{SAMPLE_OBJECT_ID}",
+            facts.objects,
+            first_chars(artifact, 10)
+        ));
+        self.ask(
+            role_node.clone(),
+            At::Bucket(facts.bucket.clone()),
+            Question {
+                kind: EdgeKind::CanRead,
+                need: need.clone(),
+                asker: deployer.clone(),
+                iam_action: "s3:GetObject",
+                resource: object,
+                resource_account: Some(store_account),
+                resource_kind: ResourceKind::S3,
+                resource_policy: Some((PolicyOf::Bucket, facts.bucket.clone())),
+                context: self.contexts.secure.clone(),
+            },
+        );
+        let key = facts
+            .key
+            .clone()
+            .filter(|(arn, _)| region.is_none_or(|r| key_region(arn) == r));
+        if let (Some((key_arn, key_account)), Some(via_s3)) = (key, facts.via_s3.clone()) {
+            self.ask(
+                role_node,
+                At::Key(key_arn.clone()),
+                Question {
+                    kind: EdgeKind::CanDecrypt,
+                    need,
+                    asker: deployer.clone(),
+                    iam_action: "kms:Decrypt",
+                    resource: key_arn.clone(),
+                    resource_account: key_account,
+                    resource_kind: ResourceKind::KmsKey,
+                    resource_policy: Some((PolicyOf::Key, key_arn)),
+                    context: via_s3,
+                },
+            );
         }
     }
 
@@ -1393,7 +1493,8 @@ impl<'w> Builder<'w> {
 
     /// The artifact accesses of one action: read its inputs, write its outputs, list the
     /// bucket, decrypt and encrypt with the store key, set the ACL of a CodeCommit source.
-    fn ask_store(&mut self, access: &StoreAccess<'_>, asker: &Asker, instance_role: bool) {
+    fn ask_store(&mut self, access: &StoreAccess<'_>, asker: &Asker, reader: Reader) {
+        let instance_role = reader == Reader::Instance;
         let StoreAccess {
             p,
             at,
@@ -1436,17 +1537,36 @@ impl<'w> Builder<'w> {
         // provider does with the store.
         // The agent gets the revision; the walkthrough gives its role `s3:ListBucket` on the
         // bucket beside `s3:Get*` (without it a missing object reads as 403, not 404).
-        let uses = if instance_role {
-            ArtifactUse {
-                read: true,
-                decrypt: true,
-                write: false,
-                list: true,
-            }
-        } else {
-            xacct_model::providers::artifact_use(action)
+        // A CodeBuild project's service role downloads the inputs and uploads the outputs; it
+        // encrypts them with the project's key, asked here only when that is the store's (XA318
+        // speaks for another key), and no document says it lists the bucket.
+        let (uses, encrypt) = match reader {
+            Reader::Instance => (
+                ArtifactUse {
+                    read: true,
+                    decrypt: true,
+                    write: false,
+                    list: true,
+                },
+                true,
+            ),
+            Reader::BuildService { store_key } => (
+                ArtifactUse {
+                    read: true,
+                    decrypt: true,
+                    write: true,
+                    list: false,
+                },
+                store_key,
+            ),
+            Reader::Action => (xacct_model::providers::artifact_use(action), true),
         };
-        let (inputs, outputs) = (Artifacts::Inputs, Artifacts::Outputs);
+        let (inputs, outputs) = match reader {
+            Reader::BuildService { .. } => {
+                (Artifacts::ServiceRoleInputs, Artifacts::ServiceRoleOutputs)
+            }
+            _ => (Artifacts::Inputs, Artifacts::Outputs),
+        };
         let need = |artifacts: Artifacts| Need::new(p, Some(at), artifacts, instance_role);
         let bucket_policy = Some((PolicyOf::Bucket, facts.bucket.clone()));
         let secure = self.contexts.secure.clone();
@@ -1507,7 +1627,9 @@ impl<'w> Builder<'w> {
                 context,
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
-            ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", outputs);
+            if encrypt {
+                ask_key(self, EdgeKind::CanEncrypt, "kms:GenerateDataKey", outputs);
+            }
         }
         if uses.list && (!action.inputs.is_empty() || !action.outputs.is_empty()) {
             let resource = facts.bucket_arn.clone();
@@ -1520,7 +1642,7 @@ impl<'w> Builder<'w> {
             );
             self.ask(role_node.clone(), bucket_node.clone(), question);
         }
-        if !instance_role
+        if reader == Reader::Action
             && action.category() == "Source"
             && action.is("AWS", "CodeCommit")
             && !action.outputs.is_empty()
@@ -1552,6 +1674,30 @@ struct StoreFacts {
     via_s3: Option<Arc<Context>>,
     /// The context of CodePipeline's uploads to the store.
     put: Arc<Context>,
+}
+
+/// Who a store question is asked of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    /// The role the action runs as: what its provider does with the store (`artifact_use`).
+    Action,
+    /// A CodeDeploy instance role of the action's account: reads, decrypts, lists.
+    Instance,
+    /// The service role of a CodeBuild action's project: downloads the inputs, uploads the
+    /// outputs (encrypting them with the store key only when that is the project's key).
+    BuildService {
+        /// The project encrypts with the store key.
+        store_key: bool,
+    },
+}
+
+/// What a deployment role's read of its stack's artifact is about.
+struct StackRead<'a> {
+    need: Need,
+    facts: &'a StoreFacts,
+    store_account: AccountId,
+    artifact: &'a str,
+    region: Option<&'a str>,
 }
 
 /// Which store access an action needs: the same for its own role and for the CodeDeploy
@@ -1597,6 +1743,84 @@ pub(crate) fn build_output_key(
         }) => Some((key.value.clone(), key_account)),
         _ => None,
     }
+}
+
+/// The ARNs of the roles an ECS deploy action of `account` and `region` passes: its
+/// service's task definition's task and execution roles, a role given by name being one of the
+/// service's account. Empty where the service, its definition or a name is not known before
+/// the run, and without a role of another account (which cannot be passed at all: "You can
+/// only use the PassRole permission to pass an IAM role to a service that shares the same AWS
+/// account", IAM user guide). Each ARN comes with where the task definition names it.
+pub fn ecs_task_roles<'w>(
+    workspace: &'w Workspace,
+    action: &Action,
+    account: AccountId,
+    region: &str,
+) -> Vec<(String, xacct_model::ecs::TaskRole<'w>)> {
+    if !(action.is("AWS", "ECS") && action.category() == "Deploy") {
+        return Vec::new();
+    }
+    let plain = |key: &str| {
+        action
+            .config(key)
+            .map(|v| v.value.as_str())
+            .filter(|v| !v.is_empty() && !xacct_model::symbol::has_variable(v))
+            .filter(|v| !v.contains([':', '/']))
+    };
+    let (Some(cluster), Some(service)) = (plain("ClusterName"), plain("ServiceName")) else {
+        return Vec::new();
+    };
+    let Some(roles) = workspace
+        .ecs
+        .task_roles(cluster, service, account, Some(region))
+    else {
+        return Vec::new();
+    };
+    let mut arns: Vec<(String, xacct_model::ecs::TaskRole<'w>)> = Vec::new();
+    for role in roles {
+        let text = role.role.value.as_str();
+        let arn = if text.starts_with("arn:") {
+            match Arn::parse(text).ok().and_then(|a| a.account_id()) {
+                Some(at) if at == account => text.to_string(),
+                _ => continue,
+            }
+        } else if !text.is_empty() && !text.contains([':', '/']) {
+            format!("arn:aws:iam::{account}:role/{text}")
+        } else {
+            continue;
+        };
+        if !arns.iter().any(|(a, _)| *a == arn) {
+            arns.push((arn, role));
+        }
+    }
+    arns
+}
+
+/// The service role of the project a CodeBuild action of `unit` names, with its account and
+/// whether the project encrypts with `store`'s key, when the inputs hold the project (in the
+/// action's account and region) and its role.
+pub fn build_service_role(
+    workspace: &Workspace,
+    unit: &PipelineUnit,
+    s: usize,
+    a: usize,
+    store: &ArtifactStore,
+) -> Option<(String, AccountId, bool)> {
+    let action = unit.doc.pipeline.stages.get(s)?.actions.get(a)?;
+    if !(action.owner() == "AWS" && action.provider() == "CodeBuild") {
+        return None;
+    }
+    let placement = unit.accounts.of(s, a);
+    let account = placement.account.as_ref()?.value;
+    let region = placement.region.as_ref().map(|r| r.value.as_str());
+    let name = action.config("ProjectName")?.value.as_str();
+    let project = &workspace.project(name, account, region)?.project;
+    let (role, role_account) = project.service_role_arn()?;
+    let store_key = match (&project.encryption_key, &store.encryption_key) {
+        (Some(project_key), Some(store_key)) => project_key.value == store_key.value,
+        _ => false,
+    };
+    Some((role, role_account, store_key))
 }
 
 /// Roles of `account` that EC2 instances may assume (their trust policy names
@@ -1690,7 +1914,7 @@ fn key_region(key_arn: &str) -> &str {
 }
 
 /// The artifact store an action in `region` uses.
-fn store_for<'p>(
+pub fn store_for<'p>(
     pipeline: &'p xacct_model::Pipeline,
     region: Option<&str>,
 ) -> Option<&'p xacct_model::ArtifactStore> {

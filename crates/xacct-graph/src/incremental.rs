@@ -9,7 +9,7 @@
 //! pipeline is asked again when any name it mentions (declaration, checks, hops) is a name the
 //! changed file's documents are about, before or after the change; every other pipeline keeps
 //! its checks. What does not fit this (a file with deployment targets, permissions
-//! boundaries, managed policies or CodeBuild projects, a file whose number of pipelines or
+//! boundaries, managed policies, CodeBuild projects or ECS services and task definitions, a file whose number of pipelines or
 //! policies changed and with it every index after it, bounds appearing or going) builds the
 //! whole graph again: correct first, fast for the common edit of a policy.
 //!
@@ -93,6 +93,7 @@ impl Footprint {
         }
         footprint.whole |= workspace.boundaries.iter().any(|b| b.file == file)
             || workspace.projects.iter().any(|p| p.file == file)
+            || workspace.ecs.mentions_file(file)
             || workspace.compute.mentions_file(file);
         footprint
     }

@@ -16,7 +16,7 @@ mod incremental;
 
 pub use incremental::Footprint;
 
-pub use build::{ask, boundary_unit, Answer, Query};
+pub use build::{ask, boundary_unit, build_service_role, ecs_task_roles, store_for, Answer, Query};
 pub mod render;
 
 use std::collections::HashMap;
@@ -181,6 +181,14 @@ pub enum Artifacts {
     /// The action's input artifacts that a CodeBuild action made: encrypted with the build
     /// project's key, not the store's (the question is about that key).
     BuildOutput,
+    /// The action's input artifact whose S3 location a CloudFormation action hands its stack
+    /// (`Fn::GetArtifactAtt` in `ParameterOverrides`): read and decrypted by the deployment
+    /// role (`configuration.RoleArn`), not the role the action runs as.
+    Stack,
+    /// The input artifacts of a CodeBuild action, which its project's service role downloads.
+    ServiceRoleInputs,
+    /// The output artifacts of a CodeBuild action, which its project's service role uploads.
+    ServiceRoleOutputs,
     /// The action's input artifacts, which CodePipeline copies with the pipeline role into the
     /// store of the action's region when it is not the pipeline's (cross-region actions).
     Replica,
@@ -231,10 +239,15 @@ impl Need {
     /// The artifacts the check concerns, as the action in `workspace` declares them.
     pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
         match (self.action_in(workspace), self.artifacts) {
-            (Some(action), Artifacts::Inputs | Artifacts::BuildOutput | Artifacts::Replica) => {
-                &action.inputs
-            }
-            (Some(action), Artifacts::Outputs) => &action.outputs,
+            (
+                Some(action),
+                Artifacts::Inputs
+                | Artifacts::BuildOutput
+                | Artifacts::Replica
+                | Artifacts::Stack
+                | Artifacts::ServiceRoleInputs,
+            ) => &action.inputs,
+            (Some(action), Artifacts::Outputs | Artifacts::ServiceRoleOutputs) => &action.outputs,
             _ => &[],
         }
     }

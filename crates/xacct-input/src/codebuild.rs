@@ -70,11 +70,23 @@ pub fn load(root: &Node) -> (Vec<BuildProject>, Vec<Issue>) {
             ));
             continue;
         };
+        let service_role = node.get("serviceRole").and_then(|role| {
+            let text = role.as_str();
+            if text.is_none() {
+                issues.push(Issue::new(
+                    IssueKind::Shape,
+                    role.span,
+                    format!("`serviceRole` of `{COMMAND}` output is a string"),
+                ));
+            }
+            Some(Spanned::new(text?.to_string(), role.span))
+        });
         projects.push(BuildProject {
             name: Spanned::new(name_text.to_string(), name.span),
             account: parsed.account_id(),
             region: Some(parsed.region.to_string()).filter(|r| !r.is_empty()),
             encryption_key: Some(Spanned::new(key_text.to_string(), key.span)),
+            service_role,
         });
     }
     (projects, issues)
@@ -86,7 +98,7 @@ mod tests {
 
     #[test]
     fn reads_name_account_region_and_key() {
-        let text = r#"{"projects": [{"name": "B", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/B", "encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"}, {"name": "C", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/C"}], "projectsNotFound": []}"#;
+        let text = r#"{"projects": [{"name": "B", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/B", "encryptionKey": "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3", "serviceRole": "arn:aws:iam::123456789012:role/service-role/build"}, {"name": "C", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/C"}], "projectsNotFound": []}"#;
         let document = xacct_syntax::json::parse(text).unwrap();
         assert!(is_projects(&document.root));
         let (projects, issues) = load(&document.root);
@@ -101,6 +113,10 @@ mod tests {
         );
         assert_eq!(p.region.as_deref(), Some("eu-west-1"));
         assert!(p.uses_aws_managed_key());
+        assert_eq!(
+            p.service_role_arn().map(|(arn, _)| arn).as_deref(),
+            Some("arn:aws:iam::123456789012:role/service-role/build")
+        );
     }
 
     #[test]

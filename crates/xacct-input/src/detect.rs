@@ -55,6 +55,10 @@ pub enum DocumentKind {
     BuildProjects,
     /// A bucket's region (`aws s3api get-bucket-location`).
     BucketLocation,
+    /// ECS services (`aws ecs describe-services`): their clusters and task definitions.
+    EcsServices,
+    /// An ECS task definition (`aws ecs describe-task-definition`): the roles it names.
+    TaskDefinition,
     /// The targets of an EventBridge rule (`aws events list-targets-by-rule`).
     EventTargets,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
@@ -88,6 +92,10 @@ impl DocumentKind {
             DocumentKind::BucketOwnership
         } else if crate::codebuild::is_projects(root) {
             DocumentKind::BuildProjects
+        } else if crate::ecs::is_services(root) {
+            DocumentKind::EcsServices
+        } else if crate::ecs::is_task_definition(root) {
+            DocumentKind::TaskDefinition
         } else if root.as_object().is_some_and(|m| m.len() == 1) && has("LocationConstraint") {
             DocumentKind::BucketLocation
         } else if crate::events::is_targets(root) {

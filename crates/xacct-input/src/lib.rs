@@ -16,6 +16,7 @@ pub mod cli;
 pub mod codebuild;
 pub mod compute;
 pub mod detect;
+pub mod ecs;
 pub mod events;
 pub mod gate;
 pub mod grants;
@@ -188,6 +189,10 @@ pub struct Documents {
     pub boundaries: Vec<xacct_model::policy_file::BoundaryRef>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// ECS services (their task definitions).
+    pub ecs_services: Vec<xacct_model::ecs::EcsService>,
+    /// ECS task definitions read by ARN (the roles they pass to their tasks).
+    pub task_definitions: Vec<xacct_model::ecs::TaskDefinition>,
     /// The regions of buckets: (bucket when the input names it, region).
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
     /// EventBridge rules and their targets.
@@ -437,6 +442,16 @@ fn load_as(
             let (projects, issues) = codebuild::load(root);
             input.issues.extend(issues);
             input.documents.projects = projects;
+        }
+        DocumentKind::EcsServices => {
+            let (services, issues) = ecs::load_services(root);
+            input.issues.extend(issues);
+            input.documents.ecs_services = services;
+        }
+        DocumentKind::TaskDefinition => {
+            let (definition, issues) = ecs::load_task_definition(root);
+            input.issues.extend(issues);
+            input.documents.task_definitions.extend(definition);
         }
         DocumentKind::EventTargets => {
             let (rule, issues) = events::load(root);

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod api;
 pub mod arn;
 pub mod compute;
+pub mod ecs;
 pub mod events;
 pub mod kms;
 pub mod managed;

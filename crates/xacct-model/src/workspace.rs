@@ -101,9 +101,29 @@ pub struct BuildProject {
     /// project names none: CodeBuild then uses the AWS managed key `alias/aws/s3` of the
     /// project's account.
     pub encryption_key: Option<crate::pipeline::Spanned<String>>,
+    /// The service role CodeBuild runs the build with (`serviceRole`, `ServiceRole`,
+    /// `service_role`): an ARN, or a name of the project's account. It downloads the input
+    /// artifacts and uploads the outputs. `None` when the input does not say.
+    pub service_role: Option<crate::pipeline::Spanned<String>>,
 }
 
 impl BuildProject {
+    /// The ARN of the service role, a name taken as a role of the project's account; `None`
+    /// when unknown, not known before deployment, or neither an ARN nor a plain name.
+    pub fn service_role_arn(&self) -> Option<(String, AccountId)> {
+        let text = self.service_role.as_ref()?.value.as_str();
+        if crate::symbol::has_variable(text) {
+            return None;
+        }
+        if text.starts_with("arn:") {
+            let account = Arn::parse(text).ok()?.account_id()?;
+            return Some((text.to_string(), account));
+        }
+        let account = self.account?;
+        (!text.is_empty() && !text.contains([':', '/']))
+            .then(|| (format!("arn:aws:iam::{account}:role/{text}"), account))
+    }
+
     /// True when the project's key is the AWS managed key for S3 (none named, or
     /// `alias/aws/s3` in any form), which only its own account can use.
     pub fn uses_aws_managed_key(&self) -> bool {
@@ -249,6 +269,8 @@ pub struct Workspace {
     pub boundaries: Vec<BoundaryUnit>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<BuildProjectUnit>,
+    /// ECS services and task definitions (the roles an ECS deploy action passes).
+    pub ecs: crate::ecs::Ecs,
     /// The regions buckets are in.
     pub bucket_regions: Vec<BucketRegionUnit>,
     /// EventBridge rules (source triggers) and their targets.
@@ -358,6 +380,12 @@ impl Workspace {
     /// Adds the CodeBuild projects of the run.
     pub fn with_projects(mut self, projects: Vec<BuildProjectUnit>) -> Workspace {
         self.projects = projects;
+        self
+    }
+
+    /// Adds the ECS services and task definitions of the run.
+    pub fn with_ecs(mut self, ecs: crate::ecs::Ecs) -> Workspace {
+        self.ecs = ecs;
         self
     }
 

@@ -214,6 +214,7 @@ struct Units {
     compute: xacct_model::compute::Compute,
     boundaries: Vec<xacct_model::workspace::BoundaryUnit>,
     projects: Vec<xacct_model::workspace::BuildProjectUnit>,
+    ecs: xacct_model::ecs::Ecs,
     bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
     event_rules: Vec<xacct_model::events::EventRuleUnit>,
     /// For a deployed file (a template): the roles it creates, its stack's name, the stacks
@@ -236,6 +237,7 @@ impl Units {
             && self.compute == Default::default()
             && self.boundaries.is_empty()
             && self.projects.is_empty()
+            && self.ecs.is_empty()
             && self.bucket_regions.is_empty()
             && self.event_rules.is_empty()
     }
@@ -304,6 +306,22 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
             xacct_model::workspace::BuildProjectUnit { file, project }
         })
         .collect();
+    // Likewise a service of a template is in the file's account.
+    units.ecs = xacct_model::ecs::Ecs {
+        services: documents
+            .ecs_services
+            .into_iter()
+            .map(|mut service| {
+                service.account = service.account.or(account);
+                (file, service)
+            })
+            .collect(),
+        task_definitions: documents
+            .task_definitions
+            .into_iter()
+            .map(|definition| (file, definition))
+            .collect(),
+    };
     // A rule whose input does not say its account (`list-targets-by-rule` output) is in the
     // file's.
     units.event_rules = documents
@@ -364,6 +382,7 @@ pub fn check_all_from(
         all.compute.extend(units.compute);
         all.boundaries.extend(units.boundaries);
         all.projects.extend(units.projects);
+        all.ecs.extend(units.ecs);
         all.bucket_regions.extend(units.bucket_regions);
         all.event_rules.extend(units.event_rules);
         if let Some((roles, name, after)) = units.declared {
@@ -376,6 +395,7 @@ pub fn check_all_from(
         .with_boundaries(all.boundaries)
         .with_compute(all.compute)
         .with_projects(all.projects)
+        .with_ecs(all.ecs)
         .with_bucket_regions(all.bucket_regions)
         .with_event_rules(all.event_rules)
         .with_declarations(declarations);
@@ -405,6 +425,8 @@ pub fn check_update(
             && documents.compute == Default::default()
             && documents.boundaries.is_empty()
             && documents.projects.is_empty()
+            && documents.ecs_services.is_empty()
+            && documents.task_definitions.is_empty()
             && documents.bucket_regions.is_empty()
             && documents.event_rules.is_empty()
             && workspace
@@ -419,6 +441,7 @@ pub fn check_update(
             && !workspace.compute.mentions_file(file)
             && !workspace.boundaries.iter().any(|u| u.file == file)
             && !workspace.projects.iter().any(|u| u.file == file)
+            && !workspace.ecs.mentions_file(file)
             && !workspace.bucket_regions.iter().any(|u| u.file == file)
             && !workspace.event_rules.iter().any(|u| u.file == file)
     });

@@ -82,6 +82,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa206::RULE,
     &rules::xa207::RULE,
     &rules::xa208::RULE,
+    &rules::xa209::RULE,
     &rules::xa210::RULE,
     &rules::xa301::RULE,
     &rules::xa302::RULE,

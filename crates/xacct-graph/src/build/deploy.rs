@@ -127,7 +127,7 @@ impl Builder<'_> {
         source: InstanceSource,
     ) {
         let before = self.graph.instance_roles.len();
-        self.ask_store(access, asker, true);
+        self.ask_store(access, asker, super::Reader::Instance);
         let asked = self.graph.instance_roles.len() - before;
         self.graph
             .instance_sources

@@ -580,6 +580,8 @@ impl<'a, 't> Template<'a, 't> {
             "AWS::S3::Bucket" => named("BucketName"),
             "AWS::KMS::Alias" => named("AliasName"),
             "AWS::CodeBuild::Project" => named("Name"),
+            // The cluster an ECS service names (`cfn/mod.rs`).
+            "AWS::ECS::Cluster" => named("ClusterName"),
             "AWS::CodePipeline::Pipeline" => named("Name"),
             // What a deployment group's targets are found by (`cfn/compute.rs`).
             "AWS::IAM::InstanceProfile" => named("InstanceProfileName"),

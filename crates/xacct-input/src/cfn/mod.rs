@@ -77,6 +77,9 @@ pub struct TemplateContents {
     pub boundaries: Vec<BoundaryRef>,
     /// CodeBuild projects (their encryption keys); account and region are the stack's.
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// ECS services with the task definitions of the template they run; account and region
+    /// are the stack's.
+    pub ecs_services: Vec<xacct_model::ecs::EcsService>,
     /// Buckets the template creates: (name, where declared); their region is the stack's.
     pub buckets: Vec<(String, Span)>,
     /// Deployment groups and what they deploy to.
@@ -205,6 +208,14 @@ pub fn load(
             rule.account = facts.account;
             rule.region = stack_region.clone();
             rule
+        }));
+    input
+        .documents
+        .ecs_services
+        .extend(contents.ecs_services.into_iter().map(|mut service| {
+            service.account = facts.account;
+            service.region = stack_region.clone();
+            service
         }));
     input
         .documents
@@ -483,6 +494,12 @@ pub fn load_template(
                     Some(k) => template.eval_text(k).map(|v| Some(Spanned::new(v, k.span))),
                 };
                 let name = template.eval_text(&ref_node(id, *id_span));
+                // A role known only once deployed stays unknown (`service_role_arn`).
+                let service_role = properties.get("ServiceRole").and_then(|role| {
+                    template
+                        .eval_text(role)
+                        .map(|text| Spanned::new(text, role.span))
+                });
                 if let (Some(name), Some(encryption_key)) = (name, key) {
                     contents
                         .projects
@@ -491,7 +508,13 @@ pub fn load_template(
                             account: None,
                             region: None,
                             encryption_key,
+                            service_role,
                         });
+                }
+            }
+            "AWS::ECS::Service" => {
+                if let Some(service) = ecs_service(&template, properties) {
+                    contents.ecs_services.push(service);
                 }
             }
             "AWS::Events::Rule" => events::rule(&template, &id_spanned, properties, &mut contents),
@@ -640,6 +663,49 @@ fn pipeline_role_account(
 }
 
 /// `{"Ref": id}`, to evaluate what `Ref` of a resource gives.
+/// An `AWS::ECS::Service` whose cluster and name are known before deployment and whose
+/// `TaskDefinition` is `Ref` of a task definition of the template: the roles that definition
+/// names. A service whose name CloudFormation generates, or whose task definition is elsewhere,
+/// is left out (which roles it passes is unknown).
+fn ecs_service(
+    template: &Template<'_, '_>,
+    properties: &Node<'_>,
+) -> Option<xacct_model::ecs::EcsService> {
+    use xacct_model::ecs::{cluster_name, EcsService, ServiceTaskDefinition, TaskDefinition};
+    let known = |text: String| (!xacct_model::symbol::has_variable(&text)).then_some(text);
+    let name_node = properties.get("ServiceName")?;
+    let name = known(template.eval_text(name_node)?)?;
+    // Without `Cluster` the service is in the account's `default` cluster.
+    let cluster = match properties.get("Cluster") {
+        Some(node) => known(template.eval_text(node)?)?,
+        None => "default".to_string(),
+    };
+    let definition_id = properties
+        .get("TaskDefinition")?
+        .get("Ref")
+        .and_then(Node::as_str)?;
+    let (kind, definition) = template.resource(definition_id)?;
+    if kind != "AWS::ECS::TaskDefinition" {
+        return None;
+    }
+    let role = |key: &str| {
+        let node = definition?.get(key)?;
+        let role = known(template.eval_text(node)?)?;
+        Some(Spanned::new(role, node.span))
+    };
+    Some(EcsService {
+        cluster: cluster_name(&cluster).to_string(),
+        name: Spanned::new(name, name_node.span),
+        account: None,
+        region: None,
+        task_definition: ServiceTaskDefinition::Declared(TaskDefinition {
+            arn: None,
+            task_role: role("TaskRoleArn"),
+            execution_role: role("ExecutionRoleArn"),
+        }),
+    })
+}
+
 fn ref_node(id: &str, span: Span) -> Node<'static> {
     Node {
         span,

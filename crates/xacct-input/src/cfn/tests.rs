@@ -626,6 +626,50 @@ Parameters:
 }
 
 #[test]
+fn an_ecs_service_gives_the_roles_of_its_task_definition() {
+    let text = r#"
+Resources:
+  Cluster: {Type: AWS::ECS::Cluster, Properties: {ClusterName: web}}
+  TaskRole: {Type: AWS::IAM::Role, Properties: {RoleName: api-task}}
+  Definition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ExecutionRoleArn: ecsTaskExecutionRole
+  Service:
+    Type: AWS::ECS::Service
+    Properties: {ServiceName: api, Cluster: !Ref Cluster, TaskDefinition: !Ref Definition}
+  Unnamed:
+    Type: AWS::ECS::Service
+    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref Definition}
+  Elsewhere:
+    Type: AWS::ECS::Service
+    Properties: {ServiceName: other, TaskDefinition: "arn:aws:ecs:us-east-2:111111111111:task-definition/x:1"}
+"#;
+    let doc = xacct_syntax::yaml::parse(text).unwrap();
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
+    // A generated service name, or a task definition outside the template: unknown.
+    assert_eq!(contents.ecs_services.len(), 1);
+    let service = &contents.ecs_services[0];
+    assert_eq!(
+        (service.cluster.as_str(), service.name.value.as_str()),
+        ("web", "api")
+    );
+    let xacct_model::ecs::ServiceTaskDefinition::Declared(definition) = &service.task_definition
+    else {
+        panic!("the template's own task definition");
+    };
+    let roles: Vec<&str> = definition.roles().map(|r| r.value.as_str()).collect();
+    assert_eq!(
+        roles,
+        [
+            "arn:aws:iam::111111111111:role/api-task",
+            "ecsTaskExecutionRole"
+        ]
+    );
+}
+
+#[test]
 fn event_rules_and_bus_policies() {
     let text = r#"
 Resources:

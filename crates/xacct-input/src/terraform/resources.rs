@@ -825,11 +825,17 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                     None => return,
                 },
             };
+            // A role known only once applied is a placeholder: unknown (`service_role_arn`).
+            let service_role = entry(values, "service_role").and_then(|(_, role)| {
+                let span = if role.at.file == file { role.at.span } else { r.at.span };
+                role.text().map(|text| Spanned::new(text.into_owned(), span))
+            });
             out.of(file).projects.push(xacct_model::workspace::BuildProject {
                 name: Spanned::new(name, r.at.span),
                 account: r.provider.account,
                 region: r.provider.region.clone(),
                 encryption_key,
+                service_role,
             });
         }
         "aws_cloudwatch_event_target" => {

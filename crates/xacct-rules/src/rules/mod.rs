@@ -46,6 +46,7 @@ pub mod xa205;
 pub mod xa206;
 pub mod xa207;
 pub mod xa208;
+pub mod xa209;
 pub mod xa210;
 pub mod xa301;
 pub mod xa302;
@@ -339,6 +340,37 @@ impl<'a> WorkspaceContext<'a> {
                 ),
             ));
         }
+        // The stack reads what its overrides locate with the deployment role: point at it.
+        if need.artifacts == xacct_graph::Artifacts::Stack {
+            let action = action?;
+            let deploy_role = action.config("RoleArn")?;
+            return Some((
+                unit.file,
+                deploy_role.span,
+                format!(
+                    "the stack of `{}` is deployed with this role, which reads the artifact its ParameterOverrides locate",
+                    action.display_name()
+                ),
+            ));
+        }
+        // A CodeBuild build touches the store with its project's service role: point at it.
+        if matches!(
+            need.artifacts,
+            xacct_graph::Artifacts::ServiceRoleInputs | xacct_graph::Artifacts::ServiceRoleOutputs
+        ) {
+            let action = action?;
+            let project = self.build_project(need)?;
+            let role = project.project.service_role.as_ref()?;
+            return Some((
+                project.file,
+                role.span,
+                format!(
+                    "CodeBuild project `{}` (action `{}`) runs its builds as this role, which downloads the input artifacts and uploads the outputs",
+                    project.project.name.value,
+                    action.display_name()
+                ),
+            ));
+        }
         // The pipeline role copies a cross-region action's inputs: point at the region.
         if need.artifacts == xacct_graph::Artifacts::Replica {
             let action = action?;
@@ -374,6 +406,21 @@ impl<'a> WorkspaceContext<'a> {
                 Some((unit.file, role.span, text))
             }
         }
+    }
+
+    /// The CodeBuild project the CodeBuild action of a check names, when the inputs hold it
+    /// (in the action's account and region).
+    pub fn build_project(
+        &self,
+        need: &xacct_graph::Need,
+    ) -> Option<&'a xacct_model::workspace::BuildProjectUnit> {
+        let action = self.action(need)?;
+        let (s, a) = need.action_index()?;
+        let placement = self.pipeline(need).accounts.of(s, a);
+        let account = placement.account.as_ref()?.value;
+        let region = placement.region.as_ref().map(|r| r.value.as_str());
+        self.workspace
+            .project(&action.config("ProjectName")?.value, account, region)
     }
 
     /// A policy of the workspace.
@@ -457,6 +504,21 @@ impl<'a> WorkspaceContext<'a> {
     /// "action `Deploy`" or "the pipeline", for messages.
     pub fn who(&self, need: &xacct_graph::Need) -> String {
         match self.action(need) {
+            Some(action) if need.artifacts == xacct_graph::Artifacts::Stack => {
+                format!("the deployment role of action `{}`", action.display_name())
+            }
+            Some(action)
+                if matches!(
+                    need.artifacts,
+                    xacct_graph::Artifacts::ServiceRoleInputs
+                        | xacct_graph::Artifacts::ServiceRoleOutputs
+                ) =>
+            {
+                format!(
+                    "the service role of the CodeBuild project of action `{}`",
+                    action.display_name()
+                )
+            }
             Some(action) => format!("action `{}`", action.display_name()),
             None => "the pipeline".to_string(),
         }

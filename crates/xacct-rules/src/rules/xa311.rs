@@ -33,6 +33,10 @@ pub(crate) fn kms_actions(c: &xacct_graph::Check) -> (&'static str, &'static [&'
         );
     }
     match c.kind {
+        EdgeKind::CanDecrypt if c.need.artifacts == xacct_graph::Artifacts::Stack => (
+            "decrypt the artifact its stack deploys",
+            &["kms:Decrypt", "kms:DescribeKey"],
+        ),
         EdgeKind::CanDecrypt => (
             "decrypt its input artifacts",
             &["kms:Decrypt", "kms:DescribeKey"],

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use xacct_graph::{Artifacts, EdgeKind};
 use xacct_iam::Side;
 use xacct_model::providers::artifact_use;
+use xacct_model::KeyRef;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::{deny_on, statement_json, PushAbout, WorkspaceContext};
@@ -23,6 +24,98 @@ declare_rule!(
 fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     aws_managed(cx, out);
     refused(cx, out);
+    named_elsewhere(cx, out);
+}
+
+/// A project that names the pipeline's key by its bare key ID or alias name, while that key is
+/// in another account than the project: CodeBuild looks the key up in the project's account and
+/// fails uploading the outputs ("CLIENT_ERROR: Error in UPLOAD_ARTIFACTS phase:
+/// KMS.NotFoundException", run-time failure E7). Only where the ID (or alias) is the store
+/// key's: a bare ID of another key may well be one of the project's account.
+fn named_elsewhere(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
+    for unit in &cx.workspace.pipelines {
+        let pipeline = &unit.doc.pipeline;
+        for (s, a, action) in pipeline.actions() {
+            if !(action.owner() == "AWS" && action.provider() == "CodeBuild")
+                || action.outputs.is_empty()
+            {
+                continue;
+            }
+            let placement = unit.accounts.of(s, a);
+            let Some(account) = placement.account.as_ref().map(|a| a.value) else {
+                continue;
+            };
+            let region = placement.region.as_ref().map(|r| r.value.as_str());
+            let Some(name) = action.config("ProjectName") else {
+                continue;
+            };
+            let Some(project) = cx.workspace.project(&name.value, account, region) else {
+                continue;
+            };
+            let Some(project_key) = project.project.encryption_key.as_ref() else {
+                continue;
+            };
+            let Some(store_key) =
+                xacct_graph::store_for(pipeline, region).and_then(|s| s.encryption_key.as_ref())
+            else {
+                continue;
+            };
+            let (Ok(named), Ok(store)) = (
+                KeyRef::parse(&project_key.value),
+                KeyRef::parse(&store_key.value),
+            ) else {
+                continue;
+            };
+            let key_account = match (&named, &store) {
+                (
+                    KeyRef::KeyId(id),
+                    KeyRef::KeyArn {
+                        account: Some(at),
+                        key_id,
+                        ..
+                    },
+                ) if id == key_id => *at,
+                (
+                    KeyRef::AliasName { name },
+                    KeyRef::AliasArn {
+                        account: Some(at),
+                        name: store_name,
+                        ..
+                    },
+                ) if name == store_name => *at,
+                _ => continue,
+            };
+            if key_account == account {
+                continue;
+            }
+            let how = match named {
+                KeyRef::KeyId(_) => "the bare key ID",
+                _ => "the alias",
+            };
+            out.push(
+                cx.diag(
+                    &RULE,
+                    project.file,
+                    project_key.span,
+                    format!(
+                        "CodeBuild project `{}` (action `{}`) names the pipeline's key by {how} `{}`, which CodeBuild looks up in the project's account {account}; the key is in account {key_account}, so the build fails uploading its output artifacts (KMS.NotFoundException)",
+                        name.value,
+                        action.display_name(),
+                        project_key.value,
+                    ),
+                )
+                .label_in(
+                    unit.file,
+                    store_key.span,
+                    format!("the artifact store's key, in account {key_account}"),
+                )
+                .help(match named {
+                    KeyRef::KeyId(_) => format!("name the key by its ARN: `{}`", store_key.value),
+                    _ => format!("name the key by its key ARN (`arn:aws:kms:REGION:{key_account}:key/ID`): an alias is recognised only in the key's account"),
+                }),
+            );
+        }
+    }
 }
 
 /// A project with the AWS managed key (`alias/aws/s3`, also when it names none): a key no

@@ -28,6 +28,9 @@ pub(crate) fn s3_actions(c: &xacct_graph::Check) -> (&'static str, &'static [&'s
         );
     }
     match c.kind {
+        EdgeKind::CanRead if c.need.artifacts == xacct_graph::Artifacts::Stack => {
+            ("read the artifact its stack deploys", &["s3:GetObject*"])
+        }
         EdgeKind::CanRead => ("read its input artifacts", &["s3:GetObject*"]),
         _ => ("write its output artifacts", &["s3:PutObject"]),
     }

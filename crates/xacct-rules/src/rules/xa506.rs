@@ -74,17 +74,33 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 cx.who(&first.need)
             ),
         );
-        let deployment = deployment_role_site(cx, first);
-        let mut resource = shared_resource(cx, indexes).map(str::to_string);
-        if deployment.is_some() {
-            // The artifact's object name is random: grant the artifact's prefix.
-            resource = resource.map(|r| match r.rsplit_once('/') {
-                Some((prefix, _)) if r.starts_with("arn:aws:s3:::") => format!("{prefix}/*"),
-                _ => r,
-            });
-        }
-        if let Some((file, span, text)) = deployment.or_else(|| cx.role_site(&first.need)) {
+        let resource = shared_resource(cx, indexes).map(str::to_string);
+        if let Some((file, span, text)) = cx.role_site(&first.need) {
             diag = diag.label_in(file, span, text);
+        }
+        for (file, span, text) in task_role_sites(cx, indexes) {
+            diag = diag.label_in(file, span, text);
+        }
+        // Roles to pass are granted by name, never with `*`: one statement names them all,
+        // for ECS tasks only (the passes asked are an ECS action's; a fix adds one resource,
+        // so none is offered then).
+        let passes: BTreeSet<&str> = indexes
+            .iter()
+            .map(|&i| &cx.graph.checks[i])
+            .filter(|c| c.iam_action == "iam:PassRole")
+            .map(|c| &*c.resource)
+            .collect();
+        if calls == ["iam:PassRole"] && passes.len() > 1 {
+            let roles: Vec<String> = passes.iter().map(|r| format!("\"{r}\"")).collect();
+            out.push_about(
+                indexes[0],
+                diag.help(format!(
+                    "add to a policy of `{}`: {{\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": [{}], \"Condition\": {{\"StringEquals\": {{\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\"}}}}}}",
+                    first.principal,
+                    roles.join(", ")
+                )),
+            );
+            continue;
         }
         out.push_about(
             indexes[0],
@@ -131,39 +147,54 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where a CloudFormation action names the deployment role a check asks about (its
-/// `configuration.RoleArn`, not the role the action runs as): the stack reads the artifacts its
-/// `ParameterOverrides` locate with that role.
-fn deployment_role_site(
+/// Where the task definition of an ECS action's service names the roles its checks ask to
+/// pass (`iam:PassRole`): the role the fix must name.
+fn task_role_sites(
     cx: &WorkspaceContext<'_>,
-    check: &xacct_graph::Check,
-) -> Option<(xacct_syntax::FileId, Span, String)> {
-    let action = cx.action(&check.need)?;
-    let deploy_role = action.config("RoleArn")?;
-    if deploy_role.value != *check.principal
-        || action
-            .role_arn
-            .as_ref()
-            .is_some_and(|r| r.value == deploy_role.value)
-    {
-        return None;
+    indexes: &[usize],
+) -> Vec<(xacct_syntax::FileId, Span, String)> {
+    let mut sites = Vec::new();
+    for &i in indexes {
+        let c = &cx.graph.checks[i];
+        if c.iam_action != "iam:PassRole" {
+            continue;
+        }
+        let (Some(action), Some((s, a))) = (cx.action(&c.need), c.need.action_index()) else {
+            continue;
+        };
+        let placement = cx.pipeline(&c.need).accounts.of(s, a);
+        let Some(region) = placement.region.as_ref().map(|r| r.value.as_str()) else {
+            continue;
+        };
+        let Some(account) = xacct_model::Arn::parse(&c.principal)
+            .ok()
+            .and_then(|arn| arn.account_id())
+        else {
+            continue;
+        };
+        let roles = xacct_graph::ecs_task_roles(cx.workspace, action, account, region);
+        if let Some((_, site)) = roles.iter().find(|(arn, _)| **arn == *c.resource) {
+            sites.push((
+                site.file,
+                site.role.span,
+                "the service's task definition names this role, which the action passes to ECS"
+                    .to_string(),
+            ));
+        }
     }
-    Some((
-        cx.pipeline(&check.need).file,
-        deploy_role.span,
-        format!(
-            "the stack of `{}` is deployed with this role, which reads the artifact its ParameterOverrides locate",
-            action.display_name()
-        ),
-    ))
+    sites
 }
 
-/// The IAM actions of some checks, in order.
+/// The IAM actions of some checks, in order, each once (a role passes several roles).
 fn calls_of<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Vec<&'c str> {
-    indexes
-        .iter()
-        .map(|&i| cx.graph.checks[i].iam_action)
-        .collect()
+    let mut calls: Vec<&str> = Vec::new();
+    for &i in indexes {
+        let call = cx.graph.checks[i].iam_action;
+        if !calls.contains(&call) {
+            calls.push(call);
+        }
+    }
+    calls
 }
 
 /// The resource some checks share, else `"*"`: one statement then covers them all.
