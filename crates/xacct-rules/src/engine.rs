@@ -215,6 +215,7 @@ struct Units {
     boundaries: Vec<xacct_model::workspace::BoundaryUnit>,
     projects: Vec<xacct_model::workspace::BuildProjectUnit>,
     bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
+    aliases: Vec<xacct_model::workspace::AliasUnit>,
 }
 
 impl Units {
@@ -226,6 +227,7 @@ impl Units {
             && self.boundaries.is_empty()
             && self.projects.is_empty()
             && self.bucket_regions.is_empty()
+            && self.aliases.is_empty()
     }
 }
 
@@ -283,6 +285,11 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
             },
         )
         .collect();
+    units.aliases = documents
+        .aliases
+        .into_iter()
+        .map(|alias| xacct_model::workspace::AliasUnit { file, alias })
+        .collect();
     // A project whose input does not say its account (a template) is in the file's.
     units.projects = documents
         .projects
@@ -328,12 +335,14 @@ pub fn check_all_from(
         all.boundaries.extend(units.boundaries);
         all.projects.extend(units.projects);
         all.bucket_regions.extend(units.bucket_regions);
+        all.aliases.extend(units.aliases);
     }
     let workspace = Workspace::new(all.pipelines, all.policies, all.ownership)
         .with_boundaries(all.boundaries)
         .with_compute(all.compute)
         .with_projects(all.projects)
-        .with_bucket_regions(all.bucket_regions);
+        .with_bucket_regions(all.bucket_regions)
+        .with_aliases(all.aliases);
     finish(workspace, sides, options, from)
 }
 
@@ -361,6 +370,7 @@ pub fn check_update(
             && documents.boundaries.is_empty()
             && documents.projects.is_empty()
             && documents.bucket_regions.is_empty()
+            && documents.aliases.is_empty()
             && workspace
                 .pipelines
                 .iter()
@@ -374,6 +384,7 @@ pub fn check_update(
             && !workspace.boundaries.iter().any(|u| u.file == file)
             && !workspace.projects.iter().any(|u| u.file == file)
             && !workspace.bucket_regions.iter().any(|u| u.file == file)
+            && !workspace.aliases.iter().any(|u| u.file == file)
     });
     if !fits {
         return Err(Box::new(workspace));
