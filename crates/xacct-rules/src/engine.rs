@@ -324,9 +324,18 @@ pub fn check_all_from(
 ) -> Checked {
     let mut sides = Vec::with_capacity(files.len());
     let mut all = Units::default();
-    for loaded in files {
+    // Each file is taken apart on its own (policies tied to what they govern): on all
+    // threads for a large run; then the units join in file order.
+    let split_one = |loaded: LoadedFile| {
         let binding = bindings.get(&loaded.file);
-        let (side, units) = split(loaded, binding);
+        split(loaded, binding)
+    };
+    let parts: Vec<(FileSide, Units)> = if files.len() >= PARALLEL_FROM {
+        files.into_par_iter().map(split_one).collect()
+    } else {
+        files.into_iter().map(split_one).collect()
+    };
+    for (side, units) in parts {
         sides.push(side);
         all.pipelines.extend(units.pipelines);
         all.policies.extend(units.policies);
