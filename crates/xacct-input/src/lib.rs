@@ -194,6 +194,8 @@ pub struct Documents {
     pub task_definitions: Vec<xacct_model::ecs::TaskDefinition>,
     /// The regions of buckets: (bucket when the input names it, region).
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
+    /// KMS aliases whose keys the input names.
+    pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// Findings not to report.
     pub suppressions: Vec<Suppression>,
     /// Where a suppression could be added (a fix that needs review).
@@ -423,6 +425,7 @@ fn load_as(
             Some(region) => input.documents.bucket_regions.push((None, region)),
             None => input.outcome = Outcome::NotChecked,
         },
+        DocumentKind::KeyAliases => input.documents.aliases = cli::load_aliases(root),
         DocumentKind::BuildProjects => {
             let (projects, issues) = codebuild::load(root);
             input.issues.extend(issues);

@@ -216,6 +216,7 @@ struct Units {
     projects: Vec<xacct_model::workspace::BuildProjectUnit>,
     ecs: xacct_model::ecs::Ecs,
     bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
+    aliases: Vec<xacct_model::workspace::AliasUnit>,
 }
 
 impl Units {
@@ -228,6 +229,7 @@ impl Units {
             && self.projects.is_empty()
             && self.ecs.is_empty()
             && self.bucket_regions.is_empty()
+            && self.aliases.is_empty()
     }
 }
 
@@ -284,6 +286,11 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
                 region,
             },
         )
+        .collect();
+    units.aliases = documents
+        .aliases
+        .into_iter()
+        .map(|alias| xacct_model::workspace::AliasUnit { file, alias })
         .collect();
     // A project whose input does not say its account (a template) is in the file's.
     units.projects = documents
@@ -356,13 +363,15 @@ pub fn check_all_from(
         all.projects.extend(units.projects);
         all.ecs.extend(units.ecs);
         all.bucket_regions.extend(units.bucket_regions);
+        all.aliases.extend(units.aliases);
     }
     let workspace = Workspace::new(all.pipelines, all.policies, all.ownership)
         .with_boundaries(all.boundaries)
         .with_compute(all.compute)
         .with_projects(all.projects)
         .with_ecs(all.ecs)
-        .with_bucket_regions(all.bucket_regions);
+        .with_bucket_regions(all.bucket_regions)
+        .with_aliases(all.aliases);
     finish(workspace, sides, options, from)
 }
 
@@ -392,6 +401,7 @@ pub fn check_update(
             && documents.ecs_services.is_empty()
             && documents.task_definitions.is_empty()
             && documents.bucket_regions.is_empty()
+            && documents.aliases.is_empty()
             && workspace
                 .pipelines
                 .iter()
@@ -406,6 +416,7 @@ pub fn check_update(
             && !workspace.projects.iter().any(|u| u.file == file)
             && !workspace.ecs.mentions_file(file)
             && !workspace.bucket_regions.iter().any(|u| u.file == file)
+            && !workspace.aliases.iter().any(|u| u.file == file)
     });
     if !fits {
         return Err(Box::new(workspace));

@@ -289,6 +289,10 @@ pub fn add_documents(
         .documents
         .projects
         .extend(contents.projects.iter().cloned());
+    input
+        .documents
+        .aliases
+        .extend(contents.aliases.iter().cloned());
 }
 
 #[cfg(test)]
