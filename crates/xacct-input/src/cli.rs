@@ -609,3 +609,44 @@ pub fn load_bucket_location(root: &Node) -> Option<Spanned<String>> {
     };
     Some(Spanned::new(region, value.span))
 }
+
+/// True when a document is `aws kms list-aliases` output: `Aliases`, a list whose entries
+/// name aliases (a CloudFront distribution's `Aliases` is an object, not a list).
+pub fn is_alias_list(root: &Node) -> bool {
+    root.get("Aliases")
+        .and_then(Node::as_array)
+        .is_some_and(|aliases| aliases.iter().any(|a| a.get("AliasName").is_some()))
+}
+
+/// Reads `aws kms list-aliases` output: each alias with the key ARN built from its
+/// `AliasArn` (an alias is in its key's account and region) and its `TargetKeyId`. An entry
+/// without `TargetKeyId` (an AWS managed alias whose key AWS has not created yet) or whose
+/// ARN does not parse names no key the run can know: left out.
+pub fn load_aliases(root: &Node) -> Vec<xacct_model::workspace::KeyAlias> {
+    let Some(entries) = root.get("Aliases").and_then(Node::as_array) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let name = entry.get("AliasName")?;
+            let target = entry.get("TargetKeyId")?.as_str()?;
+            let key_arn = if target.starts_with("arn:") {
+                target.to_string()
+            } else {
+                let arn = Arn::parse(entry.get("AliasArn")?.as_str()?).ok()?;
+                if arn.service != "kms" {
+                    return None;
+                }
+                format!(
+                    "arn:{}:kms:{}:{}:key/{target}",
+                    arn.partition, arn.region, arn.account
+                )
+            };
+            xacct_model::workspace::KeyAlias::new(
+                Spanned::new(name.as_str()?.to_string(), name.span),
+                &key_arn,
+            )
+        })
+        .collect()
+}

@@ -59,6 +59,8 @@ pub enum DocumentKind {
     EcsServices,
     /// An ECS task definition (`aws ecs describe-task-definition`): the roles it names.
     TaskDefinition,
+    /// KMS aliases and their keys (`aws kms list-aliases`).
+    KeyAliases,
     /// The targets of an EventBridge rule (`aws events list-targets-by-rule`).
     EventTargets,
     /// What a CodeDeploy deployment reaches: a deployment group, instances, Auto Scaling
@@ -98,6 +100,8 @@ impl DocumentKind {
             DocumentKind::TaskDefinition
         } else if root.as_object().is_some_and(|m| m.len() == 1) && has("LocationConstraint") {
             DocumentKind::BucketLocation
+        } else if crate::cli::is_alias_list(root) {
+            DocumentKind::KeyAliases
         } else if crate::events::is_targets(root) {
             DocumentKind::EventTargets
         } else if crate::compute::COMPUTE_KEYS.iter().any(|k| has(k))
@@ -152,6 +156,14 @@ mod tests {
         );
         assert_eq!(kind(r#"{"Resources": {}}"#), DocumentKind::Template);
         assert_eq!(
+            kind(r#"{"Aliases": [{"AliasName": "alias/a"}]}"#),
+            DocumentKind::KeyAliases
+        );
+        assert_eq!(
+            kind(r#"{"Aliases": {"Quantity": 0}}"#),
+            DocumentKind::Unknown
+        );
+        assert_eq!(
             kind(r#"{"deploymentGroupInfo": {}}"#),
             DocumentKind::Compute
         );
@@ -170,5 +182,44 @@ mod tests {
         );
         assert_eq!(kind(r#"{"name": "x"}"#), DocumentKind::Unknown);
         assert_eq!(kind("[]"), DocumentKind::Unknown);
+    }
+
+    #[test]
+    fn list_aliases_gives_each_alias_with_its_key_arn() {
+        let text = r#"{"Aliases": [
+            {"AliasName": "alias/app", "AliasArn": "arn:aws-cn:kms:cn-north-1:111111111111:alias/app", "TargetKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
+            {"AliasName": "alias/aws/s3", "AliasArn": "arn:aws:kms:us-east-2:111111111111:alias/aws/s3"},
+            {"AliasName": "alias/bad-arn", "AliasArn": "alias/bad-arn", "TargetKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
+            {"AliasName": "alias/not-a-key", "AliasArn": "arn:aws:kms:us-east-2:111111111111:alias/not-a-key", "TargetKeyId": "${Key}"},
+            {"AliasName": 7, "TargetKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
+            "junk"
+        ]}"#;
+        let doc = xacct_syntax::json::parse(text).unwrap();
+        let aliases = crate::cli::load_aliases(&doc.root);
+        let read: Vec<(&str, &str, &str, String)> = aliases
+            .iter()
+            .map(|a| {
+                let at = &text[a.name.span.start as usize..a.name.span.end as usize];
+                (
+                    a.name.value.as_str(),
+                    at,
+                    a.region.as_str(),
+                    a.account.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            vec![(
+                "alias/app",
+                "\"alias/app\"",
+                "cn-north-1",
+                "111111111111".to_string()
+            )]
+        );
+        assert_eq!(
+            aliases[0].key_arn,
+            "arn:aws-cn:kms:cn-north-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        );
     }
 }

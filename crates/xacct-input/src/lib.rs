@@ -195,6 +195,8 @@ pub struct Documents {
     pub task_definitions: Vec<xacct_model::ecs::TaskDefinition>,
     /// The regions of buckets: (bucket when the input names it, region).
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
+    /// KMS aliases whose keys the input names.
+    pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// EventBridge rules and their targets.
     pub event_rules: Vec<xacct_model::events::EventRule>,
     /// True when the file is a CloudFormation template (one stack): its policies and roles do
@@ -438,6 +440,7 @@ fn load_as(
             Some(region) => input.documents.bucket_regions.push((None, region)),
             None => input.outcome = Outcome::NotChecked,
         },
+        DocumentKind::KeyAliases => input.documents.aliases = cli::load_aliases(root),
         DocumentKind::BuildProjects => {
             let (projects, issues) = codebuild::load(root);
             input.issues.extend(issues);

@@ -142,6 +142,58 @@ pub struct BuildProjectUnit {
     pub project: BuildProject,
 }
 
+/// A KMS alias and the key it names (`aws kms list-aliases`, `AWS::KMS::Alias`,
+/// `aws_kms_alias`). An alias lives in its key's account and region, so both are the key
+/// ARN's. Only an alias whose key ARN is fully known is kept: a guessed key is no fix.
+#[derive(Clone, Debug)]
+pub struct KeyAlias {
+    /// `alias/NAME`, where the input writes it.
+    pub name: crate::pipeline::Spanned<String>,
+    /// The account of the alias and its key.
+    pub account: AccountId,
+    /// The region of the alias and its key.
+    pub region: String,
+    /// The key ARN the alias names.
+    pub key_arn: String,
+}
+
+impl KeyAlias {
+    /// The alias `name` (`alias/NAME`) of the key `key_arn`; `None` unless the name is an alias
+    /// name and the key ARN names its account, region and key ID (no placeholder, no
+    /// variable): unknown stays unknown.
+    pub fn new(name: crate::pipeline::Spanned<String>, key_arn: &str) -> Option<KeyAlias> {
+        if !name.value.starts_with("alias/")
+            || name.value.len() <= "alias/".len()
+            || crate::symbol::has_variable(&name.value)
+            || crate::symbol::has_variable(key_arn)
+        {
+            return None;
+        }
+        match crate::KeyRef::parse(key_arn).ok()? {
+            crate::KeyRef::KeyArn {
+                region,
+                account: Some(account),
+                ..
+            } if !region.is_empty() => Some(KeyAlias {
+                name,
+                account,
+                region,
+                key_arn: key_arn.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A KMS alias with the file it is declared in.
+#[derive(Clone, Debug)]
+pub struct AliasUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The alias.
+    pub alias: KeyAlias,
+}
+
 /// A role's permissions boundary, as a file of the workspace names it.
 #[derive(Debug)]
 pub struct BoundaryUnit {
@@ -273,6 +325,8 @@ pub struct Workspace {
     pub ecs: crate::ecs::Ecs,
     /// The regions buckets are in.
     pub bucket_regions: Vec<BucketRegionUnit>,
+    /// KMS aliases and the keys they name.
+    pub aliases: Vec<AliasUnit>,
     /// EventBridge rules (source triggers) and their targets.
     pub event_rules: Vec<crate::events::EventRuleUnit>,
     /// What templates and configurations create: the files that are deployed, and the roles
@@ -363,6 +417,26 @@ impl Workspace {
     pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
         self.bucket_regions = regions;
         self
+    }
+
+    /// Adds the KMS aliases of the run.
+    pub fn with_aliases(mut self, aliases: Vec<AliasUnit>) -> Workspace {
+        self.aliases = aliases;
+        self
+    }
+
+    /// The alias `name` (`alias/NAME`) of `account` in `region`: the one an alias there
+    /// resolves to. `None` when the inputs hold no such alias, or aliases of that name for
+    /// different keys (an account has one alias of a name per region: the inputs disagree, or
+    /// one is stale, and the run cannot tell which). The same alias told twice (a template and
+    /// the `list-aliases` output of its stack) is one.
+    pub fn alias(&self, name: &str, account: AccountId, region: &str) -> Option<&AliasUnit> {
+        let mut fits = self.aliases.iter().filter(|u| {
+            u.alias.name.value == name && u.alias.account == account && u.alias.region == region
+        });
+        let first = fits.next()?;
+        fits.all(|u| u.alias.key_arn == first.alias.key_arn)
+            .then_some(first)
     }
 
     /// Adds what the run's templates and configurations create.
@@ -629,6 +703,51 @@ mod tests {
         );
         assert_eq!(account_of_path(Path::new("prod/role.json")), None);
         assert_eq!(account_of_path(Path::new("444455556666.json")), None);
+    }
+
+    #[test]
+    fn an_alias_is_known_once_per_account_and_region() {
+        let key = |n: u8| {
+            format!("arn:aws:kms:us-east-2:111111111111:key/{n}234abcd-12ab-34cd-56ef-1234567890ab")
+        };
+        let unit = |name: &str, arn: &str| AliasUnit {
+            file: FileId(0),
+            alias: KeyAlias::new(
+                crate::pipeline::Spanned::new(name.to_string(), xacct_syntax::Span::empty(0)),
+                arn,
+            )
+            .unwrap(),
+        };
+        let account = AccountId::parse("111111111111").unwrap();
+        let workspace = Workspace::default().with_aliases(vec![
+            unit("alias/a", &key(1)),
+            unit("alias/a", &key(1)),
+            unit("alias/b", &key(1)),
+            unit("alias/b", &key(2)),
+        ]);
+        let found = |name: &str, region: &str| {
+            workspace
+                .alias(name, account, region)
+                .map(|u| u.alias.key_arn.clone())
+        };
+        assert_eq!(found("alias/a", "us-east-2"), Some(key(1)));
+        assert_eq!(found("alias/a", "us-west-2"), None);
+        assert_eq!(found("alias/b", "us-east-2"), None);
+        assert_eq!(found("alias/c", "us-east-2"), None);
+        // Nothing but a key ARN known in full makes an alias.
+        let span = xacct_syntax::Span::empty(0);
+        let named = |name: &str| crate::pipeline::Spanned::new(name.to_string(), span);
+        assert!(KeyAlias::new(
+            named("alias/a"),
+            "arn:aws:kms:us-east-2:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        )
+        .is_none());
+        assert!(KeyAlias::new(
+            named("alias/a"),
+            "arn:aws:kms:us-east-2:111111111111:alias/b"
+        )
+        .is_none());
+        assert!(KeyAlias::new(named("a"), &key(1)).is_none());
     }
 
     #[test]

@@ -216,6 +216,7 @@ struct Units {
     projects: Vec<xacct_model::workspace::BuildProjectUnit>,
     ecs: xacct_model::ecs::Ecs,
     bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
+    aliases: Vec<xacct_model::workspace::AliasUnit>,
     event_rules: Vec<xacct_model::events::EventRuleUnit>,
     /// For a deployed file (a template): the roles it creates, its stack's name, the stacks
     /// it is deployed after.
@@ -239,6 +240,7 @@ impl Units {
             && self.projects.is_empty()
             && self.ecs.is_empty()
             && self.bucket_regions.is_empty()
+            && self.aliases.is_empty()
             && self.event_rules.is_empty()
     }
 }
@@ -296,6 +298,11 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
                 region,
             },
         )
+        .collect();
+    units.aliases = documents
+        .aliases
+        .into_iter()
+        .map(|alias| xacct_model::workspace::AliasUnit { file, alias })
         .collect();
     // A project whose input does not say its account (a template) is in the file's.
     units.projects = documents
@@ -384,6 +391,7 @@ pub fn check_all_from(
         all.projects.extend(units.projects);
         all.ecs.extend(units.ecs);
         all.bucket_regions.extend(units.bucket_regions);
+        all.aliases.extend(units.aliases);
         all.event_rules.extend(units.event_rules);
         if let Some((roles, name, after)) = units.declared {
             if let Some(side) = sides.last() {
@@ -397,6 +405,7 @@ pub fn check_all_from(
         .with_projects(all.projects)
         .with_ecs(all.ecs)
         .with_bucket_regions(all.bucket_regions)
+        .with_aliases(all.aliases)
         .with_event_rules(all.event_rules)
         .with_declarations(declarations);
     finish(workspace, sides, options, from)
@@ -428,6 +437,7 @@ pub fn check_update(
             && documents.ecs_services.is_empty()
             && documents.task_definitions.is_empty()
             && documents.bucket_regions.is_empty()
+            && documents.aliases.is_empty()
             && documents.event_rules.is_empty()
             && workspace
                 .pipelines
@@ -443,6 +453,7 @@ pub fn check_update(
             && !workspace.projects.iter().any(|u| u.file == file)
             && !workspace.ecs.mentions_file(file)
             && !workspace.bucket_regions.iter().any(|u| u.file == file)
+            && !workspace.aliases.iter().any(|u| u.file == file)
             && !workspace.event_rules.iter().any(|u| u.file == file)
     });
     if !fits {

@@ -300,6 +300,30 @@ fn diff_of_a_cloudformation_yaml_template() {
 }
 
 #[test]
+fn diff_replaces_a_store_alias_with_the_key_arn_the_run_holds() {
+    // `aws kms list-aliases` output beside the pipeline: safe.
+    common::snapshot(
+        "fix-XA302-fail-list-aliases.diff",
+        &diff_of("testdata/rules/XA302/fail-list-aliases"),
+    );
+    // The template's own `AWS::KMS::Alias`: needs review.
+    let fixture = "testdata/rules/XA302/fail-cfn-alias-resource";
+    let copy = copy_fixture(&repo_root().join(fixture), "diff-alias-cfn-safe-only");
+    assert_eq!(run(&copy, &["--diff"]).status.code(), Some(0));
+    common::snapshot(
+        "fix-XA302-fail-cfn-alias-resource.diff",
+        &diff_with(fixture, &["--unsafe-fixes"]),
+    );
+    // Two aliases of the name for different keys: no fix at all.
+    let fixture = "testdata/rules/XA302/fail-two-aliases";
+    let copy = copy_fixture(&repo_root().join(fixture), "diff-alias-two");
+    assert_eq!(
+        run(&copy, &["--diff", "--unsafe-fixes"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
 fn a_suppression_is_offered_and_never_applied() {
     let fixture = "testdata/rules/XA503/fail-cfn-root";
     let copy = copy_fixture(&repo_root().join(fixture), "diff-suppression-never");

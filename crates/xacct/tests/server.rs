@@ -594,3 +594,48 @@ fn files_changed_on_disk_reload_the_run() {
     assert_eq!(client.published(), vec![(policy.clone(), json!([]))]);
     assert_eq!(client.shutdown().code(), Some(0));
 }
+
+#[test]
+fn an_alias_the_run_holds_is_replaced_by_its_key_arn() {
+    let root = common::repo_root();
+    let dir = common::scratch("server-alias").canonicalize().unwrap();
+    let ws = dir.join("ws");
+    common::copy_tree(&root.join("testdata/setups/walkthrough"), &ws);
+    common::copy_tree(
+        &root.join("testdata/rules/XA302/fail-list-aliases/tools-111111111111"),
+        &ws.join("tools-111111111111"),
+    );
+    let mut client = Client::start(&ws);
+    initialize(&mut client, &ws);
+    let pipeline = uri(&ws.join("tools-111111111111/pipeline.json"));
+    let aliases_path = ws.join("tools-111111111111/kms-aliases.json");
+    let aliases = uri(&aliases_path);
+    let (code, at, _) = only(&client.published(), &pipeline);
+    assert_eq!((code.as_str(), at), ("XA302", range((8, 14), (8, 48))));
+    let key = "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let ask = |client: &mut Client| {
+        client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": pipeline}, "range": range((8, 20), (8, 20)), "context": {"diagnostics": []}}),
+        )
+    };
+    let actions = ask(&mut client);
+    assert_eq!(
+        actions[0]["title"],
+        format!("Name the key by its key ARN `{key}`")
+    );
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        actions[0]["edit"],
+        json!({"changes": {pipeline.clone(): [{"range": range((8, 15), (8, 47)), "newText": key}]}})
+    );
+    // The alias gone from the aliases file's buffer: the same finding, no fix.
+    let text = std::fs::read_to_string(&aliases_path)
+        .unwrap()
+        .replace("alias/codepipeline-crossaccounts", "alias/other");
+    open(&mut client, &aliases, "json", &text);
+    let (code, at, _) = only(&client.published(), &pipeline);
+    assert_eq!((code.as_str(), at), ("XA302", range((8, 14), (8, 48))));
+    assert_eq!(ask(&mut client), json!([]));
+    assert_eq!(client.shutdown().code(), Some(0));
+}

@@ -80,6 +80,8 @@ pub struct TemplateContents {
     /// ECS services with the task definitions of the template they run; account and region
     /// are the stack's.
     pub ecs_services: Vec<xacct_model::ecs::EcsService>,
+    /// KMS aliases whose keys the template names in full.
+    pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// Buckets the template creates: (name, where declared); their region is the stack's.
     pub buckets: Vec<(String, Span)>,
     /// Deployment groups and what they deploy to.
@@ -180,6 +182,7 @@ pub fn load(
                 }),
         );
     input.documents.boundaries.extend(contents.boundaries);
+    input.documents.aliases.extend(contents.aliases);
     // Only a region the config or a manifest gives is where the stack (and its buckets) is.
     if let Some(region) = &stack_region {
         input.documents.bucket_regions.extend(
@@ -517,6 +520,11 @@ pub fn load_template(
                     contents.ecs_services.push(service);
                 }
             }
+            "AWS::KMS::Alias" => {
+                if let Some(alias) = key_alias(&template, properties) {
+                    contents.aliases.push(alias);
+                }
+            }
             "AWS::Events::Rule" => events::rule(&template, &id_spanned, properties, &mut contents),
             "AWS::Events::EventBusPolicy" => {
                 events::bus_policy(&template, &id_spanned, properties, &mut contents);
@@ -553,6 +561,30 @@ pub fn load_template(
     contents.assumptions = template.assumptions();
     contents.issues.extend(template.issues());
     contents
+}
+
+/// An `AWS::KMS::Alias` with the key ARN its `TargetKeyId` evaluates to: a key ARN as it is, a
+/// key ID (`Ref` of a key whose physical ID the config gives) in the stack's account and
+/// region. `None` while any of it is left to deploy time (a placeholder): unknown stays
+/// unknown.
+fn key_alias(
+    template: &Template<'_, '_>,
+    properties: &Node<'_>,
+) -> Option<xacct_model::workspace::KeyAlias> {
+    let name_node = properties.get("AliasName")?;
+    let name = template.eval_text(name_node)?;
+    let target = template.eval_text(properties.get("TargetKeyId")?)?;
+    let key_arn = if target.starts_with("arn:") {
+        target
+    } else {
+        format!(
+            "arn:{}:kms:{}:{}:key/{target}",
+            template.partition(),
+            template.region(),
+            template.account()
+        )
+    };
+    xacct_model::workspace::KeyAlias::new(Spanned::new(name, name_node.span), &key_arn)
 }
 
 /// A resource's `Type`, when the resource has the shape CloudFormation requires: an object

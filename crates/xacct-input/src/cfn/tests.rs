@@ -670,6 +670,52 @@ Resources:
 }
 
 #[test]
+fn a_key_alias_names_its_key_arn_only_when_known_in_full() {
+    let template = r#"
+Parameters:
+  KeyArn: {Type: String}
+Resources:
+  Key: {Type: AWS::KMS::Key, Properties: {}}
+  Other: {Type: AWS::KMS::Key, Properties: {}}
+  ByRef: {Type: AWS::KMS::Alias, Properties: {AliasName: alias/by-ref, TargetKeyId: !Ref Key}}
+  ByArn: {Type: AWS::KMS::Alias, Properties: {AliasName: alias/by-arn, TargetKeyId: !GetAtt Key.Arn}}
+  Literal:
+    Type: AWS::KMS::Alias
+    Properties: {AliasName: alias/literal, TargetKeyId: "arn:aws:kms:eu-west-1:333333333333:key/0987dcba-09fe-87dc-65ba-ab0987654321"}
+  Unknown: {Type: AWS::KMS::Alias, Properties: {AliasName: alias/unknown, TargetKeyId: !Ref Other}}
+  Param: {Type: AWS::KMS::Alias, Properties: {AliasName: alias/param, TargetKeyId: !Ref KeyArn}}
+  NoName: {Type: AWS::KMS::Alias, Properties: {AliasName: by-ref, TargetKeyId: !Ref Key}}
+"#;
+    let doc = xacct_syntax::yaml::parse(template).unwrap();
+    let aliases = |facts: &StackFacts| -> Vec<(String, String, String)> {
+        load_template(&doc.root, None, facts, &Limits::default())
+            .aliases
+            .into_iter()
+            .map(|a| {
+                let at = &template[a.name.span.start as usize..a.name.span.end as usize];
+                (a.name.value, at.to_string(), a.key_arn)
+            })
+            .collect()
+    };
+    let key = "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let other = "arn:aws:kms:eu-west-1:333333333333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
+    let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        aliases(&facts()),
+        vec![
+            t("alias/by-ref", "alias/by-ref", key),
+            t("alias/by-arn", "alias/by-arn", key),
+            t("alias/literal", "alias/literal", other),
+        ]
+    );
+    // Deployed nowhere known: the key ID and the stack's account are placeholders.
+    assert_eq!(
+        aliases(&StackFacts::default()),
+        vec![t("alias/literal", "alias/literal", other)]
+    );
+}
+
+#[test]
 fn event_rules_and_bus_policies() {
     let text = r#"
 Resources:

@@ -291,6 +291,10 @@ pub fn add_documents(
         .extend(contents.projects.iter().cloned());
     input
         .documents
+        .aliases
+        .extend(contents.aliases.iter().cloned());
+    input
+        .documents
         .event_rules
         .extend(contents.event_rules.iter().cloned());
 }

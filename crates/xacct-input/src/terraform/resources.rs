@@ -50,6 +50,8 @@ pub struct Contents {
     pub ownership: Vec<(Option<String>, Spanned<String>)>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// KMS aliases whose key ARNs are known in full.
+    pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// EventBridge rules, one an `aws_cloudwatch_event_target`.
     pub event_rules: Vec<xacct_model::events::EventRule>,
     /// Deployment targets: groups, instances, Auto Scaling groups, launch templates and
@@ -695,6 +697,7 @@ pub const EMITTING: &[&str] = &[
     "aws_s3_bucket_policy",
     "aws_s3_bucket_ownership_controls",
     "aws_kms_key",
+    "aws_kms_alias",
     "aws_codebuild_project",
     "aws_cloudwatch_event_target",
     "aws_cloudwatch_event_bus_policy",
@@ -837,6 +840,39 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                 encryption_key,
                 service_role,
             });
+        }
+        "aws_kms_alias" => {
+            // `target_key_id` takes a key ID or key ARN; a key ID is of the provider's account
+            // and region. A key of the run (`aws_kms_key.x.key_id`) is known only once applied
+            // (a plan or state gives it, and `target_key_arn` with it): until then the alias
+            // names no key here.
+            let text = |key: &str| {
+                entry(values, key).and_then(|(_, v)| {
+                    let span = if v.at.file == file { v.at.span } else { r.at.span };
+                    v.text().map(|t| Spanned::new(t.into_owned(), span))
+                })
+            };
+            let target = text("target_key_arn")
+                .filter(|t| t.value.starts_with("arn:"))
+                .or_else(|| text("target_key_id"));
+            let (Some(name), Some(target)) = (text("name"), target) else {
+                return;
+            };
+            let key_arn = if target.value.starts_with("arn:") {
+                target.value
+            } else {
+                let p = &r.provider;
+                format!(
+                    "arn:{}:kms:{}:{}:key/{}",
+                    partition(p.region.as_deref()),
+                    region_text(p),
+                    account_text(p),
+                    target.value
+                )
+            };
+            if let Some(alias) = xacct_model::workspace::KeyAlias::new(name, &key_arn) {
+                out.of(file).aliases.push(alias);
+            }
         }
         "aws_cloudwatch_event_target" => {
             // A target of a rule: the rule is named by `rule`, in the provider's account and
