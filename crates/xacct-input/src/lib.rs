@@ -219,6 +219,24 @@ pub struct Documents {
     pub assumptions: Vec<Assumption>,
 }
 
+impl Documents {
+    /// True when the file holds workspace units besides pipelines and policies (deployment
+    /// targets, boundaries, projects, ECS services, bucket regions and ownership, aliases, event
+    /// rules): units indexed across files, which the language server cannot swap in place.
+    /// A new kind of unit belongs here.
+    pub fn beyond_pipelines_and_policies(&self) -> bool {
+        !(self.ownership.is_empty()
+            && self.compute == Default::default()
+            && self.boundaries.is_empty()
+            && self.projects.is_empty()
+            && self.ecs_services.is_empty()
+            && self.task_definitions.is_empty()
+            && self.bucket_regions.is_empty()
+            && self.aliases.is_empty()
+            && self.event_rules.is_empty())
+    }
+}
+
 /// One file after reading and loading.
 #[derive(Debug)]
 pub struct Input {

@@ -345,6 +345,20 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// True when `file` added units besides pipelines and policies (the counterpart of
+    /// `xacct_input::Documents::beyond_pipelines_and_policies`; a new kind of unit belongs in
+    /// both).
+    pub fn holds_other_units(&self, file: FileId) -> bool {
+        self.ownership.iter().any(|u| u.file == file)
+            || self.compute.mentions_file(file)
+            || self.boundaries.iter().any(|u| u.file == file)
+            || self.projects.iter().any(|u| u.file == file)
+            || self.ecs.mentions_file(file)
+            || self.bucket_regions.iter().any(|u| u.file == file)
+            || self.aliases.iter().any(|u| u.file == file)
+            || self.event_rules.iter().any(|u| u.file == file)
+    }
+
     /// Builds the index. Call after all units are in.
     pub fn new(
         pipelines: Vec<PipelineUnit>,

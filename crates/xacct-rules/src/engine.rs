@@ -230,21 +230,6 @@ type Declared = (
     Vec<String>,
 );
 
-impl Units {
-    /// True when the file adds only pipelines and policies: the units that the language
-    /// server can swap in place (the others are indexed across files).
-    fn only_pipelines_and_policies(&self) -> bool {
-        self.ownership.is_empty()
-            && self.compute == Default::default()
-            && self.boundaries.is_empty()
-            && self.projects.is_empty()
-            && self.ecs.is_empty()
-            && self.bucket_regions.is_empty()
-            && self.aliases.is_empty()
-            && self.event_rules.is_empty()
-    }
-}
-
 /// A loaded file taken apart: what stays with the file, and its workspace units (policies
 /// tied to what they govern by the file, the config's binding or the folder convention).
 fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
@@ -430,15 +415,8 @@ pub fn check_update(
         let documents = &loaded.documents;
         let file = loaded.file;
         sides.iter().any(|side| side.file == file)
-            && documents.ownership.is_empty()
-            && documents.compute == Default::default()
-            && documents.boundaries.is_empty()
-            && documents.projects.is_empty()
-            && documents.ecs_services.is_empty()
-            && documents.task_definitions.is_empty()
-            && documents.bucket_regions.is_empty()
-            && documents.aliases.is_empty()
-            && documents.event_rules.is_empty()
+            && !documents.beyond_pipelines_and_policies()
+            && !workspace.holds_other_units(file)
             && workspace
                 .pipelines
                 .iter()
@@ -447,14 +425,6 @@ pub fn check_update(
                 == documents.pipelines.len()
             && workspace.policies.iter().filter(|p| p.file == file).count()
                 == documents.policies.len()
-            && !workspace.ownership.iter().any(|u| u.file == file)
-            && !workspace.compute.mentions_file(file)
-            && !workspace.boundaries.iter().any(|u| u.file == file)
-            && !workspace.projects.iter().any(|u| u.file == file)
-            && !workspace.ecs.mentions_file(file)
-            && !workspace.bucket_regions.iter().any(|u| u.file == file)
-            && !workspace.aliases.iter().any(|u| u.file == file)
-            && !workspace.event_rules.iter().any(|u| u.file == file)
     });
     if !fits {
         return Err(Box::new(workspace));
@@ -467,7 +437,6 @@ pub fn check_update(
     for loaded in changed {
         let file = loaded.file;
         let (side, units) = split(loaded, bindings.get(&file));
-        debug_assert!(units.only_pipelines_and_policies());
         if let Some(kept) = sides.iter_mut().find(|s| s.file == file) {
             *kept = side;
         }
