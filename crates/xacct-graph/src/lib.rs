@@ -605,6 +605,9 @@ impl TrustGraph {
             builder.add_pipeline(p, &workspace.pipelines[p]);
         }
         let mut graph = builder.finish();
+        // Grown by doubling: up to half of it room never used, kept while the other ranges
+        // are built.
+        graph.checks.shrink_to_fit();
         graph.asked = graph.starts.len();
         if track {
             graph.mentions = range
@@ -619,9 +622,16 @@ impl TrustGraph {
     /// same checks in the same order as one builder gives, each index shifted past the parts
     /// before it.
     fn concat(parts: Vec<TrustGraph>) -> TrustGraph {
-        let mut all = TrustGraph::empty();
-        all.checks
-            .reserve(parts.iter().map(|p| p.checks.len()).sum::<usize>());
+        let total = parts.iter().map(|p| p.checks.len()).sum::<usize>();
+        let mut parts = parts.into_iter();
+        // The first part is the start of the whole (its indexes shift by none), and its
+        // checks, most of a graph's memory, grow to hold all: a large block grows in place
+        // (remapped), where a new vector beside every part's would hold each check twice at
+        // the peak.
+        let Some(mut all) = parts.next() else {
+            return TrustGraph::empty();
+        };
+        all.checks.reserve_exact(total - all.checks.len());
         for part in parts {
             let checks = all.checks.len() as u32;
             let deployments = all.deployments.len() as u32;

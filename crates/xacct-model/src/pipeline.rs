@@ -348,11 +348,13 @@ fn load_stage(node: &Node) -> Stage {
             .get("actions")
             .and_then(Node::as_array)
             .map(|actions| {
-                actions
-                    .iter()
-                    .filter(|a| a.as_object().is_some())
-                    .map(load_action)
-                    .collect()
+                crate::collect_within(
+                    actions.len(),
+                    actions
+                        .iter()
+                        .filter(|a| a.as_object().is_some())
+                        .map(load_action),
+                )
             })
             .unwrap_or_default(),
         v2_features: ["beforeEntry", "onSuccess", "onFailure"]
@@ -368,10 +370,12 @@ fn load_stage(node: &Node) -> Stage {
 fn artifact_names(node: Option<&Node>) -> Vec<Spanned<Text>> {
     node.and_then(Node::as_array)
         .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.get("name").and_then(string))
-                .collect()
+            crate::collect_within(
+                items.len(),
+                items
+                    .iter()
+                    .filter_map(|item| item.get("name").and_then(string)),
+            )
         })
         .unwrap_or_default()
 }
@@ -393,15 +397,15 @@ fn load_action(node: &Node) -> Action {
             .get("configuration")
             .and_then(Node::as_object)
             .map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|entry| {
+                crate::collect_within(
+                    entries.len(),
+                    entries.iter().filter_map(|entry| {
                         Some(ConfigEntry {
                             key: Spanned::new(Text::from(&*entry.key), entry.key_span),
                             value: string(&entry.value)?,
                         })
-                    })
-                    .collect()
+                    }),
+                )
             })
             .unwrap_or_default(),
         inputs: artifact_names(node.get("inputArtifacts")),

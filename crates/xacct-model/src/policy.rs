@@ -175,7 +175,9 @@ fn strings(node: &Node, what: &str, issues: &mut Vec<PolicyIssue>) -> Vec<Spanne
         }
     };
     match &node.value {
-        Value::Array(items) => items.iter().filter_map(|n| one(n, issues)).collect(),
+        Value::Array(items) => {
+            crate::collect_within(items.len(), items.iter().filter_map(|n| one(n, issues)))
+        }
         _ => one(node, issues).into_iter().collect(),
     }
 }
@@ -467,10 +469,10 @@ pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
                 span: list.span,
                 items: items.iter().map(|i| i.span).collect(),
             });
-            items
-                .iter()
-                .filter_map(|s| statement(s, &mut issues))
-                .collect()
+            crate::collect_within(
+                items.len(),
+                items.iter().filter_map(|s| statement(s, &mut issues)),
+            )
         }
         // IAM accepts a single statement object in place of a list.
         Some(
