@@ -343,8 +343,8 @@ const WALKTHROUGH: &str =
 const SERVICE_ROLE: &str =
     "security-iam (\"Add permissions for other AWS services\" of the service role)";
 const LAMBDA_INVOKE: &str = "actions-invoke-lambda-function: \"make sure the policy for the role allows the lambda:InvokeFunction and lambda:ListFunctions permissions. Otherwise, pipelines that include Lambda actions fail\"";
-const BEANSTALK: &str = "action-reference-Beanstalk (\"For Elastic Beanstalk, the following are the minimum permissions needed to create pipelines with an ElasticBeanstalk deploy action\": elasticbeanstalk:* and the services it drives) and security-iam (\"Without this permission, AWS Elastic Beanstalk deploy actions hang without failing or indicating an error\", of elasticbeanstalk:DescribeEvents)";
-const APPCONFIG: &str = "security-iam (\"Add permissions for other AWS services\": appconfig:StartDeployment, StopDeployment, GetDeployment)";
+const BEANSTALK: &str = "action-reference-Beanstalk (\"For Elastic Beanstalk, the following are the minimum permissions needed to create pipelines with an ElasticBeanstalk deploy action\": elasticbeanstalk:* and the services it drives) and how-to-custom-role of the archived GitHub edition (\"Without this permission, AWS Elastic Beanstalk deploy actions hang without failing or indicating an error\", of elasticbeanstalk:DescribeEvents)";
+const APPCONFIG: &str = "action-reference-AppConfig (\"Service role permissions: AppConfig action\": appconfig:StartDeployment, StopDeployment, GetDeployment on application/APPLICATION and application/APPLICATION/*)";
 const LAMBDA_DEPLOY: &str = "action-reference-LambdaDeploy (\"Service role policy permissions for the Lambda deploy action\")";
 const EC2_DEPLOY: &str =
     "action-reference-EC2Deploy (\"Service role policy permissions for the EC2 deploy action\")";
@@ -589,7 +589,8 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         "*",
         &["cloudformation:ValidateTemplate"],
         SERVICE_ROLE,
-    ),    // Elastic Beanstalk: the user guide's minimum is `elasticbeanstalk:*` (with the services
+    ),
+    // Elastic Beanstalk: the user guide's minimum is `elasticbeanstalk:*` (with the services
     // Elastic Beanstalk drives) on the resource, and it names one call outright: without
     // `elasticbeanstalk:DescribeEvents` "Elastic Beanstalk deploy actions hang". Asked on the
     // environment: that call, and `UpdateEnvironment`, the Elastic Beanstalk call that deploys
@@ -607,10 +608,11 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         ],
         BEANSTALK,
     ),
-    // AppConfig: `StartDeployment` on the configuration profile it deploys (a resource of the
-    // call, as the AWS managed policy AmazonCloudWatchEvidentlyServiceRolePolicy's Deny of it
-    // on `application/*/configurationprofile/*` shows). `GetDeployment`/`StopDeployment`
-    // concern the deployment, numbered at run time: not asked.
+    // AppConfig: `StartDeployment` on the configuration profile it deploys (under the
+    // `application/APPLICATION/*` the page grants; a resource of the call, as the AWS managed
+    // policy AmazonCloudWatchEvidentlyServiceRolePolicy's Deny of it on
+    // `application/*/configurationprofile/*` shows). `GetDeployment`/`StopDeployment` concern
+    // the deployment, numbered at run time: not asked.
     g(
         "Deploy",
         "AppConfig",
@@ -1366,6 +1368,18 @@ mod tests {
         );
         // The Lambda invoke action is not the Lambda deploy action.
         assert_eq!(lookup("Invoke", "AWS", "Lambda").unwrap().v2_only, None);
+    }
+
+    #[test]
+    fn opsworks_is_in_the_catalogue() {
+        // action-reference-OpsWorks: one input, "0 to 1" outputs, no cross-account sentence.
+        let opsworks = lookup("Deploy", "AWS", "OpsWorks").unwrap();
+        assert_eq!(
+            (opsworks.inputs, opsworks.outputs),
+            (Some((1, 1)), Some((0, 1)))
+        );
+        assert_eq!(opsworks.cross_account, Undocumented);
+        assert_eq!(opsworks.page, "action-reference-OpsWorks");
     }
 
     #[test]
