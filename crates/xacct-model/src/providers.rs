@@ -811,9 +811,10 @@ fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -
         let value = match &rest[open + 1..close] {
             "region" => region,
             "account" => account,
-            // A name with path segments (`{RepositoryName/}`): `/` belongs to the name.
+            // A name with path segments (`{RepositoryName/}`): `/` belongs to the name, between
+            // segments (an empty segment is no repository name, so no resource to ask about).
             key if key.ends_with('/') => literal_config(action, &key[..key.len() - 1])
-                .filter(|v| !v.is_empty() && !v.contains(':') && !v.starts_with('/'))?,
+                .filter(|v| !v.contains(':') && v.split('/').all(|segment| !segment.is_empty()))?,
             key => {
                 literal_config(action, key).filter(|v| !v.is_empty() && !v.contains([':', '/']))?
             }
@@ -1121,6 +1122,9 @@ mod tests {
             "arn:aws:ecr:us-east-2:222222222222:repository/web",
             "222222222222.dkr.ecr.us-east-2.amazonaws.com:web",
             "/web",
+            "team/",
+            "team//web",
+            "",
         ] {
             let config = format!(r#"{{"RepositoryName": "{name}"}}"#);
             assert!(calls(&action("Source", "ECR", &config)).is_empty());
