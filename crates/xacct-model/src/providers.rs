@@ -593,8 +593,10 @@ pub static CALL_GROUPS: &[CallGroup] = &[
     // Elastic Beanstalk: the user guide's minimum is `elasticbeanstalk:*` (with the services
     // Elastic Beanstalk drives) on the resource, and it names one call outright: without
     // `elasticbeanstalk:DescribeEvents` "Elastic Beanstalk deploy actions hang". Asked on the
-    // environment: that call, and `UpdateEnvironment`, the Elastic Beanstalk call that deploys
-    // a version to an environment (within the documented `elasticbeanstalk:*`). The
+    // environment (a resource of both calls in the Elastic Beanstalk developer guide's
+    // "Resources and Conditions for Elastic Beanstalk Actions"): that call, and
+    // `UpdateEnvironment`, the call that deploys a version to an environment (within the
+    // documented `elasticbeanstalk:*`). The
     // application version's label and the driven services' resources (the environment's
     // stack, Auto Scaling group, load balancer) are named at run time: not asked.
     g(
