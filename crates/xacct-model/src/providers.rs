@@ -354,6 +354,8 @@ const ECR_BUILD: &str =
     "action-reference-ECRBuildAndPublish (\"Service role permissions: ECRBuildAndPublish action\")";
 const INSPECTOR_SCAN: &str =
     "action-reference-InspectorScan (\"Service role permissions: InspectorScan action\")";
+/// A Lambda function, unqualified (a `FunctionName` given as an ARN is not filled in).
+const LAMBDA_FUNCTION: &str = "arn:aws:lambda:{region}:{account}:function:{FunctionName}";
 /// A private ECR repository, by the action's `ECRRepositoryName` (which may hold `/`).
 const ECR_REPOSITORY: &str = "arn:aws:ecr:{region}:{account}:repository/{ECRRepositoryName/}";
 /// The same for the ECR source action, whose key is `RepositoryName`.
@@ -623,16 +625,35 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         &["appconfig:StartDeployment"],
         APPCONFIG,
     ),
-    // Lambda deploy: without `PublishedTargetVersion` the action deploys its input artifact:
-    // the function's code is updated and a version published, both on the unqualified
-    // function. The alias calls (`GetAlias`, `UpdateAlias`, `GetProvisionedConcurrencyConfig`)
-    // and `GetFunctionConfiguration`: the page grants them on the function and on
-    // `function:NAME:*` together, and which of the two IAM evaluates is not said: not asked.
+    // Lambda deploy. Every call the page lists for the function acts on the unqualified
+    // function (the Lambda developer guide's "Resources and conditions for Lambda actions":
+    // `GetAlias`, `GetFunctionConfiguration`, `PublishVersion`, `UpdateAlias`,
+    // `UpdateFunctionCode`: resource "Function"). The configuration is read always; the alias
+    // is read and moved when `FunctionAlias` is given; without `PublishedTargetVersion` the
+    // action deploys its input artifact: the code is updated and a version published.
+    // `GetProvisionedConcurrencyConfig` is not in that table (function or alias: not said):
+    // not asked.
+    g(
+        "Deploy",
+        "Lambda",
+        None,
+        LAMBDA_FUNCTION,
+        &["lambda:GetFunctionConfiguration"],
+        LAMBDA_DEPLOY,
+    ),
+    g(
+        "Deploy",
+        "Lambda",
+        Some(("FunctionAlias", "")),
+        LAMBDA_FUNCTION,
+        &["lambda:GetAlias", "lambda:UpdateAlias"],
+        LAMBDA_DEPLOY,
+    ),
     g(
         "Deploy",
         "Lambda",
         Some(("PublishedTargetVersion", ABSENT)),
-        "arn:aws:lambda:{region}:{account}:function:{FunctionName}",
+        LAMBDA_FUNCTION,
         &["lambda:UpdateFunctionCode", "lambda:PublishVersion"],
         LAMBDA_DEPLOY,
     ),
@@ -945,17 +966,22 @@ mod tests {
         // The Lambda deploy action is another provider model: it updates the code, it does
         // not invoke.
         let deploy = action("Deploy", "Lambda", r#"{"FunctionName": "notify"}"#);
+        let function = "arn:aws:lambda:us-east-2:222222222222:function:notify".to_string();
         assert_eq!(
             calls(&deploy),
-            [(
-                "arn:aws:lambda:us-east-2:222222222222:function:notify".to_string(),
-                vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
-            )]
+            [
+                (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                (
+                    function,
+                    vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
+                ),
+            ]
         );
     }
 
     #[test]
-    fn lambda_deploy_updates_code_only_when_it_deploys_its_artifact() {
+    fn lambda_deploy_moves_its_alias_and_updates_code_only_when_it_deploys_its_artifact() {
+        let function = "arn:aws:lambda:us-east-2:222222222222:function:api".to_string();
         let alias = action(
             "Deploy",
             "Lambda",
@@ -963,10 +989,17 @@ mod tests {
         );
         assert_eq!(
             calls(&alias),
-            [(
-                "arn:aws:lambda:us-east-2:222222222222:function:api".to_string(),
-                vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
-            )]
+            [
+                (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                (
+                    function.clone(),
+                    vec!["lambda:GetAlias", "lambda:UpdateAlias"]
+                ),
+                (
+                    function.clone(),
+                    vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
+                ),
+            ]
         );
         // A published version moved to the alias: no code is uploaded. A variable counts as
         // given (the key is there).
@@ -974,7 +1007,16 @@ mod tests {
             let config = format!(
                 r#"{{"FunctionName": "api", "FunctionAlias": "live", "PublishedTargetVersion": "{version}"}}"#
             );
-            assert!(calls(&action("Deploy", "Lambda", &config)).is_empty());
+            assert_eq!(
+                calls(&action("Deploy", "Lambda", &config)),
+                [
+                    (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                    (
+                        function.clone(),
+                        vec!["lambda:GetAlias", "lambda:UpdateAlias"]
+                    ),
+                ]
+            );
         }
         // A function given by ARN: not a name to fill in.
         let by_arn = action(
