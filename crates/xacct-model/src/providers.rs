@@ -300,13 +300,16 @@ pub struct CallGroup {
     pub provider: &'static str,
     /// Only when this configuration key has this value (CloudFormation's `ActionMode`), or,
     /// with an empty value, when these keys (comma-separated) are known before the run (a
-    /// companion call of named resources).
+    /// companion call of named resources), or, with the value [`ABSENT`], when the
+    /// configuration does not have the key at all (its documented default applies; a key
+    /// holding a variable is not absent, so nothing is asked then).
     pub when: Option<(&'static str, &'static str)>,
     /// The resource: an ARN template where `{region}` and `{account}` are the action's and
     /// `{Key}` a configuration value known before the run. A value standing for a whole ARN
     /// (`{StateMachineArn}`) must be one in the action's region and account; a value inside a
-    /// template must be a plain name (no `:` or `/`). Otherwise the group is not asked: which
-    /// resource the call concerns, and so which policy decides, is not known.
+    /// template must be a plain name (no `:` or `/`), or, written `{Key/}`, a name that may
+    /// hold `/` but no `:` (an ECR repository name such as `team/web`). Otherwise the group is
+    /// not asked: which resource the call concerns, and so which policy decides, is not known.
     pub resource: &'static str,
     /// The IAM actions.
     pub calls: &'static [&'static str],
@@ -332,11 +335,42 @@ const fn g(
     }
 }
 
+/// The `when` value that asks a group only when its key is not in the configuration.
+pub const ABSENT: &str = "!";
+
 const WALKTHROUGH: &str =
     "pipelines-create-cross-account (the CodeDeploy policy of CrossAccount_Role)";
 const SERVICE_ROLE: &str =
     "security-iam (\"Add permissions for other AWS services\" of the service role)";
 const LAMBDA_INVOKE: &str = "actions-invoke-lambda-function: \"make sure the policy for the role allows the lambda:InvokeFunction and lambda:ListFunctions permissions. Otherwise, pipelines that include Lambda actions fail\"";
+const BEANSTALK: &str = "action-reference-Beanstalk (\"For Elastic Beanstalk, the following are the minimum permissions needed to create pipelines with an ElasticBeanstalk deploy action\": elasticbeanstalk:* and the services it drives) and how-to-custom-role of the archived GitHub edition (\"Without this permission, AWS Elastic Beanstalk deploy actions hang without failing or indicating an error\", of elasticbeanstalk:DescribeEvents)";
+const APPCONFIG: &str = "action-reference-AppConfig (\"Service role permissions: AppConfig action\": appconfig:StartDeployment, StopDeployment, GetDeployment on application/APPLICATION and application/APPLICATION/*)";
+const LAMBDA_DEPLOY: &str = "action-reference-LambdaDeploy (\"Service role policy permissions for the Lambda deploy action\")";
+const EC2_DEPLOY: &str =
+    "action-reference-EC2Deploy (\"Service role policy permissions for the EC2 deploy action\")";
+const EKS: &str = "action-reference-EKS (\"Service role policy permissions\")";
+const ECR_SOURCE: &str = "action-reference-ECR (\"For Amazon ECR support, add the following to your policy statement\": ecr:DescribeImages)";
+const ECR_BUILD: &str =
+    "action-reference-ECRBuildAndPublish (\"Service role permissions: ECRBuildAndPublish action\")";
+const INSPECTOR_SCAN: &str =
+    "action-reference-InspectorScan (\"Service role permissions: InspectorScan action\")";
+/// A Lambda function, unqualified (a `FunctionName` given as an ARN is not filled in).
+const LAMBDA_FUNCTION: &str = "arn:aws:lambda:{region}:{account}:function:{FunctionName}";
+/// A private ECR repository, by the action's `ECRRepositoryName` (which may hold `/`).
+const ECR_REPOSITORY: &str = "arn:aws:ecr:{region}:{account}:repository/{ECRRepositoryName/}";
+/// The same for the ECR source action, whose key is `RepositoryName`.
+const ECR_REPOSITORY_OF_SOURCE: &str =
+    "arn:aws:ecr:{region}:{account}:repository/{RepositoryName/}";
+/// What pushing an image to a private repository takes (the page's second statement, less
+/// `ecr:GetAuthorizationToken`, which has no resource but `*`).
+const ECR_PUSH: &[&str] = &[
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+];
 /// A stack's ARN ends in an ID CloudFormation assigns; any stands for it.
 const STACK: &str = "arn:aws:cloudformation:{region}:{account}:stack/{StackName}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 const STACK_SET: &str = "arn:aws:cloudformation:{region}:{account}:stackset/{StackSetName}:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -558,6 +592,226 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         &["cloudformation:ValidateTemplate"],
         SERVICE_ROLE,
     ),
+    // Elastic Beanstalk: the user guide's minimum is `elasticbeanstalk:*` (with the services
+    // Elastic Beanstalk drives) on the resource, and it names one call outright: without
+    // `elasticbeanstalk:DescribeEvents` "Elastic Beanstalk deploy actions hang". Asked on the
+    // environment (a resource of both calls in the Elastic Beanstalk developer guide's
+    // "Resources and Conditions for Elastic Beanstalk Actions"): that call, and
+    // `UpdateEnvironment`, the call that deploys a version to an environment (within the
+    // documented `elasticbeanstalk:*`). The
+    // application version's label and the driven services' resources (the environment's
+    // stack, Auto Scaling group, load balancer) are named at run time: not asked.
+    g(
+        "Deploy",
+        "ElasticBeanstalk",
+        None,
+        "arn:aws:elasticbeanstalk:{region}:{account}:environment/{ApplicationName}/{EnvironmentName}",
+        &[
+            "elasticbeanstalk:DescribeEvents",
+            "elasticbeanstalk:UpdateEnvironment",
+        ],
+        BEANSTALK,
+    ),
+    // AppConfig: `StartDeployment` on the configuration profile it deploys (under the
+    // `application/APPLICATION/*` the page grants; a resource of the call, as the AWS managed
+    // policy AmazonCloudWatchEvidentlyServiceRolePolicy's Deny of it on
+    // `application/*/configurationprofile/*` shows). `GetDeployment`/`StopDeployment` concern
+    // the deployment, numbered at run time: not asked.
+    g(
+        "Deploy",
+        "AppConfig",
+        None,
+        "arn:aws:appconfig:{region}:{account}:application/{Application}/configurationprofile/{ConfigurationProfile}",
+        &["appconfig:StartDeployment"],
+        APPCONFIG,
+    ),
+    // Lambda deploy. Every call the page lists for the function acts on the unqualified
+    // function (the Lambda developer guide's "Resources and conditions for Lambda actions":
+    // `GetAlias`, `GetFunctionConfiguration`, `PublishVersion`, `UpdateAlias`,
+    // `UpdateFunctionCode`: resource "Function"). The configuration is read always; the alias
+    // is read and moved when `FunctionAlias` is given; without `PublishedTargetVersion` the
+    // action deploys its input artifact: the code is updated and a version published.
+    // `GetProvisionedConcurrencyConfig` is not in that table (function or alias: not said):
+    // not asked.
+    g(
+        "Deploy",
+        "Lambda",
+        None,
+        LAMBDA_FUNCTION,
+        &["lambda:GetFunctionConfiguration"],
+        LAMBDA_DEPLOY,
+    ),
+    g(
+        "Deploy",
+        "Lambda",
+        Some(("FunctionAlias", "")),
+        LAMBDA_FUNCTION,
+        &["lambda:GetAlias", "lambda:UpdateAlias"],
+        LAMBDA_DEPLOY,
+    ),
+    g(
+        "Deploy",
+        "Lambda",
+        Some(("PublishedTargetVersion", ABSENT)),
+        LAMBDA_FUNCTION,
+        &["lambda:UpdateFunctionCode", "lambda:PublishVersion"],
+        LAMBDA_DEPLOY,
+    ),
+    // EC2 deploy: the calls the page grants on `*` that have no other resource (describing
+    // instances, SSM nodes and command invocations), and `ssm:SendCommand` on the shell script
+    // document (the action "supports Linux instance types only"; the page grants
+    // `AWS-RunShellScript` and `AWS-RunPowerShellScript`). `SendCommand` on the instances
+    // (chosen at run time by tag), `ssm:CancelCommand` (a command of the run): not asked.
+    g(
+        "Deploy",
+        "EC2",
+        Some(("InstanceTagKey", "")),
+        "*",
+        &[
+            "ec2:DescribeInstances",
+            "ssm:DescribeInstanceInformation",
+            "ssm:ListCommandInvocations",
+        ],
+        EC2_DEPLOY,
+    ),
+    g(
+        "Deploy",
+        "EC2",
+        Some(("InstanceTagKey", "")),
+        "arn:aws:ssm:{region}::document/AWS-RunShellScript",
+        &["ssm:SendCommand"],
+        EC2_DEPLOY,
+    ),
+    // With target groups, the action takes instances out of them and back: the describe calls
+    // on `*`. Registering and deregistering concern `targetgroup/NAME/ID`, an ID the
+    // configuration does not hold: not asked.
+    g(
+        "Deploy",
+        "EC2",
+        Some(("TargetGroupNameList", "")),
+        "*",
+        &[
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTargetGroupAttributes",
+            "elasticloadbalancing:DescribeTargetHealth",
+        ],
+        EC2_DEPLOY,
+    ),
+    // EKS: the cluster is described. In a VPC (`Subnets`), the action's compute describes
+    // the network (the `ec2:Describe*` calls the page lists, authorized on `*` only); the
+    // network interfaces it creates and deletes are named at run time: not asked.
+    g(
+        "Deploy",
+        "EKS",
+        None,
+        "arn:aws:eks:{region}:{account}:cluster/{ClusterName}",
+        &["eks:DescribeCluster"],
+        EKS,
+    ),
+    g(
+        "Deploy",
+        "EKS",
+        Some(("ClusterName,Subnets", "")),
+        "*",
+        &[
+            "ec2:DescribeDhcpOptions",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcs",
+        ],
+        EKS,
+    ),
+    // ECR source: the images of the repository are described.
+    g(
+        "Source",
+        "ECR",
+        None,
+        ECR_REPOSITORY_OF_SOURCE,
+        &["ecr:DescribeImages"],
+        ECR_SOURCE,
+    ),
+    // ECRBuildAndPublish to a private repository (`RegistryType` `private`, its default): a
+    // token, then the image pushed to the repository. `ecr:DescribeRepositories` is left out:
+    // whether it is authorized on the repository or on `*` depends on the request.
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", ABSENT)),
+        ECR_REPOSITORY,
+        ECR_PUSH,
+        ECR_BUILD,
+    ),
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", "private")),
+        ECR_REPOSITORY,
+        ECR_PUSH,
+        ECR_BUILD,
+    ),
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", ABSENT)),
+        "*",
+        &["ecr:GetAuthorizationToken"],
+        ECR_BUILD,
+    ),
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", "private")),
+        "*",
+        &["ecr:GetAuthorizationToken"],
+        ECR_BUILD,
+    ),
+    // … and to a public one (`public`): Amazon ECR Public, whose repositories have no region
+    // in their ARN, and the bearer token it is reached with.
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", "public")),
+        "arn:aws:ecr-public::{account}:repository/{ECRRepositoryName/}",
+        &[
+            "ecr-public:InitiateLayerUpload",
+            "ecr-public:UploadLayerPart",
+            "ecr-public:CompleteLayerUpload",
+            "ecr-public:PutImage",
+            "ecr-public:BatchCheckLayerAvailability",
+        ],
+        ECR_BUILD,
+    ),
+    g(
+        "Build",
+        "ECRBuildAndPublish",
+        Some(("RegistryType", "public")),
+        "*",
+        &["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"],
+        ECR_BUILD,
+    ),
+    // InspectorScan: the SBOM is scanned (`inspector-scan` has no resource types: `*`), and,
+    // scanning an ECR image, the image is pulled from its repository.
+    g(
+        "Invoke",
+        "InspectorScan",
+        None,
+        "*",
+        &["inspector-scan:ScanSbom"],
+        INSPECTOR_SCAN,
+    ),
+    g(
+        "Invoke",
+        "InspectorScan",
+        Some(("InspectorRunMode", "ECRImageScan")),
+        ECR_REPOSITORY,
+        &[
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchGetImage",
+            "ecr:BatchCheckLayerAvailability",
+        ],
+        INSPECTOR_SCAN,
+    ),
 ];
 
 /// A template with its `{…}` parts filled, or `None` where a part is not known before the run
@@ -580,6 +834,10 @@ fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -
         let value = match &rest[open + 1..close] {
             "region" => region,
             "account" => account,
+            // A name with path segments (`{RepositoryName/}`): `/` belongs to the name, between
+            // segments (an empty segment is no repository name, so no resource to ask about).
+            key if key.ends_with('/') => literal_config(action, &key[..key.len() - 1])
+                .filter(|v| !v.contains(':') && v.split('/').all(|segment| !segment.is_empty()))?,
             key => {
                 literal_config(action, key).filter(|v| !v.is_empty() && !v.contains([':', '/']))?
             }
@@ -610,6 +868,8 @@ pub fn required_calls(
                 && (group.category == "*" || group.category == action.category())
         })
         .filter(|group| match group.when {
+            // `("Key", ABSENT)`: only when the configuration does not name the key at all.
+            Some((key, ABSENT)) => action.config(key).is_none(),
             // `("Key", "")`: only when the key is given (a companion call of a named resource).
             Some((keys, "")) => keys
                 .split(',')
@@ -703,9 +963,318 @@ mod tests {
             calls(&by_arn),
             [("*".to_string(), vec!["lambda:ListFunctions"])]
         );
-        // The Lambda deploy action is another provider model (not modelled).
+        // The Lambda deploy action is another provider model: it updates the code, it does
+        // not invoke.
         let deploy = action("Deploy", "Lambda", r#"{"FunctionName": "notify"}"#);
-        assert!(calls(&deploy).is_empty());
+        let function = "arn:aws:lambda:us-east-2:222222222222:function:notify".to_string();
+        assert_eq!(
+            calls(&deploy),
+            [
+                (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                (
+                    function,
+                    vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn lambda_deploy_moves_its_alias_and_updates_code_only_when_it_deploys_its_artifact() {
+        let function = "arn:aws:lambda:us-east-2:222222222222:function:api".to_string();
+        let alias = action(
+            "Deploy",
+            "Lambda",
+            r#"{"FunctionName": "api", "FunctionAlias": "live"}"#,
+        );
+        assert_eq!(
+            calls(&alias),
+            [
+                (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                (
+                    function.clone(),
+                    vec!["lambda:GetAlias", "lambda:UpdateAlias"]
+                ),
+                (
+                    function.clone(),
+                    vec!["lambda:UpdateFunctionCode", "lambda:PublishVersion"]
+                ),
+            ]
+        );
+        // A published version moved to the alias: no code is uploaded. A variable counts as
+        // given (the key is there).
+        for version in ["3", "#{variables.version}"] {
+            let config = format!(
+                r#"{{"FunctionName": "api", "FunctionAlias": "live", "PublishedTargetVersion": "{version}"}}"#
+            );
+            assert_eq!(
+                calls(&action("Deploy", "Lambda", &config)),
+                [
+                    (function.clone(), vec!["lambda:GetFunctionConfiguration"]),
+                    (
+                        function.clone(),
+                        vec!["lambda:GetAlias", "lambda:UpdateAlias"]
+                    ),
+                ]
+            );
+        }
+        // A function given by ARN: not a name to fill in.
+        let by_arn = action(
+            "Deploy",
+            "Lambda",
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:222222222222:function:api"}"#,
+        );
+        assert!(calls(&by_arn).is_empty());
+    }
+
+    #[test]
+    fn elastic_beanstalk_describes_events_and_updates_its_environment() {
+        let eb = action(
+            "Deploy",
+            "ElasticBeanstalk",
+            r#"{"ApplicationName": "shop", "EnvironmentName": "shop-prod"}"#,
+        );
+        assert_eq!(
+            calls(&eb),
+            [(
+                "arn:aws:elasticbeanstalk:us-east-2:222222222222:environment/shop/shop-prod"
+                    .to_string(),
+                vec![
+                    "elasticbeanstalk:DescribeEvents",
+                    "elasticbeanstalk:UpdateEnvironment"
+                ]
+            )]
+        );
+        let later = action(
+            "Deploy",
+            "ElasticBeanstalk",
+            r##"{"ApplicationName": "shop", "EnvironmentName": "#{Vars.Env}"}"##,
+        );
+        assert!(calls(&later).is_empty());
+    }
+
+    #[test]
+    fn appconfig_starts_a_deployment_of_its_profile() {
+        let config = action(
+            "Deploy",
+            "AppConfig",
+            r#"{"Application": "2s2qv57", "Environment": "9tm27yd", "ConfigurationProfile": "PvjrpU", "DeploymentStrategy": "frqt7ir", "InputArtifactConfigurationPath": "/"}"#,
+        );
+        assert_eq!(
+            calls(&config),
+            [(
+                "arn:aws:appconfig:us-east-2:222222222222:application/2s2qv57/configurationprofile/PvjrpU"
+                    .to_string(),
+                vec!["appconfig:StartDeployment"]
+            )]
+        );
+    }
+
+    #[test]
+    fn ec2_deploy_describes_instances_and_runs_the_shell_script_document() {
+        let plain = action(
+            "Deploy",
+            "EC2",
+            r#"{"InstanceTagKey": "Name", "InstanceTagValue": "web", "InstanceType": "EC2", "TargetDirectory": "/srv", "PostScript": "post.sh"}"#,
+        );
+        assert_eq!(
+            calls(&plain),
+            [
+                (
+                    "*".to_string(),
+                    vec![
+                        "ec2:DescribeInstances",
+                        "ssm:DescribeInstanceInformation",
+                        "ssm:ListCommandInvocations"
+                    ]
+                ),
+                (
+                    "arn:aws:ssm:us-east-2::document/AWS-RunShellScript".to_string(),
+                    vec!["ssm:SendCommand"]
+                ),
+            ]
+        );
+        let behind_a_load_balancer = action(
+            "Deploy",
+            "EC2",
+            r#"{"InstanceTagKey": "Name", "InstanceType": "EC2", "TargetGroupNameList": "web-tg"}"#,
+        );
+        assert_eq!(
+            calls(&behind_a_load_balancer)[2],
+            (
+                "*".to_string(),
+                vec![
+                    "elasticloadbalancing:DescribeTargetGroups",
+                    "elasticloadbalancing:DescribeTargetGroupAttributes",
+                    "elasticloadbalancing:DescribeTargetHealth"
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn eks_describes_its_cluster_and_in_a_vpc_the_network() {
+        let public = action(
+            "Deploy",
+            "EKS",
+            r#"{"ClusterName": "web-cluster", "ManifestFiles": "deployment.yaml"}"#,
+        );
+        assert_eq!(
+            calls(&public),
+            [(
+                "arn:aws:eks:us-east-2:222222222222:cluster/web-cluster".to_string(),
+                vec!["eks:DescribeCluster"]
+            )]
+        );
+        let private = action(
+            "Deploy",
+            "EKS",
+            r#"{"ClusterName": "web-cluster", "ManifestFiles": "deployment.yaml", "Subnets": "subnet-1,subnet-2"}"#,
+        );
+        assert_eq!(calls(&private).len(), 2);
+        assert_eq!(
+            calls(&private)[1],
+            (
+                "*".to_string(),
+                vec![
+                    "ec2:DescribeDhcpOptions",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeVpcs"
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn ecr_repositories_may_have_path_segments() {
+        let source = action(
+            "Source",
+            "ECR",
+            r#"{"RepositoryName": "team/web", "ImageTag": "latest"}"#,
+        );
+        assert_eq!(
+            calls(&source),
+            [(
+                "arn:aws:ecr:us-east-2:222222222222:repository/team/web".to_string(),
+                vec!["ecr:DescribeImages"]
+            )]
+        );
+        // An ARN or a URI is not a name.
+        for name in [
+            "arn:aws:ecr:us-east-2:222222222222:repository/web",
+            "222222222222.dkr.ecr.us-east-2.amazonaws.com:web",
+            "/web",
+            "team/",
+            "team//web",
+            "",
+        ] {
+            let config = format!(r#"{{"RepositoryName": "{name}"}}"#);
+            assert!(calls(&action("Source", "ECR", &config)).is_empty());
+        }
+    }
+
+    #[test]
+    fn ecr_build_and_publish_pushes_to_its_registry() {
+        let private = action(
+            "Build",
+            "ECRBuildAndPublish",
+            r#"{"ECRRepositoryName": "actions/web"}"#,
+        );
+        assert_eq!(
+            calls(&private),
+            [
+                (
+                    "arn:aws:ecr:us-east-2:222222222222:repository/actions/web".to_string(),
+                    ECR_PUSH.to_vec()
+                ),
+                ("*".to_string(), vec!["ecr:GetAuthorizationToken"]),
+            ]
+        );
+        let explicit = action(
+            "Build",
+            "ECRBuildAndPublish",
+            r#"{"ECRRepositoryName": "actions/web", "RegistryType": "private"}"#,
+        );
+        assert_eq!(calls(&explicit), calls(&private));
+        let public = action(
+            "Build",
+            "ECRBuildAndPublish",
+            r#"{"ECRRepositoryName": "web", "RegistryType": "public"}"#,
+        );
+        assert_eq!(
+            calls(&public),
+            [
+                (
+                    "arn:aws:ecr-public::222222222222:repository/web".to_string(),
+                    vec![
+                        "ecr-public:InitiateLayerUpload",
+                        "ecr-public:UploadLayerPart",
+                        "ecr-public:CompleteLayerUpload",
+                        "ecr-public:PutImage",
+                        "ecr-public:BatchCheckLayerAvailability"
+                    ]
+                ),
+                (
+                    "*".to_string(),
+                    vec![
+                        "ecr-public:GetAuthorizationToken",
+                        "sts:GetServiceBearerToken"
+                    ]
+                ),
+            ]
+        );
+        // A registry type known only at run time: neither registry's calls are asked.
+        let later = action(
+            "Build",
+            "ECRBuildAndPublish",
+            r##"{"ECRRepositoryName": "web", "RegistryType": "#{Vars.Registry}"}"##,
+        );
+        assert!(calls(&later).is_empty());
+    }
+
+    #[test]
+    fn inspector_scans_and_pulls_only_an_ecr_image() {
+        let source = action(
+            "Invoke",
+            "InspectorScan",
+            r#"{"InspectorRunMode": "SourceCodeScan"}"#,
+        );
+        assert_eq!(
+            calls(&source),
+            [("*".to_string(), vec!["inspector-scan:ScanSbom"])]
+        );
+        let image = action(
+            "Invoke",
+            "InspectorScan",
+            r#"{"InspectorRunMode": "ECRImageScan", "ECRRepositoryName": "web", "ImageTag": "latest"}"#,
+        );
+        assert_eq!(
+            calls(&image)[1],
+            (
+                "arn:aws:ecr:us-east-2:222222222222:repository/web".to_string(),
+                vec![
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchGetImage",
+                    "ecr:BatchCheckLayerAvailability"
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn every_call_group_names_iam_actions_that_exist() {
+        for group in CALL_GROUPS {
+            for call in group.calls {
+                assert!(
+                    crate::actions::check(call) == crate::actions::ActionCheck::Known,
+                    "{}/{}: {call} is not an IAM action",
+                    group.category,
+                    group.provider
+                );
+            }
+        }
     }
 
     #[test]
@@ -847,6 +1416,18 @@ mod tests {
         );
         // The Lambda invoke action is not the Lambda deploy action.
         assert_eq!(lookup("Invoke", "AWS", "Lambda").unwrap().v2_only, None);
+    }
+
+    #[test]
+    fn opsworks_is_in_the_catalogue() {
+        // action-reference-OpsWorks: one input, "0 to 1" outputs, no cross-account sentence.
+        let opsworks = lookup("Deploy", "AWS", "OpsWorks").unwrap();
+        assert_eq!(
+            (opsworks.inputs, opsworks.outputs),
+            (Some((1, 1)), Some((0, 1)))
+        );
+        assert_eq!(opsworks.cross_account, Undocumented);
+        assert_eq!(opsworks.page, "action-reference-OpsWorks");
     }
 
     #[test]
