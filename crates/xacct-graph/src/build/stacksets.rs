@@ -51,10 +51,10 @@ impl Builder<'_> {
                 placement.region.as_ref()?.value.clone(),
             ))
         };
-        let here_place = place(&here);
+        let here_place = place(here);
         let stack_set = here_place.as_ref().and_then(|here_place| {
             stack_set_of(pipeline, action, |cs, ca| {
-                place(&unit.accounts.of(cs, ca)).as_ref() == Some(here_place)
+                place(unit.accounts.of(cs, ca)).as_ref() == Some(here_place)
             })
         });
         let Some(roles) = stack_set_roles(action, stack_set, acting_account, &partition) else {
