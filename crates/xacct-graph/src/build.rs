@@ -979,13 +979,13 @@ impl<'w> Builder<'w> {
                 for output in &action.outputs {
                     self.link(
                         At::Kind(action_node.clone()),
-                        At::Kind(NodeKind::Artifact(p, output.value.clone())),
+                        At::Kind(NodeKind::Artifact(p, output.value.to_string())),
                         EdgeKind::Produces,
                     );
                 }
                 for input in &action.inputs {
                     self.link(
-                        At::Kind(NodeKind::Artifact(p, input.value.clone())),
+                        At::Kind(NodeKind::Artifact(p, input.value.to_string())),
                         At::Kind(action_node.clone()),
                         EdgeKind::Consumes,
                     );

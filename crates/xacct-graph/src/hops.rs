@@ -95,7 +95,7 @@ pub(crate) fn hop_targets(
                     && account != role_account
                 {
                     targets.push(HopTarget {
-                        arn: value.value.clone(),
+                        arn: value.value.to_string(),
                         account,
                         policy: index,
                         file: unit.file,

@@ -52,7 +52,7 @@ impl Footprint {
             // Other pipelines learn a bucket's account from the pipelines storing in it.
             for store in unit.doc.pipeline.stores() {
                 if let Some(location) = &store.location {
-                    names.insert(location.value.clone());
+                    names.insert(location.value.to_string());
                 }
             }
         }

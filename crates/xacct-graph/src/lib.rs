@@ -259,7 +259,7 @@ impl Need {
     }
 
     /// The artifacts the check concerns, as the action in `workspace` declares them.
-    pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<String>] {
+    pub fn artifact_names<'w>(&self, workspace: &'w Workspace) -> &'w [Spanned<xacct_model::Text>] {
         match (self.action_in(workspace), self.artifacts) {
             (
                 Some(action),

@@ -666,7 +666,7 @@ fn pipeline_name(workspace: &Workspace, p: usize) -> String {
         .pipelines
         .get(p)
         .and_then(|unit| unit.doc.pipeline.name.as_ref())
-        .map_or_else(|| format!("pipeline {}", p + 1), |n| n.value.clone())
+        .map_or_else(|| format!("pipeline {}", p + 1), |n| n.value.to_string())
 }
 
 /// `Stage/Action` and the provider, when known.

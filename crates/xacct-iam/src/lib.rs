@@ -401,7 +401,7 @@ pub enum UnknownReason<'a> {
         /// The statement.
         statement: &'a Statement,
         /// The pattern.
-        value: &'a Spanned<String>,
+        value: &'a Spanned<xacct_model::Text>,
     },
     /// The principal entry names one role session (`arn:aws:sts::…:assumed-role/Name/session`)
     /// of the requesting role, whose session name is not known.
@@ -418,7 +418,7 @@ pub enum UnknownReason<'a> {
         /// The statement.
         statement: &'a Statement,
         /// The principal entry or resource pattern.
-        value: &'a Spanned<String>,
+        value: &'a Spanned<xacct_model::Text>,
     },
     /// A case the AWS documentation does not settle (its texts disagree, or say nothing), in
     /// this principal entry or resource pattern: it may or may not apply.
@@ -426,7 +426,7 @@ pub enum UnknownReason<'a> {
         /// The statement.
         statement: &'a Statement,
         /// The principal entry or resource pattern.
-        value: &'a Spanned<String>,
+        value: &'a Spanned<xacct_model::Text>,
         /// Which case.
         case: Undocumented,
     },

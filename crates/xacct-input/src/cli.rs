@@ -530,7 +530,7 @@ fn classify(document: &PolicyDocument) -> Option<PolicyKind> {
             .filter_map(|s| s.resource.as_ref())
             .flat_map(|r| r.values.iter())
     };
-    let lower = |s: &Spanned<String>| s.value.to_ascii_lowercase();
+    let lower = |s: &Spanned<xacct_model::Text>| s.value.to_ascii_lowercase();
     if actions().any(|a| lower(a).starts_with("sts:assumerole")) && resources().next().is_none() {
         return Some(PolicyKind::Trust);
     }

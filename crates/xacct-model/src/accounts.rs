@@ -204,7 +204,7 @@ fn place(
     };
     let region = match &action.region {
         Some(r) => Some(Fact {
-            value: r.value.clone(),
+            value: r.value.to_string(),
             origin: Origin::ActionRegion(r.span),
         }),
         None => region.clone(),

@@ -25,5 +25,5 @@ pub mod symbol;
 pub use accounts::{Accounts, Fact, Origin, Placement};
 pub use arn::{AccountId, Arn, ArnError};
 pub use kms::{KeyRef, KeyRefError};
-pub use pipeline::{Action, ArtifactStore, Pipeline, PipelineDocument, Spanned, Stage};
+pub use pipeline::{Action, ArtifactStore, Pipeline, PipelineDocument, Spanned, Stage, Text};
 pub mod workspace;

@@ -22,9 +22,9 @@ pub struct PolicyDocument {
     /// The document object.
     pub span: Span,
     /// `Version`.
-    pub version: Option<Spanned<String>>,
+    pub version: Option<Spanned<crate::Text>>,
     /// `Id`.
-    pub id: Option<Spanned<String>>,
+    pub id: Option<Spanned<crate::Text>>,
     /// The statements, in order.
     pub statements: Vec<Statement>,
     /// The `Statement` member key: where a missing statement is to be added.
@@ -51,7 +51,7 @@ pub struct Statement {
     /// The statement object.
     pub span: Span,
     /// `Sid`.
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<crate::Text>>,
     /// `Effect`; `None` when missing or not Allow/Deny (a shape problem).
     pub effect: Option<Spanned<Effect>>,
     /// `Principal` or `NotPrincipal`.
@@ -85,7 +85,7 @@ pub struct PrincipalEntry {
     /// The kind.
     pub kind: PrincipalKind,
     /// The value as written (`"*"`, an ARN, an account ID, a service name).
-    pub value: Spanned<String>,
+    pub value: Spanned<crate::Text>,
 }
 
 /// `Principal` or `NotPrincipal`.
@@ -107,18 +107,18 @@ pub struct ValueBlock {
     /// The member key.
     pub key_span: Span,
     /// The values (patterns with `*` and `?`).
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<crate::Text>>,
 }
 
 /// One condition: operator, key and the values to compare with.
 #[derive(Clone, Debug)]
 pub struct Condition {
     /// e.g. `StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`.
-    pub operator: Spanned<String>,
+    pub operator: Spanned<crate::Text>,
     /// e.g. `aws:PrincipalArn`.
-    pub key: Spanned<String>,
+    pub key: Spanned<crate::Text>,
     /// The values, as text (booleans and numbers are kept as written).
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<crate::Text>>,
 }
 
 /// A departure from the policy grammar, for XA003.
@@ -153,17 +153,17 @@ impl Statement {
     }
 }
 
-fn scalar_text(node: &Node) -> Option<String> {
+fn scalar_text(node: &Node) -> Option<crate::Text> {
     match &node.value {
-        Value::String(s) => Some(s.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(crate::Text::from(&**s)),
+        Value::Number(n) => Some(compact_str::format_compact!("{n}")),
+        Value::Bool(b) => Some(crate::Text::const_new(if *b { "true" } else { "false" })),
         _ => None,
     }
 }
 
 /// A string or a list of strings; other values become issues.
-fn strings(node: &Node, what: &str, issues: &mut Vec<PolicyIssue>) -> Vec<Spanned<String>> {
+fn strings(node: &Node, what: &str, issues: &mut Vec<PolicyIssue>) -> Vec<Spanned<crate::Text>> {
     let one = |n: &Node, issues: &mut Vec<PolicyIssue>| match scalar_text(n) {
         Some(text) => Some(Spanned::new(text, n.span)),
         None => {
@@ -216,7 +216,7 @@ fn principal_block(stmt: &Node, issues: &mut Vec<PolicyIssue>) -> Option<Princip
     match &member.value.value {
         Value::String(s) if s == "*" => entries.push(PrincipalEntry {
             kind: PrincipalKind::Everyone,
-            value: Spanned::new("*".to_string(), member.value.span),
+            value: Spanned::new(crate::Text::const_new("*"), member.value.span),
         }),
         Value::Object(kinds) => {
             for kind in kinds {
@@ -349,8 +349,8 @@ fn conditions(stmt: &Node, issues: &mut Vec<PolicyIssue>) -> Vec<Condition> {
         };
         for key in keys {
             out.push(Condition {
-                operator: Spanned::new(operator.key.to_string(), operator.key_span),
-                key: Spanned::new(key.key.to_string(), key.key_span),
+                operator: Spanned::new(crate::Text::from(&*operator.key), operator.key_span),
+                key: Spanned::new(crate::Text::from(&*key.key), key.key_span),
                 values: strings(&key.value, "a condition value", issues),
             });
         }
@@ -396,9 +396,10 @@ fn statement(node: &Node, issues: &mut Vec<PolicyIssue>) -> Option<Statement> {
     }
     Some(Statement {
         span: node.span,
-        sid: node
-            .get("Sid")
-            .and_then(|s| s.as_str().map(|t| Spanned::new(t.to_string(), s.span))),
+        sid: node.get("Sid").and_then(|s| {
+            s.as_str()
+                .map(|t| Spanned::new(crate::Text::from(t), s.span))
+        }),
         effect,
         principal: principal_block(node, issues),
         action,
@@ -449,8 +450,10 @@ fn unknown_elements(node: &Node, known: &[&str], what: &str, issues: &mut Vec<Po
 pub fn load_policy(node: &Node) -> (PolicyDocument, Vec<PolicyIssue>) {
     let mut issues = Vec::new();
     let text = |key: &str| {
-        node.get(key)
-            .and_then(|v| v.as_str().map(|s| Spanned::new(s.to_string(), v.span)))
+        node.get(key).and_then(|v| {
+            v.as_str()
+                .map(|s| Spanned::new(crate::Text::from(s), v.span))
+        })
     };
     let mut statement_list = None;
     let statements = match node.get("Statement") {

@@ -405,7 +405,7 @@ impl Workspace {
             let stores = pipeline.stores();
             for location in stores.filter_map(|s| s.location.as_ref()) {
                 store_accounts
-                    .entry(location.value.clone())
+                    .entry(location.value.to_string())
                     .or_insert(account);
             }
         }

@@ -293,7 +293,7 @@ impl Shown<'_> {
                     .iter()
                     .find(|s| s.span == proof.span)
                     .and_then(|s| s.sid.as_ref())
-                    .map(|sid| sid.value.clone())
+                    .map(|sid| sid.value.to_string())
                     .filter(|sid| !sid.is_empty());
                 StatementShown {
                     effect,

@@ -330,7 +330,7 @@ fn infer(run: &LintRun, workspace: &Workspace, told: &HashSet<PathBuf>) -> Infer
                     buckets
                         .entry(account)
                         .or_default()
-                        .insert(location.value.clone());
+                        .insert(location.value.to_string());
                 }
             }
         }

@@ -276,7 +276,7 @@ pub enum Res<'t> {
 /// A statement's name: its `Sid`, else `s` and its position in its document.
 fn name(statement: &Statement, documents: &[&PolicyDocument]) -> String {
     if let Some(sid) = statement.sid.as_ref().filter(|s| !s.value.is_empty()) {
-        return sid.value.clone();
+        return sid.value.to_string();
     }
     for document in documents {
         if let Some(at) = document

@@ -496,7 +496,7 @@ Resources:
         contents.policies[i].document.statements[0]
             .principal
             .iter()
-            .flat_map(|p| p.entries.iter().map(|e| e.value.value.clone()))
+            .flat_map(|p| p.entries.iter().map(|e| e.value.value.to_string()))
             .collect()
     };
     // `Ref` of a role gives its name: the literal one, else the name placeholder; a
@@ -589,7 +589,12 @@ Parameters:
                 p.kind.unwrap(),
                 targets.iter().map(|t| t.value.clone()).collect(),
                 p.name.clone(),
-                p.document.statements[0].sid.as_ref().unwrap().value.clone(),
+                p.document.statements[0]
+                    .sid
+                    .as_ref()
+                    .unwrap()
+                    .value
+                    .to_string(),
             )
         })
         .collect();

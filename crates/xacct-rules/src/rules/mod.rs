@@ -124,7 +124,7 @@ pub struct PipelineContext<'a> {
     /// Output artifact name → the actions that produce it, in declaration order. Sorted by
     /// name, so that iterating it is deterministic (and a pipeline has a few dozen names at
     /// most: cheaper to search than to hash).
-    pub producers: BTreeMap<&'a str, Vec<(ActionIndex, &'a Spanned<String>)>>,
+    pub producers: BTreeMap<&'a str, Vec<(ActionIndex, &'a Spanned<xacct_model::Text>)>>,
 }
 
 impl<'a> PipelineContext<'a> {
@@ -182,7 +182,7 @@ impl<'a> PipelineContext<'a> {
         &self,
         artifact: &str,
         consumer: ActionIndex,
-    ) -> Option<(ActionIndex, &'a Spanned<String>)> {
+    ) -> Option<(ActionIndex, &'a Spanned<xacct_model::Text>)> {
         self.producers
             .get(artifact)?
             .iter()
@@ -811,7 +811,10 @@ fn grants(
     let any = || ValueBlock {
         negated: false,
         key_span: Span::default(),
-        values: vec![Spanned::new("*".to_string(), Span::default())],
+        values: vec![Spanned::new(
+            xacct_model::Text::const_new("*"),
+            Span::default(),
+        )],
     };
     let statement = Statement {
         span: Span::default(),
@@ -1053,7 +1056,7 @@ pub(crate) mod tests {
             key_span: Span::default(),
             values: values
                 .iter()
-                .map(|v| Spanned::new(v.to_string(), Span::default()))
+                .map(|v| Spanned::new(xacct_model::Text::from(*v), Span::default()))
                 .collect(),
         }
     }

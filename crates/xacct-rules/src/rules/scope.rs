@@ -96,12 +96,12 @@ pub fn granted_through(block: &ValueBlock, action: &str) -> Option<String> {
     if !action_matches(block, action) {
         return None;
     }
-    let listed = |v: &Spanned<String>| format!("`{}`", v.value);
+    let listed = |v: &Spanned<xacct_model::Text>| format!("`{}`", v.value);
     if block.negated {
         let values: Vec<String> = block.values.iter().map(listed).collect();
         return Some(format!(" (through NotAction {})", values.join(", ")));
     }
-    let single = |v: &Spanned<String>| ValueBlock {
+    let single = |v: &Spanned<xacct_model::Text>| ValueBlock {
         negated: false,
         key_span: block.key_span,
         values: vec![v.clone()],
@@ -128,7 +128,7 @@ pub fn every_role(block: &ValueBlock) -> Option<(Span, &'static str)> {
         return Some((star.span, ""));
     }
     // An ARN pattern excludes no role when its service is spelled out and is not `iam`.
-    let excludes_no_role = |v: &Spanned<String>| {
+    let excludes_no_role = |v: &Spanned<xacct_model::Text>| {
         let mut fields = v.value.split(':');
         let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next())
         else {
@@ -183,7 +183,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, v)| {
                     Spanned::new(
-                        v.to_string(),
+                        xacct_model::Text::from(*v),
                         Span::new(10 * i as u32 + 10, 10 * i as u32 + 11),
                     )
                 })
@@ -254,7 +254,7 @@ mod tests {
     fn whole_accounts_are_ids_and_roots() {
         let entry = |kind, value: &str| PrincipalEntry {
             kind,
-            value: Spanned::new(value.to_string(), Span::default()),
+            value: Spanned::new(xacct_model::Text::from(value), Span::default()),
         };
         let id = AccountId::parse("111111111111");
         assert_eq!(

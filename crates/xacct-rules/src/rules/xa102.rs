@@ -18,9 +18,12 @@ declare_rule!(
 
 /// Each name that repeats an earlier one, with the earliest.
 fn duplicates<'a>(
-    names: impl Iterator<Item = &'a Spanned<String>>,
-) -> Vec<(&'a Spanned<String>, &'a Spanned<String>)> {
-    let names: Vec<&Spanned<String>> = names.collect();
+    names: impl Iterator<Item = &'a Spanned<xacct_model::Text>>,
+) -> Vec<(
+    &'a Spanned<xacct_model::Text>,
+    &'a Spanned<xacct_model::Text>,
+)> {
+    let names: Vec<&Spanned<xacct_model::Text>> = names.collect();
     let mut found = Vec::new();
     // A stage holds a handful of actions: scanning back is cheaper than hashing them.
     if names.len() <= 32 {
@@ -31,7 +34,7 @@ fn duplicates<'a>(
         }
         return found;
     }
-    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<&str, &Spanned<xacct_model::Text>> = HashMap::new();
     for name in names {
         match seen.get(name.as_str()) {
             Some(first) => found.push((*first, name)),

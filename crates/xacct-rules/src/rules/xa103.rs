@@ -70,7 +70,7 @@ fn problem(text: &str, expect: Expect) -> Option<String> {
 fn check_field(
     cx: &PipelineContext<'_>,
     field: impl FnOnce() -> String,
-    value: &Spanned<String>,
+    value: &Spanned<xacct_model::Text>,
     expect: Expect,
     out: &mut Vec<Diagnostic>,
 ) {

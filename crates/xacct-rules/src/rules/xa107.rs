@@ -30,7 +30,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     let pipeline = cx.pipeline();
-    let mut regions: Vec<&Spanned<String>> = pipeline
+    let mut regions: Vec<&Spanned<xacct_model::Text>> = pipeline
         .actions()
         .filter_map(|(_, _, a)| a.region.as_ref())
         .collect();
@@ -52,7 +52,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut namespaces: HashMap<&str, (&Spanned<String>, &str)> = HashMap::new();
+    let mut namespaces: HashMap<&str, (&Spanned<xacct_model::Text>, &str)> = HashMap::new();
     for (_, _, action) in pipeline.actions() {
         let Some(namespace) = &action.namespace else {
             continue;

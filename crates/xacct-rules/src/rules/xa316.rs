@@ -35,7 +35,7 @@ fn never_the_key(value: &str, key: Option<&str>, key_account: Option<&str>) -> O
             negated: false,
             key_span: Default::default(),
             values: vec![xacct_model::Spanned::new(
-                value.to_string(),
+                xacct_model::Text::from(value),
                 Default::default(),
             )],
         };

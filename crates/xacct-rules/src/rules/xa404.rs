@@ -90,5 +90,5 @@ fn store_key_arn(cx: &WorkspaceContext<'_>, c: &xacct_graph::Check) -> Option<St
         (None, None) => return None,
     };
     let key = store.encryption_key.as_ref()?;
-    matches!(KeyRef::parse(&key.value), Ok(KeyRef::KeyArn { .. })).then(|| key.value.clone())
+    matches!(KeyRef::parse(&key.value), Ok(KeyRef::KeyArn { .. })).then(|| key.value.to_string())
 }

@@ -40,7 +40,7 @@ const OBJECT_ACTIONS: [(&str, &str); 2] = [("s3:GetObject", "read"), ("s3:PutObj
 
 /// The value of a `Resource` block that takes in the objects of every bucket (for a
 /// `NotResource`, the key), when the block does.
-fn every_bucket(block: &ValueBlock) -> Option<&Spanned<String>> {
+fn every_bucket(block: &ValueBlock) -> Option<&Spanned<xacct_model::Text>> {
     let covers = |b: &ValueBlock| PROBES.iter().all(|p| resource_matches(b, p));
     if !covers(block) {
         return None;
@@ -58,7 +58,9 @@ fn every_bucket(block: &ValueBlock) -> Option<&Spanned<String>> {
 }
 
 /// What the statement lets the role do on every bucket: ("read", " (through `s3:Get*`)").
-fn reach(statement: &Statement) -> Option<(Vec<&'static str>, String, &Spanned<String>)> {
+fn reach(
+    statement: &Statement,
+) -> Option<(Vec<&'static str>, String, &Spanned<xacct_model::Text>)> {
     // A condition may narrow the buckets (s3:ResourceAccount, aws:ResourceOrgID...): a
     // deliberate grant, whatever it says.
     if !statement.allows() || !statement.conditions.is_empty() {

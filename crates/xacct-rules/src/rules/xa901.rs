@@ -118,7 +118,7 @@ mod tests {
     use crate::rules::narrows_caller;
 
     fn narrows(operator: &str, key: &str, values: &[&str]) -> bool {
-        let spanned = |s: &str| Spanned::new(s.to_string(), Span::default());
+        let spanned = |s: &str| Spanned::new(xacct_model::Text::from(s), Span::default());
         let condition = Condition {
             operator: spanned(operator),
             key: spanned(key),

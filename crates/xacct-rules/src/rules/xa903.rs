@@ -30,7 +30,7 @@ fn is_plain_http(c: &Condition) -> bool {
 }
 
 /// "`a`, `b`" for messages.
-fn listed(values: &[Spanned<String>]) -> String {
+fn listed(values: &[Spanned<xacct_model::Text>]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("`{}`", v.value)).collect();
     quoted.join(", ")
 }
@@ -124,7 +124,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             let statement = format!(
                 "{{\"Sid\": \"DenyInsecureConnections\", \"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": [\"arn:aws:s3:::{name}\", \"arn:aws:s3:::{name}/*\"], \"Condition\": {{\"Bool\": {{\"aws:SecureTransport\": \"false\"}}}}}}"
             );
-            for policy in cx.workspace.governing(&Governs::Bucket(name.clone())) {
+            for policy in cx.workspace.governing(&Governs::Bucket(name.to_string())) {
                 let document = policy.document();
                 let denies: Vec<&Statement> = document
                     .statements
