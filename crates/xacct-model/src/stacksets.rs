@@ -16,6 +16,7 @@
 
 use crate::pipeline::{Action, Pipeline, Spanned};
 use crate::AccountId;
+use crate::Text;
 
 /// The default administration role's name.
 pub const DEFAULT_ADMINISTRATION_ROLE: &str = "AWSCloudFormationStackSetAdministrationRole";
@@ -34,14 +35,14 @@ pub struct StackSetRoles<'a> {
     /// the role: "If you structure your permissions this way [the default role], users don't
     /// pass an administrator role when creating or updating stack sets" (CloudFormation user
     /// guide, "Set up basic permissions for stack set operations").
-    pub administration_named: Option<&'a Spanned<String>>,
+    pub administration_named: Option<&'a Spanned<Text>>,
     /// The action whose configuration names the roles (a `CloudFormationStackInstances` action
     /// takes them from the `CloudFormationStackSet` action of its stack set).
     pub named_by: &'a Action,
     /// The execution role of each target account given as an account ID, in the order written.
     pub executions: Vec<(AccountId, String)>,
     /// `DeploymentTargets` of the action that deploys.
-    pub targets: Option<&'a Spanned<String>>,
+    pub targets: Option<&'a Spanned<Text>>,
 }
 
 /// True for the two StackSets providers.
@@ -81,7 +82,7 @@ pub fn stack_set_roles<'a>(
     let administration_named = named_by.config("AdministrationRoleArn");
     let administration = match administration_named {
         Some(arn) if crate::symbol::has_variable(&arn.value) => return None,
-        Some(arn) => arn.value.clone(),
+        Some(arn) => arn.value.to_string(),
         None => format!("arn:{partition}:iam::{account}:role/{DEFAULT_ADMINISTRATION_ROLE}"),
     };
     let execution = match named_by.config("ExecutionRoleName") {
@@ -136,7 +137,7 @@ pub fn stack_set_of<'a>(
 }
 
 /// The accounts of a `DeploymentTargets` value written as a literal list of account IDs.
-fn target_accounts(targets: &Spanned<String>) -> impl Iterator<Item = AccountId> + '_ {
+fn target_accounts(targets: &Spanned<Text>) -> impl Iterator<Item = AccountId> + '_ {
     let literal = !targets.value.contains("::");
     targets
         .value
