@@ -24,6 +24,7 @@ use crate::{
 };
 
 mod deploy;
+mod stacksets;
 
 const PIPELINE_SERVICE: &str = "codepipeline.amazonaws.com";
 
@@ -1273,6 +1274,11 @@ impl<'w> Builder<'w> {
                         );
                     }
                 }
+            }
+            // A StackSets operation runs as the administration role, which assumes the
+            // execution role of each target account (build/stacksets.rs).
+            if xacct_model::stacksets::is_stack_set_action(action) {
+                self.ask_stack_set_roles(p, (s, a), unit, action, &acting, acting_account);
             }
         }
     }

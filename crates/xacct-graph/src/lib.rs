@@ -166,6 +166,19 @@ pub struct Need {
     /// True when the check is for a CodeDeploy instance role of the action's account (which
     /// fetches the revision itself), not for the role the action runs as.
     pub instance_role: bool,
+    /// The step of a StackSets action's role chain the check is for, when it is one: asked of
+    /// CloudFormation or of the administration role, not of the role the action runs as.
+    pub stack_set: Option<StackSetStep>,
+}
+
+/// A step of the role chain of a StackSets operation (self-managed permissions): CloudFormation
+/// assumes the administration role, which assumes the execution role of each target account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackSetStep {
+    /// CloudFormation (`cloudformation.amazonaws.com`) assumes the administration role.
+    Administration,
+    /// The administration role assumes the execution role of a target account.
+    Execution,
 }
 
 /// Which artifacts of its action a check concerns: the names stay in the pipeline (seventy
@@ -209,6 +222,15 @@ impl Need {
             action: action.map(|(s, a)| (small(s), small(a))),
             artifacts,
             instance_role,
+            stack_set: None,
+        }
+    }
+
+    /// The same need, for a step of a StackSets action's role chain.
+    pub(crate) fn for_stack_set(self, step: StackSetStep) -> Need {
+        Need {
+            stack_set: Some(step),
+            ..self
         }
     }
 
@@ -666,14 +688,22 @@ impl TrustGraph {
     /// Checks of one kind, for the roles that actions run as, in the order they were asked.
     pub fn checks_of(&self, kind: EdgeKind) -> impl Iterator<Item = (usize, &Check)> {
         self.indexed(&self.by_kind[kind as usize].all)
-            .filter(|(_, c)| !c.need.instance_role)
+            .filter(|(_, c)| !c.need.instance_role && c.need.stack_set.is_none())
     }
 
     /// The checks of [`TrustGraph::checks_of`] whose answer is not *allowed* (refused or
     /// unknown): all that a rule reporting refusals needs to read.
     pub fn checks_not_allowed_of(&self, kind: EdgeKind) -> impl Iterator<Item = (usize, &Check)> {
         self.indexed(&self.by_kind[kind as usize].not_allowed)
-            .filter(|(_, c)| !c.need.instance_role)
+            .filter(|(_, c)| !c.need.instance_role && c.need.stack_set.is_none())
+    }
+
+    /// The checks of StackSets role chains ([`StackSetStep`]) whose answer is not *allowed*,
+    /// in the order they were asked: CloudFormation assuming an administration role, an
+    /// administration role assuming an execution role.
+    pub fn stack_set_checks_not_allowed(&self) -> impl Iterator<Item = (usize, &Check)> {
+        self.indexed(&self.by_kind[EdgeKind::CanAssume as usize].not_allowed)
+            .filter(|(_, c)| c.need.stack_set.is_some())
     }
 
     /// Every check whose answer is not *allowed*, in the order they were asked.

@@ -134,6 +134,11 @@ impl Ecs {
                     .iter()
                     .filter(|(_, d)| d.arn.as_deref() == Some(arn.as_str()));
                 let (file, definition) = found.next()?;
+                // Two definitions of one ARN (two configurations that declare the same
+                // family, whose revisions are known only once applied): which one is unknown.
+                if found.next().is_some() {
+                    return None;
+                }
                 (*file, definition)
             }
         };

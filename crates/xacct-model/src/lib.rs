@@ -19,6 +19,7 @@ pub mod policy_edit;
 pub mod policy_file;
 pub mod principal;
 pub mod providers;
+pub mod stacksets;
 pub mod symbol;
 
 pub use accounts::{Accounts, Fact, Origin, Placement};

@@ -849,8 +849,40 @@ fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -
     Some(out)
 }
 
+/// The connection a `CodeStarSourceConnection` action uses, with the permission its role needs
+/// on it. CodePipeline user guide, "IAM Permissions Reference for Connections" ("Using a
+/// Connection"): "When a service like CodePipeline uses a connection, the service role must have
+/// the `codestar-connections:UseConnection` permission for a given connection". Since the rename
+/// to CodeConnections the action's prefix follows the connection's ARN (Developer Tools console
+/// user guide, "Connections rename": "When specifying a resource in the IAM policy, the service
+/// prefix needs to match that of the resource"): `codeconnections:UseConnection` for an
+/// `arn:aws:codeconnections:` connection. A connection is a global resource whatever Region its
+/// ARN names ("the resource is not constrained to any Region"), so the Region is not compared.
+/// Only a connection of `account` (the role's): whether a connection of another account can be
+/// used at all is not documented (docs/providers.md), so nothing is asked for it.
+pub fn use_connection(
+    action: &crate::Action,
+    account: &str,
+) -> Option<(String, &'static [&'static str])> {
+    if !action.is("AWS", "CodeStarSourceConnection") {
+        return None;
+    }
+    let text = literal_config(action, "ConnectionArn")?;
+    let arn = crate::arn::Arn::parse(text).ok()?;
+    if arn.account != account || !arn.resource.starts_with("connection/") {
+        return None;
+    }
+    let calls: &'static [&'static str] = match arn.service {
+        "codestar-connections" => &["codestar-connections:UseConnection"],
+        "codeconnections" => &["codeconnections:UseConnection"],
+        _ => return None,
+    };
+    Some((text.to_string(), calls))
+}
+
 /// The API calls CodePipeline makes with an action's role, grouped by the resource they
-/// concern, for the providers whose needs the user guide lists ([`CALL_GROUPS`]). Resources
+/// concern, for the providers whose needs the user guide lists ([`CALL_GROUPS`]), and a
+/// connection source's use of its connection ([`use_connection`]). Resources
 /// are concrete ARNs in `region` and `account`, so that scoped policies match as they would in
 /// AWS; a group whose resource the inputs do not name is left out (unknown, never guessed).
 pub fn required_calls(
@@ -883,6 +915,7 @@ pub fn required_calls(
                 group.calls,
             ))
         })
+        .chain(use_connection(action, account))
         .collect()
 }
 
@@ -1320,6 +1353,40 @@ mod tests {
                 ]
             )]
         );
+    }
+
+    #[test]
+    fn a_connection_source_uses_its_connection_by_its_arns_prefix() {
+        let arn = |service: &str, account: &str| {
+            format!("arn:aws:{service}:us-east-1:{account}:connection/aEXAMPLE-8aad-4d5d-8878-dfcab0bc441f")
+        };
+        let source = |connection: &str| {
+            action(
+                "Source",
+                "CodeStarSourceConnection",
+                &format!(
+                    r#"{{"ConnectionArn": "{connection}", "FullRepositoryId": "o/r", "BranchName": "main"}}"#
+                ),
+            )
+        };
+        // A connection of another Region is used all the same: connections are global.
+        let new = arn("codeconnections", "222222222222");
+        assert_eq!(
+            calls(&source(&new)),
+            [(new.clone(), vec!["codeconnections:UseConnection"])]
+        );
+        let old = arn("codestar-connections", "222222222222");
+        assert_eq!(
+            calls(&source(&old)),
+            [(old.clone(), vec!["codestar-connections:UseConnection"])]
+        );
+        // Another account's connection, a variable, a host: not asked.
+        assert!(calls(&source(&arn("codeconnections", "333333333333"))).is_empty());
+        assert!(calls(&source("#{Vars.Connection}")).is_empty());
+        assert!(calls(&source(
+            "arn:aws:codeconnections:us-east-1:222222222222:host/My-Host-28aef605"
+        ))
+        .is_empty());
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn span_in(v: &Val, file: u32, fallback: Span) -> Span {
 /// Where a value of the resource shows: its own text when written in the resource's block,
 /// else (a value read through a reference to what is written elsewhere) the argument that
 /// names it, else the resource.
-fn site(r: &Resource<'_>, key_at: At, v: &Val) -> Span {
+pub(super) fn site(r: &Resource<'_>, key_at: At, v: &Val) -> Span {
     let block = r.values.at;
     let inside = |at: At| {
         at.file == r.at.file && block.span.start <= at.span.start && at.span.end <= block.span.end

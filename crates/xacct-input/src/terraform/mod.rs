@@ -14,6 +14,7 @@
 //! documents written in it. A file loaded on its own is a module of its own.
 
 pub mod compute;
+pub mod ecs;
 pub mod eval;
 pub mod hcl;
 pub mod plan;
@@ -297,6 +298,14 @@ pub fn add_documents(
         .documents
         .event_rules
         .extend(contents.event_rules.iter().cloned());
+    input
+        .documents
+        .ecs_services
+        .extend(contents.ecs_services.iter().cloned());
+    input
+        .documents
+        .task_definitions
+        .extend(contents.task_definitions.iter().cloned());
 }
 
 #[cfg(test)]

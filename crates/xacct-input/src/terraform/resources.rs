@@ -57,6 +57,10 @@ pub struct Contents {
     /// Deployment targets: groups, instances, Auto Scaling groups, launch templates and
     /// configurations, instance profiles.
     pub compute: Compute,
+    /// ECS services (`aws_ecs_service`), with the task definitions they name.
+    pub ecs_services: Vec<xacct_model::ecs::EcsService>,
+    /// ECS task definitions (`aws_ecs_task_definition`), by ARN.
+    pub task_definitions: Vec<xacct_model::ecs::TaskDefinition>,
     /// What is wrong.
     pub issues: Vec<Issue>,
 }
@@ -95,6 +99,16 @@ fn account_text(p: &Provider) -> String {
     p.account.map_or_else(
         || xacct_model::symbol::placeholder(&format!("{}.account_id", p.name)),
         |a| a.to_string(),
+    )
+}
+
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` of a regional resource through `p`.
+pub(super) fn service_arn(p: &Provider, service: &str, resource: &str) -> String {
+    format!(
+        "arn:{}:{service}:{}:{}:{resource}",
+        partition(p.region.as_deref()),
+        region_text(p),
+        account_text(p)
     )
 }
 
@@ -251,6 +265,11 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
         }
         (false, "aws_codepipeline" | "aws_codebuild_project", "id" | "name") => {
             Some(arg("name").map_or_else(unknown, |n| Val::str(at, n)))
+        }
+        (false, "aws_ecs_task_definition" | "aws_ecs_cluster" | "aws_ecs_service", _) => {
+            let p = provider();
+            let ecs = |resource: &str| super::ecs::ecs_arn(&p, resource);
+            super::ecs::computed(r.kind, attr, &address, &arg, &ecs, at)
         }
         _ => None,
     }
@@ -505,6 +524,10 @@ pub struct Output {
     pub files: HashMap<u32, Contents>,
     /// CodeDeploy applications' compute platforms: (scope, name, platform).
     pub platforms: Vec<(u64, String, String)>,
+    /// ECS task definitions by family, for services that name them so.
+    pub ecs_families: Vec<super::ecs::Family>,
+    /// ECS services whose task definition `finish` may resolve.
+    pub ecs_pending: Vec<super::ecs::Pending>,
 }
 
 impl Output {
@@ -516,6 +539,7 @@ impl Output {
     /// platform (an application of the same name through the same provider configuration),
     /// unless it says its own.
     pub fn finish(&mut self) {
+        super::ecs::link(self);
         for contents in self.files.values_mut() {
             for group in &mut contents.compute.deployment_groups {
                 if group.compute_platform.is_some() {
@@ -708,6 +732,8 @@ pub const EMITTING: &[&str] = &[
     "aws_launch_template",
     "aws_launch_configuration",
     "aws_iam_instance_profile",
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
 ];
 
 /// The documents of one resource.
@@ -938,6 +964,7 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
             }
         }
         kind if super::compute::KINDS.contains(&kind) => super::compute::emit(out, r),
+        kind if super::ecs::KINDS.contains(&kind) => super::ecs::emit(out, r),
         _ => {}
     }
 }

@@ -685,3 +685,96 @@ resource "aws_cloudwatch_event_bus_policy" "allow" {
         ))]
     );
 }
+
+#[test]
+fn ecs_services_name_their_task_definitions_by_arn_family_or_arn_without_revision() {
+    // Three services in the prod provider's account and region: by `.arn` (its revision a
+    // placeholder), by `.family` and by `.arn_without_revision` in another file, all leading to
+    // the one definition of the family; one in the default cluster; one whose definition is
+    // named by a literal ARN of another configuration, left as written.
+    let prod = r#"
+variable "tools_role" {}
+resource "aws_ecs_cluster" "web" {
+  name = "web-cluster"
+}
+resource "aws_iam_role" "task" {
+  name               = "task"
+  assume_role_policy = "{}"
+}
+resource "aws_ecs_task_definition" "web" {
+  family             = "web"
+  task_role_arn      = aws_iam_role.task.arn
+  execution_role_arn = "arn:aws:iam::222222222222:role/ecsTaskExecutionRole"
+}
+resource "aws_ecs_service" "by_arn" {
+  name            = "by-arn"
+  cluster         = aws_ecs_cluster.web.id
+  task_definition = aws_ecs_task_definition.web.arn
+}
+resource "aws_ecs_service" "by_family" {
+  name            = "by-family"
+  task_definition = aws_ecs_task_definition.web.family
+}
+resource "aws_ecs_service" "elsewhere" {
+  name            = "elsewhere"
+  cluster         = "web-cluster"
+  task_definition = "arn:aws:ecs:us-east-2:222222222222:task-definition/other:3"
+}
+"#;
+    let more = r#"
+resource "aws_ecs_service" "without_revision" {
+  name            = "without-revision"
+  cluster         = "arn:aws:ecs:us-east-2:222222222222:cluster/web-cluster"
+  task_definition = aws_ecs_task_definition.web.arn_without_revision
+}
+"#;
+    let tools = r#"output "role_arn" { value = "x" }"#;
+    let linked = run(&[
+        ("main.tf", PROVIDERS),
+        ("prod/main.tf", prod),
+        ("prod/more.tf", more),
+        ("tools/main.tf", tools),
+    ]);
+    let arn = "arn:aws:ecs:us-east-2:222222222222:task-definition/web:${module.prod.aws_ecs_task_definition.web.revision}";
+    let main = contents(&linked, "prod/main.tf");
+    let [definition] = main.task_definitions.as_slice() else {
+        panic!("{:?}", main.task_definitions);
+    };
+    assert_eq!(definition.arn.as_deref(), Some(arn));
+    assert_eq!(
+        definition.task_role.as_ref().map(|r| r.value.as_str()),
+        Some("arn:aws:iam::222222222222:role/task")
+    );
+    let services: Vec<(&str, &str, String)> = main
+        .ecs_services
+        .iter()
+        .chain(&contents(&linked, "prod/more.tf").ecs_services)
+        .map(|s| {
+            let xacct_model::ecs::ServiceTaskDefinition::Arn(definition) = &s.task_definition
+            else {
+                panic!("{s:?}");
+            };
+            (
+                s.cluster.as_str(),
+                s.name.value.as_str(),
+                definition.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        services,
+        [
+            ("web-cluster", "by-arn", arn.to_string()),
+            ("default", "by-family", arn.to_string()),
+            (
+                "web-cluster",
+                "elsewhere",
+                "arn:aws:ecs:us-east-2:222222222222:task-definition/other:3".to_string()
+            ),
+            ("web-cluster", "without-revision", arn.to_string()),
+        ]
+    );
+    assert!(main.ecs_services.iter().all(|s| s.account
+        == xacct_model::AccountId::parse("222222222222")
+        && s.region.as_deref() == Some("us-east-2")));
+}

@@ -83,6 +83,7 @@ pub mod xa512;
 pub mod xa513;
 pub mod xa514;
 pub mod xa515;
+pub mod xa516;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;
@@ -339,6 +340,33 @@ impl<'a> WorkspaceContext<'a> {
                     action.display_name()
                 ),
             ));
+        }
+        // A StackSets role chain: point at where the action names the administration role
+        // (else at its provider, whose default role it is), or at its deployment targets.
+        if let Some(step) = need.stack_set {
+            let action = action?;
+            let name = action.display_name();
+            return Some(match step {
+                xacct_graph::StackSetStep::Administration => {
+                    match action.config("AdministrationRoleArn") {
+                        Some(named) => (
+                            unit.file,
+                            named.span,
+                            format!("action `{name}` names this administration role"),
+                        ),
+                        None => (
+                            unit.file,
+                            action.provider.as_ref()?.span,
+                            format!("the stack set operations of action `{name}` run as the administration role (`AWSCloudFormationStackSetAdministrationRole` of its account unless its stack set's action names one)"),
+                        ),
+                    }
+                }
+                xacct_graph::StackSetStep::Execution => (
+                    unit.file,
+                    action.config("DeploymentTargets")?.span,
+                    format!("action `{name}` deploys stack instances to these accounts"),
+                ),
+            });
         }
         // The stack reads what its overrides locate with the deployment role: point at it.
         if need.artifacts == xacct_graph::Artifacts::Stack {

@@ -36,13 +36,31 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if !c.outcome.misses(Side::Identity) && deny.is_none() {
             continue;
         }
+        // A StackSets action passes the administration role it names (`AdministrationRoleArn`);
+        // a CloudFormation action its deployment role (`RoleArn`).
+        let stack_set = cx
+            .action(&c.need)
+            .is_some_and(xacct_model::stacksets::is_stack_set_action);
+        let (role, config, fails) = if stack_set {
+            (
+                "the StackSets administration role",
+                "AdministrationRoleArn",
+                "the stack set operation fails with AccessDenied",
+            )
+        } else {
+            (
+                "the deployment role",
+                "RoleArn",
+                "the deployment fails with AccessDenied",
+            )
+        };
         let diag = match deny {
             Some(proof) => cx.at_deny(
                 &RULE,
                 proof,
                 &c.need,
                 format!(
-                    "a Deny in {}, the role of {}, blocks it from passing the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
+                    "a Deny in {}, the role of {}, blocks it from passing {role} `{}` to CloudFormation (iam:PassRole): {fails}",
                     cx.deny_place(proof, format!("a policy of `{}`", c.principal)),
                     cx.who(&c.need),
                     c.resource
@@ -56,7 +74,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 let (file, span) = cx.policy_anchor(target);
                 cx.diag(&RULE, file, span, format!(
-                    "`{}`, the role of {}, may not pass the deployment role `{}` to CloudFormation (iam:PassRole): the deployment fails with AccessDenied",
+                    "`{}`, the role of {}, may not pass {role} `{}` to CloudFormation (iam:PassRole): {fails}",
                     c.principal,
                     cx.who(&c.need),
                     c.resource
@@ -75,14 +93,10 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 ))
             }
         };
-        // The deployment role is what the request is about: show where the pipeline names it.
+        // The passed role is what the request is about: show where the pipeline names it.
         let unit = cx.pipeline(&c.need);
-        let diag = match cx.action(&c.need).and_then(|a| a.config("RoleArn")) {
-            Some(deploy_role) => diag.label_in(
-                unit.file,
-                deploy_role.span,
-                "the deployment role is named here",
-            ),
+        let diag = match cx.action(&c.need).and_then(|a| a.config(config)) {
+            Some(passed) => diag.label_in(unit.file, passed.span, format!("{role} is named here")),
             None => diag,
         };
         out.push_about(check_index, diag);

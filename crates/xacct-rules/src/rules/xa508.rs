@@ -124,9 +124,11 @@ fn scan<'c>(
         .filter(|(_, c)| !matches!(c.outcome, Outcome::Allowed(_)));
     for (check_index, c) in not_allowed {
         let principal_account = c.principal_account;
-        // The one question a service asks: CodePipeline assuming the pipeline role, on behalf
-        // of the pipeline, whose account the source keys carry.
+        // The one question a service asks for the pipeline: CodePipeline assuming the pipeline
+        // role, on behalf of the pipeline, whose account the source keys carry. (CloudFormation
+        // assuming a StackSets administration role carries the stack set's, not the pipeline's.)
         let pipeline_account = match principal_account {
+            None if c.need.stack_set.is_some() => None,
             None => cx
                 .pipeline(&c.need)
                 .accounts
