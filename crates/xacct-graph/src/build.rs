@@ -395,8 +395,13 @@ impl<'w> Lookup<'w> {
 
     /// A decision with spans instead of references.
     fn outcome(&self, decision: &Decision<'_>) -> Outcome {
-        let proofs =
-            |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
+        // Room for every statement that decided (most become a proof), so that the boxed
+        // slice takes the vector's block as it is.
+        let proofs = |by: &[xacct_iam::Evidence<'_>]| {
+            let mut out = Vec::with_capacity(by.len());
+            out.extend(by.iter().filter_map(|e| self.proof(e)));
+            out.into_boxed_slice()
+        };
         match decision {
             Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
             Decision::Denied { by } => Outcome::Denied(proofs(by)),
