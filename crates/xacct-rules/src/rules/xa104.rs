@@ -70,7 +70,8 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                 let at_home = home_region.is_some_and(|h| h.value == region.value);
                 // The pipeline region's missing store is reported once, above; a source,
                 // custom or third-party action in another region is XA110's.
-                !(at_home || (home_region.is_some() && never_cross_region(a).is_some())) && !has(&region.value)
+                let xa110s = home_region.is_some() && never_cross_region(a).is_some();
+                !(at_home || xa110s || has(&region.value))
             });
             for (region, first, others) in by_region(away) {
                 let diag = cx
