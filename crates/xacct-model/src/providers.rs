@@ -1478,7 +1478,8 @@ mod tests {
                 "Compute/Commands",
                 "Deploy/EC2",
                 "Deploy/EKS",
-                "Deploy/Lambda"
+                "Deploy/Lambda",
+                "Invoke/CodePipeline"
             ]
         );
         // The Lambda invoke action is not the Lambda deploy action.
