@@ -45,7 +45,10 @@ pub fn unbound_policy(
         Some(PolicyKind::ServiceControl | PolicyKind::ResourceControl) => {
             ("accounts", "[\"ACCOUNT\"]")
         }
-        Some(PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus) | None => {
+        Some(
+            PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus | PolicyKind::Function,
+        )
+        | None => {
             ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\"")
         }
     };
