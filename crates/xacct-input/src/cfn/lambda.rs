@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use xacct_model::pipeline::Spanned;
-use xacct_model::policy_file::{PolicyKind, Subject};
+use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
 use xacct_syntax::json::{Member, Node, Value};
 use xacct_syntax::Span;
 
@@ -43,6 +43,19 @@ pub(super) fn permission(
     else {
         return;
     };
+    // A principal or action left to deployment would never match the role asking: a statement
+    // that may well allow it would read as one that does not. It stands as a piece of unknown
+    // reach instead, so that the function's policy is unknown, whatever else gives it.
+    if xacct_model::symbol::contains_placeholder(&function) {
+        return;
+    }
+    if [&action_text, &principal_text]
+        .iter()
+        .any(|t| xacct_model::symbol::contains_placeholder(t))
+    {
+        contents.policies.push(unknown_piece(function, id));
+        return;
+    }
     let mut conditions = Vec::new();
     for (key, operator, condition_key) in [
         ("SourceArn", "ArnLike", "AWS:SourceArn"),
@@ -72,6 +85,33 @@ pub(super) fn permission(
         Some(Subject::Function(function)),
         Some(id.value.clone()),
     );
+}
+
+/// A permission whose statement is not known: a piece of the function's policy of unknown
+/// reach (never the ground for a finding): an allow of everyone under the stand-in condition
+/// nobody can decide (`managed::NOT_GIVEN_KEY`), spanning the resource.
+pub(crate) fn unknown_piece(function: String, id: &Spanned<String>) -> PolicyEntry {
+    let at = id.span;
+    let document = statement_document(
+        at,
+        ("*", at),
+        ("*", at),
+        (&function, at),
+        &[(
+            "StringEquals",
+            xacct_model::managed::NOT_GIVEN_KEY,
+            "function permission not evaluated".to_string(),
+            at,
+        )],
+    );
+    PolicyEntry {
+        kind: Some(PolicyKind::Function),
+        subject: Some(Subject::Function(function)),
+        name: Some(id.value.clone()),
+        document: xacct_model::policy::load_policy(&document).0,
+        issues: Vec::new(),
+        bypass_lockout_check: false,
+    }
 }
 
 /// The policy of one statement `AddPermission` adds: the principal as Lambda writes it (an AWS
@@ -151,6 +191,11 @@ pub(crate) fn function_arn(
         let arn = xacct_model::Arn::parse(name).ok()?;
         return (arn.service == "lambda" && arn.resource.starts_with("function:"))
             .then(|| name.to_string());
+    }
+    // A name left to deployment (`${Function.Arn}`, a `Ref` of a function without a
+    // `FunctionName`) may be an ARN or a name: which function it is, is not known.
+    if name.contains("${") {
+        return None;
     }
     let (account, rest) = match name.split_once(":function:") {
         Some((account, rest)) => (account, rest),

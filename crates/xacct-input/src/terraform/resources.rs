@@ -983,6 +983,21 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
             ) else {
                 return;
             };
+            // A value known only once applied would never match the role asking: the
+            // permission stands as a piece of unknown reach, the function's policy unknown.
+            if xacct_model::symbol::contains_placeholder(&function) {
+                return;
+            }
+            if [&action.0, &principal.0]
+                .iter()
+                .any(|t| xacct_model::symbol::contains_placeholder(t))
+            {
+                let id = Spanned::new(r.address.clone(), r.at.span);
+                out.of(file)
+                    .policies
+                    .push(crate::cfn::lambda::unknown_piece(function, &id));
+                return;
+            }
             let mut conditions = Vec::new();
             for (key, operator, condition_key) in [
                 ("source_arn", "ArnLike", "AWS:SourceArn"),
