@@ -1150,9 +1150,7 @@ impl<'w> Builder<'w> {
                     // (same account: either side suffices). Not given: not consulted, so
                     // nothing changes for setups without one.
                     let function_policy = (resource.starts_with("arn:aws:lambda:")
-                        && self
-                            .resource_unit(PolicyOf::Function, &resource)
-                            .is_some())
+                        && self.resource_unit(PolicyOf::Function, &resource).is_some())
                     .then(|| (PolicyOf::Function, resource.clone()));
                     let questions = calls
                         .iter()

@@ -454,5 +454,8 @@ fn a_lambda_policy_string_that_is_not_json_is_a_syntax_error() {
     assert!(file.entries.is_empty());
     assert_eq!(file.issues.len(), 1);
     assert_eq!(file.issues[0].kind, IssueKind::Unreadable);
-    assert_eq!(&text[file.issues[0].span.range()].chars().next(), &Some('n'));
+    assert_eq!(
+        &text[file.issues[0].span.range()].chars().next(),
+        &Some('n')
+    );
 }

@@ -63,9 +63,7 @@ pub fn unbound_policy(
         Some(
             PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus | PolicyKind::Function,
         )
-        | None => {
-            ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\"")
-        }
+        | None => ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\""),
     };
     let span = Span::new(
         unit.entry.document.span.start,

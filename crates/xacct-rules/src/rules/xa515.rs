@@ -39,9 +39,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 | Governs::Key(arn)
                 | Governs::EventBus(arn)
                 | Governs::Function(arn),
-            ) => {
-                Arn::parse(arn).ok().and_then(|a| a.account_id())
-            }
+            ) => Arn::parse(arn).ok().and_then(|a| a.account_id()),
             Some(Governs::Bucket(bucket)) => workspace.bucket_account(bucket),
             _ => None,
         };
