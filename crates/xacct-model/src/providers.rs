@@ -852,8 +852,10 @@ fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -
 /// The Lambda function a Lambda invoke action names by ARN in another account than `account`
 /// (the action role's), in the action's `region`, with that account: the action role's
 /// `lambda:InvokeFunction` of it is a cross-account request, which the function's resource
-/// policy must allow too (IAM user guide, "Cross account resource access": "the trusted
-/// account's identity policy and the resource-based policy must both allow"). The ARN is kept
+/// policy must allow too (IAM user guide, "Cross-account policy evaluation logic": "To allow
+/// cross-account access, you attach a resource-based policy to the resource that you want to
+/// share. You must also attach an identity-based policy to the identity that acts as the
+/// principal in the request."). The ARN is kept
 /// as written, qualified or not: a function, each of its versions and each alias has a policy
 /// of its own ("the permission you grant apply only to the ARN used in the add permission
 /// request", Lambda developer guide, "Versioning, aliases, and resource policies").

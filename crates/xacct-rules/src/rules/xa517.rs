@@ -23,8 +23,9 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         if explained.contains(&index) || c.iam_action != "lambda:InvokeFunction" {
             continue;
         }
-        // Only across accounts must the function's policy allow (IAM: "Cross account
-        // resource access"); in the role's own account either side suffices, and a refusal
+        // Only across accounts must the function's policy allow (IAM user guide,
+        // "Cross-account policy evaluation logic"); in the role's own account either side
+        // suffices ("Policy evaluation for requests within a single account"), and a refusal
         // of both is the role's missing grant, XA506's finding.
         let Some(policy) = c.resource_policy else {
             continue;
