@@ -87,6 +87,10 @@ pub(super) fn permission(
     );
 }
 
+/// One condition operator of a statement: its name, its keys with their values, and where the
+/// first of them is written.
+type ConditionBlock<'a> = (&'a str, Vec<(&'a str, Owned)>, Span);
+
 /// A permission whose statement is not known: a piece of the function's policy of unknown
 /// reach (never the ground for a finding): an allow of everyone under the stand-in condition
 /// nobody can decide (`managed::NOT_GIVEN_KEY`), spanning the resource.
@@ -143,7 +147,7 @@ pub(crate) fn statement_document(
         ("Action", string(action, action_span)),
         ("Resource", string(function, function_span)),
     ];
-    let mut operators: Vec<(&str, Vec<(&str, Owned)>, Span)> = Vec::new();
+    let mut operators: Vec<ConditionBlock<'_>> = Vec::new();
     for (operator, key, value, span) in conditions {
         let entry = (*key, string(value, *span));
         match operators.iter_mut().find(|(o, _, _)| o == operator) {
