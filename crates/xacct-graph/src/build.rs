@@ -403,8 +403,13 @@ impl<'w> Lookup<'w> {
 
     /// A decision with spans instead of references.
     fn outcome(&self, decision: &Decision<'_>) -> Outcome {
-        let proofs =
-            |by: &[xacct_iam::Evidence<'_>]| by.iter().filter_map(|e| self.proof(e)).collect();
+        // Room for every statement that decided (most become a proof), so that the boxed
+        // slice takes the vector's block as it is.
+        let proofs = |by: &[xacct_iam::Evidence<'_>]| {
+            let mut out = Vec::with_capacity(by.len());
+            out.extend(by.iter().filter_map(|e| self.proof(e)));
+            out.into_boxed_slice()
+        };
         match decision {
             Decision::Allowed { by } => Outcome::Allowed(proofs(by)),
             Decision::Denied { by } => Outcome::Denied(proofs(by)),
@@ -1528,6 +1533,10 @@ impl<'w> Builder<'w> {
                 Ok(KeyRef::KeyArn { account, .. }) => Some((k.value.as_str(), account)),
                 _ => None,
             })
+            // A store key ARN whose key ID the inputs hold only under another account or
+            // region is mistyped: XA304/XA306 say so, and no grant of a key that is not there
+            // is worth a question (one root cause, one finding).
+            .filter(|(arn, _)| !mistyped_key(self.lookup.workspace, arn))
             .map(|(arn, account)| (self.intern(arn), account));
         // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
         // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
@@ -1962,6 +1971,26 @@ fn first_chars(text: &str, n: usize) -> &str {
         Some((end, _)) => &text[..end],
         None => text,
     }
+}
+
+/// True when no key policy of the workspace is bound to `arn`, but one is bound to a key of the
+/// same key ID under another ARN (account or region): a key ID is unique, so `arn` names a key
+/// that the inputs show elsewhere. Scans the policies, once per artifact store.
+fn mistyped_key(workspace: &Workspace, arn: &str) -> bool {
+    let Some((_, id)) = arn.rsplit_once(":key/") else {
+        return false;
+    };
+    if workspace
+        .governing(&Governs::Key(arn.to_string()))
+        .next()
+        .is_some()
+    {
+        return false;
+    }
+    workspace.policies.iter().any(|unit| {
+        matches!(&unit.governs, Some(Governs::Key(other))
+            if other != arn && other.rsplit_once(":key/").is_some_and(|(_, o)| o == id))
+    })
 }
 
 fn key_region(key_arn: &str) -> &str {

@@ -123,19 +123,22 @@ pub struct Proof {
 
 /// The answer to a check, with spans instead of references.
 #[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Boxed slices, not vectors: a large organisation keeps a hundred thousand answers, most with
+/// one or two proofs, and a vector collected from a filter keeps room for four.
 pub enum Outcome {
     /// Allowed by these statements.
-    Allowed(Vec<Proof>),
+    Allowed(Box<[Proof]>),
     /// Denied by these deny statements.
-    Denied(Vec<Proof>),
+    Denied(Box<[Proof]>),
     /// No allow on this side.
     NotAllowed(Side),
     /// Cannot be decided; why, in words, and which documents are missing.
     Unknown {
         /// Conditions or values that could not be decided, in words.
-        reasons: Vec<String>,
+        reasons: Box<[String]>,
         /// Sides whose document was not given.
-        missing: Vec<Side>,
+        missing: Box<[Side]>,
     },
 }
 

@@ -366,6 +366,12 @@ pub fn check_all_from(
     } else {
         files.into_iter().map(split_one).collect()
     };
+    // The workspace's two large lists, sized once: grown by doubling, up to half of them
+    // would be room never used for as long as the run lasts.
+    all.pipelines
+        .reserve_exact(parts.iter().map(|(_, u)| u.pipelines.len()).sum());
+    all.policies
+        .reserve_exact(parts.iter().map(|(_, u)| u.policies.len()).sum());
     for (side, units) in parts {
         sides.push(side);
         all.pipelines.extend(units.pipelines);

@@ -306,18 +306,37 @@ impl ConfigSet {
             load(path.clone(), true, true, &mut set)?;
         }
         let mut by_folder: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        // The walk gives a folder's files one after another: the folder of the file before,
+        // as written, and its config's index spare resolving each path again (tens of
+        // thousands of files in an organisation's run).
+        let mut last: Option<(&Path, Option<usize>)> = None;
         for file in files {
-            let folder = std::path::absolute(&file.path)
-                .ok()
-                .and_then(|p| p.parent().map(normalize))
-                .unwrap_or_default();
-            let found = by_folder
-                .entry(folder.clone())
-                .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
-                .clone();
-            if let Some(path) = found {
-                let top = fallback.as_ref() == Some(&path);
-                let index = load(path, true, top, &mut set)?;
+            let written = file.path.parent();
+            let index = match last {
+                Some((folder, index)) if written == Some(folder) => index,
+                _ => {
+                    let folder = std::path::absolute(&file.path)
+                        .ok()
+                        .and_then(|p| p.parent().map(normalize))
+                        .unwrap_or_default();
+                    let found = by_folder
+                        .entry(folder.clone())
+                        .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
+                        .clone();
+                    let index = match found {
+                        Some(path) => {
+                            let top = fallback.as_ref() == Some(&path);
+                            Some(load(path, true, top, &mut set)?)
+                        }
+                        None => None,
+                    };
+                    if let Some(folder) = written {
+                        last = Some((folder, index));
+                    }
+                    index
+                }
+            };
+            if let Some(index) = index {
                 set.of_file.insert(file.path.clone(), index);
             }
         }

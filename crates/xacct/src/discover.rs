@@ -338,7 +338,10 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Discovered {
         let mut ignores = Ignores::default();
         let walker = WalkDir::new(root)
             .follow_links(false)
-            .sort_by_file_name()
+            // By name, as `sort_by_file_name` does, but on the whole path's bytes: siblings
+            // share all but their names, and taking each name apart again for every
+            // comparison was half a percent of a large run.
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
             .into_iter();
         let walker = walker.filter_entry(|entry| {
             if entry.depth() == 0 {

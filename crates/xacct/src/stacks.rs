@@ -33,7 +33,12 @@ pub fn settings(
             told.insert(candidate.path.clone());
         }
         let mut stack = from_config
-            .or_else(|| from_manifests.get(&normalize(&candidate.path)).cloned())
+            .or_else(|| {
+                // Most runs have no CDK manifest: no path to normalise then.
+                (!from_manifests.is_empty())
+                    .then(|| from_manifests.get(&normalize(&candidate.path)).cloned())
+                    .flatten()
+            })
             .unwrap_or_default();
         for (name, value) in config.map(|c| &c.parameters).into_iter().flatten() {
             stack

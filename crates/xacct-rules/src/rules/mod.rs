@@ -514,6 +514,39 @@ impl<'a> WorkspaceContext<'a> {
         Diagnostic::new(rule, file, span, message)
     }
 
+    /// A finding that the asking role's own policies lack `sts:AssumeRole` on the role it must
+    /// assume: at the policy a statement would go to (the one that already speaks of STS),
+    /// with that statement as help and as a fix for `whose` policy, and a label where the
+    /// pipeline names the role.
+    pub fn assume_missing_in_identity(
+        &self,
+        rule: &Rule,
+        c: &xacct_graph::Check,
+        message: String,
+        whose: &str,
+    ) -> Diagnostic {
+        let (file, span) = self
+            .identity_anchor(&c.identity_policies, c.iam_action)
+            .unwrap_or(self.policy_anchor(c.identity_policies[0]));
+        let diag = self
+            .diag(rule, file, span, message)
+            .help(format!(
+                "add to a policy of {whose}: {}",
+                statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
+            ))
+            .fix_opt(self.add_statement(
+                self.identity_policy_for(&c.identity_policies, c.iam_action),
+                &format!("{whose}'s policy"),
+                None,
+                &["sts:AssumeRole"],
+                Some(&c.resource),
+            ));
+        match self.role_site(&c.need) {
+            Some((file, span, text)) => diag.label_in(file, span, text),
+            None => diag,
+        }
+    }
+
     /// A finding at a policy, with a label where the pipeline names the role.
     pub fn at_policy(
         &self,

@@ -31,28 +31,28 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         (Some(single), None) => {
             let Some(home) = home_region else { return };
-            for (_, _, action) in pipeline.actions() {
-                let Some(region) = &action.region else { continue };
-                // A source, custom or third-party action can never be cross-region: XA110's.
-                if region.value != home.value && never_cross_region(action).is_none() {
-                    out.push(
-                        cx.diag(
-                            &RULE,
-                            region.span,
-                            format!(
-                                "action `{}` runs in region {} but the pipeline (in {}) has a single `artifactStore`",
-                                action.display_name(),
-                                region.value,
-                                home.value
-                            ),
-                        )
-                        .label(single.span, "single-region store")
-                        .help(format!(
-                            "replace `artifactStore` with `artifactStores`, one entry for {} and one for {}",
-                            home.value, region.value
-                        )),
-                    );
-                }
+            // A source, custom or third-party action can never be cross-region: XA110's.
+            let away = pipeline.actions().map(|(_, _, a)| a).filter(|a| {
+                a.region.as_ref().is_some_and(|r| r.value != home.value) && never_cross_region(a).is_none()
+            });
+            for (region, first, others) in by_region(away) {
+                let diag = cx
+                    .diag(
+                        &RULE,
+                        first.region.as_ref().map_or(single.span, |r| r.span),
+                        format!(
+                            "action `{}` runs in region {} but the pipeline (in {}) has a single `artifactStore`",
+                            first.display_name(),
+                            region,
+                            home.value
+                        ),
+                    )
+                    .label(single.span, "single-region store")
+                    .help(format!(
+                        "replace `artifactStore` with `artifactStores`, one entry for {} and one for {}",
+                        home.value, region
+                    ));
+                out.push(also_there(diag, &others, region));
             }
         }
         (None, Some(many)) => {
@@ -65,28 +65,63 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            for (_, _, action) in pipeline.actions() {
-                let Some(region) = &action.region else { continue };
+            let away = pipeline.actions().map(|(_, _, a)| a).filter(|a| {
+                let Some(region) = &a.region else { return false };
                 let at_home = home_region.is_some_and(|h| h.value == region.value);
                 // The pipeline region's missing store is reported once, above; a source,
                 // custom or third-party action in another region is XA110's.
-                if at_home
-                    || (home_region.is_some() && never_cross_region(action).is_some())
-                {
-                    continue;
-                }
-                if !has(&region.value) {
-                    out.push(
-                        cx.diag(
-                            &RULE,
-                            region.span,
-                            format!("action `{}` runs in region {}, for which `artifactStores` has no store", action.display_name(), region.value),
-                        )
-                        .label(many.span, "the stores are declared here")
-                        .help(format!("add an `artifactStores` entry for {} with a bucket in that region", region.value)),
-                    );
-                }
+                let xa110s = home_region.is_some() && never_cross_region(a).is_some();
+                !(at_home || xa110s || has(&region.value))
+            });
+            for (region, first, others) in by_region(away) {
+                let diag = cx
+                    .diag(
+                        &RULE,
+                        first.region.as_ref().map_or(many.span, |r| r.span),
+                        format!("action `{}` runs in region {}, for which `artifactStores` has no store", first.display_name(), region),
+                    )
+                    .label(many.span, "the stores are declared here")
+                    .help(format!("add an `artifactStores` entry for {} with a bucket in that region", region));
+                out.push(also_there(diag, &others, region));
             }
         }
     }
+}
+
+/// The actions grouped by their region, in the order of first use: a region without a store is
+/// one root cause (one entry to add), so it is one finding however many actions run there.
+fn by_region<'a>(
+    actions: impl Iterator<Item = &'a xacct_model::Action>,
+) -> Vec<(
+    &'a str,
+    &'a xacct_model::Action,
+    Vec<&'a xacct_model::Action>,
+)> {
+    let mut groups: Vec<(&str, &xacct_model::Action, Vec<&xacct_model::Action>)> = Vec::new();
+    for action in actions {
+        let Some(region) = action.region.as_ref() else {
+            continue;
+        };
+        match groups
+            .iter_mut()
+            .find(|(r, _, _)| *r == region.value.as_str())
+        {
+            Some((_, _, others)) => others.push(action),
+            None => groups.push((region.value.as_str(), action, Vec::new())),
+        }
+    }
+    groups
+}
+
+/// Labels the other actions of the region on the finding of its first.
+fn also_there(mut diag: Diagnostic, others: &[&xacct_model::Action], region: &str) -> Diagnostic {
+    for other in others {
+        if let Some(r) = &other.region {
+            diag = diag.label(
+                r.span,
+                format!("action `{}` runs in {region} too", other.display_name()),
+            );
+        }
+    }
+    diag
 }

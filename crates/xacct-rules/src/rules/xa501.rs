@@ -5,7 +5,7 @@ use xacct_iam::Side;
 
 use crate::registry::{declare_rule, Check};
 use crate::rules::PushAbout;
-use crate::rules::{deny_on, statement_json, WorkspaceContext};
+use crate::rules::{deny_on, WorkspaceContext};
 use crate::Diagnostic;
 
 declare_rule!(
@@ -61,28 +61,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 message,
                 &format!("sts:AssumeRole on `{}`", c.resource),
             ),
-            None => {
-                let (file, span) = cx
-                    .identity_anchor(&c.identity_policies, c.iam_action)
-                    .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
-                let diag = cx
-                    .diag(&RULE, file, span, message)
-                    .help(format!(
-                        "add to a policy of the pipeline role: {}",
-                        statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
-                    ))
-                    .fix_opt(cx.add_statement(
-                        cx.identity_policy_for(&c.identity_policies, c.iam_action),
-                        "the pipeline role's policy",
-                        None,
-                        &["sts:AssumeRole"],
-                        Some(&c.resource),
-                    ));
-                match cx.role_site(&c.need) {
-                    Some((file, span, text)) => diag.label_in(file, span, text),
-                    None => diag,
-                }
-            }
+            None => cx.assume_missing_in_identity(&RULE, c, message, "the pipeline role"),
         };
         out.push_about(check_index, diag);
     }

@@ -164,24 +164,5 @@ fn execution(cx: &WorkspaceContext<'_>, c: &xacct_graph::Check, name: &str) -> O
     if !c.outcome.misses(Side::Identity) {
         return None;
     }
-    let (file, span) = cx
-        .identity_anchor(&c.identity_policies, c.iam_action)
-        .unwrap_or(cx.policy_anchor(c.identity_policies[0]));
-    let diag = cx
-        .diag(&RULE, file, span, message)
-        .help(format!(
-            "add to a policy of the administration role: {}",
-            statement_json(None, &["sts:AssumeRole"], Some(&c.resource))
-        ))
-        .fix_opt(cx.add_statement(
-            cx.identity_policy_for(&c.identity_policies, c.iam_action),
-            "the administration role's policy",
-            None,
-            &["sts:AssumeRole"],
-            Some(&c.resource),
-        ));
-    Some(match cx.role_site(&c.need) {
-        Some((file, span, text)) => diag.label_in(file, span, text),
-        None => diag,
-    })
+    Some(cx.assume_missing_in_identity(&RULE, c, message, "the administration role"))
 }
