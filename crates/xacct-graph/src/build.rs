@@ -547,9 +547,15 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
         Some(_) => lookup.identity_units(&query.principal).to_vec(),
         None => Vec::new(),
     };
-    let resource_unit = policy_of
-        .as_ref()
-        .and_then(|what| workspace.governing_indexed(what).next().map(|(i, _)| i));
+    let resource_unit = policy_of.as_ref().and_then(|what| {
+        let mut governing = workspace.governing_indexed(what).map(|(i, _)| i);
+        let first = governing.next();
+        // A function's policy in several pieces: none is the whole (as `Lookup::resource_unit`).
+        if matches!(what, Governs::Function(_)) && governing.next().is_some() {
+            return None;
+        }
+        first
+    });
     let policies = &workspace.policies;
     let identity = match principal_account {
         None => Known::Known(Vec::new()),
