@@ -82,6 +82,8 @@ enum PolicyOf {
     Bucket,
     Key,
     RoleTrust,
+    /// A Lambda function's (or version's, or alias's) resource policy, by its ARN.
+    Function,
 }
 
 /// The request contexts questions use, each built once and shared (a key compares them by
@@ -252,11 +254,17 @@ impl<'w> Lookup<'w> {
             PolicyOf::Bucket => Governs::Bucket(name),
             PolicyOf::Key => Governs::Key(name),
             PolicyOf::RoleTrust => Governs::RoleTrust(name),
+            PolicyOf::Function => Governs::Function(name),
         };
-        self.workspace
-            .governing_indexed(&what)
-            .next()
-            .map(|(i, _)| i)
+        let mut governing = self.workspace.governing_indexed(&what).map(|(i, _)| i);
+        let first = governing.next();
+        // A function's policy may come in pieces (a template's `AWS::Lambda::Permission`s,
+        // each a statement) or twice (`get-policy` output beside them): which is the whole
+        // policy is not known, so none is taken (unknown, never a guess from one piece).
+        if of == PolicyOf::Function && governing.next().is_some() {
+            return None;
+        }
+        first
     }
 
     /// Evaluates one question, given the principal's identity policies and the resource's
@@ -521,6 +529,11 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
             ResourceKind::RoleTrust,
             Some(Governs::RoleTrust(query.resource.clone())),
         ),
+        // A Lambda function's policy, by the ARN asked about (qualified or not).
+        Some(arn) if service == "lambda" && arn.resource.starts_with("function:") => (
+            ResourceKind::Other,
+            Some(Governs::Function(query.resource.clone())),
+        ),
         _ => (ResourceKind::Other, None),
     };
     let resource_account = query
@@ -534,9 +547,15 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
         Some(_) => lookup.identity_units(&query.principal).to_vec(),
         None => Vec::new(),
     };
-    let resource_unit = policy_of
-        .as_ref()
-        .and_then(|what| workspace.governing_indexed(what).next().map(|(i, _)| i));
+    let resource_unit = policy_of.as_ref().and_then(|what| {
+        let mut governing = workspace.governing_indexed(what).map(|(i, _)| i);
+        let first = governing.next();
+        // A function's policy in several pieces: none is the whole (as `Lookup::resource_unit`).
+        if matches!(what, Governs::Function(_)) && governing.next().is_some() {
+            return None;
+        }
+        first
+    });
     let policies = &workspace.policies;
     let identity = match principal_account {
         None => Known::Known(Vec::new()),
@@ -1137,6 +1156,13 @@ impl<'w> Builder<'w> {
                     xacct_model::providers::required_calls(action, region, acting_account.as_str())
                 {
                     let resource = self.intern(&resource);
+                    // A function of the role's account: its identity policies decide, as
+                    // ever; where the inputs give the function's policy, it may allow too
+                    // (same account: either side suffices). Not given: not consulted, so
+                    // nothing changes for setups without one.
+                    let function_policy = (resource.starts_with("arn:aws:lambda:")
+                        && self.resource_unit(PolicyOf::Function, &resource).is_some())
+                    .then(|| (PolicyOf::Function, resource.clone()));
                     let questions = calls
                         .iter()
                         .map(|&call| Question {
@@ -1147,7 +1173,7 @@ impl<'w> Builder<'w> {
                             resource: resource.clone(),
                             resource_account: Some(acting_account),
                             resource_kind: ResourceKind::Other,
-                            resource_policy: None,
+                            resource_policy: function_policy.clone(),
                             context: self.contexts.none.clone(),
                         })
                         .collect();
@@ -1157,6 +1183,35 @@ impl<'w> Builder<'w> {
                         questions,
                     );
                 }
+            }
+            // A Lambda invoke action naming a function of another account by ARN: a
+            // cross-account request, which the role's policies and the function's policy must
+            // both allow (`lambda_invoke_elsewhere`). The function's policy not given: the
+            // resource side is unknown, never guessed.
+            if let Some((function, function_account)) = region.and_then(|region| {
+                xacct_model::providers::lambda_invoke_elsewhere(
+                    action,
+                    region,
+                    acting_account.as_str(),
+                )
+            }) {
+                let resource = self.intern(&function);
+                let question = Question {
+                    kind: EdgeKind::CanCall,
+                    need: need(),
+                    asker: acting.clone(),
+                    iam_action: "lambda:InvokeFunction",
+                    resource: resource.clone(),
+                    resource_account: Some(function_account),
+                    resource_kind: ResourceKind::Other,
+                    resource_policy: Some((PolicyOf::Function, resource)),
+                    context: self.contexts.none.clone(),
+                };
+                self.ask_calls(
+                    &self.role(&acting.name),
+                    &At::Kind(action_node.clone()),
+                    vec![question],
+                );
             }
             // An ECS deploy action registers a new revision of its service's task definition,
             // passing that definition's task and execution roles to ECS: "You must also add

@@ -76,7 +76,7 @@ impl Footprint {
                 Some(Governs::Bucket(name)) => {
                     names.insert(name.clone());
                 }
-                Some(Governs::Key(arn) | Governs::KeyGrants(arn)) => {
+                Some(Governs::Key(arn) | Governs::KeyGrants(arn) | Governs::Function(arn)) => {
                     names.insert(arn.clone());
                 }
                 Some(Governs::Organization(accounts)) => {

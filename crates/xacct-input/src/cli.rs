@@ -134,6 +134,7 @@ impl Reader<'_> {
         let kind = kind.or_else(|| classify(&document));
         let subject = subject.or_else(|| match kind {
             Some(PolicyKind::Bucket) => bucket_of(&document).map(Subject::Bucket),
+            Some(PolicyKind::Function) => function_of(&document).map(Subject::Function),
             _ => None,
         });
         self.file.entries.push(PolicyEntry {
@@ -294,6 +295,18 @@ pub fn load_policy_file(
             Some(PolicyKind::EventBus),
             Some(Subject::EventBus(bus)),
             name,
+        );
+    } else if root.get("Policy").is_some() && root.get("RevisionId").is_some() {
+        // `aws lambda get-policy`: `{"Policy": "<JSON>", "RevisionId": "…"}`, the function's
+        // resource policy, tied to the function its statements' `Resource` names.
+        const GET_FUNCTION_POLICY: &str = "aws lambda get-policy";
+        r.policy(
+            root,
+            "Policy",
+            GET_FUNCTION_POLICY,
+            Some(PolicyKind::Function),
+            None,
+            None,
         );
     } else if root.get("Policy").is_some() {
         // `aws s3api get-bucket-policy` or `aws kms get-key-policy` (which names the policy).
@@ -542,7 +555,47 @@ fn classify(document: &PolicyDocument) -> Option<PolicyKind> {
     if actions().all(|a| lower(a).starts_with("kms:")) && resources().all(|r| r.value == "*") {
         return Some(PolicyKind::Key);
     }
+    // A policy with principals whose resources are Lambda functions: a function policy
+    // printed bare (`get-policy --query Policy`, once unquoted).
+    if resources().next().is_some()
+        && resources().all(|r| Arn::parse(&r.value).is_ok_and(|a| is_function(&a)))
+    {
+        return Some(PolicyKind::Function);
+    }
     None
+}
+
+/// A Lambda function, version or alias ARN (`function:NAME`, `function:NAME:QUALIFIER`).
+fn is_function(arn: &Arn) -> bool {
+    arn.service == "lambda" && arn.resource.starts_with("function:")
+}
+
+/// The function (or version, or alias) a function policy governs: the one ARN its statements'
+/// `Resource`s name, written in full without wildcards or placeholders. Two ARNs (a function
+/// and its alias, say) are two policies' worth: tied to nothing then, never guessed.
+fn function_of(document: &PolicyDocument) -> Option<String> {
+    let mut function: Option<String> = None;
+    for resource in document
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.values.iter())
+    {
+        let text: &str = &resource.value;
+        let arn = Arn::parse(text).ok()?;
+        if !is_function(&arn)
+            || arn.account_id().is_none()
+            || text.contains(['*', '?'])
+            || text.contains("${")
+        {
+            return None;
+        }
+        match &function {
+            Some(f) if f != text => return None,
+            _ => function = Some(text.to_string()),
+        }
+    }
+    function
 }
 
 /// The bucket a bucket policy governs: the bucket its `Resource` ARNs name, when they agree.

@@ -407,3 +407,55 @@ fn authorization_details_give_a_boundary_and_its_document() {
         )]
     );
 }
+
+/// `aws lambda get-policy`: the function's resource policy, JSON in a string, tied to the ARN
+/// its statements name (qualified or not: each alias and version has its own policy).
+#[test]
+fn lambda_get_policy_output_is_the_policy_of_the_function_it_names() {
+    let text = r#"{
+    "Policy": "{\"Version\":\"2012-10-17\",\"Id\":\"default\",\"Statement\":[{\"Sid\":\"x\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::222222222222:role/R\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-2:333333333333:function:notify\"}]}",
+    "RevisionId": "4f1a2b3c-0000-4000-8000-000000000000"
+}"#;
+    let file = load(text);
+    assert!(file.issues.is_empty(), "{:?}", file.issues);
+    let entry = &file.entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Function));
+    assert_eq!(
+        entry.subject,
+        Some(Subject::Function(
+            "arn:aws:lambda:us-east-2:333333333333:function:notify".into()
+        ))
+    );
+    let action = &entry.document.statements[0].action.as_ref().unwrap().values[0];
+    assert_eq!(&text[action.span.range()], r#"\"lambda:InvokeFunction\""#);
+
+    let alias = text.replace("function:notify", "function:notify:live");
+    assert_eq!(
+        load(&alias).entries[0].subject,
+        Some(Subject::Function(
+            "arn:aws:lambda:us-east-2:333333333333:function:notify:live".into()
+        ))
+    );
+    // Statements about two ARNs (the function and an alias): tied to nothing, never guessed.
+    let two = text.replace(
+        r#"\"Resource\":\"arn:aws:lambda:us-east-2:333333333333:function:notify\""#,
+        r#"\"Resource\":[\"arn:aws:lambda:us-east-2:333333333333:function:notify\",\"arn:aws:lambda:us-east-2:333333333333:function:notify:live\"]"#,
+    );
+    let entry = &load(&two).entries[0];
+    assert_eq!(entry.kind, Some(PolicyKind::Function));
+    assert_eq!(entry.subject, None);
+}
+
+/// A `Policy` string that is not JSON is the syntax error any policy in a string gives.
+#[test]
+fn a_lambda_policy_string_that_is_not_json_is_a_syntax_error() {
+    let text = r#"{"Policy": "not json", "RevisionId": "r"}"#;
+    let file = load(text);
+    assert!(file.entries.is_empty());
+    assert_eq!(file.issues.len(), 1);
+    assert_eq!(file.issues[0].kind, IssueKind::Unreadable);
+    assert_eq!(
+        &text[file.issues[0].span.range()].chars().next(),
+        &Some('n')
+    );
+}

@@ -28,6 +28,9 @@ pub enum PolicyKind {
     /// An EventBridge event bus's resource policy: who may put events on it from other
     /// accounts (`aws events describe-event-bus`, `AWS::Events::EventBusPolicy`).
     EventBus,
+    /// A Lambda function's resource policy (`aws lambda get-policy`, `AWS::Lambda::Permission`,
+    /// `aws_lambda_permission`): who may invoke it, from other accounts too.
+    Function,
 }
 
 impl PolicyKind {
@@ -42,6 +45,7 @@ impl PolicyKind {
             PolicyKind::ResourceControl => "resource control policy",
             PolicyKind::Grant => "KMS grant",
             PolicyKind::EventBus => "event bus policy",
+            PolicyKind::Function => "function policy",
         }
     }
 
@@ -73,6 +77,10 @@ pub enum Subject {
     Targets(Vec<Spanned<String>>),
     /// An EventBridge event bus, by ARN.
     EventBus(String),
+    /// A Lambda function, version or alias, by its ARN as the policy's `Resource` names it
+    /// (each of them has a policy of its own: "the permission you grant apply only to the ARN
+    /// used in the add permission request", Lambda developer guide).
+    Function(String),
 }
 
 /// A role's permissions boundary, as a file names it (`get-role` `PermissionsBoundary`, a

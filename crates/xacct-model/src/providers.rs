@@ -849,6 +849,49 @@ fn expand(template: &str, action: &crate::Action, region: &str, account: &str) -
     Some(out)
 }
 
+/// The Lambda function a Lambda invoke action names by ARN in another account than `account`
+/// (the action role's), in the action's `region`, with that account: the action role's
+/// `lambda:InvokeFunction` of it is a cross-account request, which the function's resource
+/// policy must allow too (IAM user guide, "Cross-account policy evaluation logic": "To allow
+/// cross-account access, you attach a resource-based policy to the resource that you want to
+/// share. You must also attach an identity-based policy to the identity that acts as the
+/// principal in the request."). The ARN is kept
+/// as written, qualified or not: a function, each of its versions and each alias has a policy
+/// of its own ("the permission you grant apply only to the ARN used in the add permission
+/// request", Lambda developer guide, "Versioning, aliases, and resource policies").
+/// A function in another region is not asked: the action invokes in its own region, and what
+/// Lambda does with an ARN of another region is not something the CodePipeline user guide says.
+/// A function named by plain name is in the role's account: [`CALL_GROUPS`] asks it.
+pub fn lambda_invoke_elsewhere(
+    action: &crate::Action,
+    region: &str,
+    account: &str,
+) -> Option<(String, crate::AccountId)> {
+    if !(action.is("AWS", "Lambda") && action.category() == "Invoke") {
+        return None;
+    }
+    let text = literal_config(action, "FunctionName")?;
+    let arn = crate::arn::Arn::parse(text).ok()?;
+    let function = arn.resource.strip_prefix("function:")?;
+    let name = function.split(':').next().unwrap_or_default();
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '$' | '.'))
+    };
+    if arn.service != "lambda"
+        || arn.region != region
+        || arn.account == account
+        || !plain(name)
+        || function.split(':').count() > 2
+        || !function.split(':').all(plain)
+    {
+        return None;
+    }
+    Some((text.to_string(), arn.account_id()?))
+}
+
 /// The connection a `CodeStarSourceConnection` action uses, with the permission its role needs
 /// on it. CodePipeline user guide, "IAM Permissions Reference for Connections" ("Using a
 /// Connection"): "When a service like CodePipeline uses a connection, the service role must have
@@ -1010,6 +1053,42 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn lambda_invoke_of_another_accounts_function_is_asked_with_the_arn_as_written() {
+        let elsewhere = |config: &str| {
+            lambda_invoke_elsewhere(
+                &action("Invoke", "Lambda", config),
+                "us-east-2",
+                "222222222222",
+            )
+            .map(|(arn, account)| (arn, account.to_string()))
+        };
+        let arn = "arn:aws:lambda:us-east-2:333333333333:function:notify";
+        assert_eq!(
+            elsewhere(&format!(r#"{{"FunctionName": "{arn}"}}"#)),
+            Some((arn.to_string(), "333333333333".to_string()))
+        );
+        // An alias keeps its qualifier: its policy is its own.
+        assert_eq!(
+            elsewhere(&format!(r#"{{"FunctionName": "{arn}:live"}}"#)),
+            Some((format!("{arn}:live"), "333333333333".to_string()))
+        );
+        for config in [
+            // The role's own account: the call groups ask it.
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:222222222222:function:notify"}"#,
+            // Another region.
+            r#"{"FunctionName": "arn:aws:lambda:eu-west-1:333333333333:function:notify"}"#,
+            // A plain name, a variable, a wildcard, not a function.
+            r#"{"FunctionName": "notify"}"#,
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:333333333333:function:#{V.name}"}"#,
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:333333333333:function:*"}"#,
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:333333333333:layer:notify"}"#,
+            r#"{"FunctionName": "arn:aws:lambda:us-east-2:333333333333:function:a:b:c"}"#,
+        ] {
+            assert_eq!(elsewhere(config), None, "{config}");
+        }
     }
 
     #[test]

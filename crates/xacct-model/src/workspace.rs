@@ -45,6 +45,8 @@ pub enum Governs {
     KeyGrants(String),
     /// The resource policy of the EventBridge event bus with this ARN.
     EventBus(String),
+    /// The resource policy of the Lambda function (or version, or alias) with this ARN.
+    Function(String),
     /// An SCP or RCP attached to these accounts, each with the root, OU or account ID it is
     /// attached at when known (the level it takes in the organization).
     Organization(Vec<(AccountId, Option<String>)>),
@@ -639,6 +641,7 @@ pub fn resolve_governs(
         (Some(Subject::Bucket(bucket)), _) => Some(Governs::Bucket(bucket.clone())),
         (Some(Subject::Key(key)), _) => Some(Governs::Key(key.clone())),
         (Some(Subject::EventBus(arn)), _) => Some(Governs::EventBus(arn.clone())),
+        (Some(Subject::Function(arn)), _) => Some(Governs::Function(arn.clone())),
         _ => None,
     };
     if from_file.is_some() {

@@ -120,6 +120,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa514::RULE,
     &rules::xa515::RULE,
     &rules::xa516::RULE,
+    &rules::xa517::RULE,
     &rules::xa901::RULE,
     &rules::xa902::RULE,
     &rules::xa903::RULE,

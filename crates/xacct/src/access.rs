@@ -548,6 +548,7 @@ fn describe_policy(unit: &PolicyUnit) -> String {
         (Some(Governs::KeyGrants(key)), _) => format!("KMS grant{name} on `{key}`"),
         (Some(Governs::ManagedPolicy(arn)), _) => format!("managed policy `{arn}`"),
         (Some(Governs::EventBus(bus)), _) => format!("event bus policy of `{bus}`"),
+        (Some(Governs::Function(function)), _) => format!("function policy of `{function}`"),
         (Some(Governs::Organization(_)), Some(PolicyKind::ServiceControl)) => format!("SCP{name}"),
         (Some(Governs::Organization(_)), _) => format!("RCP{name}"),
         (None, _) => format!("session policy{name}"),

@@ -10,6 +10,7 @@ mod compute;
 pub mod dependencies;
 pub mod eval;
 mod events;
+pub(crate) mod lambda;
 mod macros;
 pub mod stacks;
 
@@ -531,6 +532,9 @@ pub fn load_template(
             }
             "AWS::Events::EventBus" => {
                 events::bus(&template, &id_spanned, properties, &mut contents);
+            }
+            "AWS::Lambda::Permission" => {
+                lambda::permission(&template, &id_spanned, properties, &mut contents);
             }
             "AWS::S3::Bucket" => {
                 if let Some(name) = template.eval_text(&ref_node(id, *id_span)) {

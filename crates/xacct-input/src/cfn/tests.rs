@@ -322,6 +322,7 @@ fn policies_name_their_subjects() {
                     format!("targets {}", ids.join(","))
                 }
                 Subject::EventBus(arn) => format!("bus {arn}"),
+                Subject::Function(arn) => format!("function {arn}"),
             };
             (p.kind.unwrap(), subject, p.name.clone())
         })
@@ -807,4 +808,113 @@ Resources:
     let statement = &old.statements[0];
     assert_eq!(statement.conditions.len(), 1);
     assert!(statement.principal.is_some() && statement.resource.is_some());
+}
+
+/// `AWS::Lambda::Permission`: one statement of the function's policy, as `AddPermission` makes
+/// it, on the function `FunctionName` names in the stack's account and region (a qualifier
+/// kept), each part spanning its property; a permission that does not evaluate is left out.
+#[test]
+fn lambda_permissions_are_statements_of_their_functions_policy() {
+    let text = r#"Resources:
+  ByName:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: notify
+      Action: lambda:InvokeFunction
+      Principal: arn:aws:iam::222222222222:role/Invoker
+  Alias:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: notify:live
+      Action: lambda:InvokeFunction
+      Principal: events.amazonaws.com
+      SourceArn: arn:aws:events:us-east-2:111111111111:rule/r
+      SourceAccount: "111111111111"
+  ByArn:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: arn:aws:lambda:us-east-2:333333333333:function:other
+      Action: lambda:InvokeFunction
+      Principal: "222222222222"
+  Unknown:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Elsewhere.Arn
+      Action: lambda:InvokeFunction
+      Principal: "222222222222"
+"#;
+    let doc = xacct_syntax::yaml::parse(text).unwrap();
+    let contents = load_template(&doc.root, None, &facts(), &Limits::default());
+    let functions: Vec<(String, String, String)> = contents
+        .policies
+        .iter()
+        .filter(|p| p.kind == Some(PolicyKind::Function))
+        .map(|p| {
+            let Some(Subject::Function(arn)) = &p.subject else {
+                panic!("{:?}", p.subject);
+            };
+            let statement = &p.document.statements[0];
+            let principal = statement.principal.as_ref().unwrap();
+            let entry = &principal.entries[0];
+            (
+                arn.clone(),
+                format!("{:?} {}", entry.kind, entry.value.value),
+                text[statement.action.as_ref().unwrap().values[0].span.range()].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            (
+                "arn:aws:lambda:us-east-2:111111111111:function:notify".to_string(),
+                "Aws arn:aws:iam::222222222222:role/Invoker".to_string(),
+                "lambda:InvokeFunction".to_string()
+            ),
+            (
+                "arn:aws:lambda:us-east-2:111111111111:function:notify:live".to_string(),
+                "Service events.amazonaws.com".to_string(),
+                "lambda:InvokeFunction".to_string()
+            ),
+            (
+                "arn:aws:lambda:us-east-2:333333333333:function:other".to_string(),
+                "Aws 222222222222".to_string(),
+                "lambda:InvokeFunction".to_string()
+            ),
+        ]
+    );
+    // The sources are conditions, with the spans of their properties.
+    let alias = &contents
+        .policies
+        .iter()
+        .find(|p| p.name.as_deref() == Some("Alias"))
+        .unwrap()
+        .document
+        .statements[0];
+    let rendered: Vec<(String, String, String)> = alias
+        .conditions
+        .iter()
+        .map(|c| {
+            (
+                c.operator.value.to_string(),
+                c.key.value.to_string(),
+                text[c.values[0].span.range()].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            (
+                "ArnLike".to_string(),
+                "AWS:SourceArn".to_string(),
+                "arn:aws:events:us-east-2:111111111111:rule/r".to_string()
+            ),
+            (
+                "StringEquals".to_string(),
+                "AWS:SourceAccount".to_string(),
+                "\"111111111111\"".to_string()
+            ),
+        ]
+    );
 }

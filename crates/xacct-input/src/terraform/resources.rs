@@ -725,6 +725,7 @@ pub const EMITTING: &[&str] = &[
     "aws_codebuild_project",
     "aws_cloudwatch_event_target",
     "aws_cloudwatch_event_bus_policy",
+    "aws_lambda_permission",
     "aws_codedeploy_app",
     "aws_codedeploy_deployment_group",
     "aws_instance",
@@ -947,6 +948,83 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
                 _ => return,
             };
             out.policy(files, policy, PolicyKind::EventBus, |_| Subject::EventBus(bus.clone()), Some(r.address.clone()), &what);
+        }
+        "aws_lambda_permission" => {
+            // One statement of a function's policy, as `AddPermission` makes it (the same as
+            // `AWS::Lambda::Permission`), on the function `function_name` names (with its
+            // `qualifier`), in the provider's account and region unless named by ARN. A value
+            // known only once applied leaves the permission out: the function's policy stays
+            // unknown, never guessed.
+            let text = |key: &str| {
+                let (_, value) = entry(values, key)?;
+                let text = value.text()?.into_owned();
+                let span = if value.at.file == file { value.at.span } else { r.at.span };
+                Some((text, span))
+            };
+            let (Some((name, name_span)), Some(action), Some(principal)) =
+                (text("function_name"), text("action"), text("principal"))
+            else {
+                return;
+            };
+            let name = match text("qualifier") {
+                Some((qualifier, _)) if !name.starts_with("arn:") || name.matches(':').count() == 6 => {
+                    format!("{name}:{qualifier}")
+                }
+                _ => name,
+            };
+            let (Some(account), Some(region)) = (&r.provider.account, &r.provider.region) else {
+                return;
+            };
+            let Some(function) = crate::cfn::lambda::function_arn(
+                &name,
+                partition(Some(region)),
+                region,
+                &account.to_string(),
+            ) else {
+                return;
+            };
+            // A value known only once applied would never match the role asking: the
+            // permission stands as a piece of unknown reach, the function's policy unknown.
+            if xacct_model::symbol::contains_placeholder(&function) {
+                return;
+            }
+            if [&action.0, &principal.0]
+                .iter()
+                .any(|t| xacct_model::symbol::contains_placeholder(t))
+            {
+                let id = Spanned::new(r.address.clone(), r.at.span);
+                out.of(file)
+                    .policies
+                    .push(crate::cfn::lambda::unknown_piece(function, &id));
+                return;
+            }
+            let mut conditions = Vec::new();
+            for (key, operator, condition_key) in [
+                ("source_arn", "ArnLike", "AWS:SourceArn"),
+                ("source_account", "StringEquals", "AWS:SourceAccount"),
+                ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+            ] {
+                if entry(values, key).is_some() {
+                    let Some((value, span)) = text(key) else {
+                        return;
+                    };
+                    conditions.push((operator, condition_key, value, span));
+                }
+            }
+            let node = crate::cfn::lambda::statement_document(
+                r.at.span,
+                (&action.0, action.1),
+                (&principal.0, principal.1),
+                (&function, name_span),
+                &conditions,
+            );
+            out.push_node(
+                file,
+                &node,
+                PolicyKind::Function,
+                Subject::Function(function),
+                Some(r.address.clone()),
+            );
         }
         "aws_s3_bucket_ownership_controls" => {
             let bucket = entry(values, "bucket").and_then(|(_, b)| b.text().map(|t| t.into_owned()));

@@ -778,3 +778,83 @@ resource "aws_ecs_service" "without_revision" {
         == xacct_model::AccountId::parse("222222222222")
         && s.region.as_deref() == Some("us-east-2")));
 }
+
+/// `aws_lambda_permission`: one statement of its function's policy, on the function
+/// `function_name` names (with `qualifier`) in the provider's account and region; `source_arn`
+/// a condition; a permission whose principal is known only once applied is left out.
+#[test]
+fn lambda_permissions_are_statements_of_their_functions_policy() {
+    let tools = r#"
+output "role_arn" { value = "x" }
+variable "later" {}
+resource "aws_lambda_function" "notify" {
+  function_name = "notify"
+  role          = "arn:aws:iam::111111111111:role/exec"
+}
+resource "aws_lambda_permission" "role" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.notify.function_name
+  qualifier     = "live"
+  principal     = "arn:aws:iam::222222222222:role/Invoker"
+}
+resource "aws_lambda_permission" "events" {
+  action        = "lambda:InvokeFunction"
+  function_name = "arn:aws:lambda:us-east-2:333333333333:function:other"
+  principal     = "events.amazonaws.com"
+  source_arn    = "arn:aws:events:us-east-2:111111111111:rule/r"
+}
+resource "aws_lambda_permission" "unknown" {
+  action        = "lambda:InvokeFunction"
+  function_name = "notify"
+  principal     = var.later
+}
+"#;
+    let linked = run(&[("main.tf", PROVIDERS), ("tools/main.tf", tools)]);
+    let functions: Vec<_> = contents(&linked, "tools/main.tf")
+        .policies
+        .iter()
+        .filter(|p| p.kind == Some(PolicyKind::Function))
+        .map(|p| {
+            let statement = &p.document.statements[0];
+            (
+                p.subject.clone(),
+                statement.principal.as_ref().unwrap().entries[0]
+                    .value
+                    .value
+                    .to_string(),
+                statement
+                    .conditions
+                    .iter()
+                    .map(|c| format!("{} {}", c.operator.value, c.key.value))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            (
+                Some(Subject::Function(
+                    "arn:aws:lambda:us-east-2:111111111111:function:notify:live".to_string()
+                )),
+                "arn:aws:iam::222222222222:role/Invoker".to_string(),
+                Vec::<String>::new()
+            ),
+            (
+                Some(Subject::Function(
+                    "arn:aws:lambda:us-east-2:333333333333:function:other".to_string()
+                )),
+                "events.amazonaws.com".to_string(),
+                vec!["ArnLike AWS:SourceArn".to_string()]
+            ),
+            // The principal known only once applied: a piece of unknown reach.
+            (
+                Some(Subject::Function(
+                    "arn:aws:lambda:us-east-2:111111111111:function:notify".to_string()
+                )),
+                "*".to_string(),
+                vec!["StringEquals xacct:ManagedPolicyNotGiven".to_string()]
+            ),
+        ]
+    );
+}

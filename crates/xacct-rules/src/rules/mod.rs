@@ -84,6 +84,7 @@ pub mod xa513;
 pub mod xa514;
 pub mod xa515;
 pub mod xa516;
+pub mod xa517;
 pub mod xa901;
 pub mod xa902;
 pub mod xa903;

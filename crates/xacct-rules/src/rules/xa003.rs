@@ -35,6 +35,21 @@ pub fn unbound_policy(
 ) -> Diagnostic {
     use xacct_model::policy_file::PolicyKind;
     let kind = unit.entry.kind;
+    // A function policy has no binding: it is tied by the one ARN its statements name.
+    if kind == Some(PolicyKind::Function) {
+        let span = Span::new(
+            unit.entry.document.span.start,
+            unit.entry.document.span.start + 1,
+        );
+        return Diagnostic::new(
+            &RULE,
+            unit.file,
+            span,
+            "cannot tell which Lambda function this function policy governs",
+        )
+        .severity(crate::Severity::Info)
+        .help("give each function's, version's or alias's policy on its own, as `aws lambda get-policy` prints it: every statement's `Resource` the one ARN it governs (the permission applies only to the ARN it names)");
+    }
     let (key, example) = match kind {
         Some(PolicyKind::Key | PolicyKind::Grant) => {
             ("key", "\"arn:aws:kms:REGION:ACCOUNT:key/KEY-ID\"")
@@ -45,9 +60,10 @@ pub fn unbound_policy(
         Some(PolicyKind::ServiceControl | PolicyKind::ResourceControl) => {
             ("accounts", "[\"ACCOUNT\"]")
         }
-        Some(PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus) | None => {
-            ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\"")
-        }
+        Some(
+            PolicyKind::Trust | PolicyKind::Identity | PolicyKind::EventBus | PolicyKind::Function,
+        )
+        | None => ("role", "\"arn:aws:iam::ACCOUNT:role/NAME\""),
     };
     let span = Span::new(
         unit.entry.document.span.start,

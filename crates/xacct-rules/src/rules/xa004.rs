@@ -67,6 +67,11 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 (_, xacct_graph::EdgeKind::CanDecrypt | xacct_graph::EdgeKind::CanEncrypt) => {
                     format!("the key policy of `{}`", c.resource)
                 }
+                // A Lambda function's (version's, alias's) policy: `lambda:InvokeFunction` of a
+                // function of another account.
+                _ if c.resource.starts_with("arn:aws:lambda:") => {
+                    format!("the policy of the Lambda function `{}`", c.resource)
+                }
                 _ => {
                     let bucket = c
                         .resource

@@ -34,9 +34,12 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let account = match &unit.governs {
-            Some(Governs::RoleTrust(arn) | Governs::Key(arn) | Governs::EventBus(arn)) => {
-                Arn::parse(arn).ok().and_then(|a| a.account_id())
-            }
+            Some(
+                Governs::RoleTrust(arn)
+                | Governs::Key(arn)
+                | Governs::EventBus(arn)
+                | Governs::Function(arn),
+            ) => Arn::parse(arn).ok().and_then(|a| a.account_id()),
             Some(Governs::Bucket(bucket)) => workspace.bucket_account(bucket),
             _ => None,
         };

@@ -50,7 +50,8 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 | PolicyKind::ServiceControl
                 | PolicyKind::ResourceControl
                 | PolicyKind::Grant
-                | PolicyKind::EventBus,
+                | PolicyKind::EventBus
+                | PolicyKind::Function,
             )
             | None => continue,
         };
