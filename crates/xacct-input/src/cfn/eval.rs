@@ -33,6 +33,32 @@ const REFERENCE_DEPTH: u32 = 64;
 /// An owned tree node.
 pub type Owned = Node<'static>;
 
+/// A string node of a document built from a template's resource (an event rule's target, a
+/// Lambda permission's statement), every part at `span`.
+pub(crate) fn string_node(text: &str, span: Span) -> Owned {
+    Node {
+        span,
+        value: Value::String(Cow::Owned(text.to_string())),
+    }
+}
+
+/// An object node of such a document, its keys in the order given, each at `span`.
+pub(crate) fn object_node(span: Span, members: Vec<(&str, Owned)>) -> Owned {
+    Node {
+        span,
+        value: Value::Object(
+            members
+                .into_iter()
+                .map(|(key, value)| Member {
+                    key: Cow::Owned(key.to_string()),
+                    key_span: span,
+                    value,
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// A template being evaluated.
 pub struct Template<'a, 't> {
     /// `Parameters`.

@@ -2,15 +2,13 @@
 //! the resource policy of an event bus (`AWS::Events::EventBusPolicy`, the `Policy` of
 //! `AWS::Events::EventBus`), tied to the bus's ARN in the stack's account and region.
 
-use std::borrow::Cow;
-
 use xacct_model::events::{bus_arn, EventRule, EventTarget};
 use xacct_model::pipeline::Spanned;
 use xacct_model::policy_file::{PolicyKind, Subject};
-use xacct_syntax::json::{Member, Node, Value};
+use xacct_syntax::json::{Node, Value};
 use xacct_syntax::Span;
 
-use super::eval::{Owned, Template};
+use super::eval::{object_node as object, string_node as string, Owned, Template};
 use super::{push_policy, TemplateContents};
 
 /// `AWS::Events::Rule`: its name and targets; account and region are the stack's, set by the
@@ -178,27 +176,4 @@ fn legacy_statement(
         ));
     }
     Some(object(at, members))
-}
-
-fn string(text: &str, span: Span) -> Owned {
-    Node {
-        span,
-        value: Value::String(Cow::Owned(text.to_string())),
-    }
-}
-
-fn object(span: Span, members: Vec<(&str, Owned)>) -> Owned {
-    Node {
-        span,
-        value: Value::Object(
-            members
-                .into_iter()
-                .map(|(key, value)| Member {
-                    key: Cow::Owned(key.to_string()),
-                    key_span: span,
-                    value,
-                })
-                .collect(),
-        ),
-    }
 }

@@ -2,14 +2,12 @@
 //! `AddPermission` makes it of `Principal`, `Action`, `SourceArn`, `SourceAccount` and
 //! `PrincipalOrgID`, tied to the function (or version, or alias) `FunctionName` names.
 
-use std::borrow::Cow;
-
 use xacct_model::pipeline::Spanned;
 use xacct_model::policy_file::{PolicyEntry, PolicyKind, Subject};
-use xacct_syntax::json::{Member, Node, Value};
+use xacct_syntax::json::{Node, Value};
 use xacct_syntax::Span;
 
-use super::eval::{Owned, Template};
+use super::eval::{object_node as object, string_node as string, Owned, Template};
 use super::{push_policy, TemplateContents};
 
 /// A permission whose function or principal does not evaluate is left out (the function's
@@ -211,27 +209,4 @@ pub(crate) fn function_arn(
     Some(format!(
         "arn:{partition}:lambda:{region}:{account}:function:{rest}"
     ))
-}
-
-fn string(text: &str, span: Span) -> Owned {
-    Node {
-        span,
-        value: Value::String(Cow::Owned(text.to_string())),
-    }
-}
-
-fn object(span: Span, members: Vec<(&str, Owned)>) -> Owned {
-    Node {
-        span,
-        value: Value::Object(
-            members
-                .into_iter()
-                .map(|(key, value)| Member {
-                    key: Cow::Owned(key.to_string()),
-                    key_span: span,
-                    value,
-                })
-                .collect(),
-        ),
-    }
 }
