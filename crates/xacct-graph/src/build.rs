@@ -196,6 +196,10 @@ struct Lookup<'w> {
     /// Roles that EC2 may assume, by account (candidates for CodeDeploy instance roles),
     /// found once rather than per CodeDeploy action.
     ec2_roles: FastMap<AccountId, Vec<String>>,
+    /// The key ARNs the workspace's key policies are bound to, by key ID
+    /// ([`Lookup::mistyped_key`]), found once rather than by a scan of every policy per
+    /// artifact store.
+    key_arns_by_id: FastMap<&'w str, Vec<&'w str>>,
 }
 
 impl<'w> Lookup<'w> {
@@ -212,11 +216,45 @@ impl<'w> Lookup<'w> {
             .collect();
         // Sorted by address, so that `proof` finds a statement's policy by binary search.
         statement_owner.sort_by_key(|&(_, start, _)| start);
+        let mut key_arns_by_id: FastMap<&str, Vec<&str>> = FastMap::default();
+        for unit in &workspace.policies {
+            if let Some(Governs::Key(arn)) = &unit.governs {
+                if let Some((_, id)) = arn.rsplit_once(":key/") {
+                    key_arns_by_id.entry(id).or_default().push(arn);
+                }
+            }
+        }
         Lookup {
             workspace,
             statement_owner,
             ec2_roles: ec2_roles(workspace),
+            key_arns_by_id,
         }
+    }
+
+    /// True when no key policy of the workspace is bound to `arn`, but one is bound to a key
+    /// of the same key ID under another ARN (account or region): a key ID is unique, so `arn`
+    /// names a key that the inputs show elsewhere.
+    fn mistyped_key(&self, arn: &str) -> bool {
+        let Some((_, id)) = arn.rsplit_once(":key/") else {
+            return false;
+        };
+        if self
+            .workspace
+            .governing(&Governs::Key(arn.to_string()))
+            .next()
+            .is_some()
+        {
+            return false;
+        }
+        self.key_arns_by_id
+            .get(id)
+            .is_some_and(|arns| arns.iter().any(|other| *other != arn))
+    }
+
+    /// The one policy that governs `what` ([`governing_unit`]).
+    fn governing_unit(&self, what: &Governs) -> Option<usize> {
+        governing_unit(self.workspace, what)
     }
 
     fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
@@ -256,15 +294,7 @@ impl<'w> Lookup<'w> {
             PolicyOf::RoleTrust => Governs::RoleTrust(name),
             PolicyOf::Function => Governs::Function(name),
         };
-        let mut governing = self.workspace.governing_indexed(&what).map(|(i, _)| i);
-        let first = governing.next();
-        // A function's policy may come in pieces (a template's `AWS::Lambda::Permission`s,
-        // each a statement) or twice (`get-policy` output beside them): which is the whole
-        // policy is not known, so none is taken (unknown, never a guess from one piece).
-        if of == PolicyOf::Function && governing.next().is_some() {
-            return None;
-        }
-        first
+        self.governing_unit(&what)
     }
 
     /// Evaluates one question, given the principal's identity policies and the resource's
@@ -547,15 +577,9 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
         Some(_) => lookup.identity_units(&query.principal).to_vec(),
         None => Vec::new(),
     };
-    let resource_unit = policy_of.as_ref().and_then(|what| {
-        let mut governing = workspace.governing_indexed(what).map(|(i, _)| i);
-        let first = governing.next();
-        // A function's policy in several pieces: none is the whole (as `Lookup::resource_unit`).
-        if matches!(what, Governs::Function(_)) && governing.next().is_some() {
-            return None;
-        }
-        first
-    });
+    let resource_unit = policy_of
+        .as_ref()
+        .and_then(|what| governing_unit(workspace, what));
     let policies = &workspace.policies;
     let identity = match principal_account {
         None => Known::Known(Vec::new()),
@@ -1542,7 +1566,7 @@ impl<'w> Builder<'w> {
             // A store key ARN whose key ID the inputs hold only under another account or
             // region is mistyped: XA304/XA306 say so, and no grant of a key that is not there
             // is worth a question (one root cause, one finding).
-            .filter(|(arn, _)| !mistyped_key(self.lookup.workspace, arn))
+            .filter(|(arn, _)| !self.lookup.mistyped_key(arn))
             .map(|(arn, account)| (self.intern(arn), account));
         // CodePipeline keys artifacts as `<pipeline name, up to 20 characters>/<artifact name,
         // up to 10>/<random>`: a concrete key so that patterns like `bucket/*` match as in AWS.
@@ -1979,24 +2003,18 @@ fn first_chars(text: &str, n: usize) -> &str {
     }
 }
 
-/// True when no key policy of the workspace is bound to `arn`, but one is bound to a key of the
-/// same key ID under another ARN (account or region): a key ID is unique, so `arn` names a key
-/// that the inputs show elsewhere. Scans the policies, once per artifact store.
-fn mistyped_key(workspace: &Workspace, arn: &str) -> bool {
-    let Some((_, id)) = arn.rsplit_once(":key/") else {
-        return false;
-    };
-    if workspace
-        .governing(&Governs::Key(arn.to_string()))
-        .next()
-        .is_some()
-    {
-        return false;
+/// The policy (index in the workspace) that governs `what`: the first bound to it, except for
+/// a Lambda function, whose policy may come in pieces (a template's `AWS::Lambda::Permission`s,
+/// each a statement) or twice (`get-policy` output beside them): which is the whole policy is
+/// not known then, so none is taken (unknown, never a guess from one piece). The graph and
+/// `ask` (`xacct access`) take a resource's policy from here alike.
+fn governing_unit(workspace: &Workspace, what: &Governs) -> Option<usize> {
+    let mut governing = workspace.governing_indexed(what).map(|(i, _)| i);
+    let first = governing.next();
+    if matches!(what, Governs::Function(_)) && governing.next().is_some() {
+        return None;
     }
-    workspace.policies.iter().any(|unit| {
-        matches!(&unit.governs, Some(Governs::Key(other))
-            if other != arn && other.rsplit_once(":key/").is_some_and(|(_, o)| o == id))
-    })
+    first
 }
 
 fn key_region(key_arn: &str) -> &str {

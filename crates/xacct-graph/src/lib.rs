@@ -122,10 +122,10 @@ pub struct Proof {
 }
 
 /// The answer to a check, with spans instead of references.
-#[derive(Clone, Debug, PartialEq, Eq)]
 ///
 /// Boxed slices, not vectors: a large organisation keeps a hundred thousand answers, most with
 /// one or two proofs, and a vector collected from a filter keeps room for four.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Allowed by these statements.
     Allowed(Box<[Proof]>),
