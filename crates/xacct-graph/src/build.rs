@@ -560,7 +560,7 @@ pub fn ask(workspace: &Workspace, query: &Query) -> Answer {
             Some(Governs::RoleTrust(query.resource.clone())),
         ),
         // A Lambda function's policy, by the ARN asked about (qualified or not).
-        Some(arn) if service == "lambda" && arn.resource.starts_with("function:") => (
+        Some(arn) if arn.is_lambda_function() => (
             ResourceKind::Other,
             Some(Governs::Function(query.resource.clone())),
         ),

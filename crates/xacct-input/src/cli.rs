@@ -558,16 +558,11 @@ fn classify(document: &PolicyDocument) -> Option<PolicyKind> {
     // A policy with principals whose resources are Lambda functions: a function policy
     // printed bare (`get-policy --query Policy`, once unquoted).
     if resources().next().is_some()
-        && resources().all(|r| Arn::parse(&r.value).is_ok_and(|a| is_function(&a)))
+        && resources().all(|r| Arn::parse(&r.value).is_ok_and(|a| a.is_lambda_function()))
     {
         return Some(PolicyKind::Function);
     }
     None
-}
-
-/// A Lambda function, version or alias ARN (`function:NAME`, `function:NAME:QUALIFIER`).
-fn is_function(arn: &Arn) -> bool {
-    arn.service == "lambda" && arn.resource.starts_with("function:")
 }
 
 /// The function (or version, or alias) a function policy governs: the one ARN its statements'
@@ -583,7 +578,7 @@ fn function_of(document: &PolicyDocument) -> Option<String> {
     {
         let text: &str = &resource.value;
         let arn = Arn::parse(text).ok()?;
-        if !is_function(&arn)
+        if !arn.is_lambda_function()
             || arn.account_id().is_none()
             || text.contains(['*', '?'])
             || text.contains("${")

@@ -131,6 +131,11 @@ impl<'a> Arn<'a> {
         })
     }
 
+    /// True for a Lambda function, version or alias (`function:NAME`, `function:NAME:QUALIFIER`).
+    pub fn is_lambda_function(&self) -> bool {
+        self.service == "lambda" && self.resource.starts_with("function:")
+    }
+
     /// The account, when the ARN names one.
     pub fn account_id(&self) -> Option<AccountId> {
         AccountId::parse(self.account)

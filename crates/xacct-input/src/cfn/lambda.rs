@@ -191,8 +191,7 @@ pub(crate) fn function_arn(
 ) -> Option<String> {
     if name.starts_with("arn:") {
         let arn = xacct_model::Arn::parse(name).ok()?;
-        return (arn.service == "lambda" && arn.resource.starts_with("function:"))
-            .then(|| name.to_string());
+        return arn.is_lambda_function().then(|| name.to_string());
     }
     // A name left to deployment (`${Function.Arn}`, a `Ref` of a function without a
     // `FunctionName`) may be an ARN or a name: which function it is, is not known.
