@@ -143,6 +143,9 @@ pub struct Checked {
     pub graph: TrustGraph,
     /// What each file holds besides its workspace units, for [`check_update`].
     pub sides: Vec<FileSide>,
+    /// How long assembling the workspace, the graph, the workspace rules and placing the
+    /// findings took.
+    pub phases: crate::Phases,
 }
 
 /// Phase 2: assembles the workspace from all loaded files and runs every rule. Returns one
@@ -352,6 +355,8 @@ pub fn check_all_from(
     options: &LintOptions,
     from: GraphFrom<'_>,
 ) -> Checked {
+    let mut since = std::time::Instant::now();
+    let mut phases = crate::Phases::default();
     let mut sides = Vec::with_capacity(files.len());
     let mut all = Units::default();
     let mut declarations = xacct_model::workspace::Declarations::default();
@@ -399,7 +404,11 @@ pub fn check_all_from(
         .with_aliases(all.aliases)
         .with_event_rules(all.event_rules)
         .with_declarations(declarations);
-    finish(workspace, sides, options, from)
+    phases.mark("assemble", &mut since);
+    let mut checked = finish(workspace, sides, options, from);
+    phases.extend(std::mem::take(&mut checked.phases));
+    checked.phases = phases;
+    checked
 }
 
 /// Phase 2 again after `changed` files changed, on the workspace of the last run
@@ -507,6 +516,8 @@ fn finish(
         .iter()
         .flat_map(|s| s.assumptions.iter().map(|x| (s.file, x.clone())))
         .collect();
+    let mut since = std::time::Instant::now();
+    let mut phases = crate::Phases::default();
     // Without policies every question is unanswerable: skip the graph (and its cost).
     let graph = match from {
         GraphFrom::Fresh { draw: true } => TrustGraph::build(&workspace),
@@ -519,6 +530,7 @@ fn finish(
             bounds_before,
         } => TrustGraph::update_checks(&workspace, previous, before, bounds_before),
     };
+    phases.mark("graph", &mut since);
     let cx = WorkspaceContext {
         workspace: &workspace,
         graph: &graph,
@@ -541,6 +553,7 @@ fn finish(
         RULES.iter().map(check_rule).collect()
     };
     found.extend(per_rule.into_iter().flatten());
+    phases.mark("rules", &mut since);
     let offers = suppression_offers(&found, &suppressions, &suppression_slots);
     for mut diagnostic in found {
         if let Some((_, (_, condition))) = assumptions.iter().find(|(file, (span, _))| {
@@ -570,11 +583,13 @@ fn finish(
         }
         sort(&mut report.diagnostics);
     }
+    phases.mark("place", &mut since);
     Checked {
         reports,
         workspace,
         graph,
         sides,
+        phases,
     }
 }
 

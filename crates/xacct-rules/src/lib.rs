@@ -13,10 +13,12 @@
 mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod phases;
 pub mod registry;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use engine::{lint_bytes, lint_source, FileReport, LintOptions, Outcome};
 pub use fix::{Applicability, Edit, Fix};
+pub use phases::Phases;
 pub use registry::{rule, Rule, RULES};

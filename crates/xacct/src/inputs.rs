@@ -92,7 +92,10 @@ pub fn prepare_with(
         .filter(|p| p.as_path() != stdin)
         .cloned()
         .collect();
+    let mut since = std::time::Instant::now();
+    let mut phases = xacct_rules::Phases::default();
     let mut discovered = discover::discover(&paths, &filter);
+    phases.mark("discover", &mut since);
     // Standard input stands for the file it names: found among the others (once), so that it
     // takes that file's config, and read only once that config says how much may be read. It
     // is linted as a found file: an editor hands every JSON and YAML buffer, and one that is
@@ -160,6 +163,7 @@ pub fn prepare_with(
             }
         }
     }
+    phases.mark("configs", &mut since);
     let settings = stacks::settings(
         &gate,
         &mut discovered.files,
@@ -183,7 +187,9 @@ pub fn prepare_with(
         .map(|(i, c)| (xacct_syntax::FileId(i as u32), c.path.as_path()))
         .collect();
     let bindings = configs.bindings(&paths);
+    phases.mark("read", &mut since);
     Ok(Prepared {
+        phases,
         gate,
         skipped: discovered.skipped,
         files: discovered.files,

@@ -87,4 +87,6 @@ pub struct Prepared {
     pub configs: config::ConfigSet,
     /// What the walk left out and why (`-v` and `--strict` say it).
     pub skipped: Vec<(std::path::PathBuf, discover::SkipReason)>,
+    /// How long the walk, the configs and reading took (`--timings`).
+    pub phases: xacct_rules::Phases,
 }

@@ -43,6 +43,8 @@ pub struct LintRun {
     pub account_names: Vec<(xacct_model::AccountId, String)>,
     /// Files found by walking that were read but hold nothing xacct checks, and why.
     pub skipped: Vec<(FileId, &'static str)>,
+    /// How long each phase took (`--timings`).
+    pub phases: xacct_rules::Phases,
 }
 
 impl LintRun {
@@ -289,6 +291,7 @@ fn workspace_failed(
         workspace: Workspace::default(),
         graph: TrustGraph::empty(),
         sides: Vec::new(),
+        phases: Default::default(),
     }
 }
 
@@ -367,6 +370,8 @@ fn lint_into(
     draw: bool,
     keep: bool,
 ) -> (LintRun, Workspace, TrustGraph) {
+    let mut since = std::time::Instant::now();
+    let mut phases = xacct_rules::Phases::default();
     // Files are independent until the workspace phase: read, decode, parse and load them in
     // parallel. `collect` keeps the input order, so output never depends on the thread count.
     let results: Vec<Loaded> = candidates
@@ -386,12 +391,16 @@ fn lint_into(
         }
         rereads.push(result.reread);
     }
+    phases.mark("load", &mut since);
     let Checked {
         reports,
         workspace,
         graph,
+        phases: checked_phases,
         ..
     } = check_loaded(loaded, bindings, options, GraphFrom::Fresh { draw });
+    phases.extend(checked_phases);
+    since = std::time::Instant::now();
     // Only files with findings or labels are rendered.
     let shown: std::collections::HashSet<FileId> = reports
         .iter()
@@ -454,11 +463,13 @@ fn lint_into(
     } else {
         HashMap::new()
     };
+    phases.mark("texts", &mut since);
     (
         LintRun {
             files,
             line_widths,
             skipped,
+            phases,
             ..LintRun::default()
         },
         workspace,

@@ -134,6 +134,11 @@ struct LintArgs {
     /// `--strict` says it too.
     #[arg(long, short = 'v', conflicts_with = "quiet")]
     verbose: bool,
+    /// Say on standard error how long each phase of the run took (walk, configs, reading,
+    /// loading, the workspace, the trust graph, the rules, the report): where a large run's
+    /// time goes.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// `xacct graph`.
@@ -314,6 +319,7 @@ fn run_lint(args: LintArgs) -> u8 {
         };
         let walk_skipped = std::mem::take(&mut prepared.skipped);
         let files = std::mem::take(&mut prepared.files);
+        let prepared_phases = std::mem::take(&mut prepared.phases);
         let (mut run, workspace, graph) = lint::lint_with_graph(
             &prepared.gate,
             files,
@@ -321,6 +327,9 @@ fn run_lint(args: LintArgs) -> u8 {
             &prepared.options,
             false,
         );
+        let mut phases = prepared_phases;
+        phases.extend(std::mem::take(&mut run.phases));
+        run.phases = phases;
         // The last round's workspace and graph are left to the process's end: the kernel
         // takes them back at once, where freeing them piece by piece cost a tenth of a large
         // run. An earlier round's are dropped (they would add up).
@@ -397,6 +406,7 @@ fn run_lint(args: LintArgs) -> u8 {
     // The time taken is for a person at a terminal; piped output stays the same from run to run.
     let elapsed = terminal.then(|| started.elapsed());
     let mut out: Vec<u8> = Vec::new();
+    let mut since = std::time::Instant::now();
     let written = match args.format {
         Format::Text => render::text::write(
             &mut out,
@@ -432,6 +442,10 @@ fn run_lint(args: LintArgs) -> u8 {
     if let Err(e) = emit(&args, &out) {
         eprintln!("error: {}", escape::line(&e));
         return EXIT_TROUBLE;
+    }
+    if args.timings {
+        run.phases.mark("report", &mut since);
+        eprintln!("timings: {}", run.phases.line());
     }
     let threshold = Severity::from(args.fail_on);
     let status = if !args.exit_zero && run.diagnostics().any(|d| d.severity >= threshold) {
