@@ -311,24 +311,27 @@ impl<'w> Lookup<'w> {
         self.asked(question, &decision, identity_units, resource_unit)
     }
 
-    /// Evaluates questions that differ only in their IAM action, together.
+    /// Evaluates `question` for each IAM action of `actions` (they differ in nothing else),
+    /// together.
     fn evaluate_actions(
         &self,
-        questions: &[&Question],
+        question: &Question,
+        actions: &[&'static str],
         identity_units: Arc<[usize]>,
         resource_unit: Option<Option<usize>>,
         memo: &mut EvaluationMemo<'w>,
     ) -> Vec<Asked> {
-        let Some(first) = questions.first() else {
-            return Vec::new();
-        };
-        let policies = self.policies(first, &identity_units, resource_unit);
-        let actions: Vec<&str> = questions.iter().map(|q| q.iam_action).collect();
-        let decisions = evaluate_actions_with(&request(first), &actions, &policies, memo);
-        questions
+        let policies = self.policies(question, &identity_units, resource_unit);
+        let decisions = evaluate_actions_with(&request(question), actions, &policies, memo);
+        actions
             .iter()
             .zip(&decisions)
-            .map(|(q, decision)| self.asked(q, decision, identity_units.clone(), resource_unit))
+            .map(|(&action, decision)| {
+                let mut asked =
+                    self.asked(question, decision, identity_units.clone(), resource_unit);
+                asked.iam_action = action;
+                asked
+            })
             .collect()
     }
 
@@ -894,31 +897,54 @@ impl<'w> Builder<'w> {
                 answer
             }
         };
-        self.record(from, to, q, answer);
+        self.record(from, to, q.kind, q.need, answer);
     }
 
-    /// Asks questions that differ only in their IAM action (the API calls an action makes on
-    /// one resource), evaluating the new ones together.
-    fn ask_calls(&mut self, from: &At, to: &At, questions: Vec<Question>) {
-        let keys: Vec<AnswerKey> = questions.iter().map(answer_key).collect();
-        let (new, new_keys): (Vec<&Question>, Vec<AnswerKey>) = questions
+    /// Asks `question` once per IAM action of `calls` (the API calls an action makes on one
+    /// resource: the questions differ only in their action), evaluating the new ones together.
+    /// The question is written once and its key changed in place: building one question per
+    /// call, each with its shared strings counted up and down again, was most of the cost of
+    /// the questions already answered.
+    fn ask_calls(&mut self, from: &At, to: &At, question: Question, calls: &[&'static str]) {
+        let mut key = answer_key(&question);
+        let mut answers: Vec<Option<Arc<Asked>>> = calls
             .iter()
-            .zip(&keys)
-            .filter(|(_, key)| !self.answers.contains_key(key))
-            .unzip();
-        if let Some(first) = new.first() {
-            let (identity, resource) = self.documents_of(first);
-            let answers = self
+            .map(|&call| {
+                key.iam_action = call;
+                self.answers.get(&key).cloned()
+            })
+            .collect();
+        let new: Vec<&'static str> = calls
+            .iter()
+            .zip(&answers)
+            .filter(|(_, answer)| answer.is_none())
+            .map(|(&call, _)| call)
+            .collect();
+        if !new.is_empty() {
+            let (identity, resource) = self.documents_of(&question);
+            let mut evaluated = self
                 .lookup
-                .evaluate_actions(&new, identity, resource, &mut self.memo);
-            for (key, answer) in new_keys.into_iter().zip(answers) {
-                self.answers.insert(key, Arc::new(answer));
+                .evaluate_actions(&question, &new, identity, resource, &mut self.memo)
+                .into_iter();
+            for (slot, &call) in answers.iter_mut().zip(calls) {
+                if slot.is_none() {
+                    if let Some(answer) = evaluated.next() {
+                        let answer = Arc::new(answer);
+                        key.iam_action = call;
+                        self.answers.insert(key.clone(), answer.clone());
+                        *slot = Some(answer);
+                    }
+                }
             }
         }
-        for (q, key) in questions.into_iter().zip(&keys) {
-            if let Some(answer) = self.answers.get(key).cloned() {
-                self.record(from.clone(), to.clone(), q, answer);
-            }
+        for answer in answers.into_iter().flatten() {
+            self.record(
+                from.clone(),
+                to.clone(),
+                question.kind,
+                question.need.clone(),
+                answer,
+            );
         }
     }
 
@@ -936,17 +962,17 @@ impl<'w> Builder<'w> {
     }
 
     /// Keeps the check of a question answered, and its edge when drawing.
-    fn record(&mut self, from: At, to: At, q: Question, answer: Arc<Asked>) {
+    fn record(&mut self, from: At, to: At, kind: EdgeKind, need: Need, answer: Arc<Asked>) {
         let check = Check {
-            kind: q.kind,
-            need: q.need,
+            kind,
+            need,
             asked: answer,
         };
         let index = self.graph.push_check(check);
         if self.draw {
             let (a, b) = (self.at(from), self.at(to));
             self.linked.insert((a, b));
-            self.graph.graph.add_edge(a, b, (q.kind, Some(index)));
+            self.graph.graph.add_edge(a, b, (kind, Some(index)));
         }
     }
 
@@ -1187,24 +1213,22 @@ impl<'w> Builder<'w> {
                     let function_policy = (resource.starts_with("arn:aws:lambda:")
                         && self.resource_unit(PolicyOf::Function, &resource).is_some())
                     .then(|| (PolicyOf::Function, resource.clone()));
-                    let questions = calls
-                        .iter()
-                        .map(|&call| Question {
-                            kind: EdgeKind::CanCall,
-                            need: need(),
-                            asker: acting.clone(),
-                            iam_action: call,
-                            resource: resource.clone(),
-                            resource_account: Some(acting_account),
-                            resource_kind: ResourceKind::Other,
-                            resource_policy: function_policy.clone(),
-                            context: self.contexts.none.clone(),
-                        })
-                        .collect();
+                    let question = Question {
+                        kind: EdgeKind::CanCall,
+                        need: need(),
+                        asker: acting.clone(),
+                        iam_action: calls.first().copied().unwrap_or_default(),
+                        resource,
+                        resource_account: Some(acting_account),
+                        resource_kind: ResourceKind::Other,
+                        resource_policy: function_policy,
+                        context: self.contexts.none.clone(),
+                    };
                     self.ask_calls(
                         &self.role(&acting.name),
                         &At::Kind(action_node.clone()),
-                        questions,
+                        question,
+                        calls,
                     );
                 }
             }
@@ -1231,10 +1255,10 @@ impl<'w> Builder<'w> {
                     resource_policy: Some((PolicyOf::Function, resource)),
                     context: self.contexts.none.clone(),
                 };
-                self.ask_calls(
-                    &self.role(&acting.name),
-                    &At::Kind(action_node.clone()),
-                    vec![question],
+                self.ask(
+                    self.role(&acting.name),
+                    At::Kind(action_node.clone()),
+                    question,
                 );
             }
             // An ECS deploy action registers a new revision of its service's task definition,
@@ -1257,10 +1281,10 @@ impl<'w> Builder<'w> {
                         resource_policy: None,
                         context: self.contexts.pass_to_ecs_tasks.clone(),
                     };
-                    self.ask_calls(
-                        &self.role(&acting.name),
-                        &At::Kind(action_node.clone()),
-                        vec![question],
+                    self.ask(
+                        self.role(&acting.name),
+                        At::Kind(action_node.clone()),
+                        question,
                     );
                 }
             }
@@ -1291,10 +1315,10 @@ impl<'w> Builder<'w> {
                     resource_policy: Some((PolicyOf::Bucket, bucket_name)),
                     context: self.contexts.secure.clone(),
                 };
-                self.ask_calls(
-                    &self.role(&acting.name),
-                    &At::Kind(action_node.clone()),
-                    vec![question],
+                self.ask(
+                    self.role(&acting.name),
+                    At::Kind(action_node.clone()),
+                    question,
                 );
             }
             if action.is("AWS", "CloudFormation") {

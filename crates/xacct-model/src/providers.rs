@@ -7,6 +7,7 @@
 //! `scripts/refresh-providers.py`), and the cross-account walkthrough ("Cross-account actions
 //! are not supported for … Jenkins build actions"). These facts are not in the API model.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Whether an action provider may run in another account through an action `roleArn`.
@@ -923,6 +924,20 @@ pub fn use_connection(
     Some((text.to_string(), calls))
 }
 
+/// The rows of [`CALL_GROUPS`] of one provider, in table order: every action of a run looks its
+/// provider up, and a scan of the whole table per action was a percent of a large run.
+fn groups_of(provider: &str) -> &'static [usize] {
+    static INDEX: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (i, group) in CALL_GROUPS.iter().enumerate() {
+            index.entry(group.provider).or_default().push(i);
+        }
+        index
+    });
+    index.get(provider).map_or(&[], Vec::as_slice)
+}
+
 /// The API calls CodePipeline makes with an action's role, grouped by the resource they
 /// concern, for the providers whose needs the user guide lists ([`CALL_GROUPS`]), and a
 /// connection source's use of its connection ([`use_connection`]). Resources
@@ -936,12 +951,10 @@ pub fn required_calls(
     if action.owner() != "AWS" {
         return Vec::new();
     }
-    CALL_GROUPS
+    groups_of(action.provider())
         .iter()
-        .filter(|group| {
-            action.provider() == group.provider
-                && (group.category == "*" || group.category == action.category())
-        })
+        .map(|&i| &CALL_GROUPS[i])
+        .filter(|group| group.category == "*" || group.category == action.category())
         .filter(|group| match group.when {
             // `("Key", ABSENT)`: only when the configuration does not name the key at all.
             Some((key, ABSENT)) => action.config(key).is_none(),

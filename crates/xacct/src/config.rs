@@ -240,8 +240,11 @@ pub struct ConfigError {
 #[derive(Debug, Default)]
 pub struct ConfigSet {
     configs: Vec<Config>,
-    /// The index into `configs` of each file's config, by path.
-    of_file: HashMap<PathBuf, usize>,
+    /// The index into `configs` of each folder's config, by the folder as the run's paths
+    /// write it (a file's config is its folder's: one entry per folder, not per file).
+    of_folder: HashMap<PathBuf, usize>,
+    /// The config named with `--config`, which governs every file.
+    named: Option<usize>,
     /// Configs below the run's own that could not be read or checked.
     broken: Vec<BrokenConfig>,
 }
@@ -294,9 +297,7 @@ impl ConfigSet {
         };
         if let Some(path) = named {
             let index = load(path.to_path_buf(), false, true, &mut set)?;
-            for file in files {
-                set.of_file.insert(file.path.clone(), index);
-            }
+            set.named = Some(index);
             return Ok(set);
         }
         let fallback = std::env::current_dir().ok().and_then(|dir| find(&dir));
@@ -306,38 +307,30 @@ impl ConfigSet {
             load(path.clone(), true, true, &mut set)?;
         }
         let mut by_folder: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-        // The walk gives a folder's files one after another: the folder of the file before,
-        // as written, and its config's index spare resolving each path again (tens of
-        // thousands of files in an organisation's run).
-        let mut last: Option<(&Path, Option<usize>)> = None;
+        // The walk gives a folder's files one after another: a file in the folder of the file
+        // before, as written, has that folder's config already (tens of thousands of files in
+        // an organisation's run, a few hundred folders).
+        let mut last: Option<&Path> = None;
         for file in files {
             let written = file.path.parent();
-            let index = match last {
-                Some((folder, index)) if written == Some(folder) => index,
-                _ => {
-                    let folder = std::path::absolute(&file.path)
-                        .ok()
-                        .and_then(|p| p.parent().map(normalize))
-                        .unwrap_or_default();
-                    let found = by_folder
-                        .entry(folder.clone())
-                        .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
-                        .clone();
-                    let index = match found {
-                        Some(path) => {
-                            let top = fallback.as_ref() == Some(&path);
-                            Some(load(path, true, top, &mut set)?)
-                        }
-                        None => None,
-                    };
-                    if let Some(folder) = written {
-                        last = Some((folder, index));
-                    }
-                    index
-                }
-            };
-            if let Some(index) = index {
-                set.of_file.insert(file.path.clone(), index);
+            if last.is_some() && written == last {
+                continue;
+            }
+            last = written;
+            let folder = std::path::absolute(&file.path)
+                .ok()
+                .and_then(|p| p.parent().map(normalize))
+                .unwrap_or_default();
+            let found = by_folder
+                .entry(folder.clone())
+                .or_insert_with(|| find(&folder).or_else(|| fallback.clone()))
+                .clone();
+            if let Some(path) = found {
+                let top = fallback.as_ref() == Some(&path);
+                let index = load(path, true, top, &mut set)?;
+                set.of_folder
+                    .entry(folder_of(&file.path).to_path_buf())
+                    .or_insert(index);
             }
         }
         Ok(set)
@@ -363,9 +356,8 @@ impl ConfigSet {
         let mut renumbered = std::collections::HashSet::new();
         for (index, candidate) in std::mem::take(files).into_iter().enumerate() {
             let governed = self
-                .of_file
-                .get(&candidate.path)
-                .and_then(|config| broken.get(config));
+                .index_of(&candidate.path)
+                .and_then(|config| broken.get(&config));
             if let Some(&at) = governed {
                 self.broken[at].files += 1;
                 continue;
@@ -386,12 +378,13 @@ impl ConfigSet {
 
     /// The config that governs `path`, if any.
     pub fn of(&self, path: &Path) -> Option<&Config> {
-        self.of_file.get(path).map(|&i| &self.configs[i])
+        self.index_of(path).map(|i| &self.configs[i])
     }
 
     /// Which of the run's configs governs `path` (the same number for files of one config).
     pub fn index_of(&self, path: &Path) -> Option<usize> {
-        self.of_file.get(path).copied()
+        self.named
+            .or_else(|| self.of_folder.get(folder_of(path)).copied())
     }
 
     /// True when `exclude` excludes a walked file, as ruff decides it while walking: each
@@ -475,17 +468,23 @@ impl ConfigSet {
 
     /// What each file is bound to, by its own config.
     pub fn bindings(&self, files: &[(FileId, &Path)]) -> HashMap<FileId, Binding> {
-        let mut out = HashMap::new();
-        for (index, config) in self.configs.iter().enumerate() {
-            let mine: Vec<(FileId, &Path)> = files
-                .iter()
-                .filter(|(_, path)| self.of_file.get(*path) == Some(&index))
-                .copied()
-                .collect();
-            out.extend(config.bindings(&mine));
+        use rayon::prelude::*;
+        if self.configs.iter().all(|c| c.binds.is_empty()) {
+            return HashMap::new();
         }
-        out
+        // One lookup of each file's config, on every thread: a path's hash takes it apart into
+        // components, and an organisation's run has tens of thousands of files.
+        files
+            .par_iter()
+            .filter_map(|&(id, path)| Some((id, self.of(path)?.binding_of(path)?)))
+            .collect()
     }
+}
+
+/// The folder of a file as its path writes it (`""` for a bare file name), which decides its
+/// config.
+fn folder_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new(""))
 }
 
 /// Finds `xacct.toml` in `start` or the nearest folder above it.
@@ -990,22 +989,13 @@ fn parameter_values(
 }
 
 impl Config {
-    /// What each file is bound to: the first `[[bind]]` whose pattern matches the file.
-    pub fn bindings(&self, files: &[(FileId, &Path)]) -> HashMap<FileId, Binding> {
-        let mut out = HashMap::new();
+    /// What this config's `[[bind]]` entries bind the file at `path` to, if anything.
+    pub fn binding_of(&self, path: &Path) -> Option<Binding> {
         if self.binds.is_empty() {
-            return out;
+            return None;
         }
-        for (id, path) in files {
-            let Ok(absolute) = std::path::absolute(path) else {
-                continue;
-            };
-            let absolute = normalize(&absolute);
-            if let Some(binding) = self.binds.get(&absolute) {
-                out.insert(*id, binding.clone());
-            }
-        }
-        out
+        let absolute = normalize(&std::path::absolute(path).ok()?);
+        self.binds.get(&absolute).cloned()
     }
 }
 
