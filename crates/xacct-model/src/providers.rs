@@ -244,6 +244,9 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     Some((bucket, object))
 }
 
+/// A resource (an ARN) and the IAM actions asked on it.
+pub type ResourceCalls = (String, &'static [&'static str]);
+
 /// What an S3 source action reads with its role (the action's `roleArn`, else the pipeline
 /// role): `s3:GetObject` and `s3:GetObjectVersion` on the `S3ObjectKey` object of the
 /// `S3Bucket` bucket, and `s3:GetBucketVersioning` on the bucket (the source bucket must be
@@ -254,9 +257,7 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
 /// only these three are asked (docs/providers.md). Each with its resource: the object
 /// (`arn:aws:s3:::BUCKET/KEY`), then the bucket. `None` for another action, or a bucket or key known
 /// only at run time.
-pub fn s3_source_reads(
-    action: &crate::Action,
-) -> Option<(&str, [(String, &'static [&'static str]); 2])> {
+pub fn s3_source_reads(action: &crate::Action) -> Option<(&str, [ResourceCalls; 2])> {
     if !(action.is("AWS", "S3") && action.category() == "Source") {
         return None;
     }
