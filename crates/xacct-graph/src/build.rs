@@ -1321,6 +1321,39 @@ impl<'w> Builder<'w> {
                     question,
                 );
             }
+            // An S3 source action reads the source object and the bucket's versioning with its
+            // role (`providers::s3_source_reads`); the bucket policy speaks too, as for the S3
+            // deploy upload, so only where the inputs say which account the bucket is in.
+            let source =
+                xacct_model::providers::s3_source_reads(action).and_then(|(bucket, reads)| {
+                    Some((bucket, reads, self.lookup.workspace.bucket_account(bucket)?))
+                });
+            if let Some((bucket, reads, bucket_account)) = source {
+                let bucket_name = self.intern(bucket);
+                // One resource a time: the object, then the bucket.
+                for (resource, calls) in reads {
+                    let resource = self.intern(&resource);
+                    let questions = calls
+                        .iter()
+                        .map(|&call| Question {
+                            kind: EdgeKind::CanCall,
+                            need: need(),
+                            asker: acting.clone(),
+                            iam_action: call,
+                            resource: resource.clone(),
+                            resource_account: Some(bucket_account),
+                            resource_kind: ResourceKind::S3,
+                            resource_policy: Some((PolicyOf::Bucket, bucket_name.clone())),
+                            context: self.contexts.secure.clone(),
+                        })
+                        .collect();
+                    self.ask_calls(
+                        &self.role(&acting.name),
+                        &At::Kind(action_node.clone()),
+                        questions,
+                    );
+                }
+            }
             if action.is("AWS", "CloudFormation") {
                 if let Some(deploy_role) = action.config("RoleArn") {
                     let deploy_account = Arn::parse(&deploy_role.value)

@@ -245,6 +245,42 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     Some((bucket, object))
 }
 
+/// A resource (an ARN) and the IAM actions asked on it.
+pub type ResourceCalls = (String, &'static [&'static str]);
+
+/// What an S3 source action reads with its role (the action's `roleArn`, else the pipeline
+/// role): `s3:GetObject` and `s3:GetObjectVersion` on the `S3ObjectKey` object of the
+/// `S3Bucket` bucket, and `s3:GetBucketVersioning` on the bucket (the source bucket must be
+/// versioned). The action reference's "Service role permissions: S3 source action" lists these
+/// and four more (`s3:GetBucketAcl`, `s3:GetBucketLocation`, `s3:GetObjectTagging`,
+/// `s3:GetObjectVersionTagging`); the user guide's default service role policy, and the
+/// cross-account walkthrough's pipeline role, allow only these three on the source bucket, so
+/// only these three are asked (docs/providers.md). Each with its resource: the object
+/// (`arn:aws:s3:::BUCKET/KEY`), then the bucket. `None` for another action, or a bucket or key known
+/// only at run time.
+pub fn s3_source_reads(action: &crate::Action) -> Option<(&str, [ResourceCalls; 2])> {
+    if !(action.is("AWS", "S3") && action.category() == "Source") {
+        return None;
+    }
+    let bucket = literal_config(action, "S3Bucket")
+        .filter(|b| !b.is_empty() && !b.contains([':', '/', '*', '?']))?;
+    let key = literal_config(action, "S3ObjectKey")
+        .filter(|k| !k.is_empty() && !k.contains(['*', '?']))?;
+    Some((
+        bucket,
+        [
+            (
+                format!("arn:aws:s3:::{bucket}/{key}"),
+                &["s3:GetObject", "s3:GetObjectVersion"],
+            ),
+            (
+                format!("arn:aws:s3:::{bucket}"),
+                &["s3:GetBucketVersioning"],
+            ),
+        ],
+    ))
+}
+
 /// The input artifacts whose S3 location a CloudFormation action hands to its stack: the
 /// artifact names of `Fn::GetArtifactAtt` with `BucketName` or `ObjectKey` in its
 /// `ParameterOverrides` (the CloudFormation action reference's way to deploy, say, a Lambda
@@ -355,6 +391,10 @@ const ECR_BUILD: &str =
     "action-reference-ECRBuildAndPublish (\"Service role permissions: ECRBuildAndPublish action\")";
 const INSPECTOR_SCAN: &str =
     "action-reference-InspectorScan (\"Service role permissions: InspectorScan action\")";
+const CODECOMMIT: &str = "security-iam (\"For CodeCommit support, add the following to your policy statement\": codecommit:GetBranch, GetCommit, UploadArchive, GetUploadArchiveStatus, CancelUploadArchive) and action-reference-CodeCommit (\"Service role permissions: CodeCommit action\", on arn:aws:codecommit:*:ACCOUNT:REPOSITORY)";
+const CODECOMMIT_CLONE: &str = "action-reference-CodeCommit (OutputArtifactFormat CODEBUILD_CLONE_REF: \"You also need to add the codecommit:GetRepository permission to your CodePipeline service role\")";
+const PIPELINE_INVOKE: &str = "action-reference-PipelineInvoke (\"the CodePipeline service role policy requires the codepipeline:StartPipelineExecution permission, appropriately scoped down to the pipeline resource ARN\")";
+const APPROVAL: &str = "approvals-service-role-permissions (\"If you plan to use Amazon SNS to publish notifications to topics when approval actions require review, the service role you use in your CodePipeline operations must be granted permission to access the Amazon SNS resources\": sns:Publish)";
 /// A Lambda function, unqualified (a `FunctionName` given as an ARN is not filled in).
 const LAMBDA_FUNCTION: &str = "arn:aws:lambda:{region}:{account}:function:{FunctionName}";
 /// A private ECR repository, by the action's `ECRRepositoryName` (which may hold `/`).
@@ -812,6 +852,53 @@ pub static CALL_GROUPS: &[CallGroup] = &[
             "ecr:BatchCheckLayerAvailability",
         ],
         INSPECTOR_SCAN,
+    ),
+    // CodeCommit source: the branch and commit are read and the archive of the commit is
+    // uploaded and followed, on the repository (a name in the role's account and the action's
+    // region). `codecommit:CancelUploadArchive`, which both pages list too, is "Required to
+    // cancel the uploading of an archive to a pipeline" (the CodeCommit permissions reference):
+    // only a cancelled upload makes it, so a run does not fail without it; not asked. The full
+    // clone output (`CODEBUILD_CLONE_REF`) reads the repository too.
+    g(
+        "Source",
+        "CodeCommit",
+        None,
+        "arn:aws:codecommit:{region}:{account}:{RepositoryName}",
+        &[
+            "codecommit:GetBranch",
+            "codecommit:GetCommit",
+            "codecommit:UploadArchive",
+            "codecommit:GetUploadArchiveStatus",
+        ],
+        CODECOMMIT,
+    ),
+    g(
+        "Source",
+        "CodeCommit",
+        Some(("OutputArtifactFormat", "CODEBUILD_CLONE_REF")),
+        "arn:aws:codecommit:{region}:{account}:{RepositoryName}",
+        &["codecommit:GetRepository"],
+        CODECOMMIT_CLONE,
+    ),
+    // CodePipeline invoke: the target pipeline is started (a name in the role's account and
+    // the action's region).
+    g(
+        "Invoke",
+        "CodePipeline",
+        None,
+        "arn:aws:codepipeline:{region}:{account}:{PipelineName}",
+        &["codepipeline:StartPipelineExecution"],
+        PIPELINE_INVOKE,
+    ),
+    // Manual approval with a notification: the topic is published to (a topic of the action's
+    // account and region; of another, its topic policy would speak, which no input gives).
+    g(
+        "Approval",
+        "Manual",
+        None,
+        "{NotificationArn}",
+        &["sns:Publish"],
+        APPROVAL,
     ),
 ];
 
@@ -1386,6 +1473,137 @@ mod tests {
                 ]
             )
         );
+    }
+
+    #[test]
+    fn codecommit_reads_its_repository_and_a_full_clone_reads_it_again() {
+        let repository = "arn:aws:codecommit:us-east-2:222222222222:MyDemoRepo".to_string();
+        let zip = action(
+            "Source",
+            "CodeCommit",
+            r#"{"RepositoryName": "MyDemoRepo", "BranchName": "main"}"#,
+        );
+        assert_eq!(
+            calls(&zip),
+            [(
+                repository.clone(),
+                vec![
+                    "codecommit:GetBranch",
+                    "codecommit:GetCommit",
+                    "codecommit:UploadArchive",
+                    "codecommit:GetUploadArchiveStatus"
+                ]
+            )]
+        );
+        let clone = action(
+            "Source",
+            "CodeCommit",
+            r#"{"RepositoryName": "MyDemoRepo", "BranchName": "main", "OutputArtifactFormat": "CODEBUILD_CLONE_REF"}"#,
+        );
+        assert_eq!(calls(&clone).len(), 2);
+        assert_eq!(
+            calls(&clone)[1],
+            (repository, vec!["codecommit:GetRepository"])
+        );
+        // A repository known only at run time, or not a name: nothing.
+        for name in [
+            "#{Vars.Repo}",
+            "arn:aws:codecommit:us-east-2:222222222222:MyDemoRepo",
+        ] {
+            let config = format!(r#"{{"RepositoryName": "{name}", "BranchName": "main"}}"#);
+            assert!(calls(&action("Source", "CodeCommit", &config)).is_empty());
+        }
+    }
+
+    #[test]
+    fn pipeline_invoke_starts_its_target_pipeline() {
+        let invoke = action(
+            "Invoke",
+            "CodePipeline",
+            r#"{"PipelineName": "deploy-prod"}"#,
+        );
+        assert_eq!(
+            calls(&invoke),
+            [(
+                "arn:aws:codepipeline:us-east-2:222222222222:deploy-prod".to_string(),
+                vec!["codepipeline:StartPipelineExecution"]
+            )]
+        );
+        let later = action(
+            "Invoke",
+            "CodePipeline",
+            r##"{"PipelineName": "#{Vars.Target}"}"##,
+        );
+        assert!(calls(&later).is_empty());
+    }
+
+    #[test]
+    fn an_approval_publishes_to_its_topic_of_its_account_and_region() {
+        let topic = "arn:aws:sns:us-east-2:222222222222:release-approvals";
+        let notify = action(
+            "Approval",
+            "Manual",
+            &format!(r#"{{"NotificationArn": "{topic}", "CustomData": "Approve"}}"#),
+        );
+        assert_eq!(calls(&notify), [(topic.to_string(), vec!["sns:Publish"])]);
+        assert!(calls(&action(
+            "Approval",
+            "Manual",
+            r#"{"CustomData": "Approve"}"#
+        ))
+        .is_empty());
+        for elsewhere in [
+            "arn:aws:sns:us-east-2:333333333333:release-approvals",
+            "arn:aws:sns:eu-west-1:222222222222:release-approvals",
+            "#{Vars.Topic}",
+        ] {
+            let config = format!(r#"{{"NotificationArn": "{elsewhere}"}}"#);
+            assert!(calls(&action("Approval", "Manual", &config)).is_empty());
+        }
+    }
+
+    #[test]
+    fn an_s3_source_reads_its_object_and_the_buckets_versioning() {
+        let source = action(
+            "Source",
+            "S3",
+            r#"{"S3Bucket": "app-sources", "S3ObjectKey": "web/app.zip"}"#,
+        );
+        let (bucket, reads) = s3_source_reads(&source).unwrap();
+        assert_eq!(bucket, "app-sources");
+        assert_eq!(
+            reads,
+            [
+                (
+                    "arn:aws:s3:::app-sources/web/app.zip".to_string(),
+                    &["s3:GetObject", "s3:GetObjectVersion"][..]
+                ),
+                (
+                    "arn:aws:s3:::app-sources".to_string(),
+                    &["s3:GetBucketVersioning"][..]
+                ),
+            ]
+        );
+        // Not through the call groups: the bucket's policy speaks too (build.rs).
+        assert!(calls(&source).is_empty());
+        for config in [
+            r##"{"S3Bucket": "#{Vars.Bucket}", "S3ObjectKey": "app.zip"}"##,
+            r##"{"S3Bucket": "app-sources", "S3ObjectKey": "#{Vars.Key}"}"##,
+            r#"{"S3Bucket": "app-sources"}"#,
+            r#"{"S3Bucket": "arn:aws:s3:::app-sources", "S3ObjectKey": "app.zip"}"#,
+        ] {
+            assert!(
+                s3_source_reads(&action("Source", "S3", config)).is_none(),
+                "{config}"
+            );
+        }
+        // The S3 deploy action is another model.
+        let deploy = action(
+            "Deploy",
+            "S3",
+            r#"{"BucketName": "site", "Extract": "true"}"#,
+        );
+        assert!(s3_source_reads(&deploy).is_none());
     }
 
     #[test]
