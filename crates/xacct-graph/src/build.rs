@@ -1333,24 +1333,22 @@ impl<'w> Builder<'w> {
                 // One resource a time: the object, then the bucket.
                 for (resource, calls) in reads {
                     let resource = self.intern(&resource);
-                    let questions = calls
-                        .iter()
-                        .map(|&call| Question {
-                            kind: EdgeKind::CanCall,
-                            need: need(),
-                            asker: acting.clone(),
-                            iam_action: call,
-                            resource: resource.clone(),
-                            resource_account: Some(bucket_account),
-                            resource_kind: ResourceKind::S3,
-                            resource_policy: Some((PolicyOf::Bucket, bucket_name.clone())),
-                            context: self.contexts.secure.clone(),
-                        })
-                        .collect();
+                    let question = Question {
+                        kind: EdgeKind::CanCall,
+                        need: need(),
+                        asker: acting.clone(),
+                        iam_action: calls.first().copied().unwrap_or_default(),
+                        resource,
+                        resource_account: Some(bucket_account),
+                        resource_kind: ResourceKind::S3,
+                        resource_policy: Some((PolicyOf::Bucket, bucket_name.clone())),
+                        context: self.contexts.secure.clone(),
+                    };
                     self.ask_calls(
                         &self.role(&acting.name),
                         &At::Kind(action_node.clone()),
-                        questions,
+                        question,
+                        calls,
                     );
                 }
             }
