@@ -550,3 +550,35 @@ fn bindings_of_organization_policies_and_managed_policies_are_checked() {
     let out = xacct(&dir, &["lint", "--format", "compact", "."]);
     assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
 }
+
+#[test]
+fn timings_name_every_phase_in_order_on_standard_error_only() {
+    let args = ["lint", "--format", "compact", "testdata/setups/walkthrough"];
+    let plain = xacct(&repo_root(), &args);
+    let timed = xacct(&repo_root(), &[&args[..], &["--timings"]].concat());
+    // The findings and the exit status are the run's own: timings only add a line on stderr.
+    assert_eq!(timed.status.code(), plain.status.code());
+    assert_eq!(stdout(&timed), stdout(&plain));
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("timings: "))
+        .unwrap_or_else(|| panic!("no timings line in {stderr:?}"));
+    let phases: Vec<&str> = line["timings: ".len()..]
+        .split(", ")
+        .map(|part| {
+            let (name, value) = part.split_once(' ').unwrap();
+            let number = value.strip_suffix(" ms").unwrap();
+            assert!(number.parse::<f64>().is_ok(), "{part:?} in {line:?}");
+            name
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "discover", "configs", "read", "load", "assemble", "graph", "rules", "place",
+            "texts", "report", "total"
+        ]
+    );
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings:"));
+}
