@@ -245,6 +245,41 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     Some((bucket, object))
 }
 
+/// A provider whose service AWS has shut down: its actions fail whatever the setup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Discontinued {
+    /// `actionTypeId.category`.
+    pub category: &'static str,
+    /// `actionTypeId.provider` (owner `AWS`).
+    pub provider: &'static str,
+    /// The service, as its documentation names it.
+    pub service: &'static str,
+    /// The day it stopped, as the documentation gives it.
+    pub since: &'static str,
+    /// The page and the sentence that say so.
+    pub source: &'static str,
+}
+
+/// The providers the action reference still lists whose service no longer runs. Each from the
+/// service's own documentation; the action reference page itself carries no notice.
+pub static DISCONTINUED: &[Discontinued] = &[Discontinued {
+    category: "Deploy",
+    provider: "OpsWorks",
+    service: "AWS OpsWorks Stacks",
+    since: "May 26, 2024",
+    source: "OpsWorks Stacks API Reference, Welcome (https://docs.aws.amazon.com/opsworks/latest/APIReference/Welcome.html): \"The AWS OpsWorks Stacks service reached end of life on May 26, 2024 and has been disabled for both new and existing customers.\"",
+}];
+
+/// The entry of [`DISCONTINUED`] for an action, if its provider's service was shut down.
+pub fn discontinued(action: &crate::Action) -> Option<&'static Discontinued> {
+    if action.owner() != "AWS" {
+        return None;
+    }
+    DISCONTINUED
+        .iter()
+        .find(|d| d.provider == action.provider() && d.category == action.category())
+}
+
 /// A resource (an ARN) and the IAM actions asked on it.
 pub type ResourceCalls = (String, &'static [&'static str]);
 
@@ -1473,6 +1508,25 @@ mod tests {
                 ]
             )
         );
+    }
+
+    #[test]
+    fn an_opsworks_deploy_is_discontinued_and_a_custom_opsworks_is_not() {
+        let ops = action("Deploy", "OpsWorks", r#"{"Stack": "s", "App": "a"}"#);
+        let gone = discontinued(&ops).expect("OpsWorks Stacks was shut down");
+        assert_eq!(
+            (gone.service, gone.since),
+            ("AWS OpsWorks Stacks", "May 26, 2024")
+        );
+        let deploy = action("Deploy", "CodeDeploy", r#"{"ApplicationName": "a"}"#);
+        assert_eq!(discontinued(&deploy), None);
+        let mut custom = ops.clone();
+        custom.owner = custom.owner.map(|mut o| {
+            o.value = "Custom".into();
+            o
+        });
+        assert_eq!(custom.owner(), "Custom");
+        assert_eq!(discontinued(&custom), None);
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa109::RULE,
     &rules::xa110::RULE,
     &rules::xa111::RULE,
+    &rules::xa112::RULE,
     &rules::xa201::RULE,
     &rules::xa202::RULE,
     &rules::xa203::RULE,

@@ -576,8 +576,8 @@ fn timings_name_every_phase_in_order_on_standard_error_only() {
     assert_eq!(
         phases,
         [
-            "discover", "configs", "read", "load", "assemble", "graph", "rules", "place",
-            "texts", "report", "total"
+            "discover", "configs", "read", "load", "assemble", "graph", "rules", "place", "texts",
+            "report", "total"
         ]
     );
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings:"));

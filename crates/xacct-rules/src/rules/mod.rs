@@ -38,6 +38,7 @@ pub mod xa108;
 pub mod xa109;
 pub mod xa110;
 pub mod xa111;
+pub mod xa112;
 pub mod xa201;
 pub mod xa202;
 pub mod xa203;
