@@ -1294,51 +1294,28 @@ impl<'w> Builder<'w> {
             // Where the bucket's account is not known, whether the bucket policy must allow
             // too is not known either: nothing definite could come of the question.
             let upload =
-                xacct_model::providers::s3_deploy_upload(action).and_then(|(bucket, object)| {
-                    Some((
-                        bucket,
-                        object,
-                        self.lookup.workspace.bucket_account(bucket)?,
-                    ))
+                xacct_model::providers::s3_deploy_upload(action).map(|(bucket, object)| {
+                    let calls: &'static [&'static str] = &["s3:PutObject"];
+                    (bucket, vec![(object, calls)])
                 });
-            if let Some((bucket, object, bucket_account)) = upload {
-                let resource = self.intern(&object);
-                let bucket_name = self.intern(bucket);
-                let question = Question {
-                    kind: EdgeKind::CanCall,
-                    need: need(),
-                    asker: acting.clone(),
-                    iam_action: "s3:PutObject",
-                    resource,
-                    resource_account: Some(bucket_account),
-                    resource_kind: ResourceKind::S3,
-                    resource_policy: Some((PolicyOf::Bucket, bucket_name)),
-                    context: self.contexts.secure.clone(),
-                };
-                self.ask(
-                    self.role(&acting.name),
-                    At::Kind(action_node.clone()),
-                    question,
-                );
-            }
             // An S3 source action reads the source object and the bucket's versioning with its
             // role (`providers::s3_source_reads`); the bucket policy speaks too, as for the S3
             // deploy upload, so only where the inputs say which account the bucket is in.
-            let source =
-                xacct_model::providers::s3_source_reads(action).and_then(|(bucket, reads)| {
-                    Some((bucket, reads, self.lookup.workspace.bucket_account(bucket)?))
-                });
-            if let Some((bucket, reads, bucket_account)) = source {
+            let source = xacct_model::providers::s3_source_reads(action)
+                .map(|(bucket, reads)| (bucket, reads.to_vec()));
+            for (bucket, calls) in upload.into_iter().chain(source) {
+                let Some(bucket_account) = self.lookup.workspace.bucket_account(bucket) else {
+                    continue;
+                };
                 let bucket_name = self.intern(bucket);
                 // One resource a time: the object, then the bucket.
-                for (resource, calls) in reads {
-                    let resource = self.intern(&resource);
+                for (resource, calls) in calls {
                     let question = Question {
                         kind: EdgeKind::CanCall,
                         need: need(),
                         asker: acting.clone(),
                         iam_action: calls.first().copied().unwrap_or_default(),
-                        resource,
+                        resource: self.intern(&resource),
                         resource_account: Some(bucket_account),
                         resource_kind: ResourceKind::S3,
                         resource_policy: Some((PolicyOf::Bucket, bucket_name.clone())),
