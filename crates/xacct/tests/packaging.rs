@@ -214,6 +214,12 @@ fn the_root_package_builds_the_same_binary_with_the_same_dependencies() {
         root["dependencies"], crate_["dependencies"],
         "the root package (Cargo.toml, for pre-commit) must have exactly crates/xacct's [dependencies]: copy them over"
     );
+    // Platform-specific ones too (`mallopt` on glibc): a build for one platform alone breaks.
+    assert_eq!(
+        root.get("target"),
+        crate_.get("target"),
+        "the root package must have exactly crates/xacct's [target.'cfg(…)'.dependencies]: copy them over"
+    );
     let bins = root["bin"].as_array().unwrap();
     assert_eq!(bins.len(), 1);
     assert_eq!(bins[0]["name"].as_str(), Some("xacct"));
