@@ -931,7 +931,7 @@ impl<'w> Builder<'w> {
                     if let Some(answer) = evaluated.next() {
                         let answer = Arc::new(answer);
                         key.iam_action = call;
-                        self.answers.insert(key.clone(), answer.clone());
+                        self.answers.insert(key, answer.clone());
                         *slot = Some(answer);
                     }
                 }
