@@ -159,7 +159,7 @@ fn calls_by_resource(
     let mut on: Vec<(String, Vec<&'static str>)> = Vec::new();
     for &i in indexes {
         let c = &cx.graph.checks[i];
-        let resource = shown(cx, c);
+        let resource = c.resource_shown();
         match on.iter_mut().find(|(r, _)| *r == resource) {
             Some((_, calls)) if !calls.contains(&c.iam_action) => calls.push(c.iam_action),
             Some(_) => {}
@@ -167,22 +167,6 @@ fn calls_by_resource(
         }
     }
     on
-}
-
-/// The resource a check asks about as the finding names it: an S3 deploy action that extracts
-/// its artifact writes files under its `ObjectKey` prefix (or the bucket's root), whose names
-/// the graph stands for by one object (`providers::s3_deploy_upload`), so the prefix's objects
-/// (`arn:aws:s3:::bucket/prefix/*`); any other resource as asked.
-fn shown(cx: &WorkspaceContext<'_>, c: &xacct_graph::Check) -> String {
-    let extracts = cx.action(&c.need).is_some_and(|action| {
-        action.is("AWS", "S3")
-            && action.category() == "Deploy"
-            && action.config("Extract").map(|e| e.value.as_str()) != Some("false")
-    });
-    match c.resource.rsplit_once('/') {
-        Some((prefix, _)) if extracts && c.iam_action == "s3:PutObject" => format!("{prefix}/*"),
-        _ => c.resource.to_string(),
-    }
 }
 
 /// The bucket of an S3 ARN (`arn:aws:s3:::bucket/key` or `arn:aws:s3:::bucket`).
