@@ -227,6 +227,19 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
                 account_text(&p)
             ))
         }
+        // A CodeCommit repository's ARN is its name's in the provider's account and region.
+        (false, "aws_codecommit_repository", "arn") => {
+            let Some(name) = arg("repository_name") else {
+                return Some(unknown());
+            };
+            let p = provider();
+            text(format!(
+                "arn:{}:codecommit:{}:{}:{name}",
+                partition(p.region.as_deref()),
+                region_text(&p),
+                account_text(&p)
+            ))
+        }
         // An SNS topic's ARN (and its `id`, the same ARN) is its name's in the provider's
         // account and region; a topic named by `name_prefix` is known only once applied.
         (false, "aws_sns_topic", "arn" | "id") => {
