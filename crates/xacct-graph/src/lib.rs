@@ -443,12 +443,15 @@ pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::Random
 const MIN_PIPELINES_PER_RANGE: usize = 16;
 
 /// The last part of the artifact object keys asked about: CodePipeline picks a random one per
-/// run, so checks use this stand-in and messages show it as `*`.
-const SAMPLE_OBJECT_ID: &str = "a1b2c3d";
+/// run, so checks use this stand-in and messages show it as `*` (an S3 deploy action's
+/// extracted files too: `providers::s3_deploy_upload`).
+use xacct_model::providers::SAMPLE_OBJECT_ID;
 
 impl Check {
     /// The resource as messages show it: an artifact object as the pattern of every run's
-    /// object (`arn:aws:s3:::bucket/Pipeline/Artifact/*`), anything else as asked.
+    /// object (`arn:aws:s3:::bucket/Pipeline/Artifact/*`), the files an S3 deploy action
+    /// extracts as the pattern of the objects under its prefix (`arn:aws:s3:::bucket/prefix/*`),
+    /// anything else as asked.
     pub fn resource_shown(&self) -> String {
         match self.resource.strip_suffix(SAMPLE_OBJECT_ID) {
             Some(prefix) if prefix.starts_with("arn:aws:s3:::") && prefix.ends_with('/') => {

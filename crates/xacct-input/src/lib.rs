@@ -195,6 +195,9 @@ pub struct Documents {
     pub task_definitions: Vec<xacct_model::ecs::TaskDefinition>,
     /// The regions of buckets: (bucket when the input names it, region).
     pub bucket_regions: Vec<(Option<String>, Spanned<String>)>,
+    /// The accounts of buckets the file declares, where it says (a Terraform bucket or bucket
+    /// policy created through a provider of a known account).
+    pub bucket_accounts: Vec<(String, xacct_model::AccountId)>,
     /// KMS aliases whose keys the input names.
     pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// EventBridge rules and their targets.
@@ -221,7 +224,7 @@ pub struct Documents {
 
 impl Documents {
     /// True when the file holds workspace units besides pipelines and policies (deployment
-    /// targets, boundaries, projects, ECS services, bucket regions and ownership, aliases, event
+    /// targets, boundaries, projects, ECS services, bucket regions, accounts and ownership, aliases, event
     /// rules): units indexed across files, which the language server cannot swap in place.
     /// A new kind of unit belongs here.
     pub fn beyond_pipelines_and_policies(&self) -> bool {
@@ -232,6 +235,7 @@ impl Documents {
             && self.ecs_services.is_empty()
             && self.task_definitions.is_empty()
             && self.bucket_regions.is_empty()
+            && self.bucket_accounts.is_empty()
             && self.aliases.is_empty()
             && self.event_rules.is_empty())
     }

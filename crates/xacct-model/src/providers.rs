@@ -224,9 +224,15 @@ fn literal_config<'a>(action: &'a crate::Action, key: &str) -> Option<&'a str> {
         .filter(|v| !crate::symbol::has_variable(v))
 }
 
+/// The last part of an object key that stands for objects named only at run time: an
+/// artifact's (CodePipeline picks a random one per run) or a file an S3 deploy action extracts.
+/// Messages show it as `*` (`xacct_graph::Check::resource_shown`).
+pub const SAMPLE_OBJECT_ID: &str = "a1b2c3d";
+
 /// Where an S3 deploy action uploads: its target bucket and one object that stands for what it
-/// writes (with `Extract` the files land under `ObjectKey` as a prefix, else `ObjectKey` is the
-/// object). `None` for another action, or a bucket known only at run time.
+/// writes (with `Extract` the files land under `ObjectKey` as a prefix, named by the artifact's
+/// contents, so one [`SAMPLE_OBJECT_ID`] object under it; else `ObjectKey` is the object).
+/// `None` for another action, or a bucket known only at run time.
 pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
     if !(action.is("AWS", "S3") && action.category() == "Deploy") {
         return None;
@@ -237,10 +243,10 @@ pub fn s3_deploy_upload(action: &crate::Action) -> Option<(&str, String)> {
             format!("arn:aws:s3:::{bucket}/{key}")
         }
         Some(prefix) => format!(
-            "arn:aws:s3:::{bucket}/{}/deployed-file",
+            "arn:aws:s3:::{bucket}/{}/{SAMPLE_OBJECT_ID}",
             prefix.trim_end_matches('/')
         ),
-        None => format!("arn:aws:s3:::{bucket}/deployed-file"),
+        None => format!("arn:aws:s3:::{bucket}/{SAMPLE_OBJECT_ID}"),
     };
     Some((bucket, object))
 }

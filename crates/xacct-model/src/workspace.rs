@@ -88,6 +88,18 @@ pub struct BucketRegionUnit {
     pub region: crate::pipeline::Spanned<String>,
 }
 
+/// The account a bucket is in, where the input that declares it says (a Terraform
+/// `aws_s3_bucket` or `aws_s3_bucket_policy` created through a provider of a known account).
+#[derive(Clone, Debug)]
+pub struct BucketAccountUnit {
+    /// Its file.
+    pub file: FileId,
+    /// The bucket.
+    pub bucket: String,
+    /// Its account.
+    pub account: AccountId,
+}
+
 /// A CodeBuild project as far as the artifacts it writes are concerned
 /// (`aws codebuild batch-get-projects`, `AWS::CodeBuild::Project`, `aws_codebuild_project`):
 /// CodeBuild encrypts a build's output artifacts with the project's encryption key.
@@ -327,6 +339,8 @@ pub struct Workspace {
     pub ecs: crate::ecs::Ecs,
     /// The regions buckets are in.
     pub bucket_regions: Vec<BucketRegionUnit>,
+    /// The accounts buckets are in, where the inputs that declare them say.
+    pub bucket_accounts: Vec<BucketAccountUnit>,
     /// KMS aliases and the keys they name.
     pub aliases: Vec<AliasUnit>,
     /// EventBridge rules (source triggers) and their targets.
@@ -344,6 +358,8 @@ pub struct Workspace {
     /// The account of each artifact bucket, from the first pipeline (with a known account)
     /// that stores in it.
     store_accounts: HashMap<String, AccountId>,
+    /// The account of each bucket of `bucket_accounts` (the first a file says).
+    declared_accounts: HashMap<String, AccountId>,
 }
 
 impl Workspace {
@@ -357,6 +373,7 @@ impl Workspace {
             || self.projects.iter().any(|u| u.file == file)
             || self.ecs.mentions_file(file)
             || self.bucket_regions.iter().any(|u| u.file == file)
+            || self.bucket_accounts.iter().any(|u| u.file == file)
             || self.aliases.iter().any(|u| u.file == file)
             || self.event_rules.iter().any(|u| u.file == file)
     }
@@ -415,6 +432,7 @@ impl Workspace {
         self.index = index;
         self.organization = organization;
         self.store_accounts = store_accounts;
+        self.index_bucket_accounts();
         self.boundary_of = HashMap::new();
         for (i, unit) in self.boundaries.iter().enumerate() {
             self.boundary_of
@@ -433,6 +451,23 @@ impl Workspace {
     pub fn with_bucket_regions(mut self, regions: Vec<BucketRegionUnit>) -> Workspace {
         self.bucket_regions = regions;
         self
+    }
+
+    /// Adds the accounts the run's inputs say its buckets are in.
+    pub fn with_bucket_accounts(mut self, accounts: Vec<BucketAccountUnit>) -> Workspace {
+        self.bucket_accounts = accounts;
+        self.index_bucket_accounts();
+        self
+    }
+
+    /// Indexes the accounts of `bucket_accounts` by bucket (the first a file says).
+    fn index_bucket_accounts(&mut self) {
+        self.declared_accounts = HashMap::new();
+        for unit in &self.bucket_accounts {
+            self.declared_accounts
+                .entry(unit.bucket.clone())
+                .or_insert(unit.account);
+        }
     }
 
     /// Adds the KMS aliases of the run.
@@ -569,12 +604,16 @@ impl Workspace {
     }
 
     /// The account that owns a bucket, when the run says: the pipeline account of a pipeline
-    /// whose artifact store it is, else the folder of a file holding its policy.
+    /// whose artifact store it is, else the account of the input that declares it (a
+    /// Terraform bucket or bucket policy created through a provider of a known account), else
+    /// the folder of a file holding its policy.
     pub fn bucket_account(&self, bucket: &str) -> Option<AccountId> {
-        self.store_account(bucket).or_else(|| {
-            self.governing(&Governs::Bucket(bucket.to_string()))
-                .find_map(|p| p.account)
-        })
+        self.store_account(bucket)
+            .or_else(|| self.declared_accounts.get(bucket).copied())
+            .or_else(|| {
+                self.governing(&Governs::Bucket(bucket.to_string()))
+                    .find_map(|p| p.account)
+            })
     }
 }
 

@@ -219,6 +219,7 @@ struct Units {
     projects: Vec<xacct_model::workspace::BuildProjectUnit>,
     ecs: xacct_model::ecs::Ecs,
     bucket_regions: Vec<xacct_model::workspace::BucketRegionUnit>,
+    bucket_accounts: Vec<xacct_model::workspace::BucketAccountUnit>,
     aliases: Vec<xacct_model::workspace::AliasUnit>,
     event_rules: Vec<xacct_model::events::EventRuleUnit>,
     /// For a deployed file (a template): the roles it creates, its stack's name, the stacks
@@ -284,6 +285,17 @@ fn split(loaded: LoadedFile, binding: Option<&Binding>) -> (FileSide, Units) {
                 file,
                 bucket: bucket.or_else(bound_bucket),
                 region,
+            },
+        )
+        .collect();
+    units.bucket_accounts = documents
+        .bucket_accounts
+        .into_iter()
+        .map(
+            |(bucket, account)| xacct_model::workspace::BucketAccountUnit {
+                file,
+                bucket,
+                account,
             },
         )
         .collect();
@@ -387,6 +399,7 @@ pub fn check_all_from(
         all.projects.extend(units.projects);
         all.ecs.extend(units.ecs);
         all.bucket_regions.extend(units.bucket_regions);
+        all.bucket_accounts.extend(units.bucket_accounts);
         all.aliases.extend(units.aliases);
         all.event_rules.extend(units.event_rules);
         if let Some((roles, name, after)) = units.declared {
@@ -401,6 +414,7 @@ pub fn check_all_from(
         .with_projects(all.projects)
         .with_ecs(all.ecs)
         .with_bucket_regions(all.bucket_regions)
+        .with_bucket_accounts(all.bucket_accounts)
         .with_aliases(all.aliases)
         .with_event_rules(all.event_rules)
         .with_declarations(declarations);

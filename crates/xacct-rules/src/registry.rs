@@ -105,6 +105,7 @@ pub static RULES: &[&Rule] = &[
     &rules::xa405::RULE,
     &rules::xa406::RULE,
     &rules::xa407::RULE,
+    &rules::xa408::RULE,
     &rules::xa501::RULE,
     &rules::xa502::RULE,
     &rules::xa503::RULE,

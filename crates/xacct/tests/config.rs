@@ -312,9 +312,13 @@ fn each_file_follows_its_own_config() {
     configure(&a, "ignore = [\"XA1\"]");
     configure(&b, "select = [\"XA1\"]\n[severity]\nXA107 = \"info\"");
     let out = xacct(&root, &["lint", "--format", "compact", "a", "b"]);
+    // XA408 is a's: b's S3 deploy action uploads, as a role of 444444444444, into a's
+    // `accountb-static-assets`, a bucket of 222222222222 whose policy (a's file, under a's
+    // config) does not allow it.
     assert_eq!(
         codes(&out),
         [
+            "error[XA408]",
             "error[XA506]",
             "error[XA002]",
             "info[XA107]",
@@ -336,10 +340,12 @@ fn each_file_follows_its_own_config() {
         ],
     );
     // b's S3 deploy action, in account 444444444444, writes into a's bucket of 222222222222:
-    // under a's config, which selects every rule, XA405 speaks of it.
+    // under a's config, which selects every rule, XA405 speaks of it, and XA408 of the bucket
+    // policy that does not allow the upload.
     assert_eq!(
         codes(&out),
         [
+            "error[XA408]",
             "error[XA506]",
             "error[XA002]",
             "error[XA002]",

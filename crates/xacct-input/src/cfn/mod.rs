@@ -193,6 +193,17 @@ pub fn load(
                 .map(|(name, span)| (Some(name.clone()), Spanned::new(region.clone(), *span))),
         );
     }
+    // A bucket the template creates is in the stack's account (the config's, a manifest's or
+    // the folder's).
+    if let Some(account) = facts.account {
+        input.documents.bucket_accounts.extend(
+            contents
+                .buckets
+                .iter()
+                .filter(|(name, _)| !xacct_model::symbol::has_variable(name))
+                .map(|(name, _)| (name.clone(), account)),
+        );
+    }
     input
         .documents
         .projects

@@ -296,6 +296,10 @@ pub fn add_documents(
         .extend(contents.aliases.iter().cloned());
     input
         .documents
+        .bucket_accounts
+        .extend(contents.bucket_accounts.iter().cloned());
+    input
+        .documents
         .event_rules
         .extend(contents.event_rules.iter().cloned());
     input

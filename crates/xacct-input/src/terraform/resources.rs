@@ -50,6 +50,9 @@ pub struct Contents {
     pub ownership: Vec<(Option<String>, Spanned<String>)>,
     /// CodeBuild projects (their encryption keys).
     pub projects: Vec<xacct_model::workspace::BuildProject>,
+    /// The accounts of the buckets declared (`aws_s3_bucket`) or given a policy
+    /// (`aws_s3_bucket_policy`) through a provider of a known account.
+    pub bucket_accounts: Vec<(String, AccountId)>,
     /// KMS aliases whose key ARNs are known in full.
     pub aliases: Vec<xacct_model::workspace::KeyAlias>,
     /// EventBridge rules, one an `aws_cloudwatch_event_target`.
@@ -219,6 +222,33 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
             let p = provider();
             text(format!(
                 "arn:{}:kms:{}:{}:key/{target}",
+                partition(p.region.as_deref()),
+                region_text(&p),
+                account_text(&p)
+            ))
+        }
+        // A CodeCommit repository's ARN is its name's in the provider's account and region.
+        (false, "aws_codecommit_repository", "arn") => {
+            let Some(name) = arg("repository_name") else {
+                return Some(unknown());
+            };
+            let p = provider();
+            text(format!(
+                "arn:{}:codecommit:{}:{}:{name}",
+                partition(p.region.as_deref()),
+                region_text(&p),
+                account_text(&p)
+            ))
+        }
+        // An SNS topic's ARN (and its `id`, the same ARN) is its name's in the provider's
+        // account and region; a topic named by `name_prefix` is known only once applied.
+        (false, "aws_sns_topic", "arn" | "id") => {
+            let Some(name) = arg("name") else {
+                return Some(unknown());
+            };
+            let p = provider();
+            text(format!(
+                "arn:{}:sns:{}:{}:{name}",
                 partition(p.region.as_deref()),
                 region_text(&p),
                 account_text(&p)
@@ -807,11 +837,19 @@ pub fn emit(out: &mut Output, files: &[File<'_>], r: &Resource<'_>, managed: &Ma
             }
         }
         "aws_s3_bucket_policy" | "aws_s3_bucket" => {
-            let Some((_, policy)) = entry(values, "policy") else {
-                return;
-            };
             let bucket = (r.attr)("bucket");
             let Some(bucket) = bucket.text().map(|t| t.into_owned()) else {
+                return;
+            };
+            // The bucket (or the bucket its policy is for) is in the account of the provider
+            // that creates it, when that is known: what an S3 source or deploy action asks of
+            // the bucket depends on it (same account or across accounts).
+            if let Some(account) = r.provider.account {
+                if !bucket.is_empty() && !xacct_model::symbol::has_variable(&bucket) {
+                    out.of(file).bucket_accounts.push((bucket.clone(), account));
+                }
+            }
+            let Some((_, policy)) = entry(values, "policy") else {
                 return;
             };
             out.policy(files, policy, PolicyKind::Bucket, |_| Subject::Bucket(bucket.clone()), None, &what);

@@ -858,3 +858,48 @@ resource "aws_lambda_permission" "unknown" {
         ]
     );
 }
+
+/// A bucket (`aws_s3_bucket`, with or without a policy) and a bucket policy
+/// (`aws_s3_bucket_policy`) are in the account of the provider that creates them; a bucket whose
+/// name is known only once applied, or one of a provider of unknown account, gives none.
+#[test]
+fn buckets_are_in_their_providers_account() {
+    let prod = r#"
+variable "tools_role" {}
+variable "later" {}
+resource "aws_s3_bucket" "source" {
+  bucket = "source-bucket"
+}
+resource "aws_s3_bucket_policy" "source" {
+  bucket = aws_s3_bucket.source.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_s3_bucket_policy" "elsewhere" {
+  bucket = "bucket-of-a-policy-only"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_s3_bucket" "later" {
+  bucket = var.later
+}
+"#;
+    let linked = run(&[
+        ("main.tf", PROVIDERS),
+        ("tools/main.tf", TOOLS),
+        ("prod/main.tf", prod),
+    ]);
+    let prod_account = xacct_model::AccountId::parse("222222222222").unwrap();
+    assert_eq!(
+        contents(&linked, "prod/main.tf").bucket_accounts,
+        [
+            ("source-bucket".to_string(), prod_account),
+            ("source-bucket".to_string(), prod_account),
+            ("bucket-of-a-policy-only".to_string(), prod_account),
+        ]
+    );
+    // A file loaded on its own, through the default provider of no known account.
+    let alone = run(&[(
+        "alone.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )]);
+    assert!(contents(&alone, "alone.tf").bucket_accounts.is_empty());
+}

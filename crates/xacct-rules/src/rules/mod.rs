@@ -69,6 +69,7 @@ pub mod xa404;
 pub mod xa405;
 pub mod xa406;
 pub mod xa407;
+pub mod xa408;
 pub mod xa501;
 pub mod xa502;
 pub mod xa503;

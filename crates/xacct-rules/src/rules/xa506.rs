@@ -74,7 +74,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 cx.who(&first.need)
             ),
         );
-        let resource = shared_resource(cx, indexes).map(str::to_string);
+        let resource = shared_resource(cx, indexes);
         if let Some((file, span, text)) = cx.role_site(&first.need) {
             diag = diag.label_in(file, span, text);
         }
@@ -197,15 +197,17 @@ fn calls_of<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Vec<&'c str>
     calls
 }
 
-/// The resource some checks share, else `"*"`: one statement then covers them all.
-fn shared_resource<'c>(cx: &'c WorkspaceContext<'_>, indexes: &[usize]) -> Option<&'c str> {
-    let resources: BTreeSet<&str> = indexes
+/// The resource some checks share (as messages show it: the objects an S3 deploy action
+/// extracts as `arn:aws:s3:::bucket/prefix/*`, not the one object that stands for them), else
+/// `"*"`: one statement then covers them all.
+fn shared_resource(cx: &WorkspaceContext<'_>, indexes: &[usize]) -> Option<String> {
+    let mut resources: BTreeSet<String> = indexes
         .iter()
-        .map(|&i| &*cx.graph.checks[i].resource)
+        .map(|&i| cx.graph.checks[i].resource_shown())
         .collect();
     if resources.len() == 1 {
-        resources.iter().next().copied()
+        resources.pop_first()
     } else {
-        Some("*")
+        Some("*".to_string())
     }
 }

@@ -1,0 +1,45 @@
+# The pipeline's S3 source bucket, in the production account (AccountB). Broken: the bucket policy
+# lets the pipeline role read the source object but checks of the bucket's versioning only from
+# another role of the tools account.
+resource "aws_s3_bucket" "source" {
+  bucket = "awscodepipeline-demobucket-example-date"
+}
+
+resource "aws_s3_bucket_versioning" "source" {
+  bucket = aws_s3_bucket.source.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_policy" "source" {
+  bucket = aws_s3_bucket.source.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureConnections"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.source.arn, "${aws_s3_bucket.source.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      {
+        Sid       = "PipelineReadsSource"
+        Effect    = "Allow"
+        Principal = { AWS = var.pipeline_role_arn }
+        Action    = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource  = "${aws_s3_bucket.source.arn}/*"
+      },
+      {
+        Sid       = "PipelineChecksVersioning"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${var.tools_account_id}:role/ReleaseAudit" }
+        Action    = "s3:GetBucketVersioning"
+        Resource  = aws_s3_bucket.source.arn
+      },
+    ]
+  })
+}

@@ -1,0 +1,69 @@
+# The role the pipeline assumes for its CodeDeploy action.
+resource "aws_iam_role" "cross_account" {
+  name = "CrossAccount_Role"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = var.pipeline_role_arn }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "codedeploy" {
+  name = "CodeDeployAccess"
+  role = aws_iam_role.cross_account.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Action = [
+        "codedeploy:CreateDeployment",
+        "codedeploy:GetDeployment",
+        "codedeploy:GetDeploymentConfig",
+        "codedeploy:GetApplicationRevision",
+        "codedeploy:RegisterApplicationRevision",
+      ]
+      Resource = "*"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "artifacts" {
+  name   = "PipelineArtifacts"
+  role   = aws_iam_role.cross_account.id
+  policy = data.aws_iam_policy_document.artifacts.json
+}
+
+data "aws_iam_policy_document" "artifacts" {
+  statement {
+    actions   = ["s3:GetObject*", "s3:PutObject", "s3:PutObjectAcl"]
+    resources = ["arn:aws:s3:::${var.artifact_bucket}/*"]
+  }
+
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.artifact_bucket}"]
+  }
+}
+
+resource "aws_iam_role_policy" "artifact_key" {
+  name   = "PipelineArtifactKey"
+  role   = aws_iam_role.cross_account.id
+  policy = data.aws_iam_policy_document.artifact_key.json
+}
+
+data "aws_iam_policy_document" "artifact_key" {
+  statement {
+    actions = [
+      "kms:DescribeKey",
+      "kms:GenerateDataKey*",
+      "kms:Encrypt",
+      "kms:ReEncrypt*",
+      "kms:Decrypt",
+    ]
+    resources = [var.artifact_key_arn]
+  }
+}

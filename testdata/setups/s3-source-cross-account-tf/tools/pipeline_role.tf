@@ -1,0 +1,63 @@
+resource "aws_iam_role" "pipeline" {
+  name = "CodePipeline_Service_Role"
+  path = "/service-role/"
+
+  assume_role_policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "codepipeline.amazonaws.com"},
+      "Action": "sts:AssumeRole"
+    }
+  ]
+}
+EOF
+}
+
+resource "aws_iam_role_policy" "pipeline" {
+  name = "CodePipelineServicePolicy"
+  role = aws_iam_role.pipeline.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Artifacts"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketVersioning", "s3:PutObject", "s3:PutObjectAcl"]
+        Resource = "${aws_s3_bucket.artifacts.arn}/*"
+      },
+      {
+        Sid      = "ListArtifacts"
+        Effect   = "Allow"
+        Action   = "s3:ListBucket"
+        Resource = aws_s3_bucket.artifacts.arn
+      },
+      {
+        Sid      = "SourceBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketVersioning"]
+        Resource = ["arn:aws:s3:::awscodepipeline-demobucket-example-date", "arn:aws:s3:::awscodepipeline-demobucket-example-date/*"]
+      },
+      {
+        Sid      = "ArtifactKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt", "kms:ReEncrypt*"]
+        Resource = aws_kms_key.artifacts.arn
+      },
+      {
+        Sid      = "Build"
+        Effect   = "Allow"
+        Action   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+        Resource = "arn:aws:codebuild:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:project/MyAppBuild"
+      },
+      {
+        Sid      = "AssumeCrossAccountRoles"
+        Effect   = "Allow"
+        Action   = "sts:AssumeRole"
+        Resource = "arn:aws:iam::${var.prod_account_id}:role/*"
+      },
+    ]
+  })
+}

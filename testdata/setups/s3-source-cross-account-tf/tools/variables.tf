@@ -1,0 +1,7 @@
+variable "prod_account_id" {
+  type = string
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
