@@ -195,50 +195,26 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
             Some(Val::unknown(at, format!("{address}.key_id")))
         }
         (false, "aws_kms_key", "arn") => {
-            let p = provider();
-            text(format!(
-                "arn:{}:kms:{}:{}:key/{}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p),
-                xacct_model::symbol::placeholder(&format!("{address}.key_id"))
-            ))
+            let key_id = xacct_model::symbol::placeholder(&format!("{address}.key_id"));
+            text(service_arn(&provider(), "kms", &format!("key/{key_id}")))
         }
         (false, "aws_kms_alias", "arn") => {
             let name = arg("name")?;
-            let p = provider();
-            text(format!(
-                "arn:{}:kms:{}:{}:{name}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p)
-            ))
+            text(service_arn(&provider(), "kms", &name))
         }
         (false, "aws_kms_alias", "target_key_arn") => {
             let target = arg("target_key_id")?;
             if target.starts_with("arn:") {
                 return text(target);
             }
-            let p = provider();
-            text(format!(
-                "arn:{}:kms:{}:{}:key/{target}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p)
-            ))
+            text(service_arn(&provider(), "kms", &format!("key/{target}")))
         }
         // A CodeCommit repository's ARN is its name's in the provider's account and region.
         (false, "aws_codecommit_repository", "arn") => {
             let Some(name) = arg("repository_name") else {
                 return Some(unknown());
             };
-            let p = provider();
-            text(format!(
-                "arn:{}:codecommit:{}:{}:{name}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p)
-            ))
+            text(service_arn(&provider(), "codecommit", &name))
         }
         // An SNS topic's ARN (and its `id`, the same ARN) is its name's in the provider's
         // account and region; a topic named by `name_prefix` is known only once applied.
@@ -246,30 +222,18 @@ pub fn computed(e: &Eval<'_>, inst: usize, res: usize, attr: &str, at: At) -> Op
             let Some(name) = arg("name") else {
                 return Some(unknown());
             };
-            let p = provider();
-            text(format!(
-                "arn:{}:sns:{}:{}:{name}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p)
-            ))
+            text(service_arn(&provider(), "sns", &name))
         }
         (false, "aws_codepipeline", "arn") | (false, "aws_codebuild_project", "arn") => {
             let Some(name) = arg("name") else {
                 return Some(unknown());
             };
-            let p = provider();
             let (service, resource) = if r.kind == "aws_codepipeline" {
                 ("codepipeline", name)
             } else {
                 ("codebuild", format!("project/{name}"))
             };
-            text(format!(
-                "arn:{}:{service}:{}:{}:{resource}",
-                partition(p.region.as_deref()),
-                region_text(&p),
-                account_text(&p)
-            ))
+            text(service_arn(&provider(), service, &resource))
         }
         // Names the API takes and AWS does not make up: without `name`, Terraform picks one
         // on apply, the same placeholder whichever attribute names it.
