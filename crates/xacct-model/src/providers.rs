@@ -601,7 +601,7 @@ pub static CALL_GROUPS: &[CallGroup] = &[
         "Invoke",
         "Lambda",
         None,
-        "arn:aws:lambda:{region}:{account}:function:{FunctionName}",
+        LAMBDA_FUNCTION,
         &["lambda:InvokeFunction"],
         LAMBDA_INVOKE,
     ),
