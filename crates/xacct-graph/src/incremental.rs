@@ -242,7 +242,10 @@ pub(crate) fn mentions(unit: &PipelineUnit, graph: &TrustGraph, local: usize) ->
         if text.contains(":role/") {
             hashes.push(hash(&role_key(text)));
         }
-        if let Some(bucket) = s3_bucket(text) {
+        if let Some(bucket) = text
+            .starts_with("arn:aws:s3:::")
+            .then(|| xacct_model::arn::s3_bucket(text))
+        {
             hashes.push(hash(bucket));
         }
     };
@@ -289,10 +292,4 @@ pub(crate) fn mentions(unit: &PipelineUnit, graph: &TrustGraph, local: usize) ->
     hashes.sort_unstable();
     hashes.dedup();
     hashes.into()
-}
-
-/// The bucket of an S3 ARN (`arn:aws:s3:::bucket/key`).
-fn s3_bucket(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("arn:aws:s3:::")?;
-    Some(rest.split('/').next().unwrap_or(rest))
 }

@@ -150,6 +150,15 @@ impl<'a> Arn<'a> {
     }
 }
 
+/// The bucket of an S3 ARN (`arn:aws:s3:::bucket/key` or `arn:aws:s3:::bucket`): the text
+/// before the first `/` after the prefix. Messages name a bucket policy by it.
+pub fn s3_bucket(arn: &str) -> &str {
+    arn.trim_start_matches("arn:aws:s3:::")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
+
 /// True for names that look like AWS region names (`us-east-1`, `us-gov-west-1`,
 /// `cn-north-1`, `eu-central-2`, `us-isob-east-1`, `ap-southeast-7`).
 pub fn is_region_name(text: &str) -> bool {

@@ -359,11 +359,7 @@ impl Shown<'_> {
             _ => match self.answer.kind {
                 ResourceKind::KmsKey => format!("the key policy of `{resource}` is not given"),
                 ResourceKind::S3 => {
-                    let bucket = resource
-                        .trim_start_matches("arn:aws:s3:::")
-                        .split('/')
-                        .next()
-                        .unwrap_or_default();
+                    let bucket = xacct_model::arn::s3_bucket(resource);
                     format!("the bucket policy of `{bucket}` is not given")
                 }
                 ResourceKind::RoleTrust => format!("the trust policy of `{resource}` is not given"),

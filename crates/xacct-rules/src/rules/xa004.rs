@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use xacct_graph::Outcome;
 use xacct_iam::Side;
+use xacct_model::arn::Arn;
 use xacct_model::compute::Missing;
 
 use crate::registry::{declare_rule, Check};
@@ -69,18 +70,13 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 // A Lambda function's (version's, alias's) policy: `lambda:InvokeFunction` of a
                 // function of another account.
-                _ if c.resource.starts_with("arn:aws:lambda:") => {
+                _ if Arn::parse(&c.resource).is_ok_and(|a| a.is_lambda_function()) => {
                     format!("the policy of the Lambda function `{}`", c.resource)
                 }
-                _ => {
-                    let bucket = c
-                        .resource
-                        .trim_start_matches("arn:aws:s3:::")
-                        .split('/')
-                        .next()
-                        .unwrap_or_default();
-                    format!("the bucket policy of `{bucket}`")
-                }
+                _ => format!(
+                    "the bucket policy of `{}`",
+                    xacct_model::arn::s3_bucket(&c.resource)
+                ),
             };
             // Marked as reported only once there is a place to report it at, so that a later
             // check for the same document still can.

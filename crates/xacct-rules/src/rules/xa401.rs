@@ -38,11 +38,7 @@ pub(crate) fn s3_actions(c: &xacct_graph::Check) -> (&'static str, &'static [&'s
 
 /// `arn:aws:s3:::bucket/*` for an object ARN.
 pub(crate) fn bucket_objects(object: &str) -> String {
-    let bucket = object
-        .trim_start_matches("arn:aws:s3:::")
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let bucket = xacct_model::arn::s3_bucket(object);
     format!("arn:aws:s3:::{bucket}/*")
 }
 

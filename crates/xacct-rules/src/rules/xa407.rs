@@ -36,12 +36,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         // With BucketOwnerEnforced ACLs are disabled and no longer affect permissions: the bucket
         // owner owns every object, whatever the uploader may set.
-        let bucket = c
-            .resource
-            .trim_start_matches("arn:aws:s3:::")
-            .split('/')
-            .next()
-            .unwrap_or_default();
+        let bucket = xacct_model::arn::s3_bucket(&c.resource);
         let enforced = cx.workspace.ownership.iter().any(|o| {
             o.bucket.as_deref() == Some(bucket) && o.ownership.value == "BucketOwnerEnforced"
         });

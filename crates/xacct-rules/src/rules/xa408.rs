@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use xacct_graph::EdgeKind;
 use xacct_iam::Side;
+use xacct_model::arn::s3_bucket;
 use xacct_model::workspace::Governs;
 
 use crate::registry::{declare_rule, Check};
@@ -85,7 +86,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                     "a Deny in {} blocks {} by `{}`: the {provider} {} fails with AccessDenied",
                     cx.deny_place(
                         proof,
-                        format!("the bucket policy of `{}`", bucket_of(&first.resource))
+                        format!("the bucket policy of `{}`", s3_bucket(&first.resource))
                     ),
                     on.join(" and "),
                     first.principal,
@@ -119,7 +120,7 @@ fn check(cx: &WorkspaceContext<'_>, out: &mut Vec<Diagnostic>) {
                 &first.need,
                 format!(
                     "the bucket policy of `{}`, a bucket of account {bucket_account}, does not allow `{}` of account {role_account} {}: the {provider} {} fails with AccessDenied",
-                    bucket_of(&first.resource),
+                    s3_bucket(&first.resource),
                     first.principal,
                     refused.join(" or "),
                     cx.who(&first.need)
@@ -167,13 +168,4 @@ fn calls_by_resource(
         }
     }
     on
-}
-
-/// The bucket of an S3 ARN (`arn:aws:s3:::bucket/key` or `arn:aws:s3:::bucket`).
-fn bucket_of(resource: &str) -> &str {
-    resource
-        .trim_start_matches("arn:aws:s3:::")
-        .split('/')
-        .next()
-        .unwrap_or_default()
 }
