@@ -1414,11 +1414,7 @@ impl<'w> Builder<'w> {
             region,
         } = read;
         let role_node = self.role(&deployer.name);
-        let object = self.intern(&format!(
-            "{}{}/{SAMPLE_OBJECT_ID}",
-            facts.objects,
-            first_chars(artifact, 10)
-        ));
+        let object = self.artifact_object(facts, artifact);
         self.ask(
             role_node.clone(),
             At::Bucket(facts.bucket.clone()),
@@ -1470,11 +1466,7 @@ impl<'w> Builder<'w> {
         let role_node = self.role(&pipeline_role.name);
         let bucket_node = At::Bucket(facts.bucket.clone());
         let need = Need::new(access.p, Some(access.at), Artifacts::Replica, false);
-        let object = self.intern(&format!(
-            "{}{}/{SAMPLE_OBJECT_ID}",
-            facts.objects,
-            first_chars(&first.value, 10)
-        ));
+        let object = self.artifact_object(&facts, &first.value);
         self.ask(
             role_node.clone(),
             bucket_node,
@@ -1577,6 +1569,23 @@ impl<'w> Builder<'w> {
         }
     }
 
+    /// The ARN of an object of `artifact` in a store (interned), its key laid out as
+    /// CodePipeline's (`StoreFacts::objects`, see `store_facts`), the artifact's name cut to 10
+    /// characters, a sample object ID. The three kinds of question about an artifact (its
+    /// action's, a deployment role's read, the replication's) ask the same object; written in a
+    /// buffer kept for it, since every reader and writer of every artifact asks.
+    fn artifact_object(&mut self, facts: &StoreFacts, artifact: &str) -> Arc<str> {
+        let mut name = std::mem::take(&mut self.scratch);
+        name.clear();
+        name.push_str(&facts.objects);
+        name.push_str(first_chars(artifact, 10));
+        name.push('/');
+        name.push_str(SAMPLE_OBJECT_ID);
+        let interned = self.intern(&name);
+        self.scratch = name;
+        interned
+    }
+
     /// What the questions about one artifact store share, found once per pipeline and store:
     /// `None` when the store names no bucket.
     fn store_facts(
@@ -1643,17 +1652,6 @@ impl<'w> Builder<'w> {
                 EdgeKind::RunsIn,
             );
         }
-        let object = |builder: &mut Builder<'_>, artifact: &str| {
-            let mut name = std::mem::take(&mut builder.scratch);
-            name.clear();
-            name.push_str(&facts.objects);
-            name.push_str(first_chars(artifact, 10));
-            name.push('/');
-            name.push_str(SAMPLE_OBJECT_ID);
-            let interned = builder.intern(&name);
-            builder.scratch = name;
-            interned
-        };
         // A key of another region than the store's cannot encrypt its artifacts at all:
         // XA304 is the one finding, and no grant of that key is worth a question.
         let key = &facts
@@ -1730,7 +1728,7 @@ impl<'w> Builder<'w> {
                 context,
             };
         if let Some(first) = action.inputs.first().filter(|_| uses.read) {
-            let resource = object(self, &first.value);
+            let resource = self.artifact_object(&facts, &first.value);
             let question = bucket_question(
                 EdgeKind::CanRead,
                 inputs,
@@ -1744,7 +1742,7 @@ impl<'w> Builder<'w> {
             }
         }
         if let Some(first) = action.outputs.first().filter(|_| uses.write) {
-            let resource = object(self, &first.value);
+            let resource = self.artifact_object(&facts, &first.value);
             let context = facts.put.clone();
             let question = bucket_question(
                 EdgeKind::CanWrite,
@@ -1774,7 +1772,7 @@ impl<'w> Builder<'w> {
             && action.is("AWS", "CodeCommit")
             && !action.outputs.is_empty()
         {
-            let resource = object(self, &action.outputs[0].value);
+            let resource = self.artifact_object(&facts, &action.outputs[0].value);
             let question = bucket_question(
                 EdgeKind::CanPutAcl,
                 outputs,
