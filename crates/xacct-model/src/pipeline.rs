@@ -177,6 +177,12 @@ impl Action {
             .map_or(Span::new(self.span.start, self.span.start + 1), |n| n.span)
     }
 
+    /// The span to point at for findings about the action's provider (V2-only, shut down): its
+    /// `provider`, else [`Action::anchor`].
+    pub fn provider_anchor(&self) -> Span {
+        self.provider.as_ref().map_or(self.anchor(), |p| p.span)
+    }
+
     /// The action's name, or `?` when it has none.
     pub fn display_name(&self) -> &str {
         self.name.as_ref().map_or("?", |n| n.as_str())

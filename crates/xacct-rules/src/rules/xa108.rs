@@ -74,7 +74,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
     for (_, _, action) in pipeline.actions() {
         let info = lookup(action.category(), action.owner(), action.provider());
         if info.is_some_and(|info| info.v2_only.is_some()) {
-            let span = action.provider.as_ref().map_or(action.anchor(), |p| p.span);
+            let span = action.provider_anchor();
             report(
                 span,
                 format!(

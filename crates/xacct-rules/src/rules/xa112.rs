@@ -19,7 +19,7 @@ fn check(cx: &PipelineContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(gone) = discontinued(action) else {
             continue;
         };
-        let span = action.provider.as_ref().map_or(action.anchor(), |p| p.span);
+        let span = action.provider_anchor();
         out.push(
             cx.diag(
                 &RULE,
