@@ -1032,10 +1032,7 @@ pub fn lambda_invoke_elsewhere(
 /// ARN names ("the resource is not constrained to any Region"), so the Region is not compared.
 /// Only a connection of `account` (the role's): whether a connection of another account can be
 /// used at all is not documented (docs/providers.md), so nothing is asked for it.
-pub fn use_connection(
-    action: &crate::Action,
-    account: &str,
-) -> Option<(String, &'static [&'static str])> {
+pub fn use_connection(action: &crate::Action, account: &str) -> Option<ResourceCalls> {
     if !action.is("AWS", "CodeStarSourceConnection") {
         return None;
     }
@@ -1071,11 +1068,7 @@ fn groups_of(provider: &str) -> &'static [usize] {
 /// connection source's use of its connection ([`use_connection`]). Resources
 /// are concrete ARNs in `region` and `account`, so that scoped policies match as they would in
 /// AWS; a group whose resource the inputs do not name is left out (unknown, never guessed).
-pub fn required_calls(
-    action: &crate::Action,
-    region: &str,
-    account: &str,
-) -> Vec<(String, &'static [&'static str])> {
+pub fn required_calls(action: &crate::Action, region: &str, account: &str) -> Vec<ResourceCalls> {
     if action.owner() != "AWS" {
         return Vec::new();
     }
