@@ -1210,8 +1210,10 @@ impl<'w> Builder<'w> {
                     // ever; where the inputs give the function's policy, it may allow too
                     // (same account: either side suffices). Not given: not consulted, so
                     // nothing changes for setups without one.
-                    let function_policy = (Arn::parse(&resource)
-                        .is_ok_and(|a| a.is_lambda_function())
+                    // (`:lambda:` first: most resources are no function, and this runs for
+                    // every call group of every action.)
+                    let function_policy = (resource.contains(":lambda:")
+                        && Arn::parse(&resource).is_ok_and(|a| a.is_lambda_function())
                         && self.resource_unit(PolicyOf::Function, &resource).is_some())
                     .then(|| (PolicyOf::Function, resource.clone()));
                     let question = Question {
