@@ -10,6 +10,18 @@ use xacct::{
 };
 
 use std::io::Write;
+
+/// jemalloc instead of glibc's malloc (glibc Linux only; elsewhere the system's allocator). A
+/// large run makes millions of small allocations (texts, parse trees, models, the graph's
+/// checks) on every thread and keeps most until it ends: glibc's malloc spent a tenth of such a
+/// run in `malloc`/`free` and another tenth in page faults, growing each thread's heap a page
+/// at a time. Measured with `bench_org` against the same build on glibc (docs/performance.md):
+/// faster at 5,000 and 20,000 pipelines at about the same peak memory. jemalloc keeps what a
+/// run frees for ten seconds before giving it back, which suits both a `lint` (it ends first)
+/// and the language server (idle memory returns).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -202,14 +214,14 @@ fn main() -> ExitCode {
     pool::quiet_panics();
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Lint(args) => pool::run(args.input.threads, || run_lint(args)),
-        Command::Graph(args) => {
-            pool::run(args.input.threads, || match prepare(&args.input, false) {
+        Command::Lint(args) => pool::run(args.input.worker_threads(), || run_lint(args)),
+        Command::Graph(args) => pool::run(args.input.worker_threads(), || {
+            match prepare(&args.input, false) {
                 Ok(prepared) => graph_cmd::run(prepared, args.format),
                 Err(_) => EXIT_TROUBLE,
-            })
-        }
-        Command::Access(args) => pool::run(args.input.threads, || access::run(args)),
+            }
+        }),
+        Command::Access(args) => pool::run(args.input.worker_threads(), || access::run(args)),
         Command::Rules { format } => {
             print_rules(format);
             EXIT_CLEAN
@@ -273,30 +285,8 @@ fn trouble(args: &LintArgs, troubles: &[xacct::Trouble]) -> u8 {
     EXIT_TROUBLE
 }
 
-/// Tells glibc's allocator to keep what the run frees and to grow its heaps in large steps. A
-/// large run loads file after file (a text, its parse tree, its model), freeing most of each
-/// before the next: by default glibc gives a heap's free top back to the kernel past 128 KiB and
-/// grows it again page-table step by step, so the same memory is returned, faulted in and
-/// zeroed again, and every thread's heap grows by `mprotect` calls that take the process's
-/// memory map lock (5% of a 5,000-pipeline run's samples on 2 threads). Measured against the
-/// same build without it, alternating runs: peak RSS 230 → 215 MB at 5,000 pipelines and
-/// 820 → 762 MB at 20,000; wall time 0.865 → 0.815 s at 5,000, and within the machine's noise
-/// at 20,000 (one series 3.49 → 3.69 s, the next 3.59 → 3.49 s) (docs/performance.md). A
-/// `lint` ends with the process, so keeping freed memory costs nothing after it; the language
-/// server, which lives on, keeps glibc's defaults.
-fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets allocator parameters; called before the run's threads start
-    // allocating, and both values are in range for an `int`.
-    unsafe {
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-    }
-}
-
 fn run_lint(args: LintArgs) -> u8 {
     let started = std::time::Instant::now();
-    keep_freed_memory();
     if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
         let message = "--statistics is for --format text or json";
         eprintln!("error: {message}");

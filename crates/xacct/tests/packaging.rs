@@ -214,7 +214,7 @@ fn the_root_package_builds_the_same_binary_with_the_same_dependencies() {
         root["dependencies"], crate_["dependencies"],
         "the root package (Cargo.toml, for pre-commit) must have exactly crates/xacct's [dependencies]: copy them over"
     );
-    // Platform-specific ones too (`mallopt` on glibc): a build for one platform alone breaks.
+    // Platform-specific ones too (the allocator on glibc): a build for one platform alone breaks.
     assert_eq!(
         root.get("target"),
         crate_.get("target"),
