@@ -257,3 +257,49 @@ fn take_buffer(candidate: &mut discover::Candidate, bytes: &[u8], configs: &conf
     }
     candidate.from_stdin = true;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Args {
+        #[command(flatten)]
+        input: InputArgs,
+    }
+
+    fn threads(args: &[&str]) -> Option<u16> {
+        Args::parse_from(std::iter::once("xacct").chain(args.iter().copied()))
+            .input
+            .worker_threads()
+    }
+
+    #[test]
+    fn one_small_file_runs_on_one_worker_and_anything_larger_on_the_pool() {
+        let dir = std::env::temp_dir().join(format!("xacct-threads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let small = dir.join("small.json");
+        std::fs::write(&small, "{}").unwrap();
+        let large = dir.join("large.json");
+        std::fs::write(&large, vec![b' '; 1 << 20]).unwrap();
+        let (small, large, folder) = (
+            small.to_str().unwrap(),
+            large.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        );
+        assert_eq!(threads(&[small]), Some(1));
+        assert_eq!(threads(&["-"]), Some(1));
+        // `--threads` always wins.
+        assert_eq!(threads(&["--threads", "3", small]), Some(3));
+        assert_eq!(threads(&["--threads", "2", folder]), Some(2));
+        // One per core: a folder, two files, a file of a megabyte, `--changed` (the file
+        // is linted with the rest of its setup), a path that does not exist.
+        assert_eq!(threads(&[folder]), None);
+        assert_eq!(threads(&[small, small]), None);
+        assert_eq!(threads(&[large]), None);
+        assert_eq!(threads(&["--changed", small]), None);
+        assert_eq!(threads(&[&format!("{folder}/missing.json")]), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
