@@ -582,3 +582,29 @@ fn timings_name_every_phase_in_order_on_standard_error_only() {
     );
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings:"));
 }
+
+/// On glibc Linux the binary allocates with jemalloc and hands it its options (main.rs): the
+/// allocator itself says which it read (`confirm_conf`), and that the environment still
+/// overrides them.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn jemalloc_reads_the_binary_s_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xacct"))
+        .current_dir(repo_root())
+        .args(["lint", "testdata/rules/XA306/fail.json"])
+        .env("_RJEM_MALLOC_CONF", "confirm_conf:true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let from_binary = stderr
+        .lines()
+        .find(|l| l.contains("global variable malloc_conf)"))
+        .unwrap_or_else(|| panic!("jemalloc confirmed no options in {stderr:?}"));
+    assert!(
+        from_binary.ends_with(": \"oversize_threshold:1048576\""),
+        "{from_binary}"
+    );
+    assert!(stderr.contains("-- Set conf value: oversize_threshold:1048576"));
+    assert!(stderr.contains("-- Set conf value: confirm_conf:true"));
+}

@@ -250,3 +250,56 @@ fn output_does_not_depend_on_the_number_of_threads() {
     );
     assert_eq!(one.status.code(), many.status.code());
 }
+
+/// The trust graph of a large run is built in ranges of pipelines, each by a builder of its
+/// own, and joined (`xacct_graph`, `MAX_PIPELINES_PER_RANGE`, on one thread too): a debug
+/// build takes the range size from `XACCT_GRAPH_RANGE`, so that this run of a few hundred
+/// pipelines is joined from ranges of one and of seven pipelines, and must say what one range
+/// says.
+#[test]
+fn output_does_not_depend_on_how_the_graph_is_split() {
+    let root = repo_root();
+    let args = [
+        "lint",
+        "--format",
+        "json",
+        "--strict",
+        "--threads",
+        "1",
+        "testdata/rules",
+        "testdata/examples",
+        "testdata/real",
+        "testdata/setups",
+    ];
+    let run = |range: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xacct"));
+        command.current_dir(&root).args(args);
+        match range {
+            Some(range) => command.env("XACCT_GRAPH_RANGE", range),
+            None => command.env_remove("XACCT_GRAPH_RANGE"),
+        };
+        command.output().unwrap()
+    };
+    let whole = run(None);
+    let text = String::from_utf8_lossy(&whole.stdout).into_owned();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Findings of the graph's rules are among them (else the comparison proves nothing).
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    for code in ["XA402", "XA506", "XA511"] {
+        assert!(codes.contains(&code), "no {code} among {codes:?}");
+    }
+    for range in ["1", "7"] {
+        let split = run(Some(range));
+        assert_eq!(
+            String::from_utf8_lossy(&split.stdout),
+            text,
+            "ranges of {range}"
+        );
+        assert_eq!(split.status.code(), whole.status.code());
+    }
+}
