@@ -33,7 +33,7 @@ pub(crate) struct Builder<'w> {
     graph: TrustGraph,
     /// Whether to build the nodes and edges as well as the checks.
     draw: bool,
-    lookup: Lookup<'w>,
+    lookup: Arc<Lookup<'w>>,
     /// One copy of each principal, resource, bucket and key name: a million checks name a
     /// few thousand roles and buckets, and interned names compare by address.
     strings: FastSet<Arc<str>>,
@@ -189,10 +189,15 @@ struct Question {
     context: Arc<Context>,
 }
 
-/// The documents a question needs, from the workspace.
-struct Lookup<'w> {
+/// The documents a question needs, from the workspace: built once per graph and shared by the
+/// builders of its ranges (it indexes every policy of the workspace; built per range, it cost a
+/// large run as much as it has ranges).
+pub(crate) struct Lookup<'w> {
     workspace: &'w Workspace,
-    statement_owner: Vec<(usize, *const Statement, *const Statement)>,
+    /// Each policy's statements as a range of addresses, sorted: the policy of a statement that
+    /// decided, found by binary search (addresses as numbers, so that builders on other
+    /// threads can share the list).
+    statement_owner: Vec<(usize, usize, usize)>,
     /// Roles that EC2 may assume, by account (candidates for CodeDeploy instance roles),
     /// found once rather than per CodeDeploy action.
     ec2_roles: FastMap<AccountId, Vec<String>>,
@@ -203,14 +208,14 @@ struct Lookup<'w> {
 }
 
 impl<'w> Lookup<'w> {
-    fn new(workspace: &'w Workspace) -> Self {
+    pub(crate) fn new(workspace: &'w Workspace) -> Self {
         let mut statement_owner: Vec<_> = workspace
             .policies
             .iter()
             .enumerate()
             .map(|(i, p)| {
                 let range = p.document().statements.as_ptr_range();
-                (i, range.start, range.end)
+                (i, range.start as usize, range.end as usize)
             })
             .filter(|(_, start, end)| start != end)
             .collect();
@@ -258,7 +263,7 @@ impl<'w> Lookup<'w> {
     }
 
     fn proof(&self, evidence: &xacct_iam::Evidence<'_>) -> Option<Proof> {
-        let ptr: *const Statement = evidence.statement;
+        let ptr = evidence.statement as *const Statement as usize;
         let after = self
             .statement_owner
             .partition_point(|&(_, start, _)| start <= ptr);
@@ -771,7 +776,7 @@ fn address(text: &Arc<str>) -> usize {
 impl<'w> Builder<'w> {
     /// A builder; with `draw`, it also builds the nodes and edges that `xacct graph` draws
     /// (the rules read only the checks).
-    pub(crate) fn new(workspace: &'w Workspace, pipelines: usize, draw: bool) -> Builder<'w> {
+    pub(crate) fn new(lookup: Arc<Lookup<'w>>, pipelines: usize, draw: bool) -> Builder<'w> {
         // Sized for what the generated organisations ask of `pipelines` pipelines (75
         // questions each, 34 of them new): growing a table rehashes every entry.
         let mut graph = TrustGraph::empty();
@@ -779,7 +784,7 @@ impl<'w> Builder<'w> {
         Builder {
             draw,
             graph,
-            lookup: Lookup::new(workspace),
+            lookup,
             strings: FastSet::with_capacity_and_hasher(pipelines * 16, Default::default()),
             linked: FastSet::default(),
             answers: FastMap::with_capacity_and_hasher(pipelines * 32, Default::default()),

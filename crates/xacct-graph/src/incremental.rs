@@ -152,12 +152,18 @@ impl TrustGraph {
                 _ => runs.push((p..p + 1, d)),
             }
         }
+        // The documents' index, built by the first run that asks (none, when every pipeline's
+        // checks are kept).
+        let lookup = std::sync::OnceLock::new();
         let parts: Vec<TrustGraph> = {
             use rayon::prelude::*;
             runs.into_par_iter()
                 .map(|(range, d)| {
                     if d {
-                        TrustGraph::build_range(workspace, range, false, true)
+                        let lookup = lookup.get_or_init(|| {
+                            std::sync::Arc::new(crate::build::Lookup::new(workspace))
+                        });
+                        TrustGraph::build_range(workspace, lookup, range, false, true)
                     } else {
                         previous.slice(range)
                     }

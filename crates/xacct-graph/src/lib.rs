@@ -622,8 +622,9 @@ impl TrustGraph {
         // builder of its own (its own memo: a question two ranges share is answered twice,
         // which costs less than a lock on every lookup), joined in order. The nodes and edges
         // of a picture need one builder.
+        let lookup = std::sync::Arc::new(build::Lookup::new(workspace));
         if draw || pipelines < 2 * MIN_PIPELINES_PER_RANGE {
-            return TrustGraph::build_range(workspace, 0..pipelines, draw, track);
+            return TrustGraph::build_range(workspace, &lookup, 0..pipelines, draw, track);
         }
         // More ranges than threads, so that a range of heavy pipelines does not leave the
         // other threads idle; not many more, since each range repeats some questions, unless
@@ -634,7 +635,7 @@ impl TrustGraph {
         };
         let ranges = for_threads.max(pipelines.div_ceil(max_pipelines_per_range()));
         if ranges < 2 {
-            return TrustGraph::build_range(workspace, 0..pipelines, false, track);
+            return TrustGraph::build_range(workspace, &lookup, 0..pipelines, false, track);
         }
         let size = pipelines.div_ceil(ranges);
         let parts: Vec<TrustGraph> = {
@@ -643,7 +644,7 @@ impl TrustGraph {
                 .into_par_iter()
                 .map(|r| {
                     let range = r * size..((r + 1) * size).min(pipelines);
-                    TrustGraph::build_range(workspace, range, false, track)
+                    TrustGraph::build_range(workspace, &lookup, range, false, track)
                 })
                 .collect()
         };
@@ -652,13 +653,14 @@ impl TrustGraph {
 
     /// The checks (and, with `draw`, the nodes and edges) of the pipelines in `range`; with
     /// `track`, what each mentions.
-    fn build_range(
-        workspace: &Workspace,
+    fn build_range<'w>(
+        workspace: &'w Workspace,
+        lookup: &std::sync::Arc<build::Lookup<'w>>,
         range: std::ops::Range<usize>,
         draw: bool,
         track: bool,
     ) -> TrustGraph {
-        let mut builder = build::Builder::new(workspace, range.len(), draw);
+        let mut builder = build::Builder::new(lookup.clone(), range.len(), draw);
         for p in range.clone() {
             builder.start_pipeline();
             builder.add_pipeline(p, &workspace.pipelines[p]);
