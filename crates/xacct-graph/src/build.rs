@@ -14,13 +14,12 @@ use xacct_iam::{
     OrgPolicy, Policies, PrincipalRef, Request, ResourceKind, UnknownReason,
 };
 use xacct_model::policy::Statement;
-use xacct_model::providers::ArtifactUse;
+use xacct_model::providers::{ArtifactUse, SAMPLE_OBJECT_ID};
 use xacct_model::workspace::{Governs, PipelineUnit, Workspace};
 use xacct_model::{AccountId, Action, Arn, ArtifactStore, KeyRef};
 
 use crate::{
-    Artifacts, Asked, Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof,
-    TrustGraph, SAMPLE_OBJECT_ID,
+    Artifacts, Asked, Check, EdgeKind, FastMap, FastSet, Need, NodeKind, Outcome, Proof, TrustGraph,
 };
 
 mod deploy;

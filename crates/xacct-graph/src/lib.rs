@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use xacct_iam::Side;
+use xacct_model::providers::SAMPLE_OBJECT_ID;
 use xacct_model::workspace::Workspace;
 use xacct_model::{AccountId, Action, Spanned};
 use xacct_syntax::{FileId, Span};
@@ -464,11 +465,6 @@ fn max_pipelines_per_range() -> usize {
     }
     MAX_PIPELINES_PER_RANGE
 }
-
-/// The last part of the artifact object keys asked about: CodePipeline picks a random one per
-/// run, so checks use this stand-in and messages show it as `*` (an S3 deploy action's
-/// extracted files too: `providers::s3_deploy_upload`).
-use xacct_model::providers::SAMPLE_OBJECT_ID;
 
 impl Check {
     /// The resource as messages show it: an artifact object as the pattern of every run's

@@ -10,13 +10,18 @@ use xacct::{
 };
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use xacct_rules::{Severity, RULES};
 
 /// jemalloc instead of glibc's malloc (glibc Linux only; elsewhere the system's allocator). A
 /// large run makes millions of small allocations (texts, parse trees, models, the graph's
 /// checks) on every thread and keeps most until it ends: glibc's malloc spent a tenth of such a
 /// run in `malloc`/`free` and another tenth in page faults, growing each thread's heap a page
 /// at a time. Measured with `bench_org` against the same build on glibc (docs/performance.md):
-/// faster at 5,000 and 20,000 pipelines at about the same peak memory. jemalloc keeps what a
+/// faster at 5,000 and 20,000 pipelines, at no more peak memory (below). jemalloc keeps what a
 /// run frees for ten seconds before giving it back, which suits both a `lint` (it ends first)
 /// and the language server (idle memory returns).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -33,11 +38,6 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[export_name = "_rjem_malloc_conf"]
 static JEMALLOC_OPTIONS: &[u8; 27] = b"oversize_threshold:1048576\0";
-use std::path::PathBuf;
-use std::process::ExitCode;
-
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use xacct_rules::{Severity, RULES};
 
 /// Static analyzer for cross-account AWS CodePipeline setups.
 #[derive(Parser)]
